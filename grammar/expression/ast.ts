@@ -28,3 +28,9 @@ export type Expr =
     }
   | { readonly kind: 'in'; readonly subject: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'is'; readonly subject: Expr; readonly test: 'empty' | 'set'; readonly negated: boolean; readonly span: Span };
+
+/** Convenience aliases for single node kinds (added; the union above is unchanged). */
+export type ExprKind = Expr['kind'];
+export type ExprOf<K extends ExprKind> = Extract<Expr, { readonly kind: K }>;
+export type RefExpr = ExprOf<'ref'>;
+export type LiteralExpr = ExprOf<'literal'>;

@@ -1,0 +1,65 @@
+import type { CheckedScenario, CheckedStep } from './model.js';
+
+export type EdgeKind = 'next' | 'branch' | 'else' | 'fail';
+
+/** A possible move from one step to another, as the scenario writes it. */
+export interface StepEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: EdgeKind;
+  /** For 'branch': the index of the condition. */
+  readonly branch?: number;
+  /** True when the move happens after a valid input (so the input variable is assigned). */
+  readonly afterInput: boolean;
+}
+
+export function stepEdges(step: CheckedStep): StepEdge[] {
+  const out: StepEdge[] = [];
+  const afterInput = step.input !== undefined;
+  const route = step.route;
+  if (route.kind === 'goto') out.push({ from: step.id, to: route.target, kind: 'next', afterInput });
+  if (route.kind === 'branch') {
+    route.branches.forEach((b, i) => {
+      if (b.target && b.when) out.push({ from: step.id, to: b.target.target, kind: 'branch', branch: i, afterInput });
+    });
+    if (route.else) out.push({ from: step.id, to: route.else.target, kind: 'else', afterInput });
+  }
+  if (step.input?.onFail && step.input.maxAttempts) out.push({ from: step.id, to: step.input.onFail.target, kind: 'fail', afterInput: false });
+  return out;
+}
+
+/** Steps a dialog can enter without a preceding step: start_step and command targets. */
+export function entrySteps(s: CheckedScenario): string[] {
+  const out = new Set<string>();
+  if (s.startStep) out.add(s.startStep.id);
+  for (const c of s.commands) out.add(c.target);
+  return [...out];
+}
+
+/** Steps in reverse post-order from the entries (then the unreachable ones), for fast dataflow convergence. */
+export function reversePostOrder(s: CheckedScenario, edges: ReadonlyMap<string, readonly StepEdge[]>): string[] {
+  const seen = new Set<string>();
+  const post: string[] = [];
+  for (const root of entrySteps(s)) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack: { id: string; i: number }[] = [{ id: root, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const out = edges.get(top.id) ?? [];
+      if (top.i < out.length) {
+        const next = out[top.i++]!.to;
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push({ id: next, i: 0 });
+        }
+      } else {
+        post.push(top.id);
+        stack.pop();
+      }
+    }
+  }
+  const order = post.reverse();
+  for (const step of s.steps) if (!seen.has(step.id)) order.push(step.id);
+  return order;
+}

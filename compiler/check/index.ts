@@ -1,0 +1,43 @@
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { ScenarioAst } from '../scenario/ast.js';
+import { checkConditions } from './conditions.js';
+import { Dataflow } from './dataflow.js';
+import { stepEdges, type StepEdge } from './edges.js';
+import { checkDeadEnds, checkLoops, checkReachability, liveEdges } from './graph.js';
+import { collectRefs } from '../../grammar/index.js';
+import type { CheckedScenario } from './model.js';
+import { checkReads } from './reads.js';
+import { checkStructure } from './structure.js';
+import { checkTypes, inferVariables, type VarInfo } from './types.js';
+
+export interface CheckOutcome {
+  readonly scenario: CheckedScenario;
+  readonly variables: ReadonlyMap<string, VarInfo>;
+  /** Steps some path reaches (the rest were reported unreachable). */
+  readonly reachable: ReadonlySet<string>;
+}
+
+/** Runs every check in one pass; nothing stops at the first mistake. */
+export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter): CheckOutcome {
+  const s = checkStructure(ast, reporter);
+  const variables = inferVariables(s);
+  for (const step of s.steps) {
+    for (const a of step.set) if (a.value) checkTypes(reporter, a.value, variables);
+    if (step.route.kind === 'branch') for (const b of step.route.branches) if (b.when) checkTypes(reporter, b.when, variables);
+  }
+  const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st)]));
+  // Only variables read by conditions need value sets; the rest only need "assigned or not".
+  const relevant = new Set<string>();
+  for (const step of s.steps) {
+    if (step.route.kind !== 'branch') continue;
+    for (const b of step.route.branches) for (const r of b.when ? collectRefs(b.when.expr) : []) if (r.path.length === 1) relevant.add(r.path[0]!);
+  }
+  const flow = new Dataflow(s, edges, [...variables.keys()], relevant);
+  checkReads(reporter, s, flow);
+  const pruned = checkConditions(reporter, s, flow);
+  const live = new Map([...edges].map(([id, list]) => [id, liveEdges(list, pruned)]));
+  const reachable = checkReachability(reporter, s, live);
+  checkDeadEnds(reporter, s, pruned, reachable);
+  checkLoops(reporter, s, live, pruned);
+  return { scenario: s, variables, reachable };
+}

@@ -1,0 +1,76 @@
+import type { Expr } from '../../grammar/index.js';
+import type { Template } from '../../grammar/index.js';
+import type { Loc } from '../diagnostics/types.js';
+import type { InputType, SourceString, StepAst } from '../scenario/ast.js';
+import type { IrButton, IrValidation } from '../ir/types.js';
+
+/** A parsed expression with the source it came from (to place diagnostics inside the string). */
+export interface ParsedExpr {
+  expr: Expr;
+  readonly src: SourceString;
+}
+
+export interface CheckedAssignment {
+  readonly variable: string;
+  readonly varLoc: Loc;
+  readonly value?: ParsedExpr;
+}
+
+export interface CheckedInput {
+  readonly loc: Loc;
+  readonly type: InputType;
+  readonly variable: string;
+  readonly variableLoc: Loc;
+  readonly validation: IrValidation;
+  readonly errorMessage?: { template: Template; src: SourceString };
+  readonly maxAttempts?: number;
+  readonly onFail?: { target: string; loc: Loc };
+  readonly sensitive: boolean;
+}
+
+export interface CheckedBranch {
+  readonly loc: Loc;
+  readonly when?: ParsedExpr;
+  readonly target?: { target: string; loc: Loc };
+}
+
+export type CheckedRoute =
+  | { readonly kind: 'goto'; readonly target: string; readonly loc: Loc }
+  | { readonly kind: 'branch'; readonly loc: Loc; readonly branches: readonly CheckedBranch[]; readonly else?: { target: string; loc: Loc } }
+  | { readonly kind: 'end' };
+
+/** A step after the structural checks: names resolved to plain values, strings parsed. */
+export interface CheckedStep {
+  readonly id: string;
+  readonly index: number;
+  readonly ast: StepAst;
+  readonly set: readonly CheckedAssignment[];
+  readonly message?: { template: Template; src: SourceString };
+  readonly buttons: readonly IrButton[];
+  readonly input?: CheckedInput;
+  readonly route: CheckedRoute;
+}
+
+/** The whole scenario after structural checks; the analyses read this. */
+export interface CheckedScenario {
+  readonly name: string;
+  readonly version: string;
+  readonly startStep?: { id: string; loc: Loc };
+  readonly steps: readonly CheckedStep[];
+  readonly byId: ReadonlyMap<string, CheckedStep>;
+  readonly commands: readonly { command: string; target: string; loc: Loc }[];
+}
+
+export const BUILTIN_USER_FIELDS: Readonly<Record<string, 'string' | 'number'>> = {
+  id: 'number',
+  first_name: 'string',
+  last_name: 'string',
+  username: 'string',
+  language_code: 'string',
+};
+export const RESERVED_VARIABLES = new Set(['user']);
+export const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const COMMAND = /^\/[a-z0-9_]{1,32}$/;
+/** Telegram's callback_data limit. */
+export const CALLBACK_DATA_MAX_BYTES = 64;

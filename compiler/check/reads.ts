@@ -1,0 +1,66 @@
+import type { Span } from '../../grammar/index.js';
+import { collectRefs } from '../../grammar/index.js';
+import { templateRefs } from '../../grammar/index.js';
+import type { Template } from '../../grammar/index.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { SourceString } from '../scenario/ast.js';
+import { closest } from '../source/json-tree.js';
+import type { Dataflow, Facts } from './dataflow.js';
+import type { CheckedScenario, CheckedStep, ParsedExpr } from './model.js';
+import { spanLoc } from './parse-strings.js';
+
+interface Read {
+  readonly path: readonly string[];
+  readonly span: Span;
+  readonly src: SourceString;
+}
+
+const exprReads = (p: ParsedExpr): Read[] => collectRefs(p.expr).filter((r) => !r.guarded).map((r) => ({ path: r.path, span: r.span, src: p.src }));
+const templateReads = (t: { template: Template; src: SourceString }): Read[] =>
+  templateRefs(t.template)
+    .filter((r) => !r.hasDefault)
+    .map((r) => ({ path: r.path, span: r.span, src: t.src }));
+
+function showPath(path: readonly string[]): string {
+  const shown = path.length > 8 ? [...path.slice(0, 3), '…', ...path.slice(-4)] : path;
+  return shown.map((p) => (p === '…' ? p : `"${p}"`)).join(' → ');
+}
+
+/** Reads of variables that some path from the start reaches before any assignment. */
+export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow): void {
+  const known = new Set(flow.index.keys());
+  const reported = new Set<string>();
+  const check = (step: CheckedStep, facts: Facts, reads: readonly Read[], assignedHere: ReadonlySet<string> = new Set()): void => {
+    for (const read of reads) {
+      const [head] = read.path;
+      if (head === undefined || head === 'user') continue;
+      const loc = spanLoc(read.src, read.span);
+      if (!known.has(head) || read.path.length > 1) {
+        reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
+        continue;
+      }
+      if (facts.assigned(head) || assignedHere.has(head)) continue;
+      const key = `${head}@${loc.offset}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      reporter.report('VAR_UNASSIGNED', loc, { variable: head, path: showPath(flow.witness(head, step.id)) });
+    }
+  };
+  for (const step of s.steps) {
+    const f = flow.facts.get(step.id);
+    if (!f) continue;
+    const entry = flow.view(f.entry);
+    const afterSet = flow.view(f.afterSet);
+    const assignedSoFar = new Set<string>();
+    for (const a of step.set) {
+      if (a.value) check(step, entry, exprReads(a.value), assignedSoFar);
+      assignedSoFar.add(a.variable);
+    }
+    if (step.message) check(step, afterSet, templateReads(step.message));
+    if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
+    if (step.route.kind === 'branch') {
+      const routeFacts = step.input && f.afterInput ? flow.view(f.afterInput) : afterSet;
+      for (const b of step.route.branches) if (b.when) check(step, routeFacts, exprReads(b.when));
+    }
+  }
+}

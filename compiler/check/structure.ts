@@ -1,0 +1,208 @@
+import { checkRegex } from '../../grammar/index.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { Loc } from '../diagnostics/types.js';
+import { INPUT_TYPES, type InputAst, type InputType, type Located, type ScenarioAst, type StepAst } from '../scenario/ast.js';
+import type { IrButton, IrValidation } from '../ir/types.js';
+import { closest } from '../source/json-tree.js';
+import {
+  CALLBACK_DATA_MAX_BYTES,
+  COMMAND,
+  IDENTIFIER,
+  RESERVED_VARIABLES,
+  STEP_ID,
+  type CheckedBranch,
+  type CheckedInput,
+  type CheckedRoute,
+  type CheckedScenario,
+  type CheckedStep,
+} from './model.js';
+import { parseExpr, parseMessage, spanLoc } from './parse-strings.js';
+
+/** Structural checks: names, references, buttons, inputs; parses every expression and template. */
+export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
+  const stepIds = new Set(ast.steps.map((s) => s.id.value));
+  const variables = collectVariables(ast);
+  const ref = (target: Located<string>): { target: string; loc: Loc } | undefined => {
+    if (stepIds.has(target.value)) return { target: target.value, loc: target.loc };
+    reporter.report('UNKNOWN_STEP', target.loc, { step: target.value, suggestion: closest(target.value, stepIds) });
+    return undefined;
+  };
+
+  if (ast.steps.length === 0) reporter.report('NO_STEPS', ast.stepsLoc ?? ast.loc);
+  let startStep: CheckedScenario['startStep'];
+  if (!ast.startStep) reporter.report('MISSING_START_STEP', { offset: ast.loc.offset, length: 1 });
+  else if (!stepIds.has(ast.startStep.value)) {
+    reporter.report('UNKNOWN_START_STEP', ast.startStep.loc, { step: ast.startStep.value, suggestion: closest(ast.startStep.value, stepIds) });
+  } else startStep = { id: ast.startStep.value, loc: ast.startStep.loc };
+
+  const commands: { command: string; target: string; loc: Loc }[] = [];
+  for (const c of ast.commands) {
+    const name = c.command.value;
+    if (name === '/start') reporter.report('RESERVED_COMMAND', c.command.loc, { command: name });
+    else if (!COMMAND.test(name)) reporter.report('INVALID_COMMAND', c.command.loc, { command: name });
+    const target = ref(c.target);
+    if (target) commands.push({ command: name, target: target.target, loc: c.command.loc });
+  }
+
+  const steps = ast.steps.map((step, index): CheckedStep => {
+    if (!STEP_ID.test(step.id.value)) reporter.report('INVALID_STEP_ID', step.id.loc, { step: step.id.value });
+    if (step.type && step.type.value !== 'message') reporter.report('UNKNOWN_STEP_TYPE', step.type.loc, { type: step.type.value });
+    const set = step.set.map((a) => {
+      checkVariableName(reporter, a.variable);
+      return { variable: a.variable.value, varLoc: a.variable.loc, value: parsedOrUndefined(parseExpr(reporter, a.expr, variables), a.expr) };
+    });
+    const message = step.message && parsedTemplate(reporter, step.message);
+    const buttons = checkButtons(reporter, step);
+    const input = step.input && checkInput(reporter, step, step.input, buttons, ref);
+    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(reporter, step, variables, ref) };
+  });
+  return {
+    name: ast.name?.value ?? '',
+    version: ast.version?.value ?? '',
+    startStep,
+    steps,
+    byId: new Map(steps.map((s) => [s.id, s])),
+    commands,
+  };
+}
+
+function parsedOrUndefined<E>(expr: E | undefined, src: import('../scenario/ast.js').SourceString) {
+  return expr === undefined ? undefined : { expr, src };
+}
+
+function parsedTemplate(reporter: Reporter, src: import('../scenario/ast.js').SourceString) {
+  const template = parseMessage(reporter, src);
+  return template && { template, src };
+}
+
+/** Every name a step assigns: known variables, so bare words that match them are references. */
+function collectVariables(ast: ScenarioAst): Set<string> {
+  const names = new Set<string>();
+  for (const step of ast.steps) {
+    for (const a of step.set) names.add(a.variable.value);
+    if (step.input?.variable) names.add(step.input.variable.value);
+  }
+  return names;
+}
+
+function checkVariableName(reporter: Reporter, name: Located<string>): void {
+  if (RESERVED_VARIABLES.has(name.value)) reporter.report('RESERVED_VARIABLE', name.loc, { name: name.value });
+  else if (!IDENTIFIER.test(name.value)) reporter.report('INVALID_VARIABLE_NAME', name.loc, { name: name.value });
+}
+
+function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {
+  const out: IrButton[] = [];
+  const values = new Set<string>();
+  const texts = new Set<string>();
+  for (const b of step.buttons?.items ?? []) {
+    if (b.text && b.text.value.trim() === '') reporter.report('BUTTON_TEXT_EMPTY', b.text.loc);
+    if (b.value) {
+      const value = b.value.value;
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (value.trim() === '') reporter.report('BUTTON_VALUE_EMPTY', b.value.loc);
+      else if (values.has(value)) reporter.report('BUTTON_VALUE_DUPLICATE', b.value.loc, { value });
+      else if (bytes > CALLBACK_DATA_MAX_BYTES) reporter.report('CALLBACK_DATA_TOO_LONG', b.value.loc, { value, bytes });
+      values.add(value);
+    }
+    if (b.text && texts.has(b.text.value.toLowerCase())) reporter.report('BUTTON_TEXT_DUPLICATE', b.text.loc, { text: b.text.value });
+    if (b.text) texts.add(b.text.value.toLowerCase());
+    if (b.text && b.value) out.push({ text: b.text.value, value: b.value.value });
+  }
+  if (step.buttons && step.buttons.items.length > 0 && step.input?.type && step.input.type.value !== 'button') {
+    reporter.report('BUTTONS_IGNORED', step.buttons.loc);
+  }
+  return out;
+}
+
+const NUMERIC_TYPES: readonly InputType[] = ['number', 'integer'];
+const LENGTH_TYPES: readonly InputType[] = ['text', 'email', 'phone'];
+
+function checkInput(
+  reporter: Reporter,
+  step: StepAst,
+  input: InputAst,
+  buttons: readonly IrButton[],
+  ref: (t: Located<string>) => { target: string; loc: Loc } | undefined,
+): CheckedInput | undefined {
+  let type: InputType | undefined;
+  if (input.type) {
+    if ((INPUT_TYPES as readonly string[]).includes(input.type.value)) type = input.type.value as InputType;
+    else {
+      reporter.report('INVALID_VALUE', input.type.loc, {
+        field: 'expected_input type',
+        value: JSON.stringify(input.type.value),
+        allowed: INPUT_TYPES.map((t) => `"${t}"`).join(', '),
+      });
+    }
+  }
+  if (input.variable) checkVariableName(reporter, input.variable);
+  if (type === 'button' && buttons.length === 0 && !(step.buttons?.items.length)) reporter.report('BUTTON_INPUT_WITHOUT_BUTTONS', input.type?.loc ?? input.loc);
+  const v = input.validation ?? {};
+  const validation: IrValidation = {
+    min: v.min?.value,
+    max: v.max?.value,
+    minLength: v.minLength?.value,
+    maxLength: v.maxLength?.value,
+    pattern: v.pattern?.value,
+  };
+  if (type) {
+    const rules: [Located<unknown> | undefined, string, readonly InputType[]][] = [
+      [v.min, 'min', NUMERIC_TYPES],
+      [v.max, 'max', NUMERIC_TYPES],
+      [v.minLength, 'min_length', LENGTH_TYPES],
+      [v.maxLength, 'max_length', LENGTH_TYPES],
+      [v.pattern, 'pattern', [...LENGTH_TYPES, 'date', 'number', 'integer']],
+    ];
+    for (const [rule, name, types] of rules) {
+      if (rule && !types.includes(type)) reporter.report('VALIDATION_NOT_APPLICABLE', rule.loc, { rule: name, type });
+    }
+  }
+  if (v.min && v.max && v.min.value > v.max.value) reporter.report('VALIDATION_RANGE', v.min.loc, { low: `min ${v.min.value}`, high: `max ${v.max.value}` });
+  if (v.minLength && v.maxLength && v.minLength.value > v.maxLength.value) {
+    reporter.report('VALIDATION_RANGE', v.minLength.loc, { low: `min_length ${v.minLength.value}`, high: `max_length ${v.maxLength.value}` });
+  }
+  if (v.minLength && v.minLength.value < 0) reporter.report('WRONG_TYPE', v.minLength.loc, { field: 'min_length', expected: 'zero or more', actual: String(v.minLength.value) });
+  if (v.pattern) {
+    const issue = checkRegex(v.pattern.value);
+    if (issue) reporter.report(issue.code, spanLoc(v.pattern, issue.span), { detail: issue.message });
+  }
+  if (input.maxAttempts && input.maxAttempts.value < 1) {
+    reporter.report('WRONG_TYPE', input.maxAttempts.loc, { field: 'max_attempts', expected: 'a whole number of at least 1', actual: String(input.maxAttempts.value) });
+  }
+  const onFail = input.onFail && ref(input.onFail);
+  if (input.onFail && !input.maxAttempts) reporter.report('ON_FAIL_WITHOUT_MAX_ATTEMPTS', input.onFail.loc);
+  if (input.maxAttempts && !input.onFail) reporter.report('MAX_ATTEMPTS_WITHOUT_ON_FAIL', input.maxAttempts.loc);
+  const errorMessage = input.errorMessage && parsedTemplate(reporter, input.errorMessage);
+  if (!type || !input.variable) return undefined;
+  return {
+    loc: input.loc,
+    type,
+    variable: input.variable.value,
+    variableLoc: input.variable.loc,
+    validation,
+    errorMessage,
+    maxAttempts: input.maxAttempts?.value,
+    onFail,
+    sensitive: input.sensitive?.value ?? false,
+  };
+}
+
+function checkRoute(
+  reporter: Reporter,
+  step: StepAst,
+  variables: ReadonlySet<string>,
+  ref: (t: Located<string>) => { target: string; loc: Loc } | undefined,
+): CheckedRoute {
+  const next = step.next;
+  if (!next) return { kind: 'end' };
+  if (next.kind === 'goto') {
+    const target = ref(next.target);
+    return target ? { kind: 'goto', target: target.target, loc: target.loc } : { kind: 'end' };
+  }
+  const branches: CheckedBranch[] = next.conditions.map((c) => ({
+    loc: c.loc,
+    when: c.if && parsedOrUndefined(parseExpr(reporter, c.if, variables), c.if),
+    target: c.then && ref(c.then),
+  }));
+  return { kind: 'branch', loc: next.loc, branches, else: next.else && ref(next.else) };
+}

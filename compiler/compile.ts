@@ -1,0 +1,36 @@
+import { extname } from 'node:path';
+import { checkScenarioAst } from './check/index.js';
+import { Reporter } from './diagnostics/reporter.js';
+import type { Diagnostic } from './diagnostics/types.js';
+import { buildIr } from './ir/build.js';
+import type { IrScenario } from './ir/types.js';
+import type { ScenarioAst } from './scenario/ast.js';
+import { readJsonScenario } from './source/read-json-scenario.js';
+import { LineIndex } from './source/text.js';
+
+export interface CompileResult {
+  /** Present when there are no errors (warnings allowed). */
+  readonly ir?: IrScenario;
+  readonly ast?: ScenarioAst;
+  /** Every diagnostic, sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface CompileOptions {
+  /** Shown in diagnostics; its extension picks the format. */
+  readonly file: string;
+}
+
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+
+/** Parses and checks a scenario; bad input comes back as diagnostics, never as an exception. */
+export function compileScenario(text: string, options: CompileOptions): CompileResult {
+  const reporter = new Reporter(options.file, new LineIndex(text));
+  const ext = extname(options.file).toLowerCase();
+  const ast = ext === '.json' || ext === '' ? readJsonScenario(text, reporter) : readJsonScenario(text, reporter);
+  if (!ast) return { diagnostics: reporter.diagnostics() };
+  const outcome = checkScenarioAst(ast, reporter);
+  const diagnostics = reporter.diagnostics();
+  if (hasErrors(diagnostics)) return { ast, diagnostics };
+  return { ast, diagnostics, ir: buildIr(outcome.scenario, outcome.variables) };
+}

@@ -1,0 +1,216 @@
+import type { Severity } from './types.js';
+
+const q = (s: string): string => JSON.stringify(s);
+const didYouMean = (s?: string): string => (s ? ` Did you mean ${q(s)}?` : '');
+
+interface Entry<A> {
+  readonly severity: Severity;
+  /** One line for the reference table in docs/diagnostics.md. */
+  readonly summary: string;
+  readonly message: (args: A) => string;
+}
+
+const entry = <A = void>(severity: Severity, summary: string, message: (args: A) => string): Entry<A> => ({
+  severity,
+  summary,
+  message,
+});
+
+/**
+ * Every diagnostic the compiler can report. Codes are stable: tests, editors and CI scripts key on them.
+ * Wording lives here alone, so the CLI, the server and the tests render the same data.
+ */
+export const catalog = {
+  JSON_SYNTAX: entry<{ detail: string }>('error', 'The file is not valid JSON.', (a) => `Invalid JSON: ${a.detail}.`),
+  DUPLICATE_KEY: entry<{ key: string }>(
+    'error',
+    'A key appears twice in one object; JSON keeps only the last.',
+    (a) => `Duplicate key ${q(a.key)}: JSON silently keeps only the last one. Rename or remove one of them.`,
+  ),
+  WRONG_TYPE: entry<{ field: string; expected: string; actual: string }>(
+    'error',
+    'A field has the wrong JSON type.',
+    (a) => `${q(a.field)} must be ${a.expected}, not ${a.actual}.`,
+  ),
+  MISSING_FIELD: entry<{ field: string; where: string }>(
+    'error',
+    'A required field is missing.',
+    (a) => `Missing required field ${q(a.field)} in ${a.where}.`,
+  ),
+  UNKNOWN_FIELD: entry<{ field: string; where: string; suggestion?: string }>(
+    'warning',
+    'A field that the format does not define; it is ignored.',
+    (a) => `Unknown field ${q(a.field)} in ${a.where} is ignored.${didYouMean(a.suggestion)}`,
+  ),
+  INVALID_VALUE: entry<{ field: string; value: string; allowed: string }>(
+    'error',
+    'A field holds a value outside its permitted set.',
+    (a) => `Invalid ${a.field} ${a.value}. Permitted: ${a.allowed}.`,
+  ),
+  NO_STEPS: entry('error', 'The scenario defines no steps.', () => `The scenario has no steps. Add at least one under "steps".`),
+  MISSING_START_STEP: entry(
+    'error',
+    'The scenario has no start_step.',
+    () => `Missing "start_step": name the step a new dialog begins with.`,
+  ),
+  UNKNOWN_START_STEP: entry<{ step: string; suggestion?: string }>(
+    'error',
+    'start_step names a step that does not exist.',
+    (a) => `"start_step" names ${q(a.step)}, which is not defined under "steps".${didYouMean(a.suggestion)}`,
+  ),
+  UNKNOWN_STEP: entry<{ step: string; suggestion?: string }>(
+    'error',
+    'A reference to a step that does not exist.',
+    (a) => `Step ${q(a.step)} is not defined. Define it under "steps" or fix the name.${didYouMean(a.suggestion)}`,
+  ),
+  INVALID_STEP_ID: entry<{ step: string }>(
+    'error',
+    'A step id that is not a plain name.',
+    (a) => `Step id ${q(a.step)} is not allowed: use letters, digits, "_" and "-", starting with a letter or "_" (at most 64 characters).`,
+  ),
+  UNKNOWN_STEP_TYPE: entry<{ type: string }>(
+    'error',
+    'A step type other than "message".',
+    (a) => `Unknown step type ${q(a.type)}. Permitted: "message".`,
+  ),
+  INVALID_VARIABLE_NAME: entry<{ name: string }>(
+    'error',
+    'A variable name that is not an identifier.',
+    (a) => `Variable name ${q(a.name)} is not allowed: use letters, digits and "_", starting with a letter or "_".`,
+  ),
+  RESERVED_VARIABLE: entry<{ name: string }>(
+    'error',
+    'An assignment to a built-in variable.',
+    (a) => `${q(a.name)} is built in (the platform fills it) and cannot be assigned. Choose another name.`,
+  ),
+  INVALID_COMMAND: entry<{ command: string }>(
+    'error',
+    'A command name that platforms do not accept.',
+    (a) => `Command ${q(a.command)} is not valid: write "/" then 1-32 lowercase letters, digits or "_", e.g. "/help".`,
+  ),
+  RESERVED_COMMAND: entry<{ command: string }>(
+    'error',
+    'A command that the runtime reserves.',
+    (a) => `Command ${q(a.command)} is reserved: it always restarts the dialog at "start_step". Remove it from "commands".`,
+  ),
+  UNREACHABLE_STEP: entry<{ step: string }>(
+    'warning',
+    'A step that no path from start_step or a command reaches.',
+    (a) => `Step ${q(a.step)} is unreachable: no path from "start_step" or a command leads to it.`,
+  ),
+  DEAD_END: entry<{ step: string; why: string }>(
+    'error',
+    'A step that is not final yet can never be left.',
+    (a) => `Step ${q(a.step)} is a dead end: ${a.why}.`,
+  ),
+  LOOP_WITHOUT_INPUT: entry<{ steps: string }>(
+    'error',
+    'Steps that follow each other forever without waiting for input.',
+    (a) => `Steps ${a.steps} form a loop that never waits for input and has no way out. Add an expected_input or a condition that leaves the loop.`,
+  ),
+  LOOP_MAY_NOT_TERMINATE: entry<{ steps: string }>(
+    'warning',
+    'A loop without input that leaves only when a condition holds.',
+    (a) => `Steps ${a.steps} loop without waiting for input; they leave only when a condition holds. The runtime stops a turn after 100 steps.`,
+  ),
+  CONDITION_NEVER_TRUE: entry<{ condition: string; why: string }>(
+    'warning',
+    'A condition that no possible value can satisfy.',
+    (a) => `Condition ${q(a.condition)} is never true: ${a.why}.`,
+  ),
+  CONDITION_ALWAYS_TRUE: entry<{ condition: string }>(
+    'warning',
+    'A condition that always holds, so the branches after it are never taken.',
+    (a) => `Condition ${q(a.condition)} is always true: the conditions and "else" after it are never used.`,
+  ),
+  UNCOVERED_CASE: entry<{ variable: string; value: string; outcome: string }>(
+    'warning',
+    'No condition matches a possible value and there is no else.',
+    (a) => `No condition matches when ${a.variable} is ${a.value}, and there is no "else": ${a.outcome}. Add a condition or an "else".`,
+  ),
+  BARE_WORD: entry<{ word: string }>(
+    'warning',
+    'A bare word that is not a variable, read as a string.',
+    (a) => `${q(a.word)} is not a variable, so it is read as the string ${q(a.word)}. Write it in quotes: ${q(a.word)}.`,
+  ),
+  VAR_UNASSIGNED: entry<{ variable: string; path: string }>(
+    'warning',
+    'A variable that may be read before it is assigned.',
+    (a) => `Variable ${q(a.variable)} may be read before it is assigned, on the path ${a.path}. Assign it earlier or use "| default: ...".`,
+  ),
+  UNDEFINED_VARIABLE: entry<{ variable: string; suggestion?: string }>(
+    'warning',
+    'A variable that no step assigns.',
+    (a) => `Variable ${q(a.variable)} is never assigned, so it is always empty.${didYouMean(a.suggestion)}`,
+  ),
+  UNKNOWN_USER_FIELD: entry<{ field: string; allowed: string }>(
+    'warning',
+    'A field of the built-in user variable that platforms do not provide.',
+    (a) => `"user.${a.field}" is not provided by platforms. Permitted: ${a.allowed}.`,
+  ),
+  TYPE_MISMATCH: entry<{ detail: string }>('error', 'An operation on values of the wrong type.', (a) => `Type mismatch: ${a.detail}.`),
+  TYPE_MISMATCH_EQUALITY: entry<{ detail: string }>(
+    'warning',
+    'An equality test between values of different types.',
+    (a) => `Type mismatch: ${a.detail}.`,
+  ),
+  EXPR_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in an expression.', (a) => a.detail),
+  EXPR_TOO_LONG: entry<{ detail: string }>('error', 'An expression longer than the limit.', (a) => a.detail),
+  EXPR_TOO_DEEP: entry<{ detail: string }>('error', 'An expression nested deeper than the limit.', (a) => a.detail),
+  EXPR_TOO_LARGE: entry<{ detail: string }>('error', 'An expression with more parts than the limit.', (a) => a.detail),
+  REGEX_INVALID: entry<{ detail: string }>('error', 'A regular expression that does not compile.', (a) => a.detail),
+  REGEX_UNSAFE: entry<{ detail: string }>('error', 'A regular expression prone to catastrophic backtracking.', (a) => a.detail),
+  TEMPLATE_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in a message template.', (a) => a.detail),
+  UNKNOWN_FILTER: entry<{ detail: string }>('error', 'A template filter that does not exist.', (a) => a.detail),
+  FILTER_ARGS: entry<{ detail: string }>('error', 'A template filter with the wrong arguments.', (a) => a.detail),
+  BUTTON_VALUE_EMPTY: entry('error', 'A button with an empty value.', () => `Button value is empty: give every button a non-empty "value".`),
+  BUTTON_TEXT_EMPTY: entry('error', 'A button with an empty text.', () => `Button text is empty: give every button a visible "text".`),
+  BUTTON_VALUE_DUPLICATE: entry<{ value: string }>(
+    'error',
+    'Two buttons of one step share a value.',
+    (a) => `Button value ${q(a.value)} is used twice in this step; a press could not tell them apart.`,
+  ),
+  BUTTON_TEXT_DUPLICATE: entry<{ text: string }>(
+    'warning',
+    'Two buttons of one step share a text.',
+    (a) => `Button text ${q(a.text)} is used twice in this step; users cannot tell the buttons apart.`,
+  ),
+  CALLBACK_DATA_TOO_LONG: entry<{ value: string; bytes: number }>(
+    'error',
+    "A button value longer than Telegram's 64-byte callback_data.",
+    (a) => `Button value ${q(a.value)} is ${a.bytes} bytes; Telegram's callback_data allows at most 64. Shorten it.`,
+  ),
+  BUTTON_INPUT_WITHOUT_BUTTONS: entry(
+    'error',
+    'A button input on a step that shows no buttons.',
+    () => `expected_input has type "button" but the step has no "buttons": the user has nothing to press.`,
+  ),
+  BUTTONS_IGNORED: entry(
+    'warning',
+    'Buttons on a step that does not wait for a button.',
+    () => `This step shows buttons but does not expect a button input; presses are read as typed text. Use "expected_input": {"type": "button", ...}.`,
+  ),
+  VALIDATION_NOT_APPLICABLE: entry<{ rule: string; type: string }>(
+    'warning',
+    'A validation rule that does not apply to the input type.',
+    (a) => `Validation ${q(a.rule)} has no effect on input type ${q(a.type)}.`,
+  ),
+  VALIDATION_RANGE: entry<{ low: string; high: string }>(
+    'error',
+    'A validation range that no value satisfies.',
+    (a) => `Validation ${a.low} is greater than ${a.high}: no input can pass.`,
+  ),
+  ON_FAIL_WITHOUT_MAX_ATTEMPTS: entry(
+    'warning',
+    'on_fail without max_attempts is never used.',
+    () => `"on_fail" is never used without "max_attempts". Add "max_attempts".`,
+  ),
+  MAX_ATTEMPTS_WITHOUT_ON_FAIL: entry(
+    'warning',
+    'max_attempts without on_fail has no effect.',
+    () => `"max_attempts" has no effect without "on_fail": the bot keeps asking. Add "on_fail".`,
+  ),
+} as const;
+
+export type DiagnosticCode = keyof typeof catalog;
+export type DiagnosticArgs<C extends DiagnosticCode> = Parameters<(typeof catalog)[C]['message']>[0];

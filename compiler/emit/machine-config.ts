@@ -1,0 +1,126 @@
+import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
+
+/**
+ * The XState v5 machine config of a scenario: plain JSON. Guards and actions are referenced by name with
+ * `params`; runtime/engine implements them. One state per step, plus `$new` (no dialog yet) and `$ended`.
+ *
+ * Guards: isCommand {command}, when {when}, inputValid {input}, inputMatches {input, when},
+ *         attemptsExhausted {max}, hopLimit.
+ * Actions: beginTurn, reset, enterStep {step}, assign {variable, expr}, say {step, text, buttons},
+ *          storeInput {input}, countAttempt, end {step, reason}, fail {step, code}.
+ */
+export interface MachineConfig {
+  readonly id: string;
+  readonly version: string;
+  readonly initial: string;
+  readonly context: { readonly vars: Record<string, never>; readonly attempts: 0; readonly hops: 0; readonly effects: readonly never[] };
+  readonly on: Record<string, readonly TransitionConfig[]>;
+  readonly states: Record<string, StateConfig>;
+}
+
+export interface ActionRef {
+  readonly type: string;
+  readonly params?: Record<string, unknown>;
+}
+
+export interface TransitionConfig {
+  readonly guard?: ActionRef;
+  readonly target?: string;
+  readonly reenter?: boolean;
+  readonly actions?: readonly ActionRef[];
+}
+
+export interface StateConfig {
+  readonly entry?: readonly ActionRef[];
+  readonly on?: Record<string, readonly TransitionConfig[]>;
+  readonly always?: readonly TransitionConfig[];
+}
+
+export const NEW_STATE = '$new';
+export const ENDED_STATE = '$ended';
+export const INPUT_EVENT = 'user.input';
+export const COMMAND_EVENT = 'user.command';
+
+const begin: ActionRef = { type: 'beginTurn' };
+const reset: ActionRef = { type: 'reset' };
+
+/** A move to a step; `reenter` so a step that leads to itself runs its entry again. */
+const to = (step: string, extra: Omit<TransitionConfig, 'target' | 'reenter'> = {}): TransitionConfig => ({ ...extra, target: step, reenter: true });
+
+function entryActions(step: IrStep): ActionRef[] {
+  const out: ActionRef[] = [{ type: 'enterStep', params: { step: step.id } }];
+  for (const a of step.set) out.push({ type: 'assign', params: { variable: a.variable, expr: a.expr } });
+  if (step.message) out.push({ type: 'say', params: { step: step.id, text: step.message, buttons: step.buttons } });
+  return out;
+}
+
+function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): TransitionConfig[] {
+  const store: ActionRef[] = input ? [begin, { type: 'storeInput', params: { input } }] : [];
+  const valid = input && { type: 'inputValid', params: { input } };
+  const finish = (actions: ActionRef[]): TransitionConfig => ({ target: ENDED_STATE, actions });
+  switch (route.kind) {
+    case 'goto':
+      return [to(route.target, valid ? { guard: valid, actions: store } : {})];
+    case 'end': {
+      const end: ActionRef = { type: 'end', params: { step: step.id, reason: 'final' } };
+      return [valid ? { ...finish([...store, end]), guard: valid } : finish([end])];
+    }
+    case 'branch': {
+      const out = route.branches.map((b) =>
+        to(b.target, {
+          guard: input ? { type: 'inputMatches', params: { input, when: b.when } } : { type: 'when', params: { when: b.when } },
+          actions: store,
+        }),
+      );
+      if (route.else) out.push(to(route.else, valid ? { guard: valid, actions: store } : {}));
+      else if (!input) out.push(finish([{ type: 'fail', params: { step: step.id, code: 'NO_ROUTE' } }]));
+      return out;
+    }
+  }
+}
+
+function stepState(step: IrStep): StateConfig {
+  const entry = entryActions(step);
+  const input = step.input;
+  if (!input) {
+    const guardLoop: TransitionConfig = { guard: { type: 'hopLimit' }, ...{ target: ENDED_STATE, actions: [{ type: 'fail', params: { step: step.id, code: 'LOOP_LIMIT' } }] } };
+    return { entry, always: [guardLoop, ...routeTransitions(step, step.route)] };
+  }
+  const transitions = routeTransitions(step, step.route, input);
+  if (input.maxAttempts !== undefined && input.onFail !== undefined) {
+    transitions.push(to(input.onFail, { guard: { type: 'attemptsExhausted', params: { max: input.maxAttempts } }, actions: [begin] }));
+  }
+  transitions.push({
+    actions: [
+      begin,
+      { type: 'countAttempt' },
+      { type: 'say', params: { step: step.id, text: input.errorMessage, buttons: input.type === 'button' ? step.buttons : [] } },
+    ],
+  });
+  return { entry, on: { [INPUT_EVENT]: transitions } };
+}
+
+function commandTransitions(ir: IrScenario, resetAll: boolean): TransitionConfig[] {
+  const start = to(ir.startStep, { guard: { type: 'isCommand', params: { command: '/start' } }, actions: [begin, reset] });
+  return [
+    start,
+    ...ir.commands.map((c) => to(c.target, { guard: { type: 'isCommand', params: { command: c.command } }, actions: resetAll ? [begin, reset] : [begin] })),
+  ];
+}
+
+export function emitMachineConfig(ir: IrScenario): MachineConfig {
+  // Outside a dialog, any message starts one (and is not used as input); a command starts one at its step.
+  const idle: StateConfig = {
+    on: { [INPUT_EVENT]: [to(ir.startStep, { actions: [begin, reset] })], [COMMAND_EVENT]: commandTransitions(ir, true) },
+  };
+  const states: Record<string, StateConfig> = { [NEW_STATE]: idle, [ENDED_STATE]: idle };
+  for (const step of Object.values(ir.steps)) states[step.id] = stepState(step);
+  return {
+    id: 'scenario',
+    version: ir.hash,
+    initial: NEW_STATE,
+    context: { vars: {}, attempts: 0, hops: 0, effects: [] },
+    on: { [COMMAND_EVENT]: commandTransitions(ir, false).map((t) => ({ ...t, target: `.${t.target}` })) },
+    states,
+  };
+}

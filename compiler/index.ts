@@ -1,0 +1,31 @@
+export { compileScenario, hasErrors, type CompileOptions, type CompileResult } from './compile.js';
+export { catalog, type DiagnosticCode } from './diagnostics/catalog.js';
+export type { Diagnostic, Loc, Severity } from './diagnostics/types.js';
+export type {
+  IrAssignment,
+  IrBranch,
+  IrButton,
+  IrCommand,
+  IrInput,
+  IrRoute,
+  IrScenario,
+  IrStep,
+  IrValidation,
+  IrValueType,
+  IrVariable,
+} from './ir/types.js';
+export { DEFAULT_ERROR_MESSAGES } from './ir/build.js';
+export {
+  COMMAND_EVENT,
+  ENDED_STATE,
+  INPUT_EVENT,
+  NEW_STATE,
+  emitMachineConfig,
+  type ActionRef,
+  type MachineConfig,
+  type StateConfig,
+  type TransitionConfig,
+} from './emit/machine-config.js';
+export { emitTypeScript } from './emit/typescript.js';
+export { graphEdges, renderGraph, toDot, toMermaid, type GraphFormat } from './emit/graph.js';
+export type { InputType, ScenarioAst } from './scenario/ast.js';

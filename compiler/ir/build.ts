@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { parseTemplate } from '../../grammar/index.js';
+import type { Template } from '../../grammar/index.js';
+import type { CheckedScenario, CheckedStep } from '../check/model.js';
+import type { VarInfo } from '../check/types.js';
+import type { InputType } from '../scenario/ast.js';
+import type { IrRoute, IrScenario, IrStep, IrVariable } from './types.js';
+
+/** What the bot says on invalid input when the scenario gives no error_message. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Record<InputType, string>> = {
+  text: 'Please send a text message.',
+  number: 'Please enter a number.',
+  integer: 'Please enter a whole number.',
+  email: 'Please enter a valid email address.',
+  phone: 'Please enter a valid phone number.',
+  date: 'Please enter a date as YYYY-MM-DD.',
+  button: 'Please choose one of the options.',
+};
+
+const SPAN_KEYS = new Set(['span', 'patternSpan', 'pathSpan']);
+
+/** A deep copy without source spans: the IR is about meaning, not about where it was written. */
+export function stripSpans<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripSpans) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!SPAN_KEYS.has(k) && v !== undefined) out[k] = stripSpans(v);
+  return out as T;
+}
+
+function constantTemplate(text: string): Template {
+  const { template } = parseTemplate(text);
+  if (!template) throw new Error(`default message does not parse: ${text}`);
+  return template;
+}
+
+function route(step: CheckedStep): IrRoute {
+  const r = step.route;
+  if (r.kind === 'goto') return { kind: 'goto', target: r.target };
+  if (r.kind === 'end') return { kind: 'end' };
+  const branches = r.branches.flatMap((b) => (b.when && b.target ? [{ when: b.when.expr, target: b.target.target }] : []));
+  return r.else ? { kind: 'branch', branches, else: r.else.target } : { kind: 'branch', branches };
+}
+
+function irStep(step: CheckedStep): IrStep {
+  const input = step.input;
+  return stripSpans({
+    id: step.id,
+    set: step.set.flatMap((a) => (a.value ? [{ variable: a.variable, expr: a.value.expr }] : [])),
+    message: step.message?.template,
+    buttons: step.buttons,
+    input: input && {
+      type: input.type,
+      variable: input.variable,
+      validation: input.validation,
+      errorMessage: input.errorMessage?.template ?? constantTemplate(DEFAULT_ERROR_MESSAGES[input.type]),
+      maxAttempts: input.maxAttempts,
+      onFail: input.onFail?.target,
+      sensitive: input.sensitive,
+      buttons: input.type === 'button' ? step.buttons : [],
+    },
+    route: route(step),
+  });
+}
+
+/** Builds the IR of a scenario that passed the checks without errors. */
+export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>): IrScenario {
+  const steps: Record<string, IrStep> = {};
+  for (const step of s.steps) steps[step.id] = irStep(step);
+  const variables: Record<string, IrVariable> = {};
+  for (const [name, info] of [...vars].sort(([a], [b]) => a.localeCompare(b))) {
+    const inputs = s.steps.filter((st) => st.input?.variable === name);
+    const buttonOnly = inputs.length > 0 && inputs.every((st) => st.input?.type === 'button') && !s.steps.some((st) => st.set.some((a) => a.variable === name));
+    const values = buttonOnly ? [...new Set(inputs.flatMap((st) => st.buttons.map((b) => b.value)))] : undefined;
+    const sensitive = inputs.some((st) => st.input?.sensitive === true);
+    variables[name] = values ? { name, type: info.type, values, sensitive } : { name, type: info.type, sensitive };
+  }
+  const body = {
+    name: s.name,
+    version: s.version,
+    startStep: s.startStep?.id ?? '',
+    steps,
+    commands: s.commands.map((c) => ({ command: c.command, target: c.target })),
+    variables,
+  };
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  return { name: body.name, version: body.version, hash, startStep: body.startStep, steps, commands: body.commands, variables };
+}

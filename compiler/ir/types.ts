@@ -1,0 +1,88 @@
+import type { Expr, Literal } from '../../grammar/index.js';
+import type { Template } from '../../grammar/index.js';
+import type { InputType } from '../scenario/ast.js';
+
+/**
+ * The checked intermediate representation: what the emitters and the engine consume.
+ * Plain JSON (no functions, no spans), so it can be stored, hashed and shipped as is.
+ */
+export interface IrScenario {
+  readonly name: string;
+  readonly version: string;
+  /** sha256 of the canonical IR: identifies this scenario version. */
+  readonly hash: string;
+  readonly startStep: string;
+  /** Steps in source order. */
+  readonly steps: Readonly<Record<string, IrStep>>;
+  readonly commands: readonly IrCommand[];
+  readonly variables: Readonly<Record<string, IrVariable>>;
+}
+
+export interface IrCommand {
+  /** With the leading slash: "/help". */
+  readonly command: string;
+  readonly target: string;
+}
+
+export type IrValueType = 'string' | 'number' | 'boolean' | 'null' | 'unknown';
+
+export interface IrVariable {
+  readonly name: string;
+  readonly type: IrValueType;
+  /** Set when every assignment is a button input: the possible values. */
+  readonly values?: readonly string[];
+  readonly sensitive: boolean;
+}
+
+export interface IrButton {
+  readonly text: string;
+  readonly value: string;
+}
+
+export interface IrValidation {
+  readonly min?: number;
+  readonly max?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+}
+
+export interface IrInput {
+  readonly type: InputType;
+  readonly variable: string;
+  readonly validation: IrValidation;
+  /** Sent on invalid input: the scenario's error_message, or the default for the type. */
+  readonly errorMessage: Template;
+  readonly maxAttempts?: number;
+  readonly onFail?: string;
+  readonly sensitive: boolean;
+  /** The step's buttons, for button inputs (accepted by value, or by typed text or value). */
+  readonly buttons: readonly IrButton[];
+}
+
+export interface IrBranch {
+  readonly when: Expr;
+  readonly target: string;
+}
+
+export type IrRoute =
+  | { readonly kind: 'goto'; readonly target: string }
+  | { readonly kind: 'branch'; readonly branches: readonly IrBranch[]; readonly else?: string }
+  | { readonly kind: 'end' };
+
+export interface IrAssignment {
+  readonly variable: string;
+  readonly expr: Expr;
+}
+
+export interface IrStep {
+  readonly id: string;
+  readonly set: readonly IrAssignment[];
+  readonly message?: Template;
+  readonly buttons: readonly IrButton[];
+  readonly input?: IrInput;
+  /** Followed at once for a step without input, after a valid input otherwise. */
+  readonly route: IrRoute;
+}
+
+export type { Expr, Literal, Template, InputType };

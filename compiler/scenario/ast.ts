@@ -1,0 +1,89 @@
+import type { Loc } from '../diagnostics/types.js';
+
+/** A value read from the source, with where it stands. */
+export interface Located<T> {
+  readonly value: T;
+  readonly loc: Loc;
+}
+
+/** A string from the source; `at(i)` maps index i of the decoded string to a file offset (escapes make them differ). */
+export interface SourceString extends Located<string> {
+  readonly at: (index: number) => number;
+}
+
+export type InputType = 'text' | 'number' | 'integer' | 'email' | 'phone' | 'date' | 'button';
+export const INPUT_TYPES: readonly InputType[] = ['text', 'number', 'integer', 'email', 'phone', 'date', 'button'];
+
+export interface ButtonAst {
+  readonly loc: Loc;
+  readonly text?: SourceString;
+  readonly value?: SourceString;
+}
+
+export interface ValidationAst {
+  readonly min?: Located<number>;
+  readonly max?: Located<number>;
+  readonly minLength?: Located<number>;
+  readonly maxLength?: Located<number>;
+  readonly pattern?: SourceString;
+}
+
+export interface InputAst {
+  readonly loc: Loc;
+  readonly type?: Located<string>;
+  readonly variable?: Located<string>;
+  readonly validation?: ValidationAst;
+  readonly errorMessage?: SourceString;
+  readonly maxAttempts?: Located<number>;
+  readonly onFail?: Located<string>;
+  readonly sensitive?: Located<boolean>;
+}
+
+export interface ConditionAst {
+  readonly loc: Loc;
+  readonly if?: SourceString;
+  readonly then?: Located<string>;
+}
+
+export type NextAst =
+  | { readonly kind: 'goto'; readonly target: Located<string> }
+  | {
+      readonly kind: 'conditional';
+      readonly loc: Loc;
+      readonly conditions: readonly ConditionAst[];
+      readonly else?: Located<string>;
+    };
+
+export interface AssignmentAst {
+  readonly variable: Located<string>;
+  readonly expr: SourceString;
+}
+
+export interface StepAst {
+  readonly id: Located<string>;
+  readonly loc: Loc;
+  readonly type?: Located<string>;
+  readonly description?: Located<string>;
+  readonly set: readonly AssignmentAst[];
+  readonly message?: SourceString;
+  readonly buttons?: { readonly loc: Loc; readonly items: readonly ButtonAst[] };
+  readonly input?: InputAst;
+  readonly next?: NextAst;
+}
+
+export interface CommandAst {
+  readonly command: Located<string>;
+  readonly target: Located<string>;
+}
+
+/** A scenario as written, before any checking. JSON and the text DSL both produce this. */
+export interface ScenarioAst {
+  readonly loc: Loc;
+  readonly name?: Located<string>;
+  readonly version?: Located<string>;
+  readonly description?: Located<string>;
+  readonly startStep?: Located<string>;
+  readonly commands: readonly CommandAst[];
+  readonly steps: readonly StepAst[];
+  readonly stepsLoc?: Loc;
+}

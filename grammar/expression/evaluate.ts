@@ -1,0 +1,162 @@
+import { compileSafeRegex } from '../regex.js';
+import type { Expr } from './ast.js';
+
+/**
+ * Semantics (total: never throws, never coerces surprisingly):
+ * - `==` / `!=`: same-type strict equality; a number vs a numeric string compares as numbers
+ *   ("5" == 5); undefined == null; other mixed types are unequal. `!=` is the negation of `==`.
+ * - `< <= > >=`: numbers numerically, strings by code unit (ISO dates order correctly); else false.
+ * - `and` / `or` / `not`: on truthiness (undefined, null, false, 0, NaN and "" are falsy); return booleans.
+ * - `contains`: case-insensitive substring test of two strings; anything else is false.
+ * - `matches`: regex test of a string subject (first 1000 chars); non-strings and unsafe patterns are false.
+ * - `in`: `==` against any element. `is empty`: undefined, null, blank string or empty array.
+ *   `is set`: neither undefined nor null.
+ * - `+`: numbers add; if either side is a string, the string forms are joined (undefined/null as "").
+ *   `- * /` need two numbers. Any non-finite result (overflow, division by zero) is null.
+ * - An object or array returned by lookup is "set" and truthy but unequal to everything, and it
+ *   makes arithmetic null. As a final result it evaluates to `true`, since Value has no object case.
+ */
+
+export type Value = string | number | boolean | null | undefined;
+
+/** Stands in for an object or array found by lookup. */
+class Opaque {
+  constructor(readonly empty: boolean) {}
+}
+type Val = Value | Opaque;
+
+export const MATCH_SUBJECT_LIMIT = 1000;
+
+export function truthy(v: Value): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  return !(typeof v === 'number' && Number.isNaN(v));
+}
+
+export function evaluate(expr: Expr, lookup: (path: readonly string[]) => unknown): Value {
+  let lookupFailure: { error: unknown } | undefined;
+  const read = (path: readonly string[]): Val => {
+    try {
+      return normalize(lookup(path));
+    } catch (error) {
+      lookupFailure = { error };
+      throw error;
+    }
+  };
+  try {
+    const v = evalNode(expr, read);
+    return v instanceof Opaque ? true : v;
+  } catch (error) {
+    // The caller's own lookup errors are theirs to see; malformed or absurdly deep ASTs yield undefined.
+    if (lookupFailure) throw lookupFailure.error;
+    return undefined;
+  }
+}
+
+function normalize(raw: unknown): Val {
+  switch (typeof raw) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return raw;
+    default:
+      if (raw === null) return null;
+      return new Opaque(Array.isArray(raw) && raw.length === 0);
+  }
+}
+
+function isTruthy(v: Val): boolean {
+  return v instanceof Opaque || truthy(v);
+}
+
+const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+export function looseEquals(a: Val, b: Val): boolean {
+  if (a instanceof Opaque || b instanceof Opaque) return false;
+  if (a === undefined || a === null) return b === undefined || b === null;
+  if (typeof a === typeof b) return a === b;
+  if (typeof a === 'number' && typeof b === 'string') return NUMERIC.test(b) && a === Number(b);
+  if (typeof a === 'string' && typeof b === 'number') return NUMERIC.test(a) && Number(a) === b;
+  return false;
+}
+
+function order(op: string, a: Val, b: Val): boolean {
+  const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+  if (!comparable) return false;
+  const [x, y] = [a, b] as [number, number];
+  if (op === '<') return x < y;
+  if (op === '<=') return x <= y;
+  if (op === '>') return x > y;
+  return x >= y;
+}
+
+function finite(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+function stringForm(v: Val): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+function arith(op: string, a: Val, b: Val): Val {
+  if (a instanceof Opaque || b instanceof Opaque) return null;
+  if (op === '+' && (typeof a === 'string' || typeof b === 'string')) return stringForm(a) + stringForm(b);
+  if (typeof a !== 'number' || typeof b !== 'number') return null;
+  if (op === '+') return finite(a + b);
+  if (op === '-') return finite(a - b);
+  if (op === '*') return finite(a * b);
+  return b === 0 ? null : finite(a / b);
+}
+
+function isEmpty(v: Val): boolean {
+  if (v instanceof Opaque) return v.empty;
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+function evalNode(e: Expr, read: (path: readonly string[]) => Val): Val {
+  const ev = (x: Expr) => evalNode(x, read);
+  switch (e.kind) {
+    case 'literal':
+      return normalize(e.value);
+    case 'ref':
+      return read(e.path);
+    case 'not':
+      return !isTruthy(ev(e.operand));
+    case 'and':
+      return isTruthy(ev(e.left)) && isTruthy(ev(e.right));
+    case 'or':
+      return isTruthy(ev(e.left)) || isTruthy(ev(e.right));
+    case 'neg': {
+      const v = ev(e.operand);
+      return typeof v === 'number' ? finite(-v) : null;
+    }
+    case 'compare': {
+      const [a, b] = [ev(e.left), ev(e.right)];
+      if (e.op === '==') return looseEquals(a, b);
+      if (e.op === '!=') return !looseEquals(a, b);
+      return order(e.op, a, b);
+    }
+    case 'arith':
+      return arith(e.op, ev(e.left), ev(e.right));
+    case 'contains': {
+      const [s, n] = [ev(e.subject), ev(e.needle)];
+      return typeof s === 'string' && typeof n === 'string' && s.toLowerCase().includes(n.toLowerCase());
+    }
+    case 'matches': {
+      const s = ev(e.subject);
+      const re = typeof s === 'string' ? compileSafeRegex(e.pattern) : undefined;
+      return re !== undefined && re.test((s as string).slice(0, MATCH_SUBJECT_LIMIT));
+    }
+    case 'in': {
+      const s = ev(e.subject);
+      return e.list.some((item) => looseEquals(s, ev(item)));
+    }
+    case 'is': {
+      const v = ev(e.subject);
+      const result = e.test === 'empty' ? isEmpty(v) : v !== undefined && v !== null;
+      return e.negated ? !result : result;
+    }
+    default:
+      return undefined;
+  }
+}

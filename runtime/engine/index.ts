@@ -1,0 +1,6 @@
+export { Dialog, assertSnapshotFits, commandsOf, toEvent, type DialogOptions, type TurnResult, type UserMessage } from './dialog.js';
+export { EngineError, SnapshotMismatchError } from './errors.js';
+export { parseInput, type ParsedInput } from './input.js';
+export { lookupIn } from './implementations.js';
+export { createScenarioMachine, type ScenarioMachine } from './machine.js';
+export { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type UserProfile, type Vars } from './types.js';

@@ -1,0 +1,47 @@
+import type { Value } from '../../grammar/index.js';
+import type { IrButton } from '../../compiler/index.js';
+
+/**
+ * What a transition asks the outside world to do. The machine never does I/O: the driver executes effects
+ * (the console, the conversation test runner and the server's delivery step all read the same list).
+ */
+export type Effect =
+  /** Send a message, with buttons when the list is non-empty. */
+  | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[] }
+  /** The dialog is over; the next message starts a new one. `reason` is 'final' (a final step) or 'error'. */
+  | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' }
+  /**
+   * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
+   * or LOOP_LIMIT (too many steps without waiting for input in one turn). Always followed by an 'end' effect.
+   */
+  | { readonly type: 'error'; readonly step: string; readonly code: 'NO_ROUTE' | 'LOOP_LIMIT'; readonly message: string };
+
+/** What platforms tell about the user; scenarios read it as `user.first_name` and so on. */
+export interface UserProfile {
+  readonly id?: number | string;
+  readonly first_name?: string;
+  readonly last_name?: string;
+  readonly username?: string;
+  readonly language_code?: string;
+}
+
+export type InboundEvent =
+  /** A message. `text` is absent for messages without text (a photo, a sticker); `press` is a pressed button's value. */
+  | { readonly type: 'user.input'; readonly text?: string; readonly press?: string; readonly user?: UserProfile }
+  | { readonly type: 'user.command'; readonly command: string; readonly user?: UserProfile };
+
+export type Vars = Record<string, Value>;
+
+export interface ScenarioContext<V = Vars> {
+  readonly vars: V;
+  /** Invalid answers at the current step. */
+  readonly attempts: number;
+  /** Steps entered in the current turn; bounds loops that never wait for input. */
+  readonly hops: number;
+  /** Effects of the last turn. */
+  readonly effects: readonly Effect[];
+  readonly user?: UserProfile;
+}
+
+/** At most this many steps are entered in one turn; more means a loop without input. */
+export const MAX_HOPS_PER_TURN = 100;
