@@ -21,6 +21,7 @@ const entry = <A = void>(severity: Severity, summary: string, message: (args: A)
  * Wording lives here alone, so the CLI, the server and the tests render the same data.
  */
 export const catalog = {
+  FILE_UNREADABLE: entry<{ reason: string }>('error', 'The scenario file cannot be read.', (a) => `Cannot read the file: ${a.reason}.`),
   JSON_SYNTAX: entry<{ detail: string }>('error', 'The file is not valid JSON.', (a) => `Invalid JSON: ${a.detail}.`),
   DUPLICATE_KEY: entry<{ key: string }>(
     'error',

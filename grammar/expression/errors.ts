@@ -38,7 +38,7 @@ export function syntaxIssue(source: string, tokens: IToken[], error: IRecognitio
   const start = token.startOffset;
   const end = T.tokenEnd(token);
   const found = `Unexpected ${quoteForMessage(token.image)} at column ${start + 1}`;
-  if (tokenMatcher(token, T.CompareOp) && !expected.has(T.CompareOp)) {
+  if (tokenMatcher(token, T.CompareOp) && !expected.has(T.CompareOp) && expected.has(T.AndOp)) {
     return grammarIssue('EXPR_SYNTAX', `${found}; comparisons cannot be chained, join them with "and".`, start, end);
   }
   if (T.KEYWORDS.includes(token.tokenType) && what === VALUE_TEXT) {

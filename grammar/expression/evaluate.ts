@@ -149,7 +149,7 @@ function evalNode(e: Expr, read: (path: readonly string[]) => Val): Val {
     }
     case 'in': {
       const s = ev(e.subject);
-      return e.list.some((item) => looseEquals(s, ev(item)));
+      return e.list.some((item) => looseEquals(s, ev(item))) !== e.negated;
     }
     case 'is': {
       const v = ev(e.subject);

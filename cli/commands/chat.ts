@@ -1,0 +1,68 @@
+import { createInterface } from 'node:readline';
+import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
+import { Dialog, type Effect } from '../../runtime/engine/index.js';
+import { bold, cyan, dim, red, UsageError, type Io } from '../io.js';
+import { loadScenario, printDiagnostics } from '../load.js';
+import type { Command } from './command.js';
+
+export const chatCommand: Command = {
+  name: 'chat',
+  summary: 'Talk to a scenario in the terminal',
+  usage: 'scenarist chat SCENARIO',
+  help: `Starts a dialog with the scenario in the terminal, on the same engine the server uses.
+
+Buttons are listed with numbers: type the number, the button's value or its text to press it.
+Commands such as /start (restart) and the scenario's own work as in a messenger.
+Type /quit or press Ctrl-D to leave.
+
+Options:
+  --help   show this help`,
+  options: {},
+  async run(io: Io, args) {
+    if (args.positionals.length !== 1) throw new UsageError('chat needs exactly one SCENARIO');
+    const loaded = await loadScenario(io, args.positionals[0]!);
+    printDiagnostics(io, loaded.diagnostics.filter((d) => d.severity === 'error'), 'stderr');
+    if (!loaded.ir) return 1;
+    const dialog = new Dialog(emitMachineConfig(loaded.ir));
+    let buttons: readonly IrButton[] = [];
+    const show = (effects: readonly Effect[]): void => {
+      for (const e of effects) {
+        if (e.type === 'say') {
+          io.stdout(`${bold(io.color, 'bot')}: ${e.text}\n`);
+          if (e.buttons.length > 0) {
+            buttons = e.buttons;
+            io.stdout(`${e.buttons.map((b, i) => `  ${cyan(io.color, `[${i + 1}]`)} ${b.text}`).join('\n')}\n`);
+          }
+        } else if (e.type === 'error') io.stdout(`${red(io.color, `[${e.code}]`)} ${e.message}\n`);
+        else io.stdout(`${dim(io.color, '(the dialog has ended; type anything to start again)')}\n`);
+      }
+    };
+    io.stdout(`${dim(io.color, `Chatting with "${loaded.ir.name}" ${loaded.ir.version}. /quit or Ctrl-D to leave.`)}\n`);
+    show(dialog.send({ text: '/start' }).effects);
+    const rl = createInterface({ input: io.stdin, terminal: false });
+    for await (const line of rl) {
+      const text = line.trim();
+      if (text === '/quit' || text === '/exit') break;
+      const pressed = pick(buttons, text);
+      buttons = [];
+      try {
+        show(dialog.send(pressed !== undefined ? { press: pressed } : { text: line }).effects);
+      } catch (err) {
+        io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
+        return 1;
+      }
+    }
+    rl.close();
+    dialog.stop();
+    return 0;
+  },
+};
+
+/** The value of the button a typed line stands for: its number, its value or its text. */
+function pick(buttons: readonly IrButton[], text: string): string | undefined {
+  if (buttons.length === 0) return undefined;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1 && n <= buttons.length && /^\d+$/.test(text)) return buttons[n - 1]!.value;
+  const lower = text.toLowerCase();
+  return (buttons.find((b) => b.value === text) ?? buttons.find((b) => b.text.toLowerCase() === lower))?.value;
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { emitMachineConfig } from '../../compiler/index.js';
+import { readConversationTests, runConversationTest } from '../../runtime/testing/index.js';
+import { green, red, UsageError, type Io } from '../io.js';
+import { loadScenario, printDiagnostics } from '../load.js';
+import type { Command } from './command.js';
+
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'Run conversation tests against a scenario',
+  usage: 'scenarist test SCENARIO [TESTFILE...]',
+  help: `Runs each conversation test (a JSON file with one test or an array) on the same engine the server uses.
+Without TESTFILE, runs SCENARIO's sibling NAME.test.json.
+
+For each test it prints ✓ or ✗ and, on failure, the first divergence: the turn number, what was expected and
+what happened. It ends with "N passed, N failed".
+
+Options:
+  --help   show this help
+
+Exit status: 1 if any test fails or the scenario has an error, else 0.`,
+  options: {},
+  async run(io: Io, args) {
+    const [scenarioFile, ...given] = args.positionals;
+    if (!scenarioFile) throw new UsageError('test needs a SCENARIO file');
+    const testFiles = given.length > 0 ? given : [defaultTestFile(io, scenarioFile)];
+    const loaded = await loadScenario(io, scenarioFile);
+    printDiagnostics(io, loaded.diagnostics.filter((d) => d.severity === 'error'), 'stderr');
+    if (!loaded.ir) {
+      io.stdout(`0 passed, 0 failed (the scenario has errors)\n`);
+      return 1;
+    }
+    const config = emitMachineConfig(loaded.ir);
+    let passed = 0;
+    let failed = 0;
+    for (const file of testFiles) {
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8'));
+      } catch (err) {
+        io.stdout(`${red(io.color, '✗')} ${file}: cannot read tests: ${(err as Error).message}\n`);
+        failed++;
+        continue;
+      }
+      const { tests, problems } = readConversationTests(json);
+      for (const p of problems) {
+        io.stdout(`${red(io.color, '✗')} ${file}: ${p}\n`);
+        failed++;
+      }
+      for (const test of tests) {
+        const result = runConversationTest(config, test);
+        if (result.passed) {
+          passed++;
+          io.stdout(`${green(io.color, '✓')} ${test.name}\n`);
+          continue;
+        }
+        failed++;
+        const f = result.failure!;
+        io.stdout(`${red(io.color, '✗')} ${test.name}\n    turn ${f.turn}: expected ${f.expected}\n    ${' '.repeat(String(f.turn).length + 6)}actual   ${f.actual}\n`);
+      }
+    }
+    io.stdout(`${passed} passed, ${failed} failed\n`);
+    return failed > 0 ? 1 : 0;
+  },
+};
+
+function defaultTestFile(io: Io, scenario: string): string {
+  const file = join(dirname(scenario), `${basename(scenario, extname(scenario))}.test.json`);
+  if (!existsSync(resolve(io.cwd, file))) throw new UsageError(`no TESTFILE given and ${file} does not exist`);
+  return file;
+}

@@ -1,0 +1,81 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { MachineConfig } from '../../compiler/index.js';
+import { Dialog, type Effect } from '../engine/index.js';
+import type { ConversationTest, Turn } from './format.js';
+
+export interface Divergence {
+  /** 1-based index of the turn where the conversation went another way. */
+  readonly turn: number;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface TestResult {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly failure?: Divergence;
+}
+
+type Said = Extract<Effect, { type: 'say' }>;
+
+const showSaid = (s: Said | undefined): string =>
+  s ? `bot ${JSON.stringify(s.text)}${s.buttons.length ? ` with buttons ${JSON.stringify(s.buttons.map((b) => b.text))}` : ''}` : 'no more bot messages';
+
+/** Runs one conversation test on a fresh dialog; stops at the first divergence. */
+export function runConversationTest(config: MachineConfig, test: ConversationTest): TestResult {
+  const dialog = new Dialog(config);
+  let pending: Said[] = [];
+  const fail = (turn: number, expected: string, actual: string): TestResult => ({ name: test.name, passed: false, failure: { turn, expected, actual } });
+  try {
+    for (const [i, turn] of test.turns.entries()) {
+      const n = i + 1;
+      const problem = applyTurn(dialog, turn, pending, (effects) => (pending = effects));
+      if (problem) return fail(n, problem.expected, problem.actual);
+    }
+    if (pending.length > 0) return fail(test.turns.length + 1, 'the end of the test', showSaid(pending[0]));
+    return { name: test.name, passed: true };
+  } catch (err) {
+    return fail(0, 'the test to run', `an error: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    dialog.stop();
+  }
+}
+
+function applyTurn(dialog: Dialog, turn: Turn, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
+  if ('user' in turn || 'press' in turn) {
+    const next = pending[0];
+    const what = 'user' in turn ? `user ${JSON.stringify(turn.user)}` : `press ${JSON.stringify(turn.press)}`;
+    if (next) return { expected: what, actual: showSaid(next) };
+    const result = dialog.send('user' in turn ? { text: turn.user } : { press: turn.press });
+    setPending(result.effects.filter((e): e is Said => e.type === 'say'));
+    return undefined;
+  }
+  if ('bot' in turn || 'bot_matches' in turn) {
+    const said = pending.shift();
+    const expected = 'bot' in turn ? `bot ${JSON.stringify(turn.bot)}` : `bot matching /${turn.bot_matches}/`;
+    const textOk = said && ('bot' in turn ? said.text === turn.bot : new RegExp(turn.bot_matches, 'u').test(said.text));
+    const buttonsOk = said && (!turn.buttons || isDeepStrictEqual(said.buttons.map((b) => b.text), [...turn.buttons]));
+    if (!textOk || !buttonsOk) {
+      return { expected: turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected, actual: showSaid(said) };
+    }
+    return undefined;
+  }
+  if ('ended' in turn) {
+    return dialog.ended === turn.ended ? undefined : { expected: turn.ended ? 'the dialog has ended' : 'the dialog is running', actual: describeState(dialog) };
+  }
+  if ('step' in turn) {
+    return dialog.step === turn.step ? undefined : { expected: `step ${JSON.stringify(turn.step)}`, actual: describeState(dialog) };
+  }
+  for (const [name, value] of Object.entries(turn.vars)) {
+    const actual = dialog.vars[name];
+    if (!isDeepStrictEqual(actual, value)) {
+      return { expected: `${name} = ${JSON.stringify(value)}`, actual: `${name} = ${actual === undefined ? 'unset' : JSON.stringify(actual)}` };
+    }
+  }
+  return undefined;
+}
+
+function describeState(dialog: Dialog): string {
+  if (dialog.ended) return 'the dialog has ended';
+  return dialog.step ? `step ${JSON.stringify(dialog.step)}` : 'no dialog yet';
+}
