@@ -69,6 +69,8 @@ export const BUILTIN_USER_FIELDS: Readonly<Record<string, 'string' | 'number'>> 
   language_code: 'string',
 };
 export const RESERVED_VARIABLES = new Set(['user']);
+/** Words of the condition language; a variable with such a name could not be referenced. */
+export const KEYWORDS = new Set(['and', 'or', 'not', 'contains', 'matches', 'in', 'is', 'empty', 'set', 'true', 'false', 'null']);
 export const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const COMMAND = /^\/[a-z0-9_]{1,32}$/;

@@ -8,6 +8,7 @@ import {
   CALLBACK_DATA_MAX_BYTES,
   COMMAND,
   IDENTIFIER,
+  KEYWORDS,
   RESERVED_VARIABLES,
   STEP_ID,
   type CheckedBranch,
@@ -88,6 +89,7 @@ function collectVariables(ast: ScenarioAst): Set<string> {
 function checkVariableName(reporter: Reporter, name: Located<string>): void {
   if (RESERVED_VARIABLES.has(name.value)) reporter.report('RESERVED_VARIABLE', name.loc, { name: name.value });
   else if (!IDENTIFIER.test(name.value)) reporter.report('INVALID_VARIABLE_NAME', name.loc, { name: name.value });
+  else if (KEYWORDS.has(name.value.toLowerCase())) reporter.report('KEYWORD_VARIABLE', name.loc, { name: name.value });
 }
 
 function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {

@@ -22,7 +22,13 @@ const INPUT_VALUE_TYPE: Record<InputType, IrValueType> = {
   button: 'string',
 };
 
-const join = (a: IrValueType | undefined, b: IrValueType): IrValueType => (a === undefined || a === b ? b : 'unknown');
+/** "Not known yet" while inference runs; never left in the result. */
+const BOTTOM = 'bottom' as IrValueType;
+
+const join = (a: IrValueType | undefined, b: IrValueType): IrValueType => {
+  if (a === undefined || a === BOTTOM || a === b) return b;
+  return b === BOTTOM ? a : 'unknown';
+};
 
 export function exprType(e: Expr, vars: ReadonlyMap<string, VarInfo>): IrValueType {
   switch (e.kind) {
@@ -38,7 +44,10 @@ export function exprType(e: Expr, vars: ReadonlyMap<string, VarInfo>): IrValueTy
       const l = exprType(e.left, vars);
       const r = exprType(e.right, vars);
       if (l === 'string' || r === 'string') return 'string';
-      return l === 'number' && r === 'number' ? 'number' : 'unknown';
+      // A variable whose type is still being inferred does not spoil `count + 1`.
+      const known = [l, r].filter((t) => t !== BOTTOM);
+      if (known.length === 0) return BOTTOM;
+      return known.every((t) => t === 'number') ? 'number' : 'unknown';
     }
     case 'neg':
       return 'number';
@@ -54,7 +63,7 @@ export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
     if (step.input && !vars.has(step.input.variable)) {
       vars.set(step.input.variable, { type: INPUT_VALUE_TYPE[step.input.type], origin: `the ${step.input.type} input of step "${step.id}"` });
     }
-    for (const a of step.set) if (!vars.has(a.variable)) vars.set(a.variable, { type: 'unknown', origin: `"set" in step "${step.id}"` });
+    for (const a of step.set) if (!vars.has(a.variable)) vars.set(a.variable, { type: BOTTOM, origin: `"set" in step "${step.id}"` });
   }
   // Assignments may read each other: iterate to a fixed point.
   for (let round = 0; round < 8; round++) {
@@ -73,6 +82,7 @@ export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
     }
     if (!changed) break;
   }
+  for (const info of vars.values()) if (info.type === BOTTOM) info.type = 'unknown';
   return vars;
 }
 

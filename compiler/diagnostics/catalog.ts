@@ -84,6 +84,11 @@ export const catalog = {
     'An assignment to a built-in variable.',
     (a) => `${q(a.name)} is built in (the platform fills it) and cannot be assigned. Choose another name.`,
   ),
+  KEYWORD_VARIABLE: entry<{ name: string }>(
+    'error',
+    'A variable named like a keyword of the condition language.',
+    (a) => `Variable name ${q(a.name)} is a keyword of the condition language, so conditions could not read it. Choose another name.`,
+  ),
   INVALID_COMMAND: entry<{ command: string }>(
     'error',
     'A command name that platforms do not accept.',
