@@ -58,7 +58,7 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
         }
         failed++;
         const f = result.failure!;
-        io.stdout(`${red(io.color, '✗')} ${test.name}\n    turn ${f.turn}: expected ${f.expected}\n    ${' '.repeat(String(f.turn).length + 6)}actual   ${f.actual}\n`);
+        io.stdout(`${red(io.color, '✗')} ${test.name}\n    turn ${f.turn}: expected ${f.expected}\n    ${' '.repeat(String(f.turn).length + 7)}actual   ${f.actual}\n`);
       }
     }
     io.stdout(`${passed} passed, ${failed} failed\n`);

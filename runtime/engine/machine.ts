@@ -23,12 +23,17 @@ const scenarioSetup = setup({
 
 type BaseMachine = ReturnType<typeof scenarioSetup.createMachine>;
 
+/** The same machine type with another context and state value: what generated modules know statically. */
+type Retyped<M, C extends ScenarioContext<any>, SV extends string> =
+  M extends StateMachine<any, infer E, infer Ch, infer A, infer Ac, infer G, infer D, any, infer T, infer I, infer O, infer Em, infer Me, infer Sc, infer TM>
+    ? StateMachine<C, E, Ch, A, Ac, G, D, SV, T, I, O, Em, Me, Sc, TM>
+    : never;
+
 /**
- * A compiled scenario's machine. `V` types the variables and `S` the step ids (generated modules fill both in);
- * the step type is carried for callers, XState itself sees the states of the config.
+ * A compiled scenario's machine. `V` types the variables and `S` the step ids (generated modules fill both in):
+ * the snapshot's `context.vars` is `V` and its `value` is a step id, `$new` or `$ended`.
  */
-export type ScenarioMachine<V = Vars, S extends string = string> = BaseMachine &
-  StateMachine<ScenarioContext<V>, InboundEvent, any, any, any, any, any, any, any, any, any, any, any, any> & { readonly __steps?: S };
+export type ScenarioMachine<V = Vars, S extends string = string> = Retyped<BaseMachine, ScenarioContext<V>, S | '$new' | '$ended'>;
 
 const cache = new Map<string, unknown>();
 const CACHE_LIMIT = 64;
@@ -37,10 +42,10 @@ const CACHE_LIMIT = 64;
 export function createScenarioMachine<V = Vars, S extends string = string>(config: MachineConfig): ScenarioMachine<V, S> {
   const key = config.version;
   const hit = cache.get(key);
-  if (hit) return hit as ScenarioMachine<V, S>;
+  if (hit) return hit as unknown as ScenarioMachine<V, S>;
   // The config is plain JSON; XState's config type cannot express "any named guard with params".
   const machine = scenarioSetup.createMachine(structuredClone(config) as never);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, machine);
-  return machine as ScenarioMachine<V, S>;
+  return machine as unknown as ScenarioMachine<V, S>;
 }

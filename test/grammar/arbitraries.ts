@@ -59,3 +59,41 @@ export const sourceArb = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.string({ unit: fc.constantFrom(...EXPR_TOKENS), maxLength: 40 }),
 );
+
+const TEMPLATE_TOKENS = ['{{name}}', '{{ user.name | upper }}', '{{x|default:"a"}}', 'Hi ', '{{', '}}', ' ', 'name', '.', 'user', '|', 'upper', 'default', ':', '"x"', "'y'", '1', ',', '{', '}', '"', 'bogus', '\\', '-'];
+
+export const templateSourceArb = fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(...TEMPLATE_TOKENS), maxLength: 30 }));
+
+const filterArb = fc.record({
+  name: fc.oneof(fc.constantFrom('default', 'upper', 'lower', 'trim', 'capitalize'), identifier.map((s) => s.toLowerCase())),
+  args: fc.array(fc.oneof(text, fc.nat(), fc.double({ noNaN: true, noDefaultInfinity: true })), { maxLength: 2 }),
+  span: fc.constant(span),
+});
+
+const partArb = fc.oneof(
+  text.filter((t) => !t.includes('{{')).map((t) => ({ kind: 'text' as const, text: t })),
+  fc.record({
+    kind: fc.constant('value' as const),
+    path: fc.array(fc.oneof(identifier, fc.constantFrom('set', 'IN')), { minLength: 1, maxLength: 3 }),
+    filters: fc.array(filterArb, { maxLength: 3 }),
+    span: fc.constant(span),
+    pathSpan: fc.constant(span),
+  }),
+);
+
+/** Templates as parseTemplate builds them: no empty or adjacent text parts. */
+export const templateArb = fc.array(partArb, { maxLength: 6 }).map((parts) => ({
+  parts: parts
+    .reduce<typeof parts>((acc, part) => {
+      const last = acc[acc.length - 1];
+      if (part.kind === 'text' && last?.kind === 'text') acc[acc.length - 1] = { kind: 'text', text: last.text + part.text };
+      else acc.push(part);
+      return acc;
+    }, [])
+    .filter((p) => p.kind !== 'text' || (p.text !== '' && !p.text.includes('{{'))),
+}));
+
+const REGEX_TOKENS = ['a', 'b', '1', ' ', '\\d', '\\w', '\\s', '.', '(', ')', '(?:', '|', '*', '+', '?', '{2}', '{1,3}', '{2,}', '[ab]', '[^a]', '^', '$'];
+
+/** Patterns built from regex tokens; most are valid, and many would backtrack badly if allowed. */
+export const patternArb = fc.string({ unit: fc.constantFrom(...REGEX_TOKENS), maxLength: 12 });

@@ -10,7 +10,7 @@ import {
   renderTemplate,
   type GrammarIssue,
 } from '../../grammar/index.js';
-import { exprArb, fcParams, sourceArb } from './arbitraries.js';
+import { exprArb, fcParams, sourceArb, templateArb, templateSourceArb } from './arbitraries.js';
 import { withoutSpans } from './helpers.js';
 
 const roomy = { maxLength: 1e6, maxDepth: 1e4, maxNodes: 1e6 };
@@ -31,7 +31,7 @@ describe('properties: parsers are total', () => {
     sane(issues, source.length);
   });
 
-  test.prop([sourceArb], fcParams)('parseTemplate returns a template or an issue', (source) => {
+  test.prop([fc.oneof(sourceArb, templateSourceArb)], fcParams)('parseTemplate returns a template or an issue', (source) => {
     const { template, issues } = parseTemplate(source);
     expect(template !== undefined || issues.length > 0).toBe(true);
     sane(issues, source.length);
@@ -59,6 +59,15 @@ describe('properties: printing', () => {
     if (!expr) return;
     const printed = printExpression(expr);
     expect(printExpression(parseExpression(printed, roomy).expr!)).toBe(printed);
+  });
+});
+
+describe('properties: templates', () => {
+  test.prop([templateArb], fcParams)('parseTemplate(printTemplate(t)) equals t modulo spans', (template) => {
+    const source = printTemplate(template);
+    const parsed = parseTemplate(source);
+    expect(parsed.issues.filter((i) => i.code === 'TEMPLATE_SYNTAX')).toEqual([]);
+    expect(withoutSpans(parsed.template)).toEqual(withoutSpans(template));
   });
 });
 

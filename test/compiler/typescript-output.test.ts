@@ -1,0 +1,67 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { compileScenario, emitMachineConfig, emitTypeScript } from '../../compiler/index.js';
+
+// Inside the package, so `scenarist/engine` resolves to this package's own build (package.json "exports").
+const out = 'test-artifacts/generated';
+
+function typeErrors(files: string[]): string[] {
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+describe('generated TypeScript modules', () => {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const files = readdirSync('examples').filter((f) => f.endsWith('.json') && !f.endsWith('.test.json'));
+  for (const f of files) {
+    const name = f.replace(/\.json$/, '');
+    const { ir } = compileScenario(readFileSync(join('examples', f), 'utf8'), { file: f });
+    if (!ir) throw new Error(`${f} does not compile`);
+    writeFileSync(join(out, `${name}.machine.ts`), emitTypeScript(ir, emitMachineConfig(ir), { source: f }));
+  }
+  // Uses the types the way an application would; each @ts-expect-error must be a real type error.
+  writeFileSync(
+    join(out, 'usage.ts'),
+    `import { createActor } from 'xstate';
+import machine, { type StepId, type Vars } from './spec-example.machine.js';
+import { type Vars as MenuVars } from './menu-loop.machine.js';
+
+const ok: Vars = { name: 'Ann', choice: 'more_info' };
+// @ts-expect-error "maybe" is not a button value of the step
+const badChoice: Vars = { choice: 'maybe' };
+// @ts-expect-error name is text, not a number
+const badName: Vars = { name: 42 };
+const visits: MenuVars['visits'] = 3;
+// @ts-expect-error visits is a number
+const badVisits: MenuVars['visits'] = 'three';
+const step: StepId = 'greet_with_name';
+// @ts-expect-error not a step of the scenario
+const badStep: StepId = 'nowhere';
+const actor = createActor(machine).start();
+const name: string | undefined = actor.getSnapshot().context.vars.name;
+// @ts-expect-error context variables keep their types
+const wrong: number | undefined = actor.getSnapshot().context.vars.name;
+export const used = [ok, badChoice, badName, visits, badVisits, step, badStep, name, wrong];
+`,
+  );
+
+  it('type-check with tsc, and their types reject wrong values', () => {
+    const all = readdirSync(out).map((f) => join(out, f));
+    expect(all.length).toBe(files.length + 1);
+    expect(typeErrors(all)).toEqual([]);
+  });
+});
