@@ -12,7 +12,8 @@ export const compileCommand: Command = {
   help: `Checks each scenario and, when none has an error, writes for each FILE named NAME.json:
 
   DIR/NAME.machine.json   the XState v5 machine config (plain JSON)
-  DIR/NAME.machine.ts     a TypeScript module: the config, the typed context (Vars, StepId) and the machine
+  DIR/NAME.machine.ts     a TypeScript module: the typed context (Vars, StepId) and the machine, which
+                          imports NAME.machine.json (needs "resolveJsonModule" in tsconfig.json)
 
 Nothing is written when any file has an error.
 
@@ -41,7 +42,11 @@ Exit status: 1 if any file has an error, else 0.`,
       if (!r.ir) continue;
       const name = basename(r.file, extname(r.file));
       const config = emitMachineConfig(r.ir);
-      const ts = emitTypeScript(r.ir, config, { source: basename(r.file), engineImport: typeof engineImport === 'string' ? engineImport : undefined });
+      const ts = emitTypeScript(r.ir, {
+        source: basename(r.file),
+        configImport: `./${name}.machine.json`,
+        engineImport: typeof engineImport === 'string' ? engineImport : undefined,
+      });
       await writeFile(join(dir, `${name}.machine.json`), `${JSON.stringify(config, null, 2)}\n`);
       await writeFile(join(dir, `${name}.machine.ts`), ts);
       io.stdout(`${r.file} -> ${join(out, `${name}.machine.json`)}, ${join(out, `${name}.machine.ts`)}\n`);

@@ -38,7 +38,7 @@ export function checkConditions(reporter: Reporter, s: CheckedScenario, flow: Da
     if (step.route.kind !== 'branch') continue;
     const f = flow.facts.get(step.id);
     if (!f) continue;
-    checkRoute(reporter, step, flow.view(step.input && f.afterInput ? f.afterInput : f.afterSet), pruned);
+    checkRoute(reporter, step, flow.view(step.id, step.input ? 'afterInput' : 'afterSet'), pruned);
   }
   return pruned;
 }

@@ -5,11 +5,16 @@ import { entrySteps, reversePostOrder, type StepEdge } from './edges.js';
 /** Possible values of a variable at a point: a finite set (undefined = unset), or 'top' (anything). */
 export type Domain = ReadonlySet<Literal | undefined> | 'top';
 
-interface FlowState {
-  /** Bit per variable: assigned on every path to here. */
-  readonly must: Uint32Array;
-  /** Values assigned so far, for the variables conditions read; missing = never assigned on any path. */
-  readonly dom: Map<number, Set<Literal> | 'top'>;
+/** Bit per variable: assigned on every path to here. */
+type Must = Uint32Array;
+
+/** Where in a step: before `set`, after `set` (message and routing of steps without input), after a valid input. */
+export type Point = 'entry' | 'afterSet' | 'afterInput';
+
+export interface StepFacts {
+  readonly entry: Must;
+  readonly afterSet: Must;
+  readonly afterInput?: Must;
 }
 
 /** What is known about variables at one point of a step. */
@@ -18,128 +23,138 @@ export interface Facts {
   domain(variable: string): Domain;
 }
 
-export interface StepFacts {
-  /** Before the step's `set`. */
-  readonly entry: FlowState;
-  /** After `set`: where the message is rendered and a step without input routes. */
-  readonly afterSet: FlowState;
-  /** After a valid input (input steps only): where an input step routes. */
-  readonly afterInput?: FlowState;
+/** Past this many points visited, a value set is given up as 'top' (sound, only less precise). */
+const DOMAIN_BUDGET = 4096;
+
+interface Pred {
+  readonly from: string;
+  readonly afterInput: boolean;
 }
 
+/**
+ * Definite assignment (a forward must-analysis on bit sets) and, on demand, the values a variable can hold at a
+ * point (a backward search for the assignments that reach it).
+ */
 export class Dataflow {
   readonly index = new Map<string, number>();
-  private readonly words: number;
   readonly facts = new Map<string, StepFacts>();
+  private readonly words: number;
+  private readonly preds = new Map<string, Pred[]>();
+  private readonly entries: ReadonlySet<string>;
 
   constructor(
     private readonly s: CheckedScenario,
     private readonly edges: ReadonlyMap<string, readonly StepEdge[]>,
     variables: readonly string[],
-    private readonly relevant: ReadonlySet<string>,
   ) {
     variables.forEach((v, i) => this.index.set(v, i));
     this.words = Math.max(1, Math.ceil(variables.length / 32));
+    this.entries = new Set(entrySteps(s));
+    for (const [from, list] of edges) for (const e of list) this.addPred(e.to, { from, afterInput: e.afterInput });
+    // A command may arrive while any step waits for input.
+    for (const c of s.commands) for (const step of s.steps) if (step.input) this.addPred(c.target, { from: step.id, afterInput: false });
     this.solve();
   }
 
-  private empty(): FlowState {
-    return { must: new Uint32Array(this.words), dom: new Map() };
+  private addPred(to: string, p: Pred): void {
+    const list = this.preds.get(to);
+    if (list) list.push(p);
+    else this.preds.set(to, [p]);
   }
 
-  private copy(s: FlowState): FlowState {
-    return { must: s.must.slice(), dom: new Map([...s.dom].map(([k, v]) => [k, v === 'top' ? 'top' : new Set(v)])) };
-  }
-
-  private meet(a: FlowState | undefined, b: FlowState): FlowState {
-    if (!a) return this.copy(b);
-    const out = this.copy(a);
-    for (let i = 0; i < this.words; i++) out.must[i]! &= b.must[i]!;
-    for (const [k, v] of b.dom) {
-      const cur = out.dom.get(k);
-      if (cur === 'top' || v === 'top') out.dom.set(k, 'top');
-      else out.dom.set(k, new Set([...(cur ?? []), ...v]));
-    }
-    return out;
-  }
-
-  private assign(s: FlowState, variable: string, values: Set<Literal> | 'top'): void {
+  private set(m: Must, variable: string): void {
     const i = this.index.get(variable);
-    if (i === undefined) return;
-    s.must[i >> 5]! |= 1 << (i & 31);
-    if (this.relevant.has(variable)) s.dom.set(i, values);
+    if (i !== undefined) m[i >> 5]! |= 1 << (i & 31);
   }
 
-  private transfer(step: CheckedStep, entry: FlowState): StepFacts {
-    const afterSet = this.copy(entry);
-    for (const a of step.set) {
-      const e = a.value?.expr;
-      this.assign(afterSet, a.variable, e?.kind === 'literal' ? new Set([e.value]) : 'top');
-    }
+  private transfer(step: CheckedStep, entry: Must): StepFacts {
+    const afterSet = entry.slice();
+    for (const a of step.set) this.set(afterSet, a.variable);
     if (!step.input) return { entry, afterSet };
-    const afterInput = this.copy(afterSet);
-    const values = step.input.type === 'button' ? new Set<Literal>(step.buttons.map((b) => b.value)) : 'top';
-    this.assign(afterInput, step.input.variable, values);
+    const afterInput = afterSet.slice();
+    this.set(afterInput, step.input.variable);
     return { entry, afterSet, afterInput };
   }
 
   private solve(): void {
     const order = reversePostOrder(this.s, this.edges);
-    const entries = new Set(entrySteps(this.s));
-    const preds = new Map<string, { from: string; afterInput: boolean }[]>();
-    const addPred = (to: string, from: string, afterInput: boolean): void => {
-      const list = preds.get(to) ?? [];
-      list.push({ from, afterInput });
-      preds.set(to, list);
-    };
-    for (const [from, list] of this.edges) for (const e of list) addPred(e.to, from, e.afterInput);
-    // A command may arrive while any step waits for input.
-    for (const c of this.s.commands) for (const step of this.s.steps) if (step.input) addPred(c.target, step.id, false);
     let changed = true;
     for (let round = 0; changed && round < 1000; round++) {
       changed = false;
       for (const id of order) {
         const step = this.s.byId.get(id);
         if (!step) continue;
-        let entry: FlowState | undefined = entries.has(id) ? this.empty() : undefined;
-        for (const p of preds.get(id) ?? []) {
+        let entry: Must | undefined = this.entries.has(id) ? new Uint32Array(this.words) : undefined;
+        for (const p of this.preds.get(id) ?? []) {
           const f = this.facts.get(p.from);
-          if (f) entry = this.meet(entry, p.afterInput && f.afterInput ? f.afterInput : f.afterSet);
+          if (!f) continue;
+          const src = p.afterInput && f.afterInput ? f.afterInput : f.afterSet;
+          if (!entry) entry = src.slice();
+          else for (let i = 0; i < this.words; i++) entry[i]! &= src[i]!;
         }
         if (!entry) continue;
         const old = this.facts.get(id);
-        if (old && sameState(old.entry, entry)) continue;
+        if (old && sameBits(old.entry, entry)) continue;
         this.facts.set(id, this.transfer(step, entry));
         changed = true;
       }
     }
   }
 
-  view(state: FlowState): Facts {
+  /** The values `variable` can have at `point` of `stepId`, found by walking back to its assignments. */
+  domain(variable: string, stepId: string, point: Point): Domain {
+    const out = new Set<Literal | undefined>();
+    const seen = new Set<string>();
+    const stack: [string, Point][] = [[stepId, point]];
+    while (stack.length > 0) {
+      const [id, at] = stack.pop()!;
+      const key = `${at}:${id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (seen.size > DOMAIN_BUDGET) return 'top';
+      const step = this.s.byId.get(id);
+      if (!step) continue;
+      if (at === 'afterInput' && step.input?.variable === variable) {
+        if (step.input.type !== 'button') return 'top';
+        for (const b of step.buttons) out.add(b.value);
+        continue;
+      }
+      if (at !== 'entry') {
+        const last = step.set.findLast((a) => a.variable === variable);
+        if (last) {
+          const e = last.value?.expr;
+          if (e?.kind !== 'literal') return 'top';
+          out.add(e.value);
+          continue;
+        }
+        stack.push([id, 'entry']);
+        continue;
+      }
+      if (this.entries.has(id)) out.add(undefined);
+      for (const p of this.preds.get(id) ?? []) stack.push([p.from, p.afterInput ? 'afterInput' : 'afterSet']);
+    }
+    return out;
+  }
+
+  view(stepId: string, point: Point): Facts {
+    const f = this.facts.get(stepId);
+    const bits = f && (point === 'entry' ? f.entry : point === 'afterInput' ? (f.afterInput ?? f.afterSet) : f.afterSet);
     return {
       assigned: (v) => {
         const i = this.index.get(v);
-        return i !== undefined && (state.must[i >> 5]! & (1 << (i & 31))) !== 0;
+        return bits !== undefined && i !== undefined && (bits[i >> 5]! & (1 << (i & 31))) !== 0;
       },
-      domain: (v) => {
-        const i = this.index.get(v);
-        if (i === undefined) return new Set([undefined]);
-        const d = state.dom.get(i);
-        if (d === 'top' || (d === undefined && !this.relevant.has(v))) return 'top';
-        const out = new Set<Literal | undefined>(d ?? []);
-        if ((state.must[i >> 5]! & (1 << (i & 31))) === 0) out.add(undefined);
-        return out;
-      },
+      domain: (v) => (this.index.has(v) ? this.domain(v, stepId, point) : new Set([undefined])),
     };
   }
 
   /** A shortest path from an entry to `target` on which no step assigns `variable` before `target`. */
   witness(variable: string, target: string): string[] {
-    const roots = entrySteps(this.s);
+    const roots = [...this.entries];
     const parent = new Map<string, string | null>(roots.map((r) => [r, null]));
     const queue = [...roots];
-    while (queue.length > 0) {
-      const id = queue.shift()!;
+    for (let head = 0; head < queue.length; head++) {
+      const id = queue[head]!;
       if (id === target) break;
       const step = this.s.byId.get(id);
       if (!step || step.set.some((a) => a.variable === variable)) continue;
@@ -157,17 +172,7 @@ export class Dataflow {
   }
 }
 
-function sameState(a: FlowState, b: FlowState): boolean {
-  for (let i = 0; i < a.must.length; i++) if (a.must[i] !== b.must[i]) return false;
-  if (a.dom.size !== b.dom.size) return false;
-  for (const [k, v] of a.dom) {
-    const w = b.dom.get(k);
-    if (v === 'top' || w === 'top' || w === undefined) {
-      if (v !== w) return false;
-      continue;
-    }
-    if (v.size !== w.size) return false;
-    for (const x of v) if (!w.has(x)) return false;
-  }
+function sameBits(a: Must, b: Must): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

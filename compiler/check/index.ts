@@ -4,7 +4,6 @@ import { checkConditions } from './conditions.js';
 import { Dataflow } from './dataflow.js';
 import { stepEdges, type StepEdge } from './edges.js';
 import { checkDeadEnds, checkLoops, checkReachability, liveEdges } from './graph.js';
-import { collectRefs } from '../../grammar/index.js';
 import type { CheckedScenario } from './model.js';
 import { checkReads } from './reads.js';
 import { checkStructure } from './structure.js';
@@ -26,13 +25,7 @@ export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter): CheckOut
     if (step.route.kind === 'branch') for (const b of step.route.branches) if (b.when) checkTypes(reporter, b.when, variables);
   }
   const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st)]));
-  // Only variables read by conditions need value sets; the rest only need "assigned or not".
-  const relevant = new Set<string>();
-  for (const step of s.steps) {
-    if (step.route.kind !== 'branch') continue;
-    for (const b of step.route.branches) for (const r of b.when ? collectRefs(b.when.expr) : []) if (r.path.length === 1) relevant.add(r.path[0]!);
-  }
-  const flow = new Dataflow(s, edges, [...variables.keys()], relevant);
+  const flow = new Dataflow(s, edges, [...variables.keys()]);
   checkReads(reporter, s, flow);
   const pruned = checkConditions(reporter, s, flow);
   const live = new Map([...edges].map(([id, list]) => [id, liveEdges(list, pruned)]));

@@ -49,8 +49,8 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
   for (const step of s.steps) {
     const f = flow.facts.get(step.id);
     if (!f) continue;
-    const entry = flow.view(f.entry);
-    const afterSet = flow.view(f.afterSet);
+    const entry = flow.view(step.id, 'entry');
+    const afterSet = flow.view(step.id, 'afterSet');
     const assignedSoFar = new Set<string>();
     for (const a of step.set) {
       if (a.value) check(step, entry, exprReads(a.value), assignedSoFar);
@@ -59,7 +59,7 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     if (step.message) check(step, afterSet, templateReads(step.message));
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
     if (step.route.kind === 'branch') {
-      const routeFacts = step.input && f.afterInput ? flow.view(f.afterInput) : afterSet;
+      const routeFacts = step.input ? flow.view(step.id, 'afterInput') : afterSet;
       for (const b of step.route.branches) if (b.when) check(step, routeFacts, exprReads(b.when));
     }
   }

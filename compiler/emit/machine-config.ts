@@ -4,16 +4,18 @@ import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
  * The XState v5 machine config of a scenario: plain JSON. Guards and actions are referenced by name with
  * `params`; runtime/engine implements them. One state per step, plus `$new` (no dialog yet) and `$ended`.
  *
- * Guards: isCommand {command}, when {when}, inputValid {input}, inputMatches {input, when},
+ * A step that waits for input keeps its input spec once, in `meta.input`; guards and actions name the step.
+ *
+ * Guards: isCommand {command}, when {when}, inputValid {step}, inputMatches {step, when},
  *         attemptsExhausted {max}, hopLimit.
  * Actions: beginTurn, reset, enterStep {step}, assign {variable, expr}, say {step, text, buttons},
- *          storeInput {input}, countAttempt, end {step, reason}, fail {step, code}.
+ *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code}.
  */
 export interface MachineConfig {
   readonly id: string;
   readonly version: string;
   readonly initial: string;
-  readonly context: { readonly vars: Record<string, never>; readonly attempts: 0; readonly hops: 0; readonly effects: readonly never[] };
+  readonly context: { readonly vars: Readonly<Record<string, unknown>>; readonly attempts: number; readonly hops: number; readonly effects: readonly unknown[] };
   readonly on: Record<string, readonly TransitionConfig[]>;
   readonly states: Record<string, StateConfig>;
 }
@@ -31,6 +33,7 @@ export interface TransitionConfig {
 }
 
 export interface StateConfig {
+  readonly meta?: { readonly input?: IrInput };
   readonly entry?: readonly ActionRef[];
   readonly on?: Record<string, readonly TransitionConfig[]>;
   readonly always?: readonly TransitionConfig[];
@@ -44,8 +47,9 @@ export const COMMAND_EVENT = 'user.command';
 const begin: ActionRef = { type: 'beginTurn' };
 const reset: ActionRef = { type: 'reset' };
 
-/** A move to a step; `reenter` so a step that leads to itself runs its entry again. */
-const to = (step: string, extra: Omit<TransitionConfig, 'target' | 'reenter'> = {}): TransitionConfig => ({ ...extra, target: step, reenter: true });
+/** A move from `from` to `step`; a step that leads to itself re-enters, so its entry runs again. */
+const to = (from: string | undefined, step: string, extra: Omit<TransitionConfig, 'target' | 'reenter'> = {}): TransitionConfig =>
+  from === undefined || from === step ? { ...extra, target: step, reenter: true } : { ...extra, target: step };
 
 function entryActions(step: IrStep): ActionRef[] {
   const out: ActionRef[] = [{ type: 'enterStep', params: { step: step.id } }];
@@ -55,24 +59,24 @@ function entryActions(step: IrStep): ActionRef[] {
 }
 
 function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): TransitionConfig[] {
-  const store: ActionRef[] = input ? [begin, { type: 'storeInput', params: { input } }] : [];
-  const valid = input && { type: 'inputValid', params: { input } };
+  const store: ActionRef[] = input ? [begin, { type: 'storeInput', params: { step: step.id } }] : [];
+  const valid = input && { type: 'inputValid', params: { step: step.id } };
   const finish = (actions: ActionRef[]): TransitionConfig => ({ target: ENDED_STATE, actions });
   switch (route.kind) {
     case 'goto':
-      return [to(route.target, valid ? { guard: valid, actions: store } : {})];
+      return [to(step.id, route.target, valid ? { guard: valid, actions: store } : {})];
     case 'end': {
       const end: ActionRef = { type: 'end', params: { step: step.id, reason: 'final' } };
       return [valid ? { ...finish([...store, end]), guard: valid } : finish([end])];
     }
     case 'branch': {
       const out = route.branches.map((b) =>
-        to(b.target, {
-          guard: input ? { type: 'inputMatches', params: { input, when: b.when } } : { type: 'when', params: { when: b.when } },
+        to(step.id, b.target, {
+          guard: input ? { type: 'inputMatches', params: { step: step.id, when: b.when } } : { type: 'when', params: { when: b.when } },
           actions: store,
         }),
       );
-      if (route.else) out.push(to(route.else, valid ? { guard: valid, actions: store } : {}));
+      if (route.else) out.push(to(step.id, route.else, valid ? { guard: valid, actions: store } : {}));
       else if (!input) out.push(finish([{ type: 'fail', params: { step: step.id, code: 'NO_ROUTE' } }]));
       return out;
     }
@@ -88,7 +92,7 @@ function stepState(step: IrStep): StateConfig {
   }
   const transitions = routeTransitions(step, step.route, input);
   if (input.maxAttempts !== undefined && input.onFail !== undefined) {
-    transitions.push(to(input.onFail, { guard: { type: 'attemptsExhausted', params: { max: input.maxAttempts } }, actions: [begin] }));
+    transitions.push(to(step.id, input.onFail, { guard: { type: 'attemptsExhausted', params: { max: input.maxAttempts } }, actions: [begin] }));
   }
   transitions.push({
     actions: [
@@ -97,21 +101,21 @@ function stepState(step: IrStep): StateConfig {
       { type: 'say', params: { step: step.id, text: input.errorMessage, buttons: input.type === 'button' ? step.buttons : [] } },
     ],
   });
-  return { entry, on: { [INPUT_EVENT]: transitions } };
+  return { meta: { input }, entry, on: { [INPUT_EVENT]: transitions } };
 }
 
 function commandTransitions(ir: IrScenario, resetAll: boolean): TransitionConfig[] {
-  const start = to(ir.startStep, { guard: { type: 'isCommand', params: { command: '/start' } }, actions: [begin, reset] });
+  const start = to(undefined, ir.startStep, { guard: { type: 'isCommand', params: { command: '/start' } }, actions: [begin, reset] });
   return [
     start,
-    ...ir.commands.map((c) => to(c.target, { guard: { type: 'isCommand', params: { command: c.command } }, actions: resetAll ? [begin, reset] : [begin] })),
+    ...ir.commands.map((c) => to(undefined, c.target, { guard: { type: 'isCommand', params: { command: c.command } }, actions: resetAll ? [begin, reset] : [begin] })),
   ];
 }
 
 export function emitMachineConfig(ir: IrScenario): MachineConfig {
   // Outside a dialog, any message starts one (and is not used as input); a command starts one at its step.
   const idle: StateConfig = {
-    on: { [INPUT_EVENT]: [to(ir.startStep, { actions: [begin, reset] })], [COMMAND_EVENT]: commandTransitions(ir, true) },
+    on: { [INPUT_EVENT]: [to(undefined, ir.startStep, { actions: [begin, reset] })], [COMMAND_EVENT]: commandTransitions(ir, true) },
   };
   const states: Record<string, StateConfig> = { [NEW_STATE]: idle, [ENDED_STATE]: idle };
   for (const step of Object.values(ir.steps)) states[step.id] = stepState(step);

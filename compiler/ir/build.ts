@@ -67,10 +67,16 @@ function irStep(step: CheckedStep): IrStep {
 export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>): IrScenario {
   const steps: Record<string, IrStep> = {};
   for (const step of s.steps) steps[step.id] = irStep(step);
+  const inputsOf = new Map<string, CheckedStep[]>();
+  const setAnywhere = new Set<string>();
+  for (const step of s.steps) {
+    if (step.input) inputsOf.set(step.input.variable, [...(inputsOf.get(step.input.variable) ?? []), step]);
+    for (const a of step.set) setAnywhere.add(a.variable);
+  }
   const variables: Record<string, IrVariable> = {};
-  for (const [name, info] of [...vars].sort(([a], [b]) => a.localeCompare(b))) {
-    const inputs = s.steps.filter((st) => st.input?.variable === name);
-    const buttonOnly = inputs.length > 0 && inputs.every((st) => st.input?.type === 'button') && !s.steps.some((st) => st.set.some((a) => a.variable === name));
+  for (const [name, info] of [...vars].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const inputs = inputsOf.get(name) ?? [];
+    const buttonOnly = inputs.length > 0 && inputs.every((st) => st.input?.type === 'button') && !setAnywhere.has(name);
     const values = buttonOnly ? [...new Set(inputs.flatMap((st) => st.buttons.map((b) => b.value)))] : undefined;
     const sensitive = inputs.some((st) => st.input?.sensitive === true);
     variables[name] = values ? { name, type: info.type, values, sensitive } : { name, type: info.type, sensitive };

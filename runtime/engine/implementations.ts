@@ -21,40 +21,49 @@ export function lookupIn(context: Ctx, override?: { variable: string; value: Val
 const NO_ROUTE_MESSAGE = 'No condition matched and the step has no "else".';
 const LOOP_MESSAGE = `More than ${MAX_HOPS_PER_TURN} steps in one turn without waiting for input.`;
 
-export const guards = {
-  isCommand: ({ event }: Args, p: { command: string }) => event.type === 'user.command' && event.command === p.command,
-  when: ({ context }: Args, p: { when: Expr }) => truthy(evaluate(p.when, lookupIn(context))),
-  inputValid: ({ event }: Args, p: { input: IrInput }) => parseInput(p.input, event).ok,
-  inputMatches: ({ context, event }: Args, p: { input: IrInput; when: Expr }) => {
-    const r = parseInput(p.input, event);
-    return r.ok && truthy(evaluate(p.when, lookupIn(context, { variable: p.input.variable, value: r.value })));
-  },
-  attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
-  hopLimit: ({ context }: Args) => context.hops > MAX_HOPS_PER_TURN,
-};
+/** Finds a waiting step's input spec (kept once per state, in the config's `meta.input`). */
+export type InputOf = (step: string) => IrInput;
+
+export function makeGuards(inputOf: InputOf) {
+  return {
+    isCommand: ({ event }: Args, p: { command: string }) => event.type === 'user.command' && event.command === p.command,
+    when: ({ context }: Args, p: { when: Expr }) => truthy(evaluate(p.when, lookupIn(context))),
+    inputValid: ({ event }: Args, p: { step: string }) => parseInput(inputOf(p.step), event).ok,
+    inputMatches: ({ context, event }: Args, p: { step: string; when: Expr }) => {
+      const input = inputOf(p.step);
+      const r = parseInput(input, event);
+      return r.ok && truthy(evaluate(p.when, lookupIn(context, { variable: input.variable, value: r.value })));
+    },
+    attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
+    hopLimit: ({ context }: Args) => context.hops > MAX_HOPS_PER_TURN,
+  };
+}
 
 const push = (context: Ctx, ...effects: Effect[]): Partial<Ctx> => ({ effects: [...context.effects, ...effects] });
 
 /** Every action returns a partial context: they all become `assign` actions, so the machine stays pure. */
-export const updates = {
-  beginTurn: ({ context, event }: Args): Partial<Ctx> => ({ effects: [], hops: 0, user: event.user ?? context.user }),
-  reset: (): Partial<Ctx> => ({ vars: {}, attempts: 0 }),
-  enterStep: ({ context }: Args): Partial<Ctx> => ({ hops: context.hops + 1, attempts: 0 }),
-  assign: ({ context }: Args, p: { variable: string; expr: Expr }): Partial<Ctx> => ({
-    vars: { ...context.vars, [p.variable]: evaluate(p.expr, lookupIn(context)) ?? null },
-  }),
-  say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
-    push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
-  storeInput: ({ context, event }: Args, p: { input: IrInput }): Partial<Ctx> => {
-    const r = parseInput(p.input, event);
-    return r.ok ? { vars: { ...context.vars, [p.input.variable]: r.value } } : {};
-  },
-  countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
-  end: ({ context }: Args, p: { step: string; reason: 'final' | 'error' }): Partial<Ctx> => push(context, { type: 'end', step: p.step, reason: p.reason }),
-  fail: ({ context }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' }): Partial<Ctx> =>
-    push(
-      context,
-      { type: 'error', step: p.step, code: p.code, message: p.code === 'NO_ROUTE' ? NO_ROUTE_MESSAGE : LOOP_MESSAGE },
-      { type: 'end', step: p.step, reason: 'error' },
-    ),
-};
+export function makeUpdates(inputOf: InputOf) {
+  return {
+    beginTurn: ({ context, event }: Args): Partial<Ctx> => ({ effects: [], hops: 0, user: event.user ?? context.user }),
+    reset: (): Partial<Ctx> => ({ vars: {}, attempts: 0 }),
+    enterStep: ({ context }: Args): Partial<Ctx> => ({ hops: context.hops + 1, attempts: 0 }),
+    assign: ({ context }: Args, p: { variable: string; expr: Expr }): Partial<Ctx> => ({
+      vars: { ...context.vars, [p.variable]: evaluate(p.expr, lookupIn(context)) ?? null },
+    }),
+    say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
+      push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
+    storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
+      const input = inputOf(p.step);
+      const r = parseInput(input, event);
+      return r.ok ? { vars: { ...context.vars, [input.variable]: r.value } } : {};
+    },
+    countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
+    end: ({ context }: Args, p: { step: string; reason: 'final' | 'error' }): Partial<Ctx> => push(context, { type: 'end', step: p.step, reason: p.reason }),
+    fail: ({ context }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' }): Partial<Ctx> =>
+      push(
+        context,
+        { type: 'error', step: p.step, code: p.code, message: p.code === 'NO_ROUTE' ? NO_ROUTE_MESSAGE : LOOP_MESSAGE },
+        { type: 'end', step: p.step, reason: 'error' },
+      ),
+  };
+}

@@ -4,3 +4,4 @@ export { parseInput, type ParsedInput } from './input.js';
 export { lookupIn } from './implementations.js';
 export { createScenarioMachine, type ScenarioMachine } from './machine.js';
 export { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type UserProfile, type Vars } from './types.js';
+export type { MachineConfig } from '../../compiler/index.js';

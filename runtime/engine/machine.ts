@@ -1,27 +1,32 @@
 import { assign, setup, type StateMachine } from 'xstate';
-import type { MachineConfig } from '../../compiler/index.js';
-import { guards, updates } from './implementations.js';
+import type { IrInput, MachineConfig } from '../../compiler/index.js';
+import { EngineError } from './errors.js';
+import { makeGuards, makeUpdates, type InputOf } from './implementations.js';
 import type { InboundEvent, ScenarioContext, Vars } from './types.js';
 
-type P<K extends keyof typeof updates> = Parameters<(typeof updates)[K]>[1];
+type Updates = ReturnType<typeof makeUpdates>;
+type P<K extends keyof Updates> = Parameters<Updates[K]>[1];
 
-const scenarioSetup = setup({
-  types: { context: {} as ScenarioContext, events: {} as InboundEvent },
-  guards,
-  actions: {
-    beginTurn: assign((args) => updates.beginTurn(args)),
-    reset: assign(() => updates.reset()),
-    enterStep: assign((args) => updates.enterStep(args)),
-    assign: assign((args, p: P<'assign'>) => updates.assign(args, p)),
-    say: assign((args, p: P<'say'>) => updates.say(args, p)),
-    storeInput: assign((args, p: P<'storeInput'>) => updates.storeInput(args, p)),
-    countAttempt: assign((args) => updates.countAttempt(args)),
-    end: assign((args, p: P<'end'>) => updates.end(args, p)),
-    fail: assign((args, p: P<'fail'>) => updates.fail(args, p)),
-  },
-});
+function scenarioSetup(inputOf: InputOf) {
+  const updates = makeUpdates(inputOf);
+  return setup({
+    types: { context: {} as ScenarioContext, events: {} as InboundEvent },
+    guards: makeGuards(inputOf),
+    actions: {
+      beginTurn: assign((args) => updates.beginTurn(args)),
+      reset: assign(() => updates.reset()),
+      enterStep: assign((args) => updates.enterStep(args)),
+      assign: assign((args, p: P<'assign'>) => updates.assign(args, p)),
+      say: assign((args, p: P<'say'>) => updates.say(args, p)),
+      storeInput: assign((args, p: P<'storeInput'>) => updates.storeInput(args, p)),
+      countAttempt: assign((args) => updates.countAttempt(args)),
+      end: assign((args, p: P<'end'>) => updates.end(args, p)),
+      fail: assign((args, p: P<'fail'>) => updates.fail(args, p)),
+    },
+  });
+}
 
-type BaseMachine = ReturnType<typeof scenarioSetup.createMachine>;
+type BaseMachine = ReturnType<ReturnType<typeof scenarioSetup>['createMachine']>;
 
 /** The same machine type with another context and state value: what generated modules know statically. */
 type Retyped<M, C extends ScenarioContext<any>, SV extends string> =
@@ -43,8 +48,15 @@ export function createScenarioMachine<V = Vars, S extends string = string>(confi
   const key = config.version;
   const hit = cache.get(key);
   if (hit) return hit as unknown as ScenarioMachine<V, S>;
+  const inputs = new Map<string, IrInput>();
+  for (const [id, state] of Object.entries(config.states)) if (state.meta?.input) inputs.set(id, state.meta.input);
+  const inputOf: InputOf = (step) => {
+    const input = inputs.get(step);
+    if (!input) throw new EngineError(`step ${JSON.stringify(step)} has no input in the machine config`);
+    return input;
+  };
   // The config is plain JSON; XState's config type cannot express "any named guard with params".
-  const machine = scenarioSetup.createMachine(structuredClone(config) as never);
+  const machine = scenarioSetup(inputOf).createMachine(structuredClone(config) as never);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, machine);
   return machine as unknown as ScenarioMachine<V, S>;
