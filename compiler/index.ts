@@ -29,3 +29,4 @@ export {
 export { emitTypeScript } from './emit/typescript.js';
 export { graphEdges, renderGraph, toDot, toMermaid, type GraphFormat } from './emit/graph.js';
 export type { InputType, ScenarioAst } from './scenario/ast.js';
+export { diagnosticsMarkdown } from './diagnostics/reference.js';
