@@ -20,6 +20,15 @@ describe('checkRegex', () => {
     'a{1,5000}',
     'a{2000}',
     'x'.repeat(201),
+    // polynomial: two long repetitions competing for the same characters, then something that can fail
+    'a+a+b',
+    '.*a.*b',
+    '.*.*=.*',
+    '\\d+\\d+$',
+    '(.*)(.*)x',
+    '\\d+(?!a)\\d+x',
+    '.{0,900}a.{0,900}b',
+    '(a+|b)a+x',
   ])('unsafe: %s', (pattern) => {
     expect(checkRegex(pattern)?.code).toBe('REGEX_UNSAFE');
   });
@@ -38,6 +47,14 @@ describe('checkRegex', () => {
     '[(+)]+',
     '\\(a+\\)+',
     'x'.repeat(200),
+    '.*yes.*',
+    '^(a+|b+)$',
+    '^\\s*\\d+\\s*$',
+    '^\\d+(\\.\\d+)?$',
+    '^(\\d+)\\.(\\d+)$',
+    '\\d+\\s*(kg|lbs)',
+    '^\\w+\\s\\w+$',
+    '[\\w.+-]+@[\\w-]+\\.[\\w.]+$',
   ])('safe: %s', (pattern) => {
     expect(checkRegex(pattern)).toBeUndefined();
   });
