@@ -32,5 +32,5 @@ export function compileScenario(text: string, options: CompileOptions): CompileR
   const outcome = checkScenarioAst(ast, reporter);
   const diagnostics = reporter.diagnostics();
   if (hasErrors(diagnostics)) return { ast, diagnostics };
-  return { ast, diagnostics, ir: buildIr(outcome.scenario, outcome.variables) };
+  return { ast, diagnostics, ir: buildIr(outcome.scenario, outcome.variables, text) };
 }

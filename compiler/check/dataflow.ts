@@ -68,7 +68,8 @@ export class Dataflow {
   }
 
   private transfer(step: CheckedStep, entry: Must): StepFacts {
-    const afterSet = entry.slice();
+    // Bit sets are never written once stored, so a step that assigns nothing shares its entry's.
+    const afterSet = step.set.length > 0 ? entry.slice() : entry;
     for (const a of step.set) this.set(afterSet, a.variable);
     if (!step.input) return { entry, afterSet };
     const afterInput = afterSet.slice();
@@ -85,12 +86,21 @@ export class Dataflow {
         const step = this.s.byId.get(id);
         if (!step) continue;
         let entry: Must | undefined = this.entries.has(id) ? new Uint32Array(this.words) : undefined;
+        let shared = false;
         for (const p of this.preds.get(id) ?? []) {
           const f = this.facts.get(p.from);
           if (!f) continue;
           const src = p.afterInput && f.afterInput ? f.afterInput : f.afterSet;
-          if (!entry) entry = src.slice();
-          else for (let i = 0; i < this.words; i++) entry[i]! &= src[i]!;
+          if (!entry) {
+            entry = src;
+            shared = true;
+          } else {
+            if (shared) {
+              entry = entry.slice();
+              shared = false;
+            }
+            for (let i = 0; i < this.words; i++) entry[i]! &= src[i]!;
+          }
         }
         if (!entry) continue;
         const old = this.facts.get(id);

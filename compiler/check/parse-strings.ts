@@ -17,11 +17,37 @@ function reportIssues(reporter: Reporter, src: SourceString, issues: readonly Gr
 }
 
 /**
- * Parses a condition or `set` expression. A bare word that names no variable becomes a string literal
+ * Parses the expressions and templates of one scenario. Parsing is a pure function of the text and scenarios
+ * repeat texts, so results are shared within the scenario (diagnostics are still reported at every place).
+ */
+export class StringParser {
+  private readonly expressions = new Map<string, ReturnType<typeof parseExpression>>();
+  private readonly templates = new Map<string, ReturnType<typeof parseTemplate>>();
+
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly variables: ReadonlySet<string>,
+  ) {}
+
+  expr(src: SourceString): Expr | undefined {
+    let parsed = this.expressions.get(src.value);
+    if (!parsed) this.expressions.set(src.value, (parsed = parseExpression(src.value)));
+    return parseExpr(this.reporter, src, this.variables, parsed);
+  }
+
+  message(src: SourceString): Template | undefined {
+    let parsed = this.templates.get(src.value);
+    if (!parsed) this.templates.set(src.value, (parsed = parseTemplate(src.value)));
+    return parseMessage(this.reporter, src, parsed);
+  }
+}
+
+/**
+ * Resolves a parsed condition or `set` expression. A bare word that names no variable becomes a string literal
  * (the spec writes `choice == more_info`), with a warning that suggests quotes.
  */
-export function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet<string>): Expr | undefined {
-  const { expr, issues } = parseExpression(src.value);
+function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet<string>, parsed: ReturnType<typeof parseExpression>): Expr | undefined {
+  const { expr, issues } = parsed;
   reportIssues(reporter, src, issues);
   if (!expr) return undefined;
   return mapRefs(expr, (ref) => {
@@ -29,7 +55,7 @@ export function parseExpr(reporter: Reporter, src: SourceString, variables: Read
     if (head === undefined || variables.has(head)) return ref;
     if (head === 'user') {
       const field = rest[0];
-      if (rest.length !== 1 || field === undefined || !(field in BUILTIN_USER_FIELDS)) {
+      if (rest.length !== 1 || field === undefined || !Object.hasOwn(BUILTIN_USER_FIELDS, field)) {
         reporter.report('UNKNOWN_USER_FIELD', spanLoc(src, ref.span), { field: rest.join('.'), allowed: Object.keys(BUILTIN_USER_FIELDS).join(', ') });
       }
       return ref;
@@ -40,15 +66,15 @@ export function parseExpr(reporter: Reporter, src: SourceString, variables: Read
   });
 }
 
-export function parseMessage(reporter: Reporter, src: SourceString): Template | undefined {
-  const { template, issues } = parseTemplate(src.value);
+function parseMessage(reporter: Reporter, src: SourceString, parsed: ReturnType<typeof parseTemplate>): Template | undefined {
+  const { template, issues } = parsed;
   reportIssues(reporter, src, issues);
   if (!template) return undefined;
   for (const ref of templateRefs(template)) {
     const [head, ...rest] = ref.path;
     if (head !== 'user') continue;
     const field = rest[0];
-    if (rest.length !== 1 || field === undefined || !(field in BUILTIN_USER_FIELDS)) {
+    if (rest.length !== 1 || field === undefined || !Object.hasOwn(BUILTIN_USER_FIELDS, field)) {
       reporter.report('UNKNOWN_USER_FIELD', spanLoc(src, ref.span), { field: rest.join('.'), allowed: Object.keys(BUILTIN_USER_FIELDS).join(', ') });
     }
   }

@@ -17,12 +17,12 @@ import {
   type CheckedScenario,
   type CheckedStep,
 } from './model.js';
-import { parseExpr, parseMessage, spanLoc } from './parse-strings.js';
+import { spanLoc, StringParser } from './parse-strings.js';
 
 /** Structural checks: names, references, buttons, inputs; parses every expression and template. */
 export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
   const stepIds = new Set(ast.steps.map((s) => s.id.value));
-  const variables = collectVariables(ast);
+  const parser = new StringParser(reporter, collectVariables(ast));
   const ref = (target: Located<string>): { target: string; loc: Loc } | undefined => {
     if (stepIds.has(target.value)) return { target: target.value, loc: target.loc };
     reporter.report('UNKNOWN_STEP', target.loc, { step: target.value, suggestion: closest(target.value, stepIds) });
@@ -50,12 +50,12 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     if (step.type && step.type.value !== 'message') reporter.report('UNKNOWN_STEP_TYPE', step.type.loc, { type: step.type.value });
     const set = step.set.map((a) => {
       checkVariableName(reporter, a.variable);
-      return { variable: a.variable.value, varLoc: a.variable.loc, value: parsedOrUndefined(parseExpr(reporter, a.expr, variables), a.expr) };
+      return { variable: a.variable.value, varLoc: a.variable.loc, value: parsedOrUndefined(parser.expr(a.expr), a.expr) };
     });
-    const message = step.message && parsedTemplate(reporter, step.message);
+    const message = step.message && parsedTemplate(parser, step.message);
     const buttons = checkButtons(reporter, step);
-    const input = step.input && checkInput(reporter, step, step.input, buttons, ref);
-    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(reporter, step, variables, ref) };
+    const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
+    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(parser, step, ref) };
   });
   return {
     name: ast.name?.value ?? '',
@@ -71,8 +71,8 @@ function parsedOrUndefined<E>(expr: E | undefined, src: import('../scenario/ast.
   return expr === undefined ? undefined : { expr, src };
 }
 
-function parsedTemplate(reporter: Reporter, src: import('../scenario/ast.js').SourceString) {
-  const template = parseMessage(reporter, src);
+function parsedTemplate(parser: StringParser, src: import('../scenario/ast.js').SourceString) {
+  const template = parser.message(src);
   return template && { template, src };
 }
 
@@ -121,6 +121,7 @@ const LENGTH_TYPES: readonly InputType[] = ['text', 'email', 'phone'];
 
 function checkInput(
   reporter: Reporter,
+  parser: StringParser,
   step: StepAst,
   input: InputAst,
   buttons: readonly IrButton[],
@@ -174,7 +175,7 @@ function checkInput(
   const onFail = input.onFail && ref(input.onFail);
   if (input.onFail && !input.maxAttempts) reporter.report('ON_FAIL_WITHOUT_MAX_ATTEMPTS', input.onFail.loc);
   if (input.maxAttempts && !input.onFail) reporter.report('MAX_ATTEMPTS_WITHOUT_ON_FAIL', input.maxAttempts.loc);
-  const errorMessage = input.errorMessage && parsedTemplate(reporter, input.errorMessage);
+  const errorMessage = input.errorMessage && parsedTemplate(parser, input.errorMessage);
   if (!type || !input.variable) return undefined;
   return {
     loc: input.loc,
@@ -190,9 +191,8 @@ function checkInput(
 }
 
 function checkRoute(
-  reporter: Reporter,
+  parser: StringParser,
   step: StepAst,
-  variables: ReadonlySet<string>,
   ref: (t: Located<string>) => { target: string; loc: Loc } | undefined,
 ): CheckedRoute {
   const next = step.next;
@@ -203,7 +203,7 @@ function checkRoute(
   }
   const branches: CheckedBranch[] = next.conditions.map((c) => ({
     loc: c.loc,
-    when: c.if && parsedOrUndefined(parseExpr(reporter, c.if, variables), c.if),
+    when: c.if && parsedOrUndefined(parser.expr(c.if), c.if),
     target: c.then && ref(c.then),
   }));
   return { kind: 'branch', loc: next.loc, branches, else: next.else && ref(next.else) };

@@ -36,7 +36,7 @@ export function exprType(e: Expr, vars: ReadonlyMap<string, VarInfo>): IrValueTy
       return e.value === null ? 'null' : (typeof e.value as IrValueType);
     case 'ref': {
       const [head, field] = e.path;
-      if (head === 'user') return e.path.length === 2 && field ? (BUILTIN_USER_FIELDS[field] ?? 'unknown') : 'unknown';
+      if (head === 'user') return e.path.length === 2 && field && Object.hasOwn(BUILTIN_USER_FIELDS, field) ? BUILTIN_USER_FIELDS[field]! : 'unknown';
       return e.path.length === 1 && head ? (vars.get(head)?.type ?? 'unknown') : 'unknown';
     }
     case 'arith': {

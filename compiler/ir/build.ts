@@ -21,16 +21,29 @@ const SPAN_KEYS = new Set(['span', 'patternSpan', 'pathSpan']);
 
 /** A deep copy without source spans: the IR is about meaning, not about where it was written. */
 export function stripSpans<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(stripSpans) as T;
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const arr = new Array(value.length);
+    for (let i = 0; i < value.length; i++) arr[i] = stripSpans(value[i]);
+    return arr as T;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!SPAN_KEYS.has(k) && v !== undefined) out[k] = stripSpans(v);
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && !SPAN_KEYS.has(k)) out[k] = typeof v === 'object' ? stripSpans(v) : v;
+  }
   return out as T;
 }
 
+const defaultTemplates = new Map<string, Template>();
+
 function constantTemplate(text: string): Template {
-  const { template } = parseTemplate(text);
-  if (!template) throw new Error(`default message does not parse: ${text}`);
+  let template = defaultTemplates.get(text);
+  if (!template) {
+    template = parseTemplate(text).template;
+    if (!template) throw new Error(`default message does not parse: ${text}`);
+    defaultTemplates.set(text, template);
+  }
   return template;
 }
 
@@ -63,8 +76,16 @@ function irStep(step: CheckedStep): IrStep {
   });
 }
 
+/** Changes when the meaning of compiled output changes, so old hashes do not match new machines. */
+const IR_FORMAT = 'scenarist-ir-1';
+
+/** The content hash of a scenario version: its source text and the IR format. */
+export function contentHash(source: string): string {
+  return createHash('sha256').update(IR_FORMAT).update('\0').update(source).digest('hex');
+}
+
 /** Builds the IR of a scenario that passed the checks without errors. */
-export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>): IrScenario {
+export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>, source: string): IrScenario {
   const steps: Record<string, IrStep> = {};
   for (const step of s.steps) steps[step.id] = irStep(step);
   const inputsOf = new Map<string, CheckedStep[]>();
@@ -81,14 +102,13 @@ export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>):
     const sensitive = inputs.some((st) => st.input?.sensitive === true);
     variables[name] = values ? { name, type: info.type, values, sensitive } : { name, type: info.type, sensitive };
   }
-  const body = {
+  return {
     name: s.name,
     version: s.version,
+    hash: contentHash(source),
     startStep: s.startStep?.id ?? '',
     steps,
     commands: s.commands.map((c) => ({ command: c.command, target: c.target })),
     variables,
   };
-  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-  return { name: body.name, version: body.version, hash, startStep: body.startStep, steps, commands: body.commands, variables };
 }

@@ -9,7 +9,7 @@ import type { InputType } from '../scenario/ast.js';
 export interface IrScenario {
   readonly name: string;
   readonly version: string;
-  /** sha256 of the canonical IR: identifies this scenario version. */
+  /** sha256 of the source text (and the IR format): identifies this scenario version. */
   readonly hash: string;
   readonly startStep: string;
   /** Steps in source order. */

@@ -32,8 +32,12 @@ function rangeOk(input: IrInput, value: number): boolean {
   return (min === undefined || value >= min) && (max === undefined || value <= max);
 }
 
+/** Patterns only ever see this much text, which bounds their cost (see grammar's regex screening). */
+const MAX_PATTERN_SUBJECT = 1000;
+
 function patternOk(input: IrInput, text: string): boolean {
   if (input.validation.pattern === undefined) return true;
+  if (text.length > MAX_PATTERN_SUBJECT) return false;
   const re = compileSafeRegex(input.validation.pattern);
   return re !== undefined && re.test(text);
 }
