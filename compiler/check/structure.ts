@@ -110,6 +110,7 @@ function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {
     if (b.text) texts.add(b.text.value.toLowerCase());
     if (b.text && b.value) out.push({ text: b.text.value, value: b.value.value });
   }
+  if (step.buttons && step.buttons.items.length > 0 && !step.message) reporter.report('BUTTONS_WITHOUT_MESSAGE', step.buttons.loc);
   if (step.buttons && step.buttons.items.length > 0 && step.input?.type && step.input.type.value !== 'button') {
     reporter.report('BUTTONS_IGNORED', step.buttons.loc);
   }

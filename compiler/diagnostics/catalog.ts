@@ -191,6 +191,11 @@ export const catalog = {
     'A button input on a step that shows no buttons.',
     () => `expected_input has type "button" but the step has no "buttons": the user has nothing to press.`,
   ),
+  BUTTONS_WITHOUT_MESSAGE: entry(
+    'error',
+    'Buttons on a step that sends no message.',
+    () => `This step has "buttons" but no "message": buttons are sent with a message. Add "message": {"text": ...}.`,
+  ),
   BUTTONS_IGNORED: entry(
     'warning',
     'Buttons on a step that does not wait for a button.',

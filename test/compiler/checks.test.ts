@@ -158,6 +158,11 @@ describe('buttons', () => {
     expect(find(ds, 'CALLBACK_DATA_TOO_LONG')[0]!.message).toContain('66 bytes');
   });
 
+  it('requires a message to carry buttons', () => {
+    const text = scenario({ a: { buttons: buttons('p'), expected_input: { type: 'button', variable: 'c' }, next_step: 'a' } });
+    expect(find(check(text), 'BUTTONS_WITHOUT_MESSAGE')).toMatchObject([{ severity: 'error', ...at(text, '"buttons": [', { shift: 11 }) }]);
+  });
+
   it('requires buttons for a button input', () => {
     const text = scenario({ a: ask('?', { type: 'button', variable: 'c' }, 'a') });
     expect(codes(check(text))).toContain('BUTTON_INPUT_WITHOUT_BUTTONS');
