@@ -1,0 +1,206 @@
+/**
+ * A direct interpreter of the IR, written from the semantics in docs/format.md, for differential testing of the
+ * compiled XState machine. It uses neither XState nor the machine config: it walks `ir.steps` itself. It shares
+ * only leaf functions with the engine: `parseInput` (input validation) and the grammar's `evaluate`, `truthy`
+ * and `renderTemplate`. Commands (including "/start") are recognised here, not with the engine's `toEvent`.
+ *
+ * Semantics implemented:
+ * - No dialog (before the first message, or after the dialog ended): any message starts one at `start_step`
+ *   with an empty context and is not used as input; a scenario command starts one at its own step instead.
+ * - `user.<field>` in templates and conditions reads the profile of the latest message that carried one (it is
+ *   platform data, not a variable: "/start" and new dialogs do not clear it).
+ * - A message whose trimmed text starts with "/" and whose first word (lower-cased, without "@bot") is "/start"
+ *   or a scenario command is a command, unless it is a button press. "/start" clears the context and enters
+ *   `start_step`; another command enters its step and keeps the variables.
+ * - Entering a step: attempts := 0; apply `set` in order (an undefined result is stored as null); say the
+ *   rendered message with the step's buttons; then wait if the step has input, else route at once:
+ *   goto → enter; no next_step → `end` (final); conditional → the first true condition, else `else`, else an
+ *   `error` NO_ROUTE and `end` (error).
+ * - A message at an input step: a valid answer is routed with the new value visible (it is stored only when
+ *   the step is left through a route); the conditional has the same rules, except that "no match and no else"
+ *   makes the answer count as invalid. Invalid: when `max_attempts` and `on_fail` are set and
+ *   attempts + 1 >= max_attempts, enter `on_fail`; otherwise attempts + 1 and say the error message (with the
+ *   step's buttons for button inputs).
+ * - Loops: the steps entered in one turn are counted; when a step without input is entered while the count is
+ *   above MAX_STEPS_PER_TURN (100), the turn stops there with an `error` LOOP_LIMIT and `end` (error).
+ *   NOTE: this follows the engine's reading ("more than 100 steps": the 101st step is entered, its message
+ *   sent, then the error). docs/format.md says "the runtime stops a turn after 100 steps"; see the report.
+ */
+import type { IrScenario, IrStep } from '../../compiler/index.js';
+import { evaluate, renderTemplate, truthy, type Template, type Value } from '../../grammar/index.js';
+import { parseInput, type Effect, type UserMessage, type UserProfile, type Vars } from '../../runtime/engine/index.js';
+
+export const MAX_STEPS_PER_TURN = 100;
+export const NEW = '$new';
+export const ENDED = '$ended';
+
+const NO_ROUTE_MESSAGE = 'No condition matched and the step has no "else".';
+const LOOP_MESSAGE = `More than ${MAX_STEPS_PER_TURN} steps in one turn without waiting for input.`;
+
+export interface ReferenceTurn {
+  readonly effects: readonly Effect[];
+  /** The step the dialog waits in; undefined when no dialog runs. */
+  readonly step: string | undefined;
+  readonly ended: boolean;
+  /** Every step entered during the turn, in order (a step may appear several times). */
+  readonly entered: readonly string[];
+  /** How the message was handled. */
+  readonly outcome: Outcome;
+}
+
+/** start: began a dialog; command: "/start" or a command; answer: a valid answer; retry: invalid, asked again; on_fail. */
+export type Outcome = 'start' | 'command' | 'answer' | 'retry' | 'on_fail';
+
+export interface ReferenceState {
+  readonly state: string;
+  readonly vars: Vars;
+  readonly attempts: number;
+  readonly user?: UserProfile;
+}
+
+export class ReferenceDialog {
+  private state = NEW;
+  private vars_: Vars = {};
+  private attempts = 0;
+  private user: UserProfile | undefined;
+  private effects: Effect[] = [];
+  private entered: string[] = [];
+  private outcome: Outcome = 'start';
+  private readonly commands: ReadonlyMap<string, string>;
+
+  constructor(
+    readonly ir: IrScenario,
+    from?: ReferenceState,
+  ) {
+    this.commands = new Map(ir.commands.map((c) => [c.command, c.target]));
+    if (from) {
+      this.state = from.state;
+      this.vars_ = { ...from.vars };
+      this.attempts = from.attempts;
+      this.user = from.user;
+    }
+  }
+
+  get step(): string | undefined {
+    return this.state === NEW || this.state === ENDED ? undefined : this.state;
+  }
+
+  get ended(): boolean {
+    return this.state === ENDED;
+  }
+
+  get vars(): Vars {
+    return this.vars_;
+  }
+
+  snapshot(): ReferenceState {
+    return { state: this.state, vars: { ...this.vars_ }, attempts: this.attempts, user: this.user };
+  }
+
+  /** "/start" or a scenario command, or undefined for an ordinary message. */
+  commandOf(message: UserMessage): string | undefined {
+    if (message.press !== undefined || message.text === undefined) return undefined;
+    const text = message.text.trim();
+    if (!text.startsWith('/')) return undefined;
+    const word = text.split(/\s/, 1)[0]!.split('@', 1)[0]!.toLowerCase();
+    return word === '/start' || this.commands.has(word) ? word : undefined;
+  }
+
+  send(message: UserMessage): ReferenceTurn {
+    this.effects = [];
+    this.entered = [];
+    this.user = message.user ?? this.user;
+    const command = this.commandOf(message);
+    this.outcome = this.step === undefined ? 'start' : command !== undefined ? 'command' : 'answer';
+    if (this.step === undefined) {
+      this.vars_ = {};
+      this.attempts = 0;
+      this.enter(command !== undefined && command !== '/start' ? this.commands.get(command)! : this.ir.startStep);
+    } else if (command === '/start') {
+      this.vars_ = {};
+      this.attempts = 0;
+      this.enter(this.ir.startStep);
+    } else if (command !== undefined) {
+      this.enter(this.commands.get(command)!);
+    } else {
+      this.answer(this.ir.steps[this.state]!, message);
+    }
+    return { effects: this.effects, step: this.step, ended: this.ended, entered: this.entered, outcome: this.outcome };
+  }
+
+  /** Variables by name; `user.<field>` from the last profile a message carried. */
+  private lookup(vars: Vars) {
+    return (path: readonly string[]): unknown => {
+      if (path[0] === 'user') return path.length === 2 ? (this.user as Record<string, unknown> | undefined)?.[path[1]!] : undefined;
+      return path.length === 1 && Object.hasOwn(vars, path[0]!) ? vars[path[0]!] : undefined;
+    };
+  }
+
+  private render(t: Template, vars: Vars = this.vars_): string {
+    return renderTemplate(t, this.lookup(vars));
+  }
+
+  private holds(when: Parameters<typeof evaluate>[0], vars: Vars): boolean {
+    return truthy(evaluate(when, this.lookup(vars)));
+  }
+
+  private finish(step: string, reason: 'final' | 'error', code?: 'NO_ROUTE' | 'LOOP_LIMIT'): void {
+    if (code) this.effects.push({ type: 'error', step, code, message: code === 'NO_ROUTE' ? NO_ROUTE_MESSAGE : LOOP_MESSAGE });
+    this.effects.push({ type: 'end', step, reason });
+    this.state = ENDED;
+  }
+
+  private answer(step: IrStep, message: UserMessage): void {
+    const input = step.input!;
+    const parsed = parseInput(input, { type: 'user.input', text: message.text, press: message.press });
+    if (parsed.ok) {
+      const next: Vars = { ...this.vars_, [input.variable]: parsed.value };
+      const route = step.route;
+      let target: string | undefined;
+      if (route.kind === 'goto') target = route.target;
+      else if (route.kind === 'branch') target = route.branches.find((b) => this.holds(b.when, next))?.target ?? route.else;
+      if (route.kind === 'end') {
+        this.vars_ = next;
+        this.finish(step.id, 'final');
+        return;
+      }
+      if (target !== undefined) {
+        this.vars_ = next;
+        this.enter(target);
+        return;
+      }
+      // A conditional with no match and no else: the answer counts as invalid.
+    }
+    if (input.maxAttempts !== undefined && input.onFail !== undefined && this.attempts + 1 >= input.maxAttempts) {
+      this.outcome = 'on_fail';
+      this.enter(input.onFail);
+      return;
+    }
+    this.outcome = 'retry';
+    this.attempts += 1;
+    this.effects.push({ type: 'say', step: step.id, text: this.render(input.errorMessage), buttons: input.type === 'button' ? step.buttons : [] });
+  }
+
+  private enter(first: string): void {
+    let id = first;
+    for (;;) {
+      const step = this.ir.steps[id]!;
+      this.state = id;
+      this.attempts = 0;
+      this.entered.push(id);
+      for (const a of step.set) this.vars_ = { ...this.vars_, [a.variable]: (evaluate(a.expr, this.lookup(this.vars_)) ?? null) as Value };
+      if (step.message) this.effects.push({ type: 'say', step: id, text: this.render(step.message), buttons: step.buttons });
+      if (step.input) return;
+      if (this.entered.length > MAX_STEPS_PER_TURN) return this.finish(id, 'error', 'LOOP_LIMIT');
+      const route = step.route;
+      if (route.kind === 'end') return this.finish(id, 'final');
+      if (route.kind === 'goto') {
+        id = route.target;
+        continue;
+      }
+      const target = route.branches.find((b) => this.holds(b.when, this.vars_))?.target ?? route.else;
+      if (target === undefined) return this.finish(id, 'error', 'NO_ROUTE');
+      id = target;
+    }
+  }
+}
