@@ -30,3 +30,4 @@ export { emitTypeScript } from './emit/typescript.js';
 export { graphEdges, renderGraph, toDot, toMermaid, type GraphFormat } from './emit/graph.js';
 export type { InputType, ScenarioAst } from './scenario/ast.js';
 export { diagnosticsMarkdown } from './diagnostics/reference.js';
+export { parseAnswer, type AnswerSpec, type ParsedAnswer } from './semantics/answers.js';

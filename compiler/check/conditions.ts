@@ -1,7 +1,9 @@
 import type { Expr, Literal } from '../../grammar/index.js';
 import { collectRefs, evaluate, printExpression, truthy } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
-import type { Dataflow } from './dataflow.js';
+import type { Dataflow, Facts } from './dataflow.js';
+import { comparedLiterals, inputShape, OTHER_TEXT, representatives, variableShapes, type VarShape } from './representatives.js';
+import type { AnswerSpec } from '../semantics/answers.js';
 import type { CheckedScenario, CheckedStep } from './model.js';
 
 /** More combinations than this are not enumerated: the checker then says nothing. */
@@ -11,7 +13,7 @@ export const edgeKey = (from: string, kind: string, branch?: number): string => 
 
 type Combo = ReadonlyMap<string, Literal | undefined>;
 
-const show = (v: Literal | undefined): string => (v === undefined ? 'unset' : JSON.stringify(v));
+const show = (v: Literal | undefined): string => (v === undefined ? 'unset' : v === OTHER_TEXT ? 'any other text' : JSON.stringify(v));
 
 /** Every combination of the possible values of `names`, or undefined when some value is not known. */
 function combinations(names: readonly string[], domain: (v: string) => ReadonlySet<Literal | undefined> | 'top'): Combo[] | undefined {
@@ -34,19 +36,43 @@ const holds = (e: Expr, combo: Combo): boolean => truthy(evaluate(e, (path) => c
  */
 export function checkConditions(reporter: Reporter, s: CheckedScenario, flow: Dataflow): Set<string> {
   const pruned = new Set<string>();
+  const shapes = variableShapes(s);
   for (const step of s.steps) {
     if (step.route.kind !== 'branch') continue;
     const f = flow.facts.get(step.id);
     if (!f) continue;
-    checkRoute(reporter, step, flow.view(step.id, step.input ? 'afterInput' : 'afterSet'), pruned);
+    checkRoute(reporter, step, flow.view(step.id, step.input ? 'afterInput' : 'afterSet'), shapes, pruned);
   }
   return pruned;
 }
 
-function checkRoute(reporter: Reporter, step: CheckedStep, facts: ReturnType<Dataflow['view']>, pruned: Set<string>): void {
+function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes: ReadonlyMap<string, VarShape>, pruned: Set<string>): void {
   if (step.route.kind !== 'branch') return;
   const branches = step.route.branches;
-  const domain = (v: string): ReadonlySet<Literal | undefined> | 'top' => (v.includes('.') ? 'top' : facts.domain(v));
+  const exprsOfRoute = branches.flatMap((b) => (b.when ? [b.when.expr] : []));
+  // Variables whose possible values are stand-ins rather than the real set: fine for "never true" (a superset),
+  // but "no condition matches" is only said when "any other value" is a possible answer.
+  const approximate = new Set<string>();
+  const standIns = new Set<string>();
+  const domain = (v: string): ReadonlySet<Literal | undefined> | 'top' => {
+    if (v.includes('.')) return 'top';
+    const known = facts.domain(v);
+    const own = step.input && step.input.variable === v && step.input.type !== 'button' ? step.input : undefined;
+    const shape = own ? inputShape({ type: own.type as AnswerSpec['type'], validation: own.validation }) : shapes.get(v);
+    if (known !== 'top' || !shape) return known;
+    const literals: Literal[] = [];
+    for (const e of exprsOfRoute) {
+      const found = comparedLiterals(e, v, shape.type);
+      if (!found) return 'top';
+      literals.push(...found);
+    }
+    standIns.add(v);
+    const reps = new Set<Literal | undefined>(representatives(shape, literals));
+    // The abstract "other text" may be impossible (a pattern): then do not claim it is left uncovered.
+    if (!shape.exact || reps.has(OTHER_TEXT)) approximate.add(v);
+    if (!facts.assigned(v)) reps.add(undefined);
+    return reps;
+  };
   let alwaysAt = -1;
   branches.forEach((b, i) => {
     if (!b.when || alwaysAt >= 0) {
@@ -63,7 +89,13 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: ReturnType<Dat
       const why =
         names.length === 0
           ? 'it does not depend on any variable'
-          : names.map((n) => `${n} can only be ${[...(domain(n) as ReadonlySet<Literal | undefined>)].map(show).join(', ')} here`).join('; ');
+          : names
+              .map((n) =>
+                standIns.has(n)
+                  ? `no possible value of ${n} satisfies it`
+                  : `${n} can only be ${[...(domain(n) as ReadonlySet<Literal | undefined>)].map(show).join(', ')} here`,
+              )
+              .join('; ');
       reporter.report('CONDITION_NEVER_TRUE', b.when.src.loc, { condition, why });
     } else if (results.every((r) => r) && (i < branches.length - 1 || step.route.kind === 'branch' && step.route.else)) {
       alwaysAt = i;
@@ -84,7 +116,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: ReturnType<Dat
     pruned.add(edgeKey(step.id, 'else'));
     return;
   }
-  if (step.route.else || uncovered.length === combos.length) return;
+  if (step.route.else || uncovered.length === combos.length || names.some((n) => approximate.has(n))) return;
   const first = uncovered[0]!;
   reporter.report('UNCOVERED_CASE', step.route.loc, {
     variable: names.join(', '),

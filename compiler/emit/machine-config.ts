@@ -88,7 +88,8 @@ function stepState(step: IrStep): StateConfig {
   const input = step.input;
   if (!input) {
     const guardLoop: TransitionConfig = { guard: { type: 'hopLimit' }, ...{ target: ENDED_STATE, actions: [{ type: 'fail', params: { step: step.id, code: 'LOOP_LIMIT' } }] } };
-    return { entry, always: [guardLoop, ...routeTransitions(step, step.route)] };
+    // Leaving for another step past the limit fails; a final step may still end the turn normally.
+    return { entry, always: step.route.kind === 'end' ? routeTransitions(step, step.route) : [guardLoop, ...routeTransitions(step, step.route)] };
   }
   const transitions = routeTransitions(step, step.route, input);
   if (input.maxAttempts !== undefined && input.onFail !== undefined) {

@@ -19,7 +19,7 @@ export function lookupIn(context: Ctx, override?: { variable: string; value: Val
 }
 
 const NO_ROUTE_MESSAGE = 'No condition matched and the step has no "else".';
-const LOOP_MESSAGE = `More than ${MAX_HOPS_PER_TURN} steps in one turn without waiting for input.`;
+const LOOP_MESSAGE = `${MAX_HOPS_PER_TURN} steps in one turn without waiting for input.`;
 
 /** Finds a waiting step's input spec (kept once per state, in the config's `meta.input`). */
 export type InputOf = (step: string) => IrInput;
@@ -35,7 +35,7 @@ export function makeGuards(inputOf: InputOf) {
       return r.ok && truthy(evaluate(p.when, lookupIn(context, { variable: input.variable, value: r.value })));
     },
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
-    hopLimit: ({ context }: Args) => context.hops > MAX_HOPS_PER_TURN,
+    hopLimit: ({ context }: Args) => context.hops >= MAX_HOPS_PER_TURN,
   };
 }
 

@@ -43,5 +43,5 @@ export interface ScenarioContext<V = Vars> {
   readonly user?: UserProfile;
 }
 
-/** At most this many steps are entered in one turn; more means a loop without input. */
+/** At most this many steps are entered in one turn; leaving the last of them for another fails with LOOP_LIMIT. */
 export const MAX_HOPS_PER_TURN = 100;

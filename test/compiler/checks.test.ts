@@ -117,6 +117,36 @@ describe('conditions', () => {
     expect(find(ds, 'CONDITION_ALWAYS_TRUE')).toMatchObject([at(text, '"c != \\"zzz\\""')]);
   });
 
+  it('decides conditions on text and numbers compared with literals, within what validation lets through', () => {
+    const range = scenario({ a: ask('0-3?', { type: 'integer', variable: 'n', validation: { min: 0, max: 3 } }, cond([['n > 3', 'b']])), b: say('b') });
+    expect(codes(check(range))).toEqual(expect.arrayContaining(['DEAD_END', 'CONDITION_NEVER_TRUE']));
+    const both = scenario({ a: ask('?', { type: 'text', variable: 't' }, cond([['t == "yes" and t == "no"', 'b']])), b: say('b') });
+    expect(find(check(both), 'CONDITION_NEVER_TRUE')[0]!.message).toContain('no possible value of t satisfies it');
+    const tooLong = scenario({ a: ask('?', { type: 'text', variable: 't', validation: { max_length: 3 } }, cond([['t == "hello"', 'b']], 'b')), b: say('b') });
+    expect(codes(check(tooLong))).toContain('CONDITION_NEVER_TRUE');
+    const notAnEmail = scenario({ a: ask('?', { type: 'email', variable: 'e' }, cond([['e == "nobody"', 'b']], 'b')), b: say('b') });
+    expect(codes(check(notAnEmail))).toContain('CONDITION_NEVER_TRUE');
+    const complete = scenario({ a: ask('?', { type: 'number', variable: 'n' }, cond([['n >= 18', 'b'], ['n < 18', 'b']])), b: say('b') });
+    expect(codes(check(complete))).toEqual([]);
+  });
+
+  it('names an answer no condition covers, also for an earlier text answer', () => {
+    const text = scenario({
+      word: ask('A word?', { type: 'text', variable: 't' }, 'num'),
+      num: ask('A number?', { type: 'integer', variable: 'n' }, cond([['t == "yes"', 'done']])),
+      done: say('ok'),
+    });
+    expect(find(check(text), 'UNCOVERED_CASE')[0]!.message).toContain('when t is "a"');
+  });
+
+  it('says nothing about values that depend on computed assignments', () => {
+    const text = scenario({
+      a: { ...ask('?', { type: 'integer', variable: 'n' }, cond([['total > 10', 'b']], 'a')), set: { total: 'n * 2' } },
+      b: say('b'),
+    });
+    expect(codes(check(text))).toEqual(['VAR_UNASSIGNED']);
+  });
+
   it('reports expression syntax errors at the column inside the JSON string', () => {
     const text = scenario({ a: ask('?', { type: 'integer', variable: 'n' }, cond([['n > > 3', 'a']], 'a')) });
     const [d] = find(check(text), 'EXPR_SYNTAX');

@@ -35,7 +35,7 @@ export const NEW = '$new';
 export const ENDED = '$ended';
 
 const NO_ROUTE_MESSAGE = 'No condition matched and the step has no "else".';
-const LOOP_MESSAGE = `More than ${MAX_STEPS_PER_TURN} steps in one turn without waiting for input.`;
+const LOOP_MESSAGE = `${MAX_STEPS_PER_TURN} steps in one turn without waiting for input.`;
 
 export interface ReferenceTurn {
   readonly effects: readonly Effect[];
@@ -191,9 +191,9 @@ export class ReferenceDialog {
       for (const a of step.set) this.vars_ = { ...this.vars_, [a.variable]: (evaluate(a.expr, this.lookup(this.vars_)) ?? null) as Value };
       if (step.message) this.effects.push({ type: 'say', step: id, text: this.render(step.message), buttons: step.buttons });
       if (step.input) return;
-      if (this.entered.length > MAX_STEPS_PER_TURN) return this.finish(id, 'error', 'LOOP_LIMIT');
       const route = step.route;
       if (route.kind === 'end') return this.finish(id, 'final');
+      if (this.entered.length >= MAX_STEPS_PER_TURN) return this.finish(id, 'error', 'LOOP_LIMIT');
       if (route.kind === 'goto') {
         id = route.target;
         continue;
