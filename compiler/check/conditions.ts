@@ -17,12 +17,19 @@ const show = (v: Literal | undefined): string => (v === undefined ? 'unset' : v 
 
 /** Every combination of the possible values of `names`, or undefined when some value is not known. */
 function combinations(names: readonly string[], domain: (v: string) => ReadonlySet<Literal | undefined> | 'top'): Combo[] | undefined {
-  let combos: Map<string, Literal | undefined>[] = [new Map()];
+  const domains: (Literal | undefined)[][] = [];
+  let total = 1;
   for (const name of names) {
     const d = domain(name);
-    if (d === 'top' || combos.length * d.size > MAX_COMBINATIONS) return undefined;
-    combos = combos.flatMap((c) => [...d].map((v) => new Map(c).set(name, v)));
+    if (d === 'top') return undefined;
+    total *= d.size;
+    if (total > MAX_COMBINATIONS) return undefined;
+    domains.push([...d]);
   }
+  let combos: Map<string, Literal | undefined>[] = [new Map()];
+  names.forEach((name, i) => {
+    combos = combos.flatMap((c) => domains[i]!.map((v) => new Map(c).set(name, v)));
+  });
   return combos;
 }
 
@@ -50,11 +57,18 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
   if (step.route.kind !== 'branch') return;
   const branches = step.route.branches;
   const exprsOfRoute = branches.flatMap((b) => (b.when ? [b.when.expr] : []));
+  const namesOf = new Map<Expr, string[]>(exprsOfRoute.map((e) => [e, varsOf(e)]));
   // Variables whose possible values are stand-ins rather than the real set: fine for "never true" (a superset),
   // but "no condition matches" is only said when "any other value" is a possible answer.
   const approximate = new Set<string>();
   const standIns = new Set<string>();
+  const domains = new Map<string, ReadonlySet<Literal | undefined> | 'top'>();
   const domain = (v: string): ReadonlySet<Literal | undefined> | 'top' => {
+    let d = domains.get(v);
+    if (d === undefined) domains.set(v, (d = computeDomain(v)));
+    return d;
+  };
+  const computeDomain = (v: string): ReadonlySet<Literal | undefined> | 'top' => {
     if (v.includes('.')) return 'top';
     const known = facts.domain(v);
     const own = step.input && step.input.variable === v && step.input.type !== 'button' ? step.input : undefined;
@@ -79,11 +93,11 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
       if (alwaysAt >= 0) pruned.add(edgeKey(step.id, 'branch', i));
       return;
     }
-    const names = varsOf(b.when.expr);
+    const names = namesOf.get(b.when.expr) ?? [];
     const combos = combinations(names, domain);
     if (!combos) return;
     const results = combos.map((c) => holds(b.when!.expr, c));
-    const condition = printExpression(b.when.expr);
+    const condition = (): string => printExpression(b.when!.expr);
     if (results.every((r) => !r)) {
       pruned.add(edgeKey(step.id, 'branch', i));
       const why =
@@ -96,10 +110,10 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
                   : `${n} can only be ${[...(domain(n) as ReadonlySet<Literal | undefined>)].map(show).join(', ')} here`,
               )
               .join('; ');
-      reporter.report('CONDITION_NEVER_TRUE', b.when.src.loc, { condition, why });
+      reporter.report('CONDITION_NEVER_TRUE', b.when.src.loc, { condition: condition(), why });
     } else if (results.every((r) => r) && (i < branches.length - 1 || step.route.kind === 'branch' && step.route.else)) {
       alwaysAt = i;
-      reporter.report('CONDITION_ALWAYS_TRUE', b.when.src.loc, { condition });
+      reporter.report('CONDITION_ALWAYS_TRUE', b.when.src.loc, { condition: condition() });
     }
   });
   if (alwaysAt >= 0) {
@@ -108,7 +122,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
   }
   const exprs = branches.flatMap((b) => (b.when ? [b.when.expr] : []));
   if (exprs.length !== branches.length) return;
-  const names = [...new Set(exprs.flatMap(varsOf))];
+  const names = [...new Set(exprs.flatMap((e) => namesOf.get(e) ?? []))];
   const combos = combinations(names, domain);
   if (!combos || names.length === 0) return;
   const uncovered = combos.filter((c) => !exprs.some((e) => holds(e, c)));

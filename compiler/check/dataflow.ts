@@ -111,17 +111,29 @@ export class Dataflow {
     }
   }
 
+  /** Visit marks of the backward walks: a stamp per walk, so no walk allocates or clears a visited set. */
+  private readonly marks = new Map<string, Int32Array>();
+  private stamp = 0;
+
+  private mark(id: string, at: Point): boolean {
+    let m = this.marks.get(id);
+    if (!m) this.marks.set(id, (m = new Int32Array(3)));
+    const slot = at === 'entry' ? 0 : at === 'afterSet' ? 1 : 2;
+    if (m[slot] === this.stamp) return false;
+    m[slot] = this.stamp;
+    return true;
+  }
+
   /** The values `variable` can have at `point` of `stepId`, found by walking back to its assignments. */
   domain(variable: string, stepId: string, point: Point): Domain {
     const out = new Set<Literal | undefined>();
-    const seen = new Set<string>();
+    this.stamp++;
+    let visited = 0;
     const stack: [string, Point][] = [[stepId, point]];
     while (stack.length > 0) {
       const [id, at] = stack.pop()!;
-      const key = `${at}:${id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (seen.size > DOMAIN_BUDGET) return 'top';
+      if (!this.mark(id, at)) continue;
+      if (++visited > DOMAIN_BUDGET) return 'top';
       const step = this.s.byId.get(id);
       if (!step) continue;
       if (at === 'afterInput' && step.input?.variable === variable) {

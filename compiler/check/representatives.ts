@@ -60,12 +60,20 @@ export function variableShapes(s: CheckedScenario): Map<string, VarShape> {
 }
 
 function shapeOf(type: 'string' | 'number', specs: readonly AnswerSpec[], literals: ReadonlySet<Literal>, exact: boolean): VarShape {
-  const possible = (value: Literal): boolean =>
-    literals.has(value) ||
-    specs.some((spec) => {
-      const r = parseAnswer(spec, String(value));
-      return r.ok && r.value === value;
-    });
+  const known = new Map<Literal, boolean>();
+  const possible = (value: Literal): boolean => {
+    let hit = known.get(value);
+    if (hit === undefined) {
+      hit =
+        literals.has(value) ||
+        specs.some((spec) => {
+          const r = parseAnswer(spec, String(value));
+          return r.ok && r.value === value;
+        });
+      known.set(value, hit);
+    }
+    return hit;
+  };
   const anchors = [...specs.flatMap((sp) => [sp.validation.min, sp.validation.max]), ...literals].filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   return { type, possible, anchors, exact };
 }

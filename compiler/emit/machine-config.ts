@@ -8,7 +8,7 @@ import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
  *
  * Guards: isCommand {command}, when {when}, inputValid {step}, inputMatches {step, when},
  *         attemptsExhausted {max}, hopLimit.
- * Actions: beginTurn, reset, enterStep {step}, assign {variable, expr}, say {step, text, buttons},
+ * Actions: beginTurn, reset, enterStep, assign {variable, expr}, say {step, text, buttons},
  *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code}.
  */
 export interface MachineConfig {
@@ -25,16 +25,19 @@ export interface ActionRef {
   readonly params?: Record<string, unknown>;
 }
 
+/** A guard or action: by name alone when it takes no params (keeps large configs small). */
+export type Ref = ActionRef | string;
+
 export interface TransitionConfig {
-  readonly guard?: ActionRef;
+  readonly guard?: Ref;
   readonly target?: string;
   readonly reenter?: boolean;
-  readonly actions?: readonly ActionRef[];
+  readonly actions?: readonly Ref[];
 }
 
 export interface StateConfig {
   readonly meta?: { readonly input?: IrInput };
-  readonly entry?: readonly ActionRef[];
+  readonly entry?: readonly Ref[];
   readonly on?: Record<string, readonly TransitionConfig[]>;
   readonly always?: readonly TransitionConfig[];
 }
@@ -44,24 +47,24 @@ export const ENDED_STATE = '$ended';
 export const INPUT_EVENT = 'user.input';
 export const COMMAND_EVENT = 'user.command';
 
-const begin: ActionRef = { type: 'beginTurn' };
-const reset: ActionRef = { type: 'reset' };
+const begin = 'beginTurn';
+const reset = 'reset';
 
 /** A move from `from` to `step`; a step that leads to itself re-enters, so its entry runs again. */
 const to = (from: string | undefined, step: string, extra: Omit<TransitionConfig, 'target' | 'reenter'> = {}): TransitionConfig =>
   from === undefined || from === step ? { ...extra, target: step, reenter: true } : { ...extra, target: step };
 
-function entryActions(step: IrStep): ActionRef[] {
-  const out: ActionRef[] = [{ type: 'enterStep', params: { step: step.id } }];
+function entryActions(step: IrStep): Ref[] {
+  const out: Ref[] = ['enterStep'];
   for (const a of step.set) out.push({ type: 'assign', params: { variable: a.variable, expr: a.expr } });
   if (step.message) out.push({ type: 'say', params: { step: step.id, text: step.message, buttons: step.buttons } });
   return out;
 }
 
 function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): TransitionConfig[] {
-  const store: ActionRef[] = input ? [begin, { type: 'storeInput', params: { step: step.id } }] : [];
+  const store: Ref[] = input ? [begin, { type: 'storeInput', params: { step: step.id } }] : [];
   const valid = input && { type: 'inputValid', params: { step: step.id } };
-  const finish = (actions: ActionRef[]): TransitionConfig => ({ target: ENDED_STATE, actions });
+  const finish = (actions: Ref[]): TransitionConfig => ({ target: ENDED_STATE, actions });
   switch (route.kind) {
     case 'goto':
       return [to(step.id, route.target, valid ? { guard: valid, actions: store } : {})];
@@ -87,7 +90,7 @@ function stepState(step: IrStep): StateConfig {
   const entry = entryActions(step);
   const input = step.input;
   if (!input) {
-    const guardLoop: TransitionConfig = { guard: { type: 'hopLimit' }, ...{ target: ENDED_STATE, actions: [{ type: 'fail', params: { step: step.id, code: 'LOOP_LIMIT' } }] } };
+    const guardLoop: TransitionConfig = { guard: 'hopLimit', ...{ target: ENDED_STATE, actions: [{ type: 'fail', params: { step: step.id, code: 'LOOP_LIMIT' } }] } };
     // Leaving for another step past the limit fails; a final step may still end the turn normally.
     return { entry, always: step.route.kind === 'end' ? routeTransitions(step, step.route) : [guardLoop, ...routeTransitions(step, step.route)] };
   }
@@ -98,7 +101,7 @@ function stepState(step: IrStep): StateConfig {
   transitions.push({
     actions: [
       begin,
-      { type: 'countAttempt' },
+      'countAttempt',
       { type: 'say', params: { step: step.id, text: input.errorMessage, buttons: input.type === 'button' ? step.buttons : [] } },
     ],
   });

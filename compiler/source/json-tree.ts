@@ -53,21 +53,52 @@ export function jsonTypeName(node: Node): string {
   }
 }
 
+/** A string without escapes: decoded index i stands at start + i. */
+class PlainSource implements SourceString {
+  constructor(
+    readonly value: string,
+    readonly loc: Loc,
+    private readonly start: number,
+  ) {}
+
+  at(i: number): number {
+    return this.start + Math.min(Math.max(i, 0), this.value.length);
+  }
+}
+
+/** A string with escapes: a table of where each decoded character starts. */
+class EscapedSource implements SourceString {
+  constructor(
+    readonly value: string,
+    readonly loc: Loc,
+    private readonly offsets: readonly number[],
+  ) {}
+
+  at(i: number): number {
+    return this.offsets[Math.min(Math.max(i, 0), this.offsets.length - 1)] ?? this.loc.offset + 1;
+  }
+}
+
 /** A string value with a map from decoded indices back to file offsets. */
 export function sourceString(node: Node, text: string): SourceString {
   const value = String(node.value ?? '');
-  const raw = text.slice(node.offset, node.offset + node.length);
-  const start = node.offset + 1;
-  if (!raw.includes('\\')) return { value, loc: locOf(node), at: (i) => start + Math.min(Math.max(i, 0), value.length) };
-  const offsets: number[] = [];
-  let r = 1;
-  while (r < raw.length - 1 && offsets.length < value.length) {
-    offsets.push(node.offset + r);
-    if (raw[r] !== '\\') r += 1;
-    else r += raw[r + 1] === 'u' ? 6 : 2;
+  const end = node.offset + node.length;
+  let escaped = false;
+  for (let i = node.offset + 1; i < end; i++) {
+    if (text.charCodeAt(i) === 92) {
+      escaped = true;
+      break;
+    }
   }
-  offsets.push(node.offset + r);
-  return { value, loc: locOf(node), at: (i) => offsets[Math.min(Math.max(i, 0), offsets.length - 1)] ?? start };
+  if (!escaped) return new PlainSource(value, locOf(node), node.offset + 1);
+  const offsets: number[] = [];
+  let r = node.offset + 1;
+  while (r < end - 1 && offsets.length < value.length) {
+    offsets.push(r);
+    r += text.charCodeAt(r) !== 92 ? 1 : text[r + 1] === 'u' ? 6 : 2;
+  }
+  offsets.push(r);
+  return new EscapedSource(value, locOf(node), offsets);
 }
 
 /** Reads one JSON object: reports duplicate keys now, and unknown keys when `finish` is called. */

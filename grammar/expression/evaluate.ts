@@ -113,46 +113,55 @@ function isEmpty(v: Val): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
+// Direct recursion without closures or temporary arrays: this runs on every guard of every message.
 function evalNode(e: Expr, read: (path: readonly string[]) => Val): Val {
-  const ev = (x: Expr) => evalNode(x, read);
   switch (e.kind) {
     case 'literal':
       return normalize(e.value);
     case 'ref':
       return read(e.path);
     case 'not':
-      return !isTruthy(ev(e.operand));
+      return !isTruthy(evalNode(e.operand, read));
     case 'and':
-      return isTruthy(ev(e.left)) && isTruthy(ev(e.right));
+      return isTruthy(evalNode(e.left, read)) && isTruthy(evalNode(e.right, read));
     case 'or':
-      return isTruthy(ev(e.left)) || isTruthy(ev(e.right));
+      return isTruthy(evalNode(e.left, read)) || isTruthy(evalNode(e.right, read));
     case 'neg': {
-      const v = ev(e.operand);
+      const v = evalNode(e.operand, read);
       return typeof v === 'number' ? finite(-v) : null;
     }
     case 'compare': {
-      const [a, b] = [ev(e.left), ev(e.right)];
+      const a = evalNode(e.left, read);
+      const b = evalNode(e.right, read);
       if (e.op === '==') return looseEquals(a, b);
       if (e.op === '!=') return !looseEquals(a, b);
       return order(e.op, a, b);
     }
     case 'arith':
-      return arith(e.op, ev(e.left), ev(e.right));
+      return arith(e.op, evalNode(e.left, read), evalNode(e.right, read));
     case 'contains': {
-      const [s, n] = [ev(e.subject), ev(e.needle)];
+      const s = evalNode(e.subject, read);
+      const n = evalNode(e.needle, read);
       return typeof s === 'string' && typeof n === 'string' && s.toLowerCase().includes(n.toLowerCase());
     }
     case 'matches': {
-      const s = ev(e.subject);
+      const s = evalNode(e.subject, read);
       const re = typeof s === 'string' ? compileSafeRegex(e.pattern) : undefined;
       return re !== undefined && re.test((s as string).slice(0, MATCH_SUBJECT_LIMIT));
     }
     case 'in': {
-      const s = ev(e.subject);
-      return e.list.some((item) => looseEquals(s, ev(item))) !== e.negated;
+      const s = evalNode(e.subject, read);
+      let found = false;
+      for (const item of e.list) {
+        if (looseEquals(s, evalNode(item, read))) {
+          found = true;
+          break;
+        }
+      }
+      return found !== e.negated;
     }
     case 'is': {
-      const v = ev(e.subject);
+      const v = evalNode(e.subject, read);
       const result = e.test === 'empty' ? isEmpty(v) : v !== undefined && v !== null;
       return e.negated ? !result : result;
     }

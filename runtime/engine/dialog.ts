@@ -30,7 +30,7 @@ export interface DialogOptions {
 export function commandsOf(config: MachineConfig): Set<string> {
   const out = new Set<string>();
   for (const t of config.on[COMMAND_EVENT] ?? []) {
-    const command = t.guard?.params?.['command'];
+    const command = typeof t.guard === 'object' ? t.guard.params?.['command'] : undefined;
     if (typeof command === 'string') out.add(command);
   }
   return out;
