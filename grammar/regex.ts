@@ -4,6 +4,7 @@ import { grammarIssue, quoteForMessage, type GrammarIssue } from './issues.js';
  * Regex safety for user-written patterns (`matches "..."` and input validation).
  * A small scanner rejects the constructs behind catastrophic backtracking. It is deliberately
  * conservative: a safe pattern may be refused, the classic dangerous shapes must not pass.
+ * One file on purpose: the scanner and the rules it feeds read best side by side.
  */
 
 export const MAX_PATTERN_LENGTH = 200;

@@ -1,3 +1,4 @@
+// Long by nature: one entry per diagnostic code, kept in one place so wording cannot drift.
 import type { Severity } from './types.js';
 
 const q = (s: string): string => JSON.stringify(s);
