@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
 import type { Located, SourceString } from '../scenario/ast.js';
@@ -22,20 +22,107 @@ const PARSE_ERROR_TEXT: Record<string, string> = {
   InvalidCharacter: 'control character in string (escape it)',
 };
 
-/** Parses JSON keeping offsets of every value. Syntax errors are reported; the partial tree is still returned. */
-export function parseJsonTree(text: string, reporter: Reporter): Node | undefined {
+export type JsonType = 'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null';
+
+/**
+ * A JSON value with its offsets. Lighter than jsonc-parser's `Node`: no parent links, and a property is one node
+ * (its key in `value`/`offset`/`length`, its value in `valueNode`) rather than a property, a key and a list.
+ */
+export class JsonNode {
+  /** Array items; the properties of an object. */
+  children: JsonNode[] | undefined = undefined;
+  /** The value of a property (the first one, as jsonc-parser's tree reads). */
+  valueNode: JsonNode | undefined = undefined;
+
+  constructor(
+    readonly type: JsonType,
+    readonly offset: number,
+    public length: number,
+    readonly value: unknown,
+  ) {}
+}
+
+const literalType = (value: unknown): JsonType =>
+  value === null ? 'null' : typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'string';
+
+/**
+ * Parses JSON keeping offsets of every value. Syntax errors are reported; the partial tree is still returned.
+ * Built from jsonc-parser's `visit` events the same way its `parseTree` builds its tree.
+ */
+export function parseJsonTree(text: string, reporter: Reporter): JsonNode | undefined {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const root = new JsonNode('array', -1, -1, undefined); // artificial root
+  root.children = [];
+  const stack: JsonNode[] = [root];
+  let current = root;
+  const onValue = (node: JsonNode): void => {
+    if (current.type === 'property') {
+      if (!current.valueNode) current.valueNode = node;
+    } else (current.children ??= []).push(node);
+  };
+  const open = (node: JsonNode): void => {
+    onValue(node);
+    stack.push(node);
+    current = node;
+  };
+  const close = (): void => {
+    stack.pop();
+    current = stack[stack.length - 1]!;
+  };
+  // A property node keeps its key's offset and length (nothing reads the extent of the whole property).
+  const ensurePropertyComplete = (): void => {
+    if (current.type === 'property') close();
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: (offset) => {
+        const node = new JsonNode('object', offset, -1, undefined);
+        node.children = [];
+        open(node);
+      },
+      onObjectProperty: (name, offset, length) => {
+        open(new JsonNode('property', offset, length, name));
+      },
+      onObjectEnd: (offset, length) => {
+        ensurePropertyComplete();
+        current.length = offset + length - current.offset;
+        close();
+        ensurePropertyComplete();
+      },
+      onArrayBegin: (offset) => {
+        const node = new JsonNode('array', offset, -1, undefined);
+        node.children = [];
+        open(node);
+      },
+      onArrayEnd: (offset, length) => {
+        current.length = offset + length - current.offset;
+        close();
+        ensurePropertyComplete();
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        onValue(new JsonNode(literalType(value), offset, length, value));
+        ensurePropertyComplete();
+      },
+      onSeparator: (sep) => {
+        if (sep === ',') ensurePropertyComplete();
+      },
+      onError: (error, offset, length) => {
+        errors.push({ error, offset, length });
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
   for (const e of errors) {
     const name = printParseErrorCode(e.error);
     reporter.report('JSON_SYNTAX', { offset: e.offset, length: e.length }, { detail: PARSE_ERROR_TEXT[name] ?? name });
   }
-  return root;
+  return root.children[0];
 }
 
-export const locOf = (node: Node): Loc => ({ offset: node.offset, length: node.length });
+export const locOf = (node: JsonNode): Loc => ({ offset: node.offset, length: node.length });
 
-export function jsonTypeName(node: Node): string {
+export function jsonTypeName(node: JsonNode): string {
   if (node.type === 'number' && Number.isInteger(node.value)) return 'a number';
   switch (node.type) {
     case 'object':
@@ -80,7 +167,7 @@ class EscapedSource implements SourceString {
 }
 
 /** A string value with a map from decoded indices back to file offsets. */
-export function sourceString(node: Node, text: string): SourceString {
+export function sourceString(node: JsonNode, text: string): SourceString {
   const value = String(node.value ?? '');
   const end = node.offset + node.length;
   let escaped = false;
@@ -101,45 +188,72 @@ export function sourceString(node: Node, text: string): SourceString {
   return new EscapedSource(value, locOf(node), offsets);
 }
 
+/** Past this many keys, an object's keys are looked up in a map rather than by a linear search. */
+const LINEAR_KEYS = 12;
+
 /** Reads one JSON object: reports duplicate keys now, and unknown keys when `finish` is called. */
 export class ObjectReader {
-  private readonly fields = new Map<string, { key: Node; value: Node }>();
-  private readonly used = new Set<string>();
+  /** Keys in order of first appearance; for a repeated key, `props` holds its last property. */
+  private readonly names: string[] = [];
+  private readonly props: JsonNode[] = [];
+  private readonly byName: Map<string, number> | undefined;
+  private used: boolean[] | undefined;
 
   constructor(
-    readonly node: Node,
+    readonly node: JsonNode,
     private readonly where: string,
     private readonly reporter: Reporter,
     private readonly text: string,
   ) {
-    for (const prop of node.children ?? []) {
-      const [key, value] = prop.children ?? [];
-      if (!key || !value) continue;
-      const name = String(key.value);
-      if (this.fields.has(name)) reporter.report('DUPLICATE_KEY', locOf(key), { key: name });
-      this.fields.set(name, { key, value });
+    const children = node.children;
+    if (!children) return;
+    if (children.length > LINEAR_KEYS) this.byName = new Map();
+    for (const prop of children) {
+      if (prop.type !== 'property' || !prop.valueNode) continue;
+      const name = String(prop.value);
+      const i = this.indexOf(name);
+      if (i >= 0) {
+        reporter.report('DUPLICATE_KEY', locOf(prop), { key: name });
+        this.props[i] = prop;
+      } else {
+        this.byName?.set(name, this.names.length);
+        this.names.push(name);
+        this.props.push(prop);
+      }
     }
   }
 
-  entries(): { key: Located<string>; value: Node }[] {
-    return [...this.fields.entries()].map(([name, f]) => ({ key: { value: name, loc: locOf(f.key) }, value: f.value }));
+  private indexOf(name: string): number {
+    if (this.byName) return this.byName.get(name) ?? -1;
+    return this.names.indexOf(name);
+  }
+
+  entries(): { key: Located<string>; value: JsonNode }[] {
+    const out: { key: Located<string>; value: JsonNode }[] = new Array(this.names.length);
+    for (let i = 0; i < this.names.length; i++) {
+      const prop = this.props[i]!;
+      out[i] = { key: { value: this.names[i]!, loc: locOf(prop) }, value: prop.valueNode! };
+    }
+    return out;
   }
 
   has(name: string): boolean {
-    return this.fields.has(name);
+    return this.indexOf(name) >= 0;
   }
 
-  raw(name: string): Node | undefined {
-    this.used.add(name);
-    return this.fields.get(name)?.value;
+  raw(name: string): JsonNode | undefined {
+    const i = this.indexOf(name);
+    if (i < 0) return undefined;
+    (this.used ??= [])[i] = true;
+    return this.props[i]!.valueNode;
   }
 
   keyLoc(name: string): Loc | undefined {
-    const f = this.fields.get(name);
-    return f ? locOf(f.key) : undefined;
+    const i = this.indexOf(name);
+    return i >= 0 ? locOf(this.props[i]!) : undefined;
   }
 
-  private typed(name: string, type: Node['type'], expected: string): Node | undefined {
+  private typed(name: string, type: JsonType, expected: string): JsonNode | undefined {
     const node = this.raw(name);
     if (!node) return undefined;
     if (node.type !== type) {
@@ -169,19 +283,20 @@ export class ObjectReader {
     return node ? { value: node.value as boolean, loc: locOf(node) } : undefined;
   }
 
-  object(name: string): Node | undefined {
+  object(name: string): JsonNode | undefined {
     return this.typed(name, 'object', 'an object');
   }
 
-  array(name: string): Node | undefined {
+  array(name: string): JsonNode | undefined {
     return this.typed(name, 'array', 'an array');
   }
 
   /** Reports every key that was never read. */
   finish(allowed: readonly string[]): void {
-    for (const [name, f] of this.fields) {
-      if (this.used.has(name) || name === '$schema') continue;
-      this.reporter.report('UNKNOWN_FIELD', locOf(f.key), { field: name, where: this.where, suggestion: closest(name, allowed) });
+    for (let i = 0; i < this.names.length; i++) {
+      const name = this.names[i]!;
+      if (this.used?.[i] || name === '$schema') continue;
+      this.reporter.report('UNKNOWN_FIELD', locOf(this.props[i]!), { field: name, where: this.where, suggestion: closest(name, allowed) });
     }
   }
 }

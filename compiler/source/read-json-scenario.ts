@@ -1,4 +1,3 @@
-import type { Node } from 'jsonc-parser';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type {
   AssignmentAst,
@@ -11,7 +10,7 @@ import type {
   StepAst,
   ValidationAst,
 } from '../scenario/ast.js';
-import { ObjectReader, jsonTypeName, locOf, parseJsonTree, sourceString } from './json-tree.js';
+import { ObjectReader, jsonTypeName, locOf, parseJsonTree, sourceString, type JsonNode, type JsonType } from './json-tree.js';
 
 const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'steps'];
 const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'next_step'];
@@ -48,17 +47,17 @@ class Ctx {
     private readonly text: string,
   ) {}
 
-  obj(node: Node, where: string): ObjectReader {
+  obj(node: JsonNode, where: string): ObjectReader {
     return new ObjectReader(node, where, this.reporter, this.text);
   }
 
-  private expectType(node: Node, type: Node['type'], field: string, expected: string): boolean {
+  private expectType(node: JsonNode, type: JsonType, field: string, expected: string): boolean {
     if (node.type === type) return true;
     this.reporter.report('WRONG_TYPE', locOf(node), { field, expected, actual: jsonTypeName(node) });
     return false;
   }
 
-  commands(node: Node | undefined): CommandAst[] {
+  commands(node: JsonNode | undefined): CommandAst[] {
     if (!node) return [];
     const out: CommandAst[] = [];
     for (const { key, value } of this.obj(node, '"commands"').entries()) {
@@ -68,7 +67,7 @@ class Ctx {
     return out;
   }
 
-  step(id: { value: string; loc: { offset: number; length: number } }, node: Node): StepAst[] {
+  step(id: { value: string; loc: { offset: number; length: number } }, node: JsonNode): StepAst[] {
     if (!this.expectType(node, 'object', `step ${id.value}`, 'an object')) return [];
     const where = `step "${id.value}"`;
     const o = this.obj(node, where);
@@ -95,7 +94,7 @@ class Ctx {
     return [step];
   }
 
-  private assignments(node: Node | undefined): AssignmentAst[] {
+  private assignments(node: JsonNode | undefined): AssignmentAst[] {
     if (!node) return [];
     const out: AssignmentAst[] = [];
     for (const { key, value } of this.obj(node, '"set"').entries()) {
@@ -110,7 +109,7 @@ class Ctx {
     return out;
   }
 
-  private buttons(node: Node | undefined): StepAst['buttons'] {
+  private buttons(node: JsonNode | undefined): StepAst['buttons'] {
     if (!node) return undefined;
     const items: ButtonAst[] = [];
     for (const child of node.children ?? []) {
@@ -126,7 +125,7 @@ class Ctx {
     return { loc: locOf(node), items };
   }
 
-  private input(node: Node | undefined, where: string): InputAst | undefined {
+  private input(node: JsonNode | undefined, where: string): InputAst | undefined {
     if (!node) return undefined;
     const o = this.obj(node, `expected_input of ${where}`);
     const v = o.object('validation');
@@ -159,7 +158,7 @@ class Ctx {
     return input;
   }
 
-  private next(node: Node | undefined, where: string): NextAst | undefined {
+  private next(node: JsonNode | undefined, where: string): NextAst | undefined {
     if (!node) return undefined;
     if (node.type === 'string') return { kind: 'goto', target: { value: String(node.value), loc: locOf(node) } };
     if (!this.expectType(node, 'object', 'next_step', 'a step id or {"type": "conditional", ...}')) return undefined;
