@@ -1,11 +1,10 @@
 import { tokenMatcher, type IToken } from 'chevrotain';
 import { grammarIssue, quoteForMessage, type GrammarIssue } from '../issues.js';
 import { checkRegex } from '../regex.js';
-import type { Expr } from './ast.js';
+import type { Expr, ExprOf } from './ast.js';
 import { syntaxIssue } from './errors.js';
 import * as T from './lexer.js';
 import { parseTokens } from './parser.js';
-import { childrenOf, countNodes } from './refs.js';
 import { buildAst } from './visitor.js';
 
 export interface ParseExpressionOptions {
@@ -33,11 +32,16 @@ export function parseExpression(source: string, options: ParseExpressionOptions 
     return { issues: [grammarIssue('EXPR_SYNTAX', 'Expression must be text; write a condition such as age >= 18.', 0)] };
   }
   try {
-    return parse(source, { ...EXPRESSION_LIMITS, ...definedOnly(options) });
+    return parse(source, hasOwnKeys(options) ? { ...EXPRESSION_LIMITS, ...definedOnly(options) } : EXPRESSION_LIMITS);
   } catch {
     // Safety net only: tests assert this message never shows up.
     return { issues: [grammarIssue('EXPR_SYNTAX', 'Internal error while parsing this expression; please report it.', 0, source.length)] };
   }
+}
+
+function hasOwnKeys(options: ParseExpressionOptions): boolean {
+  for (const key in options) if (Object.hasOwn(options, key)) return true;
+  return false;
 }
 
 function definedOnly(options: ParseExpressionOptions): ParseExpressionOptions {
@@ -57,12 +61,13 @@ function parse(source: string, limits: Required<ParseExpressionOptions>): ParseE
   const { cst, error } = parseTokens(tokens);
   if (!cst || error) return { issues: error ? [syntaxIssue(source, tokens, error)] : [] };
   const expr = buildAst(cst);
-  const nodes = countNodes(expr);
+  const matches: ExprOf<'matches'>[] = [];
+  const nodes = countNodes(expr, matches);
   if (nodes > limits.maxNodes) {
     const message = `Expression has ${nodes} parts; the limit is ${limits.maxNodes}. Split it into simpler conditions.`;
     return { issues: [grammarIssue('EXPR_TOO_LARGE', message, 0, source.length)] };
   }
-  return { expr, issues: regexIssues(expr) };
+  return { expr, issues: matches.length === 0 ? [] : regexIssues(matches) };
 }
 
 const VALUE_END = [T.Identifier, T.StringLiteral, T.NumberLiteral, T.True, T.False, T.Null, T.Empty, T.SetKw, T.RParen, T.RBracket];
@@ -106,15 +111,50 @@ function badNumber(tokens: IToken[]): GrammarIssue | undefined {
   return grammarIssue('EXPR_SYNTAX', message, token.startOffset, T.tokenEnd(token));
 }
 
-function regexIssues(expr: Expr): GrammarIssue[] {
-  const issues: GrammarIssue[] = [];
+/** Counts the nodes of `expr` without recursion, collecting its `matches` nodes on the way. */
+function countNodes(expr: Expr, matches: ExprOf<'matches'>[]): number {
+  let count = 0;
   const stack: Expr[] = [expr];
   for (let e = stack.pop(); e; e = stack.pop()) {
-    if (e.kind === 'matches') {
-      const found = checkRegex(e.pattern);
-      if (found) issues.push({ ...found, span: e.patternSpan });
+    count++;
+    switch (e.kind) {
+      case 'literal':
+      case 'ref':
+        break;
+      case 'not':
+      case 'neg':
+        stack.push(e.operand);
+        break;
+      case 'and':
+      case 'or':
+      case 'compare':
+      case 'arith':
+        stack.push(e.left, e.right);
+        break;
+      case 'contains':
+        stack.push(e.subject, e.needle);
+        break;
+      case 'matches':
+        matches.push(e);
+        stack.push(e.subject);
+        break;
+      case 'is':
+        stack.push(e.subject);
+        break;
+      case 'in':
+        stack.push(e.subject);
+        for (const item of e.list) stack.push(item);
+        break;
     }
-    stack.push(...childrenOf(e));
+  }
+  return count;
+}
+
+function regexIssues(matches: readonly ExprOf<'matches'>[]): GrammarIssue[] {
+  const issues: GrammarIssue[] = [];
+  for (const e of matches) {
+    const found = checkRegex(e.pattern);
+    if (found) issues.push({ ...found, span: e.patternSpan });
   }
   return issues.sort((a, b) => a.span.start - b.span.start);
 }

@@ -1,4 +1,4 @@
-import { CstParser, type CstNode, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from './lexer.js';
 
 /**
@@ -7,6 +7,14 @@ import * as T from './lexer.js';
  * Comparisons do not chain: `a == b == c` is a syntax error rather than a surprise.
  */
 class ExpressionParser extends CstParser {
+  // Alternatives of each OR, built on first use and then reused: an inline array literal would allocate the
+  // array and one closure per alternative at every rule invocation (Chevrotain's recommended caching).
+  private notAlts?: IOrAlt<unknown>[];
+  private comparisonAlts?: IOrAlt<unknown>[];
+  private testAlts?: IOrAlt<unknown>[];
+  private unaryAlts?: IOrAlt<unknown>[];
+  private primaryAlts?: IOrAlt<unknown>[];
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: false, maxLookahead: 2 });
     this.performSelfAnalysis();
@@ -33,54 +41,58 @@ class ExpressionParser extends CstParser {
   });
 
   private notExpr = this.RULE('notExpr', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.NotOp);
-          this.SUBRULE(this.notExpr);
+    this.OR(
+      (this.notAlts ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.NotOp);
+            this.SUBRULE(this.notExpr);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
+        { ALT: () => this.SUBRULE(this.comparison) },
+      ]),
+    );
   });
 
   private comparison = this.RULE('comparison', () => {
     this.SUBRULE(this.additive);
     this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(T.CompareOp);
-            this.SUBRULE2(this.additive);
+      this.OR(
+        (this.comparisonAlts ??= [
+          {
+            ALT: () => {
+              this.CONSUME(T.CompareOp);
+              this.SUBRULE2(this.additive);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Contains);
-            this.SUBRULE3(this.additive);
+          {
+            ALT: () => {
+              this.CONSUME(T.Contains);
+              this.SUBRULE3(this.additive);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Matches);
-            this.CONSUME(T.StringLiteral);
+          {
+            ALT: () => {
+              this.CONSUME(T.Matches);
+              this.CONSUME(T.StringLiteral);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.OPTION2(() => this.CONSUME(T.Not));
-            this.CONSUME(T.In);
-            this.SUBRULE(this.list);
+          {
+            ALT: () => {
+              this.OPTION2(() => this.CONSUME(T.Not));
+              this.CONSUME(T.In);
+              this.SUBRULE(this.list);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Is);
-            this.OPTION3(() => this.CONSUME2(T.Not));
-            this.OR2([{ ALT: () => this.CONSUME(T.Empty) }, { ALT: () => this.CONSUME(T.SetKw) }]);
+          {
+            ALT: () => {
+              this.CONSUME(T.Is);
+              this.OPTION3(() => this.CONSUME2(T.Not));
+              this.OR2((this.testAlts ??= [{ ALT: () => this.CONSUME(T.Empty) }, { ALT: () => this.CONSUME(T.SetKw) }]));
+            },
           },
-        },
-      ]);
+        ]),
+      );
     });
   });
 
@@ -107,33 +119,37 @@ class ExpressionParser extends CstParser {
   });
 
   private unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
+    this.OR(
+      (this.unaryAlts ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Minus);
+            this.SUBRULE(this.unary);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+        { ALT: () => this.SUBRULE(this.primary) },
+      ]),
+    );
   });
 
   private primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Null) },
-      { ALT: () => this.SUBRULE(this.path) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
+    this.OR(
+      (this.primaryAlts ??= [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.CONSUME(T.Null) },
+        { ALT: () => this.SUBRULE(this.path) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RParen);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   private path = this.RULE('path', () => {

@@ -7,20 +7,28 @@ import { parser } from './parser.js';
 
 type Ctx = Record<string, (CstNode | IToken)[] | undefined>;
 
-/** A node plus its outer extent: parentheses around it widen `start`/`end` but not `expr.span`. */
-interface Built {
-  expr: Expr;
-  start: number;
-  end: number;
+/**
+ * A parenthesized node: the parentheses widen its outer extent (`start`/`end`) but not `expr.span`. Any other
+ * node is returned as the bare Expr, whose outer extent is its span (most nodes: no wrapper to allocate).
+ */
+class Paren {
+  constructor(
+    readonly expr: Expr,
+    readonly start: number,
+    readonly end: number,
+  ) {}
 }
+
+type Built = Expr | Paren;
+
+const exprOf = (b: Built): Expr => (b instanceof Paren ? b.expr : b);
+const startOf = (b: Built): number => (b instanceof Paren ? b.start : b.span.start);
+const endOf = (b: Built): number => (b instanceof Paren ? b.end : b.span.end);
 
 const BaseVisitor = parser.getBaseCstVisitorConstructor<undefined, unknown>();
 
 function tok(ctx: Ctx, key: string, i = 0): IToken | undefined {
   return ctx[key]?.[i] as IToken | undefined;
-}
-function toks(ctx: Ctx, key: string): IToken[] {
-  return (ctx[key] ?? []) as IToken[];
 }
 function nodes(ctx: Ctx, key: string): CstNode[] {
   return (ctx[key] ?? []) as CstNode[];
@@ -28,6 +36,8 @@ function nodes(ctx: Ctx, key: string): CstNode[] {
 function span(start: number, end: number) {
   return { start, end };
 }
+
+type BinaryKind = 'or' | 'and' | 'arith';
 
 class AstBuilder extends BaseVisitor {
   constructor() {
@@ -39,13 +49,21 @@ class AstBuilder extends BaseVisitor {
     return this.visit(node as CstNode) as Built;
   }
 
-  /** Left-associative fold of `operand (op operand)*`. */
-  private fold(operands: CstNode[], ops: IToken[], make: (op: IToken, l: Expr, r: Expr, s: { start: number; end: number }) => Expr): Built {
+  /** Left-associative fold of `operand (op operand)*`; a lone operand is returned as is. */
+  private fold(ctx: Ctx, operandKey: string, opKey: string, kind: BinaryKind): Built {
+    const operands = ctx[operandKey] as CstNode[];
+    const ops = ctx[opKey] as IToken[] | undefined;
     let acc = this.sub(operands[0]);
-    ops.forEach((op, i) => {
+    if (!ops) return acc;
+    for (let i = 0; i < ops.length; i++) {
       const right = this.sub(operands[i + 1]);
-      acc = { expr: make(op, acc.expr, right.expr, span(acc.start, right.end)), start: acc.start, end: right.end };
-    });
+      const s = span(startOf(acc), endOf(right));
+      const left = exprOf(acc);
+      acc =
+        kind === 'arith'
+          ? { kind, op: ops[i]!.image as ArithOp, left, right: exprOf(right), span: s }
+          : { kind, left, right: exprOf(right), span: s };
+    }
     return acc;
   }
 
@@ -54,68 +72,69 @@ class AstBuilder extends BaseVisitor {
   }
 
   orExpr(ctx: Ctx): Built {
-    return this.fold(nodes(ctx, 'andExpr'), toks(ctx, 'OrOp'), (_, left, right, s) => ({ kind: 'or', left, right, span: s }));
+    return this.fold(ctx, 'andExpr', 'OrOp', 'or');
   }
 
   andExpr(ctx: Ctx): Built {
-    return this.fold(nodes(ctx, 'notExpr'), toks(ctx, 'AndOp'), (_, left, right, s) => ({ kind: 'and', left, right, span: s }));
+    return this.fold(ctx, 'notExpr', 'AndOp', 'and');
   }
 
   notExpr(ctx: Ctx): Built {
     const op = tok(ctx, 'NotOp');
     if (!op) return this.sub(nodes(ctx, 'comparison')[0]);
     const operand = this.sub(nodes(ctx, 'notExpr')[0]);
-    return built({ kind: 'not', operand: operand.expr, span: span(op.startOffset, operand.end) });
+    return { kind: 'not', operand: exprOf(operand), span: span(op.startOffset, endOf(operand)) };
   }
 
   comparison(ctx: Ctx): Built {
     const [leftNode, rightNode] = nodes(ctx, 'additive');
     const left = this.sub(leftNode);
-    const subject = left.expr;
-    const start = left.start;
+    if (ctx['additive']!.length === 1 && ctx['StringLiteral'] === undefined && ctx['list'] === undefined && ctx['Is'] === undefined) return left;
+    const subject = exprOf(left);
+    const start = startOf(left);
     const op = tok(ctx, 'CompareOp');
     if (op || tok(ctx, 'Contains')) {
       const right = this.sub(rightNode);
-      const s = span(start, right.end);
-      if (op) return built({ kind: 'compare', op: op.image as CompareOp, left: subject, right: right.expr, span: s });
-      return built({ kind: 'contains', subject, needle: right.expr, span: s });
+      const s = span(start, endOf(right));
+      if (op) return { kind: 'compare', op: op.image as CompareOp, left: subject, right: exprOf(right), span: s };
+      return { kind: 'contains', subject, needle: exprOf(right), span: s };
     }
     const pattern = tok(ctx, 'StringLiteral');
     if (pattern) {
       const patternSpan = span(pattern.startOffset, tokenEnd(pattern));
-      return built({ kind: 'matches', subject, pattern: unquoteString(pattern.image), patternSpan, span: span(start, patternSpan.end) });
+      return { kind: 'matches', subject, pattern: unquoteString(pattern.image), patternSpan, span: span(start, patternSpan.end) };
     }
     const listNode = nodes(ctx, 'list')[0];
     if (listNode) {
       const { items, end } = this.visit(listNode) as { items: Expr[]; end: number };
-      return built({ kind: 'in', subject, list: items, negated: tok(ctx, 'Not') !== undefined, span: span(start, end) });
+      return { kind: 'in', subject, list: items, negated: tok(ctx, 'Not') !== undefined, span: span(start, end) };
     }
     const last = tok(ctx, 'Empty') ?? tok(ctx, 'Set');
     if (last) {
       const test = tok(ctx, 'Empty') ? 'empty' : 'set';
-      return built({ kind: 'is', subject, test, negated: tok(ctx, 'Not') !== undefined, span: span(start, tokenEnd(last)) });
+      return { kind: 'is', subject, test, negated: tok(ctx, 'Not') !== undefined, span: span(start, tokenEnd(last)) };
     }
     return left;
   }
 
   list(ctx: Ctx): { items: Expr[]; end: number } {
     const close = tok(ctx, 'RBracket');
-    return { items: nodes(ctx, 'expression').map((n) => this.sub(n).expr), end: close ? tokenEnd(close) : 0 };
+    return { items: nodes(ctx, 'expression').map((n) => exprOf(this.sub(n))), end: close ? tokenEnd(close) : 0 };
   }
 
   additive(ctx: Ctx): Built {
-    return this.fold(nodes(ctx, 'multiplicative'), toks(ctx, 'AdditiveOp'), (op, left, right, s) => arith(op, left, right, s));
+    return this.fold(ctx, 'multiplicative', 'AdditiveOp', 'arith');
   }
 
   multiplicative(ctx: Ctx): Built {
-    return this.fold(nodes(ctx, 'unary'), toks(ctx, 'MultiplicativeOp'), (op, left, right, s) => arith(op, left, right, s));
+    return this.fold(ctx, 'unary', 'MultiplicativeOp', 'arith');
   }
 
   unary(ctx: Ctx): Built {
     const minus = tok(ctx, 'Minus');
     if (!minus) return this.sub(nodes(ctx, 'primary')[0]);
     const operand = this.sub(nodes(ctx, 'unary')[0]);
-    return built({ kind: 'neg', operand: operand.expr, span: span(minus.startOffset, operand.end) });
+    return { kind: 'neg', operand: exprOf(operand), span: span(minus.startOffset, endOf(operand)) };
   }
 
   primary(ctx: Ctx): Built {
@@ -123,28 +142,21 @@ class AstBuilder extends BaseVisitor {
     if (open) {
       const inner = this.sub(nodes(ctx, 'expression')[0]);
       const close = tok(ctx, 'RParen');
-      return { expr: inner.expr, start: open.startOffset, end: close ? tokenEnd(close) : inner.end };
+      return new Paren(exprOf(inner), open.startOffset, close ? tokenEnd(close) : endOf(inner));
     }
     const pathNode = nodes(ctx, 'path')[0];
     if (pathNode) return this.sub(pathNode);
     const token = (tok(ctx, 'StringLiteral') ?? tok(ctx, 'NumberLiteral') ?? tok(ctx, 'True') ?? tok(ctx, 'False') ?? tok(ctx, 'Null'))!;
-    return built({ kind: 'literal', value: literalValue(token), span: span(token.startOffset, tokenEnd(token)) });
+    return { kind: 'literal', value: literalValue(token), span: span(token.startOffset, tokenEnd(token)) };
   }
 
   path(ctx: Ctx): Built {
-    const ids = toks(ctx, 'Identifier');
+    const ids = ctx['Identifier'] as IToken[];
     const first = ids[0]!;
     const last = ids[ids.length - 1]!;
-    return built({ kind: 'ref', path: ids.map((t) => t.image), span: span(first.startOffset, tokenEnd(last)) });
+    const path = ids.length === 1 ? [first.image] : ids.map((t) => t.image);
+    return { kind: 'ref', path, span: span(first.startOffset, tokenEnd(last)) };
   }
-}
-
-function built(expr: Expr): Built {
-  return { expr, start: expr.span.start, end: expr.span.end };
-}
-
-function arith(op: IToken, left: Expr, right: Expr, s: { start: number; end: number }): Expr {
-  return { kind: 'arith', op: op.image as ArithOp, left, right, span: s };
 }
 
 /** Value of a literal token; number overflow is rejected earlier (parse.ts). */
@@ -166,5 +178,5 @@ export function literalValue(token: IToken): Literal {
 const builder = new AstBuilder();
 
 export function buildAst(cst: CstNode): Expr {
-  return (builder.visit(cst) as Built).expr;
+  return exprOf(builder.visit(cst) as Built);
 }
