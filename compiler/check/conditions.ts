@@ -11,7 +11,8 @@ const MAX_COMBINATIONS = 4096;
 
 export const edgeKey = (from: string, kind: string, branch?: number): string => `${from}|${kind}|${branch ?? ''}`;
 
-type Combo = ReadonlyMap<string, Literal | undefined>;
+/** One value per name, aligned with the names it was enumerated for. */
+type Combo = readonly (Literal | undefined)[];
 
 const show = (v: Literal | undefined): string => (v === undefined ? 'unset' : v === OTHER_TEXT ? 'any other text' : JSON.stringify(v));
 
@@ -26,16 +27,31 @@ function combinations(names: readonly string[], domain: (v: string) => ReadonlyS
     if (total > MAX_COMBINATIONS) return undefined;
     domains.push([...d]);
   }
-  let combos: Map<string, Literal | undefined>[] = [new Map()];
-  names.forEach((name, i) => {
-    combos = combos.flatMap((c) => domains[i]!.map((v) => new Map(c).set(name, v)));
-  });
+  // In the order of nested loops over the names, the last one varying fastest.
+  const combos: Combo[] = new Array(total);
+  const n = names.length;
+  for (let k = 0; k < total; k++) {
+    const combo: (Literal | undefined)[] = new Array(n);
+    let rest = k;
+    for (let i = n - 1; i >= 0; i--) {
+      const d = domains[i]!;
+      combo[i] = d[rest % d.length];
+      rest = Math.floor(rest / d.length);
+    }
+    combos[k] = combo;
+  }
   return combos;
 }
 
 const varsOf = (e: Expr): string[] => [...new Set(collectRefs(e).map((r) => (r.path.length === 1 ? r.path[0]! : r.path.join('.'))))];
 
-const holds = (e: Expr, combo: Combo): boolean => truthy(evaluate(e, (path) => combo.get(path.join('.'))));
+const holds = (e: Expr, names: readonly string[], combo: Combo): boolean =>
+  truthy(
+    evaluate(e, (path) => {
+      const i = names.indexOf(path.length === 1 ? path[0]! : path.join('.'));
+      return i < 0 ? undefined : combo[i];
+    }),
+  );
 
 /**
  * Conditions that can never hold, that always hold, and values no condition covers, decided by enumerating
@@ -96,7 +112,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
     const names = namesOf.get(b.when.expr) ?? [];
     const combos = combinations(names, domain);
     if (!combos) return;
-    const results = combos.map((c) => holds(b.when!.expr, c));
+    const results = combos.map((c) => holds(b.when!.expr, names, c));
     const condition = (): string => printExpression(b.when!.expr);
     if (results.every((r) => !r)) {
       pruned.add(edgeKey(step.id, 'branch', i));
@@ -125,7 +141,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
   const names = [...new Set(exprs.flatMap((e) => namesOf.get(e) ?? []))];
   const combos = combinations(names, domain);
   if (!combos || names.length === 0) return;
-  const uncovered = combos.filter((c) => !exprs.some((e) => holds(e, c)));
+  const uncovered = combos.filter((c) => !exprs.some((e) => holds(e, names, c)));
   if (uncovered.length === 0) {
     pruned.add(edgeKey(step.id, 'else'));
     return;
@@ -134,7 +150,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
   const first = uncovered[0]!;
   reporter.report('UNCOVERED_CASE', step.route.loc, {
     variable: names.join(', '),
-    value: names.map((n) => show(first.get(n))).join(', '),
+    value: names.map((_, i) => show(first[i])).join(', '),
     outcome: step.input ? 'the bot re-asks' : 'the dialog ends with an error',
   });
 }

@@ -26,6 +26,9 @@ export interface Facts {
 /** Past this many points visited, a value set is given up as 'top' (sound, only less precise). */
 const DOMAIN_BUDGET = 4096;
 
+/** Words per chunk of bit sets. */
+const POOL_WORDS = 1 << 16;
+
 interface Pred {
   readonly from: string;
   readonly afterInput: boolean;
@@ -62,6 +65,30 @@ export class Dataflow {
     else this.preds.set(to, [p]);
   }
 
+  // Bit sets are carved out of shared chunks: a typed array of more than a few words gets its own off-heap
+  // backing store, which is slow to allocate and to free when there are tens of thousands of them.
+  private pool = new Uint32Array(0);
+  private poolUsed = 0;
+
+  /** A zeroed bit set. */
+  private alloc(): Must {
+    const words = this.words;
+    if (this.poolUsed + words > this.pool.length) {
+      // Small scenarios take a small chunk: about three sets per step fit.
+      this.pool = new Uint32Array(Math.max(words, Math.min(POOL_WORDS, words * 3 * this.s.steps.length)));
+      this.poolUsed = 0;
+    }
+    const m = this.pool.subarray(this.poolUsed, this.poolUsed + words);
+    this.poolUsed += words;
+    return m;
+  }
+
+  private copy(src: Must): Must {
+    const m = this.alloc();
+    m.set(src);
+    return m;
+  }
+
   private set(m: Must, variable: string): void {
     const i = this.index.get(variable);
     if (i !== undefined) m[i >> 5]! |= 1 << (i & 31);
@@ -69,10 +96,10 @@ export class Dataflow {
 
   private transfer(step: CheckedStep, entry: Must): StepFacts {
     // Bit sets are never written once stored, so a step that assigns nothing shares its entry's.
-    const afterSet = step.set.length > 0 ? entry.slice() : entry;
+    const afterSet = step.set.length > 0 ? this.copy(entry) : entry;
     for (const a of step.set) this.set(afterSet, a.variable);
     if (!step.input) return { entry, afterSet };
-    const afterInput = afterSet.slice();
+    const afterInput = this.copy(afterSet);
     this.set(afterInput, step.input.variable);
     return { entry, afterSet, afterInput };
   }
@@ -85,7 +112,7 @@ export class Dataflow {
       for (const id of order) {
         const step = this.s.byId.get(id);
         if (!step) continue;
-        let entry: Must | undefined = this.entries.has(id) ? new Uint32Array(this.words) : undefined;
+        let entry: Must | undefined = this.entries.has(id) ? this.alloc() : undefined;
         let shared = false;
         for (const p of this.preds.get(id) ?? []) {
           const f = this.facts.get(p.from);
@@ -96,10 +123,10 @@ export class Dataflow {
             shared = true;
           } else {
             if (shared) {
-              entry = entry.slice();
+              entry = this.copy(entry);
               shared = false;
             }
-            for (let i = 0; i < this.words; i++) entry[i]! &= src[i]!;
+            for (let i = 0, n = this.words; i < n; i++) entry[i]! &= src[i]!;
           }
         }
         if (!entry) continue;
