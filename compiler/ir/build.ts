@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseTemplate } from '../../grammar/index.js';
-import type { Template } from '../../grammar/index.js';
+import type { Expr, Template } from '../../grammar/index.js';
 import type { CheckedScenario, CheckedStep } from '../check/model.js';
 import type { VarInfo } from '../check/types.js';
 import type { InputType } from '../scenario/ast.js';
@@ -35,6 +35,30 @@ export function stripSpans<T>(value: T): T {
   return out as T;
 }
 
+/**
+ * `stripSpans` for an expression: the same result (keys in the order the parser writes them, spans left out),
+ * without a generic walk over every key.
+ */
+export function stripExprSpans(e: Expr): Expr {
+  switch (e.kind) {
+    case 'literal':
+      return { kind: e.kind, value: e.value } as unknown as Expr;
+    case 'ref':
+      return { kind: e.kind, path: e.path.slice() } as unknown as Expr;
+    case 'not':
+    case 'neg':
+      return { kind: e.kind, operand: stripExprSpans(e.operand) } as unknown as Expr;
+    case 'and':
+    case 'or':
+      return { kind: e.kind, left: stripExprSpans(e.left), right: stripExprSpans(e.right) } as unknown as Expr;
+    case 'compare':
+    case 'arith':
+      return { kind: e.kind, op: e.op, left: stripExprSpans(e.left), right: stripExprSpans(e.right) } as unknown as Expr;
+    default:
+      return stripSpans(e);
+  }
+}
+
 const defaultTemplates = new Map<string, Template>();
 
 function constantTemplate(text: string): Template {
@@ -47,22 +71,25 @@ function constantTemplate(text: string): Template {
   return template;
 }
 
+/** The route of a step, without spans. */
 function route(step: CheckedStep): IrRoute {
   const r = step.route;
   if (r.kind === 'goto') return { kind: 'goto', target: r.target };
   if (r.kind === 'end') return { kind: 'end' };
-  const branches = r.branches.flatMap((b) => (b.when && b.target ? [{ when: b.when.expr, target: b.target.target }] : []));
+  const branches = r.branches.flatMap((b) => (b.when && b.target ? [{ when: stripExprSpans(b.when.expr), target: b.target.target }] : []));
   return r.else ? { kind: 'branch', branches, else: r.else.target } : { kind: 'branch', branches };
 }
 
+/** The IR of a step: what `stripSpans` would make of it, with expressions stripped by the quicker `stripExprSpans`. */
 function irStep(step: CheckedStep): IrStep {
   const input = step.input;
-  return stripSpans({
+  const out: Record<string, unknown> = {
     id: step.id,
-    set: step.set.flatMap((a) => (a.value ? [{ variable: a.variable, expr: a.value.expr }] : [])),
-    message: step.message?.template,
-    buttons: step.buttons,
-    input: input && {
+    set: step.set.flatMap((a) => (a.value ? [{ variable: a.variable, expr: stripExprSpans(a.value.expr) }] : [])),
+  };
+  if (step.message) out['message'] = stripSpans(step.message.template);
+  out['buttons'] = stripSpans(step.buttons);
+  if (input) out['input'] = stripSpans({
       type: input.type,
       variable: input.variable,
       validation: input.validation,
@@ -71,9 +98,9 @@ function irStep(step: CheckedStep): IrStep {
       onFail: input.onFail?.target,
       sensitive: input.sensitive,
       buttons: input.type === 'button' ? step.buttons : [],
-    },
-    route: route(step),
-  });
+    });
+  out['route'] = route(step);
+  return out as unknown as IrStep;
 }
 
 /** Changes when the meaning of compiled output changes, so old hashes do not match new machines. */
