@@ -24,6 +24,11 @@ const entry = <A = void>(severity: Severity, summary: string, message: (args: A)
 export const catalog = {
   FILE_UNREADABLE: entry<{ reason: string }>('error', 'The scenario file cannot be read.', (a) => `Cannot read the file: ${a.reason}.`),
   JSON_SYNTAX: entry<{ detail: string }>('error', 'The file is not valid JSON.', (a) => `Invalid JSON: ${a.detail}.`),
+  JSON_TOO_DEEP: entry<{ limit: number }>(
+    'error',
+    'The JSON nests deeper than a scenario can.',
+    (a) => `The JSON nests more than ${a.limit} levels deep here; no scenario needs that. Check the brackets.`,
+  ),
   DUPLICATE_KEY: entry<{ key: string }>(
     'error',
     'A key appears twice in one object; JSON keeps only the last.',

@@ -49,7 +49,32 @@ const literalType = (value: unknown): JsonType =>
  * Parses JSON keeping offsets of every value. Syntax errors are reported; the partial tree is still returned.
  * Built from jsonc-parser's `visit` events the same way its `parseTree` builds its tree.
  */
+/** Scenarios nest a handful of levels; the parser recurses per level, so a hostile file must stop here. */
+export const MAX_JSON_DEPTH = 128;
+
+/** Offset of the bracket that opens level `limit + 1`, outside strings; undefined when the text stays within. */
+export function nestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return undefined;
+}
+
 export function parseJsonTree(text: string, reporter: Reporter): JsonNode | undefined {
+  const tooDeep = nestingBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    reporter.report('JSON_TOO_DEEP', { offset: tooDeep, length: 1 }, { limit: MAX_JSON_DEPTH });
+    return undefined;
+  }
   const errors: ParseError[] = [];
   const root = new JsonNode('array', -1, -1, undefined); // artificial root
   root.children = [];

@@ -275,6 +275,11 @@ describe('format mistakes', () => {
     }
   });
 
+  it('reports hostile nesting instead of overflowing the stack', () => {
+    for (const text of ['['.repeat(200_000), '{"a":'.repeat(100_000)]) expect(codes(check(text))).toEqual(['JSON_TOO_DEEP']);
+    expect(find(check(`{"a": ${'['.repeat(200)}]}`), 'JSON_TOO_DEEP')).toMatchObject([{ line: 1, column: 134 }]);
+  });
+
   it('never throws on garbage', () => {
     for (const text of ['', 'null', '[]', '{"steps": []}', '{"steps": {"a": 1}}', '{'.repeat(10000)]) {
       expect(check(text).length).toBeGreaterThan(0);
