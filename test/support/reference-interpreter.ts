@@ -21,10 +21,9 @@
  *   makes the answer count as invalid. Invalid: when `max_attempts` and `on_fail` are set and
  *   attempts + 1 >= max_attempts, enter `on_fail`; otherwise attempts + 1 and say the error message (with the
  *   step's buttons for button inputs).
- * - Loops: the steps entered in one turn are counted; when a step without input is entered while the count is
- *   above MAX_STEPS_PER_TURN (100), the turn stops there with an `error` LOOP_LIMIT and `end` (error).
- *   NOTE: this follows the engine's reading ("more than 100 steps": the 101st step is entered, its message
- *   sent, then the error). docs/format.md says "the runtime stops a turn after 100 steps"; see the report.
+ * - Loops: the steps entered in one turn are counted; a step without input that is not final and is the
+ *   MAX_STEPS_PER_TURN-th (100th) of the turn stops it with an `error` LOOP_LIMIT and `end` (error), instead of
+ *   entering another step.
  */
 import type { IrScenario, IrStep } from '../../compiler/index.js';
 import { evaluate, renderTemplate, truthy, type Template, type Value } from '../../grammar/index.js';
