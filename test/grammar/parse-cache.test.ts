@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { printExpression, type Expr, type Literal, type ParseExpressionOptions } from '../../grammar/index.js';
+import { mapChildren, printExpression, type Expr, type Literal, type ParseExpressionOptions } from '../../grammar/index.js';
 import { tokenize } from '../../grammar/expression/lexer.js';
 import { parseExpression, parseExpressionUncached } from '../../grammar/expression/parse.js';
 import { exprArb, identifier, literalValue, sourceArb } from './arbitraries.js';
@@ -19,29 +19,10 @@ function expectSame(source: string, options?: ParseExpressionOptions): void {
 
 /** Replaces every identifier segment and literal value, keeping the tree. */
 function rename(expr: Expr, id: (name: string) => string, lit: (value: Literal) => Literal): Expr {
-  const r = (e: Expr) => rename(e, id, lit);
-  switch (expr.kind) {
-    case 'literal':
-      return { ...expr, value: lit(expr.value) };
-    case 'ref':
-      return { ...expr, path: expr.path.map(id) };
-    case 'not':
-    case 'neg':
-      return { ...expr, operand: r(expr.operand) };
-    case 'and':
-    case 'or':
-    case 'compare':
-    case 'arith':
-      return { ...expr, left: r(expr.left), right: r(expr.right) };
-    case 'contains':
-      return { ...expr, subject: r(expr.subject), needle: r(expr.needle) };
-    case 'matches':
-      return { ...expr, subject: r(expr.subject), pattern: String(lit(expr.pattern)) };
-    case 'is':
-      return { ...expr, subject: r(expr.subject) };
-    case 'in':
-      return { ...expr, subject: r(expr.subject), list: expr.list.map(r) };
-  }
+  if (expr.kind === 'literal') return { ...expr, value: lit(expr.value) };
+  if (expr.kind === 'ref') return { ...expr, path: expr.path.map(id) };
+  const renamed = mapChildren(expr, (child) => rename(child, id, lit));
+  return renamed.kind === 'matches' ? { ...renamed, pattern: String(lit(renamed.pattern)) } : renamed;
 }
 
 /** Re-joins the tokens of `source` with other spacing and keyword case (same token types, other offsets). */
