@@ -1,6 +1,6 @@
 import { evaluate, renderTemplate, truthy, type Expr, type Template, type Value } from '../../grammar/index.js';
 import type { IrButton, IrInput } from '../../compiler/index.js';
-import { parseInput } from './input.js';
+import { parseInput, type ParsedInput } from './input.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
 
 type Ctx = ScenarioContext;
@@ -24,14 +24,28 @@ const LOOP_MESSAGE = `${MAX_HOPS_PER_TURN} steps in one turn without waiting for
 /** Finds a waiting step's input spec (kept once per state, in the config's `meta.input`). */
 export type InputOf = (step: string) => IrInput;
 
+/**
+ * One message is validated once per step however many guards and actions look at it: events are fresh objects
+ * per message, so a weak map keyed by the event forgets them with the event.
+ */
+const answers = new WeakMap<InboundEvent, { input: IrInput; result: ParsedInput }>();
+
+function answerOf(inputOf: InputOf, step: string, event: InboundEvent): { input: IrInput; result: ParsedInput } {
+  const input = inputOf(step);
+  const hit = answers.get(event);
+  if (hit && hit.input === input) return hit;
+  const fresh = { input, result: parseInput(input, event) };
+  answers.set(event, fresh);
+  return fresh;
+}
+
 export function makeGuards(inputOf: InputOf) {
   return {
     isCommand: ({ event }: Args, p: { command: string }) => event.type === 'user.command' && event.command === p.command,
     when: ({ context }: Args, p: { when: Expr }) => truthy(evaluate(p.when, lookupIn(context))),
-    inputValid: ({ event }: Args, p: { step: string }) => parseInput(inputOf(p.step), event).ok,
+    inputValid: ({ event }: Args, p: { step: string }) => answerOf(inputOf, p.step, event).result.ok,
     inputMatches: ({ context, event }: Args, p: { step: string; when: Expr }) => {
-      const input = inputOf(p.step);
-      const r = parseInput(input, event);
+      const { input, result: r } = answerOf(inputOf, p.step, event);
       return r.ok && truthy(evaluate(p.when, lookupIn(context, { variable: input.variable, value: r.value })));
     },
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
@@ -53,8 +67,7 @@ export function makeUpdates(inputOf: InputOf) {
     say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
       push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
     storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
-      const input = inputOf(p.step);
-      const r = parseInput(input, event);
+      const { input, result: r } = answerOf(inputOf, p.step, event);
       return r.ok ? { vars: { ...context.vars, [input.variable]: r.value } } : {};
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
