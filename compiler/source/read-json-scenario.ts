@@ -10,7 +10,9 @@ import type {
   StepAst,
   ValidationAst,
 } from '../scenario/ast.js';
-import { ObjectReader, jsonTypeName, locOf, parseJsonTree, sourceString, type JsonNode, type JsonType } from './json-tree.js';
+import { jsonTypeName, locOf, parseJsonTree, type JsonNode, type JsonType } from './json-tree.js';
+import { ObjectReader } from './object-reader.js';
+import { sourceString } from './source-string.js';
 
 const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'steps'];
 const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'next_step'];
