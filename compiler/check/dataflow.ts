@@ -106,8 +106,12 @@ export class Dataflow {
 
   private solve(): void {
     const order = reversePostOrder(this.s, this.edges);
+    // In reverse post-order every predecessor comes first unless an edge goes back (a loop): without such an
+    // edge one pass reaches the fixed point, and a second would only confirm it.
+    const position = new Map(order.map((id, i) => [id, i]));
+    const loops = order.some((id, i) => (this.preds.get(id) ?? []).some((p) => (position.get(p.from) ?? -1) >= i));
     let changed = true;
-    for (let round = 0; changed && round < 1000; round++) {
+    for (let round = 0; changed && round < (loops ? 1000 : 1); round++) {
       changed = false;
       for (const id of order) {
         const step = this.s.byId.get(id);
