@@ -58,7 +58,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     return await command.run(io, { values: values as Record<string, string | boolean | undefined>, positionals });
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const code = (err as { code?: unknown }).code;
+    const usage = err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+    if (!usage && typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      // A file system refusal (EACCES, ENOTDIR, ENOENT…): the user's to fix, not a crash.
+      io.stderr(`scenarist ${command.name}: ${(err as Error).message}\n`);
+      return 1;
+    }
     if (!usage) throw err;
     io.stderr(`scenarist ${command.name}: ${(err as Error).message}\nUsage: ${command.usage}\nRun "scenarist ${command.name} --help" for details.\n`);
     return 2;

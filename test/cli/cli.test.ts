@@ -60,6 +60,12 @@ describe('scenarist compile', () => {
     expect(readFileSync(join(out, 'menu-loop.machine.ts'), 'utf8')).toContain('choice?: "drinks" | "food" | "exit";');
   });
 
+  it('reports an output directory it cannot create, without crashing', async () => {
+    const r = await runCli(['compile', 'examples/menu-loop.json', '--out', 'README.md']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^scenarist compile: EEXIST: .*README\.md/m);
+  });
+
   it('refuses to write anything when a file has errors', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'scn-')), 'out');
     const r = await runCli(['compile', 'examples/menu-loop.json', spec, '--out', out]);
