@@ -26,16 +26,17 @@ export function runConversationTest(config: MachineConfig, test: ConversationTes
   const dialog = new Dialog(config);
   let pending: Said[] = [];
   const fail = (turn: number, expected: string, actual: string): TestResult => ({ name: test.name, passed: false, failure: { turn, expected, actual } });
+  let n = 0;
   try {
     for (const [i, turn] of test.turns.entries()) {
-      const n = i + 1;
+      n = i + 1;
       const problem = applyTurn(dialog, turn, pending, (effects) => (pending = effects));
       if (problem) return fail(n, problem.expected, problem.actual);
     }
     if (pending.length > 0) return fail(test.turns.length + 1, 'the end of the test', showSaid(pending[0]));
     return { name: test.name, passed: true };
   } catch (err) {
-    return fail(0, 'the test to run', `an error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(n, 'the turn to run', `an error: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     dialog.stop();
   }

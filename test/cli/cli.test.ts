@@ -98,6 +98,7 @@ describe('scenarist test', () => {
         { name: 'passes', turns: [{ user: 'hi' }, { bot: 'Welcome to our bot!' }, { bot: "What's your name?" }] },
         { name: 'fails', turns: [{ user: 'hi' }, { bot: 'Welcome to our bot!' }, { bot: 'Who are you?' }] },
         { name: 'extra message', turns: [{ user: 'hi' }, { bot: 'Welcome to our bot!' }, { user: 'Ann' }] },
+        { name: 'bad regex', turns: [{ user: 'hi' }, { bot_matches: '(' }] },
       ]),
     );
     const r = await runCli(['test', 'examples/spec-example.json', file]);
@@ -105,7 +106,8 @@ describe('scenarist test', () => {
     expect(r.stdout).toContain('✓ passes');
     expect(r.stdout).toContain(`✗ fails\n    turn 3: expected bot "Who are you?"\n            actual   bot "What's your name?"`);
     expect(r.stdout).toContain('✗ extra message\n    turn 3: expected user "Ann"');
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 2 failed');
+    expect(r.stdout).toMatch(/✗ bad regex\n    turn 2: expected the turn to run\n {12}actual   an error: Invalid regular expression/);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 3 failed');
   });
 });
 
