@@ -9,7 +9,10 @@ import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
  * Guards: isCommand {command}, when {when}, inputValid {step}, inputMatches {step, when},
  *         attemptsExhausted {max}, hopLimit.
  * Actions: beginTurn, reset, enterStep, assign {variable, expr}, say {step, text, buttons},
- *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code}.
+ *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code},
+ *          notice {text} (a fixed reply at the current state), cancel (ends the dialog from any step).
+ *
+ * Built-in commands, unless the scenario lists its own: /cancel ends a running dialog, /help lists the commands.
  */
 export interface MachineConfig {
   readonly id: string;
@@ -108,12 +111,42 @@ function stepState(step: IrStep): StateConfig {
   return { meta: { input }, entry, on: { [INPUT_EVENT]: transitions } };
 }
 
-function commandTransitions(ir: IrScenario, resetAll: boolean): TransitionConfig[] {
-  const start = to(undefined, ir.startStep, { guard: { type: 'isCommand', params: { command: '/start' } }, actions: [begin, reset] });
-  return [
-    start,
-    ...ir.commands.map((c) => to(undefined, c.target, { guard: { type: 'isCommand', params: { command: c.command } }, actions: resetAll ? [begin, reset] : [begin] })),
-  ];
+/** Replies of the built-in commands; plain text, so a bot's config could replace them later. */
+export const BUILTIN_TEXTS = {
+  cancelled: 'Cancelled. Send /start to begin again.',
+  nothingToCancel: 'There is nothing to cancel. Send /start to begin.',
+  help: 'Commands:',
+} as const;
+
+const BUILTIN_HELP: Readonly<Record<string, string>> = {
+  '/start': 'start over',
+  '/cancel': 'stop this conversation',
+  '/help': 'show this list',
+};
+
+function helpText(ir: IrScenario): string {
+  const own = new Set(ir.commands.map((c) => c.command));
+  const lines = ['/start', ...['/cancel', '/help'].filter((c) => !own.has(c))].map((c) => `${c} - ${BUILTIN_HELP[c]}`);
+  for (const c of ir.commands) lines.push(c.command);
+  return [BUILTIN_TEXTS.help, ...lines].join('\n');
+}
+
+const isCommand = (command: string): Ref => ({ type: 'isCommand', params: { command } });
+
+function commandTransitions(ir: IrScenario, idle: boolean): TransitionConfig[] {
+  const start = to(undefined, ir.startStep, { guard: isCommand('/start'), actions: [begin, reset] });
+  const out = [start, ...ir.commands.map((c) => to(undefined, c.target, { guard: isCommand(c.command), actions: idle ? [begin, reset] : [begin] }))];
+  const own = new Set(ir.commands.map((c) => c.command));
+  const notice = (text: string): Ref => ({ type: 'notice', params: { text } });
+  if (!own.has('/cancel')) {
+    out.push(
+      idle
+        ? { guard: isCommand('/cancel'), actions: [begin, notice(BUILTIN_TEXTS.nothingToCancel)] }
+        : { guard: isCommand('/cancel'), target: ENDED_STATE, actions: [begin, notice(BUILTIN_TEXTS.cancelled), 'cancel'] },
+    );
+  }
+  if (!own.has('/help')) out.push({ guard: isCommand('/help'), actions: [begin, notice(helpText(ir))] });
+  return out;
 }
 
 export function emitMachineConfig(ir: IrScenario): MachineConfig {
@@ -128,7 +161,7 @@ export function emitMachineConfig(ir: IrScenario): MachineConfig {
     version: ir.hash,
     initial: NEW_STATE,
     context: { vars: {}, attempts: 0, hops: 0, effects: [] },
-    on: { [COMMAND_EVENT]: commandTransitions(ir, false).map((t) => ({ ...t, target: `.${t.target}` })) },
+    on: { [COMMAND_EVENT]: commandTransitions(ir, false).map((t) => (t.target === undefined ? t : { ...t, target: `.${t.target}` })) },
     states,
   };
 }

@@ -4,7 +4,10 @@ import { parseInput, type ParsedInput } from './input.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
 
 type Ctx = ScenarioContext;
-type Args = { context: Ctx; event: InboundEvent };
+type Args = { context: Ctx; event: InboundEvent; self?: { getSnapshot(): { value: unknown } } };
+
+/** The state a transition leaves: actions run before the actor commits the next snapshot. */
+const stateOf = (args: Args): string => String(args.self?.getSnapshot().value ?? '');
 
 /** How expressions and templates read the dialog: `user.x` from the platform, everything else from vars. */
 export function lookupIn(context: Ctx, override?: { variable: string; value: Value }) {
@@ -71,6 +74,8 @@ export function makeUpdates(inputOf: InputOf) {
       return r.ok ? { vars: { ...context.vars, [input.variable]: r.value } } : {};
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
+    notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),
+    cancel: (args: Args): Partial<Ctx> => push(args.context, { type: 'end', step: stateOf(args), reason: 'cancelled' }),
     end: ({ context }: Args, p: { step: string; reason: 'final' | 'error' }): Partial<Ctx> => push(context, { type: 'end', step: p.step, reason: p.reason }),
     fail: ({ context }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' }): Partial<Ctx> =>
       push(

@@ -22,6 +22,8 @@ function scenarioSetup(inputOf: InputOf) {
       countAttempt: assign((args) => updates.countAttempt(args)),
       end: assign((args, p: P<'end'>) => updates.end(args, p)),
       fail: assign((args, p: P<'fail'>) => updates.fail(args, p)),
+      notice: assign((args, p: P<'notice'>) => updates.notice(args, p)),
+      cancel: assign((args) => updates.cancel(args)),
     },
   });
 }

@@ -8,8 +8,8 @@ import type { IrButton } from '../../compiler/index.js';
 export type Effect =
   /** Send a message, with buttons when the list is non-empty. */
   | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[] }
-  /** The dialog is over; the next message starts a new one. `reason` is 'final' (a final step) or 'error'. */
-  | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' }
+  /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel. */
+  | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' }
   /**
    * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
    * or LOOP_LIMIT (too many steps without waiting for input in one turn). Always followed by an 'end' effect.

@@ -83,7 +83,7 @@ function difference(engine: Observed, ref: ReferenceDialog, turn: ReturnType<Ref
 
 describe('b. differential: compiled machine vs reference interpreter', () => {
   it('agree effect for effect, and on step, ended and vars after every message', () => {
-    const stats = { messages: 0, effects: 0, errors: 0, on_fail: 0, retry: 0, answer: 0, command: 0, start: 0 };
+    const stats = { messages: 0, effects: 0, errors: 0, on_fail: 0, retry: 0, answer: 0, command: 0, start: 0, help: 0, cancel: 0 };
     fc.assert(
       fc.property(withConversations(), ([s, conversations]) => {
         for (const messages of conversations) {
@@ -107,7 +107,7 @@ describe('b. differential: compiled machine vs reference interpreter', () => {
     expect(stats.effects).toBeGreaterThan(stats.messages);
     // Every way of handling a message was compared, errors (NO_ROUTE, LOOP_LIMIT) included.
     expect(stats.errors, JSON.stringify(stats)).toBeGreaterThan(0);
-    for (const outcome of ['on_fail', 'retry', 'answer', 'command', 'start'] as const) expect(stats[outcome], JSON.stringify(stats)).toBeGreaterThan(0);
+    for (const outcome of ['on_fail', 'retry', 'answer', 'command', 'start', 'help', 'cancel'] as const) expect(stats[outcome], JSON.stringify(stats)).toBeGreaterThan(0);
   });
 });
 

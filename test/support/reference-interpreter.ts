@@ -21,6 +21,9 @@
  *   makes the answer count as invalid. Invalid: when `max_attempts` and `on_fail` are set and
  *   attempts + 1 >= max_attempts, enter `on_fail`; otherwise attempts + 1 and say the error message (with the
  *   step's buttons for button inputs).
+ * - Built-in commands, when the scenario does not list its own: "/help" says the command list at the current
+ *   state and changes nothing else; "/cancel" in a running dialog says that it is cancelled, ends it (`end`
+ *   cancelled) and keeps nothing to wait for; with no dialog it only says there is nothing to cancel.
  * - Loops: the steps entered in one turn are counted; a step without input that is not final and is the
  *   MAX_STEPS_PER_TURN-th (100th) of the turn stops it with an `error` LOOP_LIMIT and `end` (error), instead of
  *   entering another step.
@@ -48,7 +51,7 @@ export interface ReferenceTurn {
 }
 
 /** start: began a dialog; command: "/start" or a command; answer: a valid answer; retry: invalid, asked again; on_fail. */
-export type Outcome = 'start' | 'command' | 'answer' | 'retry' | 'on_fail';
+export type Outcome = 'start' | 'command' | 'answer' | 'retry' | 'on_fail' | 'help' | 'cancel';
 
 export interface ReferenceState {
   readonly state: string;
@@ -102,7 +105,36 @@ export class ReferenceDialog {
     const text = message.text.trim();
     if (!text.startsWith('/')) return undefined;
     const word = text.split(/\s/, 1)[0]!.split('@', 1)[0]!.toLowerCase();
-    return word === '/start' || this.commands.has(word) ? word : undefined;
+    const builtin = (word === '/cancel' || word === '/help') && !this.commands.has(word);
+    return word === '/start' || builtin || this.commands.has(word) ? word : undefined;
+  }
+
+  private helpText(): string {
+    const lines = ['Commands:', '/start - start over'];
+    if (!this.commands.has('/cancel')) lines.push('/cancel - stop this conversation');
+    if (!this.commands.has('/help')) lines.push('/help - show this list');
+    return [...lines, ...this.commands.keys()].join('\n');
+  }
+
+  /** Handles "/help" and "/cancel" when the scenario does not define them; true when it did. */
+  private builtin(command: string | undefined): boolean {
+    if (command === undefined || this.commands.has(command)) return false;
+    const say = (text: string) => this.effects.push({ type: 'say', step: this.state, text, buttons: [] });
+    if (command === '/help') {
+      this.outcome = 'help';
+      say(this.helpText());
+      return true;
+    }
+    if (command !== '/cancel') return false;
+    this.outcome = 'cancel';
+    if (this.step === undefined) {
+      say('There is nothing to cancel. Send /start to begin.');
+    } else {
+      say('Cancelled. Send /start to begin again.');
+      this.effects.push({ type: 'end', step: this.state, reason: 'cancelled' });
+      this.state = ENDED;
+    }
+    return true;
   }
 
   send(message: UserMessage): ReferenceTurn {
@@ -111,7 +143,9 @@ export class ReferenceDialog {
     this.user = message.user ?? this.user;
     const command = this.commandOf(message);
     this.outcome = this.step === undefined ? 'start' : command !== undefined ? 'command' : 'answer';
-    if (this.step === undefined) {
+    if (this.builtin(command)) {
+      // handled: a help text, or a cancellation
+    } else if (this.step === undefined) {
       this.vars_ = {};
       this.attempts = 0;
       this.enter(command !== undefined && command !== '/start' ? this.commands.get(command)! : this.ir.startStep);

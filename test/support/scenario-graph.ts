@@ -15,7 +15,9 @@ export const edge = (from: string, to: string): string => `${from}->${to}`;
  * - a step's route: goto target, every branch target, else; "no next_step" → `$ended` (final);
  * - a step without input and a conditional without else → `$ended` (NO_ROUTE);
  * - every step without input → `$ended` (the LOOP_LIMIT guard sits on every such step);
- * - an input step with max_attempts and on_fail → on_fail.
+ * - an input step with max_attempts and on_fail → on_fail;
+ * - when the scenario has no "/cancel" of its own, the built-in one: every state → `$ended` (in `$new` and
+ *   `$ended` the idle state's own answer shadows it, but the root transition is there).
  */
 export function irEdges(ir: IrScenario): Set<string> {
   const out = new Set<string>();
@@ -23,6 +25,7 @@ export function irEdges(ir: IrScenario): Set<string> {
   for (const s of states) {
     out.add(edge(s, ir.startStep));
     for (const c of ir.commands) out.add(edge(s, c.target));
+    if (!ir.commands.some((c) => c.command === '/cancel')) out.add(edge(s, ENDED_STATE));
   }
   for (const step of Object.values(ir.steps)) {
     const r = step.route;

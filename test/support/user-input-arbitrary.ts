@@ -59,6 +59,7 @@ export function messageArb(ir: IrScenario): fc.Arbitrary<UserMessage> {
     { weight: 4, arbitrary: fc.string({ maxLength: 5 }).map((text) => ({ text })) },
     { weight: 2, arbitrary: fc.constantFrom('/start', '/START', '/start@ScenaristBot').map((text) => ({ text })) },
     { weight: 1, arbitrary: fc.constantFrom('/unknown', '/', 'help').map((text) => ({ text })) },
+    { weight: 1, arbitrary: fc.constantFrom('/cancel', '/help', '/CANCEL@ScenaristBot').map((text) => ({ text })) },
     { weight: 3, arbitrary: fc.constant<UserMessage>({}) },
   ];
   if (commands.length > 0) {
