@@ -5,10 +5,12 @@ import { checkCommand } from './commands/check.js';
 import type { Command } from './commands/command.js';
 import { compileCommand } from './commands/compile.js';
 import { graphCommand } from './commands/graph.js';
+import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
+import { webhookCommand } from './commands/webhook.js';
 import { processIo, UsageError, type Io } from './io.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, graphCommand, testCommand, chatCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, graphCommand, testCommand, chatCommand, serveCommand, webhookCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

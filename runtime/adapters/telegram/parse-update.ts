@@ -1,0 +1,155 @@
+import type { UserMessage, UserProfile } from '../../engine/index.js';
+import type { ParsedUpdate } from '../types.js';
+
+/** Telegram's own limit for message text. */
+export const MAX_TEXT_LENGTH = 4096;
+/** callback_data is at most 64 bytes at Telegram; anything far longer cannot come from our buttons. */
+const MAX_DATA_LENGTH = 256;
+const MAX_ID_LENGTH = 256;
+const MAX_NAME_LENGTH = 256;
+const MAX_USERNAME_LENGTH = 64;
+const MAX_LANGUAGE_LENGTH = 35;
+const MAX_REASON_KEY = 64;
+
+/** Service messages (members joining, pins, chat changes) are not user input: answering them would spam groups. */
+const SERVICE_KEYS = [
+  'new_chat_members',
+  'left_chat_member',
+  'new_chat_title',
+  'new_chat_photo',
+  'delete_chat_photo',
+  'group_chat_created',
+  'supergroup_chat_created',
+  'channel_chat_created',
+  'message_auto_delete_timer_changed',
+  'migrate_to_chat_id',
+  'migrate_from_chat_id',
+  'pinned_message',
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'general_forum_topic_hidden',
+  'general_forum_topic_unhidden',
+  'video_chat_scheduled',
+  'video_chat_started',
+  'video_chat_ended',
+  'video_chat_participants_invited',
+  'write_access_allowed',
+  'proximity_alert_triggered',
+  'boost_added',
+  'chat_background_set',
+  'giveaway_created',
+  'giveaway_completed',
+];
+
+type Obj = Record<string, unknown>;
+
+/** A plain object as JSON.parse makes it (arrays, null and class instances are not). */
+function isPlainObject(v: unknown): v is Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Own properties only: an inherited `toString` or a polluted prototype must not look like data. */
+function own(o: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+function cap(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // Do not leave half of a surrogate pair at the end.
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+function invalid(reason: string): ParsedUpdate {
+  return { kind: 'invalid', reason };
+}
+
+/** chat.id: an integer (users, groups) or a string (a channel's @username). */
+function chatIdOf(chat: unknown): string | undefined {
+  if (!isPlainObject(chat)) return undefined;
+  const id = own(chat, 'id');
+  if (typeof id === 'number') return Number.isSafeInteger(id) ? String(id) : undefined;
+  if (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) return id;
+  return undefined;
+}
+
+/** Copies the profile fields of `from`, strings and safe integers only, capped. */
+function userOf(from: Obj): UserProfile | undefined {
+  const user: { -readonly [K in keyof UserProfile]: UserProfile[K] } = {};
+  const id = own(from, 'id');
+  if (typeof id === 'number' && Number.isSafeInteger(id)) user.id = id;
+  else if (typeof id === 'string' && id.length > 0) user.id = cap(id, MAX_ID_LENGTH);
+  const text = (key: 'first_name' | 'last_name' | 'username' | 'language_code', max: number) => {
+    const v = own(from, key);
+    if (typeof v === 'string') user[key] = cap(v, max);
+  };
+  text('first_name', MAX_NAME_LENGTH);
+  text('last_name', MAX_NAME_LENGTH);
+  text('username', MAX_USERNAME_LENGTH);
+  text('language_code', MAX_LANGUAGE_LENGTH);
+  return Object.keys(user).length > 0 ? user : undefined;
+}
+
+/** `from` is optional, but when present it must be an object. */
+function readUser(holder: Obj): { ok: true; user: UserProfile | undefined } | { ok: false } {
+  const from = own(holder, 'from');
+  if (from === undefined) return { ok: true, user: undefined };
+  if (!isPlainObject(from)) return { ok: false };
+  return { ok: true, user: userOf(from) };
+}
+
+function parseMessage(updateId: string, message: unknown): ParsedUpdate {
+  if (!isPlainObject(message)) return invalid('message is not an object');
+  const chatId = chatIdOf(own(message, 'chat'));
+  if (chatId === undefined) return invalid('message.chat.id is missing or not an integer/string');
+  const from = readUser(message);
+  if (!from.ok) return invalid('message.from is not an object');
+  const text = own(message, 'text');
+  if (text !== undefined && typeof text !== 'string') return invalid('message.text is not a string');
+  if (text === undefined) {
+    const service = SERVICE_KEYS.find((k) => own(message, k) !== undefined);
+    if (service !== undefined) return { kind: 'ignored', updateId, reason: `service message (${service})` };
+  }
+  const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = {};
+  if (text !== undefined) out.text = cap(text, MAX_TEXT_LENGTH);
+  if (from.user) out.user = from.user;
+  return { kind: 'message', updateId, chatId, message: out };
+}
+
+function parseCallback(updateId: string, query: unknown): ParsedUpdate {
+  if (!isPlainObject(query)) return invalid('callback_query is not an object');
+  const id = own(query, 'id');
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return invalid('callback_query.id is missing or not a string');
+  const data = own(query, 'data');
+  if (data !== undefined && typeof data !== 'string') return invalid('callback_query.data is not a string');
+  if (typeof data === 'string' && data.length > MAX_DATA_LENGTH) return invalid('callback_query.data is too long');
+  const from = readUser(query);
+  if (!from.ok) return invalid('callback_query.from is not an object');
+  const message = own(query, 'message');
+  // Inline-mode buttons have no message (and no chat): there is no dialog to press them in.
+  if (message === undefined) return { kind: 'ignored', updateId, reason: 'callback query without a message (inline mode)' };
+  if (!isPlainObject(message)) return invalid('callback_query.message is not an object');
+  const chatId = chatIdOf(own(message, 'chat'));
+  if (chatId === undefined) return invalid('callback_query.message.chat.id is missing or not an integer/string');
+  if (data === undefined) return { kind: 'ignored', updateId, reason: 'callback query without data (a game)' };
+  const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = { press: data };
+  if (from.user) out.user = from.user;
+  return { kind: 'message', updateId, chatId, message: out, ackId: id };
+}
+
+/** Validates an untrusted Telegram update (a webhook body or a polled update) and classifies it. */
+export function parseTelegramUpdate(update: unknown): ParsedUpdate {
+  if (!isPlainObject(update)) return invalid('update is not a JSON object');
+  const rawId = own(update, 'update_id');
+  if (typeof rawId !== 'number' || !Number.isSafeInteger(rawId) || rawId < 0) return invalid('update_id is missing or not a non-negative integer');
+  const updateId = String(rawId);
+  if (own(update, 'message') !== undefined) return parseMessage(updateId, update['message']);
+  if (own(update, 'callback_query') !== undefined) return parseCallback(updateId, update['callback_query']);
+  const kind = Object.keys(update).find((k) => k !== 'update_id');
+  if (kind === undefined) return { kind: 'ignored', updateId, reason: 'update without content' };
+  return { kind: 'ignored', updateId, reason: `${cap(kind, MAX_REASON_KEY)} updates are not handled` };
+}

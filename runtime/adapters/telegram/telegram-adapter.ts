@@ -1,0 +1,92 @@
+import type { Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { DeliveryError, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
+import { createKeepAliveAgent, createTelegramClient, DEFAULT_API_ROOT, type TelegramAgent } from './client.js';
+import { DEFAULT_RETRY_MS, toDeliveryError } from './errors.js';
+import { parseTelegramUpdate } from './parse-update.js';
+import { isTelegramToken } from './token.js';
+
+export interface TelegramAdapterOptions {
+  /** Default https://api.telegram.org. */
+  readonly apiRoot?: string;
+  /** Default: a keep-alive agent of the apiRoot's protocol with 64 sockets, shared by all bots. */
+  readonly agent?: TelegramAgent;
+  /** Per call; default 30 s. A timed-out send is retried, so it may arrive twice. */
+  readonly timeoutMs?: number;
+  /** Backoff for 5xx and network errors; default 1000 ms. */
+  readonly retryDelayMs?: number;
+}
+
+type CallOptions = Parameters<Telegram['callApi']>[2];
+
+interface Bot {
+  readonly token: string;
+  readonly telegram: Telegram;
+}
+
+/** Delivers replies through the Telegram Bot API for any number of bots. */
+export class TelegramAdapter implements PlatformAdapter {
+  readonly platform = 'telegram';
+  readonly apiRoot: string;
+  readonly agent: TelegramAgent;
+  private readonly ownAgent: boolean;
+  private readonly timeoutMs: number;
+  private readonly retryDelayMs: number;
+  private readonly bots = new Map<string, Bot>();
+
+  constructor(options: TelegramAdapterOptions = {}) {
+    this.apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
+    this.ownAgent = options.agent === undefined;
+    this.agent = options.agent ?? createKeepAliveAgent(this.apiRoot);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_MS;
+  }
+
+  /** Registers (or replaces the token of) a bot. */
+  addBot(botId: string, token: string): void {
+    if (!isTelegramToken(token)) throw new Error(`bot ${botId}: not a Telegram bot token (expected <digits>:<secret>)`);
+    this.bots.set(botId, { token, telegram: createTelegramClient(token, { apiRoot: this.apiRoot, agent: this.agent }) });
+  }
+
+  removeBot(botId: string): boolean {
+    return this.bots.delete(botId);
+  }
+
+  hasBot(botId: string): boolean {
+    return this.bots.has(botId);
+  }
+
+  parseUpdate(update: unknown): ParsedUpdate {
+    return parseTelegramUpdate(update);
+  }
+
+  async send(botId: string, chatId: string, message: OutboundMessage): Promise<void> {
+    const payload: { chat_id: string; text: string; reply_markup?: InlineKeyboardMarkup } = { chat_id: chatId, text: message.text };
+    if (message.buttons.length > 0) {
+      payload.reply_markup = { inline_keyboard: message.buttons.map((b) => [{ text: b.text, callback_data: b.value }]) };
+    }
+    await this.call(botId, 'sendMessage', payload);
+  }
+
+  /** Answers a callback query; throws DeliveryError like `send` (callers treat it as non-fatal). */
+  async acknowledge(botId: string, ackId: string): Promise<void> {
+    await this.call(botId, 'answerCallbackQuery', { callback_query_id: ackId });
+  }
+
+  /** Frees the sockets of the agent the adapter created (a given agent is left to its owner). */
+  close(): void {
+    if (this.ownAgent) this.agent.destroy();
+  }
+
+  private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'permanent');
+    // telegraf's own timeout is 500 s; a signal bounds the call (typed with telegraf's abort-controller shim).
+    const signal = AbortSignal.timeout(this.timeoutMs) as unknown as NonNullable<CallOptions>['signal'];
+    try {
+      await bot.telegram.callApi(method, payload as never, { signal });
+    } catch (err) {
+      throw toDeliveryError(err, bot.token, method, this.retryDelayMs);
+    }
+  }
+}

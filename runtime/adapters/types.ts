@@ -1,0 +1,53 @@
+import type { UserMessage } from '../engine/index.js';
+import type { OutboxButton } from '../store/types.js';
+
+/** What an adapter makes of a platform update. */
+export type ParsedUpdate =
+  /** A message or button press for a dialog. `updateId` is unique per bot (Telegram: update_id). */
+  | {
+      readonly kind: 'message';
+      readonly updateId: string;
+      readonly chatId: string;
+      readonly message: UserMessage;
+      /** A platform acknowledgement to send once the update is handled (Telegram: the callback query id). */
+      readonly ackId?: string;
+    }
+  /** A valid update of a kind the runtime does not handle (edited message, poll, my_chat_member…): answer 200. */
+  | { readonly kind: 'ignored'; readonly updateId?: string; readonly reason: string }
+  /** Not an update of this platform at all: answer 400. */
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export interface OutboundMessage {
+  readonly text: string;
+  readonly buttons: readonly OutboxButton[];
+}
+
+/**
+ * A delivery failure, classified so the runtime knows what to do:
+ * - `retry`: try again after `retryAfterMs` (HTTP 429 with retry_after, 5xx, network errors);
+ * - `blocked`: the user blocked the bot or left (HTTP 403): mark the dialog, drop its pending replies;
+ * - `permanent`: the platform refused this message (other 4xx): log it and go on with the next.
+ * The message never contains a token.
+ */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly kind: 'retry' | 'blocked' | 'permanent',
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Sends replies of one platform for any number of bots. */
+export interface PlatformAdapter {
+  readonly platform: string;
+  /** Validates and classifies an inbound update (the raw body of a webhook or a polled update). */
+  parseUpdate(update: unknown): ParsedUpdate;
+  /** Delivers one message; throws DeliveryError. */
+  send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
+  /** Acknowledges an update (answers a callback query); failures are not fatal. */
+  acknowledge?(botId: string, ackId: string): Promise<void>;
+}

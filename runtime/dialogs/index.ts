@@ -1,0 +1,6 @@
+export { DELIVERY_DEFAULTS, Delivery, type DeliveryOptions } from './delivery.js';
+export { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
+export { Mailboxes } from './mailbox.js';
+export { DialogManager, type DialogManagerOptions, type IncomingMessage, type IncomingResult, type OutgoingMessage } from './manager.js';
+export { nextState, type TurnOutcome } from './next-state.js';
+export { DialogRegistry, REGISTRY_DEFAULTS, type RegistryOptions } from './registry.js';

@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage } from '../engine/index.js';
+import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
+import type { Logger } from '../log/index.js';
+import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
+import { Delivery, type DeliveryOptions } from './delivery.js';
+import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
+import { Mailboxes } from './mailbox.js';
+import { nextState } from './next-state.js';
+import { DialogRegistry, type RegistryOptions } from './registry.js';
+
+export interface DialogManagerOptions {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** Names this process in delivery leases; unique per process by default. */
+  readonly owner?: string;
+  readonly registry?: RegistryOptions;
+  readonly delivery?: DeliveryOptions;
+  /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
+  readonly maxConflictRetries?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface IncomingMessage {
+  readonly botId: string;
+  readonly platform: string;
+  /** When given, it must match the chat the update belongs to. */
+  readonly chatId?: string;
+  /** The platform's raw update (a Telegram Update object). */
+  readonly update: unknown;
+}
+
+export type IncomingResult =
+  | { readonly status: 'applied'; readonly key: DialogKey; readonly rev: number; readonly effects: readonly Effect[]; readonly restarted: boolean }
+  | { readonly status: 'duplicate'; readonly key: DialogKey }
+  | { readonly status: 'ignored'; readonly reason: string }
+  | { readonly status: 'invalid'; readonly reason: string };
+
+export interface OutgoingMessage {
+  readonly botId: string;
+  readonly platform: string;
+  readonly chatId: string;
+  readonly text: string;
+  readonly buttons?: readonly OutboxButton[];
+}
+
+const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
+
+/**
+ * Runs dialogs: one XState actor per active dialog, restored from the store on its first event and kept in a
+ * bounded registry; one event per dialog at a time; one compare-and-set write per event (snapshot, replies and
+ * the update id together); replies delivered only after that write committed.
+ */
+export class DialogManager {
+  private readonly adapters = new Map<string, PlatformAdapter>();
+  private readonly bots = new Map<string, MachineConfig>();
+  private readonly mailboxes = new Mailboxes();
+  private readonly registry: DialogRegistry;
+  private readonly delivery: Delivery;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly maxRetries: number;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(options: DialogManagerOptions) {
+    this.store = options.store;
+    this.logger = options.logger;
+    this.clock = options.clock ?? Date.now;
+    this.maxRetries = options.maxConflictRetries ?? 10;
+    this.registry = new DialogRegistry(options.registry ?? {}, this.clock);
+    const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.clock, owner, options.delivery, options.sleep);
+  }
+
+  registerPlatformAdapter(platform: string, adapter: PlatformAdapter): void {
+    this.adapters.set(platform, adapter);
+  }
+
+  /** Runs `botId` with this compiled scenario; a new config replaces the old one for the next events. */
+  registerBot(botId: string, config: MachineConfig): void {
+    this.bots.set(botId, config);
+    this.registry.clear();
+  }
+
+  hasBot(botId: string): boolean {
+    return this.bots.has(botId);
+  }
+
+  /** Starts background work: delivery of replies left over (crash recovery) and idle-actor eviction. */
+  start(): void {
+    this.delivery.start();
+    this.sweeper = setInterval(() => this.registry.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  /** Waits for queued events and deliveries in progress. */
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.mailboxes.idle();
+    await this.delivery.stop();
+    this.registry.clear();
+  }
+
+  get stats(): { liveDialogs: number; queuedDialogs: number; deliveries: number } {
+    return { liveDialogs: this.registry.size, queuedDialogs: this.mailboxes.size, deliveries: this.delivery.active };
+  }
+
+  /** Validates an update without applying it (the HTTP layer answers 400 for invalid ones before any work). */
+  parseUpdate(platform: string, update: unknown): ParsedUpdate {
+    return this.adapterFor(platform).parseUpdate(update);
+  }
+
+  async processIncomingMessage(incoming: IncomingMessage): Promise<IncomingResult> {
+    const adapter = this.adapterFor(incoming.platform);
+    const config = this.configFor(incoming.botId);
+    const parsed = adapter.parseUpdate(incoming.update);
+    if (parsed.kind !== 'message') return parsed.kind === 'ignored' ? { status: 'ignored', reason: parsed.reason } : { status: 'invalid', reason: parsed.reason };
+    if (incoming.chatId !== undefined && incoming.chatId !== parsed.chatId) return { status: 'invalid', reason: `the update belongs to chat ${parsed.chatId}, not ${incoming.chatId}` };
+    const key: DialogKey = { botId: incoming.botId, platform: incoming.platform, chatId: parsed.chatId };
+    const result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message));
+    if (parsed.ackId !== undefined && adapter.acknowledge) {
+      adapter.acknowledge(incoming.botId, parsed.ackId).catch((err: unknown) => this.logger.debug({ err, botId: key.botId }, 'acknowledge failed'));
+    }
+    void this.delivery.schedule(key);
+    return result;
+  }
+
+  /** Sends a message outside the scenario: stored in the dialog's outbox with a write, then delivered. */
+  async sendMessage(message: OutgoingMessage): Promise<{ rev: number }> {
+    this.adapterFor(message.platform);
+    const config = this.configFor(message.botId);
+    const key: DialogKey = { botId: message.botId, platform: message.platform, chatId: message.chatId };
+    const rev = await this.mailboxes.run(keyString(key), async () => {
+      for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+        const previous = this.registry.get(keyString(key))?.state ?? (await this.store.getDialog(key));
+        const snapshot = previous?.snapshot ?? new Dialog(config).persisted();
+        const { state, history } = nextState({
+          key,
+          previous,
+          scenarioVersion: previous?.scenarioVersion ?? config.version,
+          stepBefore: previous?.step ?? null,
+          stepAfter: previous?.step ?? null,
+          vars: previous?.vars ?? {},
+          snapshot,
+          effects: [],
+          extra: [{ text: message.text, buttons: message.buttons ?? [] }],
+          now: this.clock(),
+        });
+        const live = this.registry.get(keyString(key));
+        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
+          if (live) this.registry.set(keyString(key), live.dialog, state);
+          return state.rev;
+        }
+        this.registry.delete(keyString(key));
+      }
+      throw new WriteConflictError(`could not store a message for chat ${key.chatId}: too many concurrent writes`);
+    });
+    void this.delivery.schedule(key);
+    return { rev };
+  }
+
+  /** Delivers what is pending for a dialog now (tests, and the HTTP layer after a restart). */
+  deliverPending(key: DialogKey): Promise<void> {
+    return this.delivery.schedule(key);
+  }
+
+  private adapterFor(platform: string): PlatformAdapter {
+    const adapter = this.adapters.get(platform);
+    if (!adapter) throw new UnknownPlatformError(`no adapter is registered for platform ${JSON.stringify(platform)}`);
+    return adapter;
+  }
+
+  private configFor(botId: string): MachineConfig {
+    const config = this.bots.get(botId);
+    if (!config) throw new UnknownBotError(`unknown bot ${JSON.stringify(botId)}`);
+    return config;
+  }
+
+  private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage): Promise<IncomingResult> {
+    const k = keyString(key);
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      const live = this.registry.get(k);
+      const previous = live ? live.state : await this.store.getDialog(key);
+      if (previous?.recentUpdates.includes(updateId)) return { status: 'duplicate', key };
+      const { dialog, restarted } = live?.state.scenarioVersion === config.version ? { dialog: live.dialog, restarted: false } : this.restore(key, config, previous);
+      try {
+        const stepBefore = dialog.step ?? null;
+        const turn = this.send(dialog, message, key);
+        const { state, history } = nextState({
+          key,
+          previous,
+          scenarioVersion: config.version,
+          stepBefore,
+          stepAfter: turn.step ?? null,
+          vars: dialog.vars,
+          snapshot: persistable(dialog.persisted()),
+          effects: turn.effects,
+          inbound: { updateId, message },
+          now: this.clock(),
+        });
+        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
+          this.registry.set(k, dialog, state);
+          this.logTurn(key, turn.effects);
+          return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
+        }
+      } catch (err) {
+        // The actor may be ahead of the store: never keep it.
+        this.registry.delete(k);
+        throw err;
+      }
+      this.registry.delete(k);
+      this.logger.debug({ botId: key.botId, chatId: key.chatId, attempt }, 'write conflict: re-reading the dialog');
+    }
+    throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
+  }
+
+  private send(dialog: Dialog, message: UserMessage, key: DialogKey): TurnResult {
+    try {
+      return dialog.send(message);
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      // A machine failure is a bug, not bad input: record the update so the platform stops redelivering it.
+      this.logger.error({ err, botId: key.botId, chatId: key.chatId }, 'the scenario machine failed on a message');
+      return { effects: [], step: dialog.step, ended: dialog.ended };
+    }
+  }
+
+  /** A live actor from the stored snapshot; a snapshot that no longer fits the scenario restarts the dialog. */
+  private restore(key: DialogKey, config: MachineConfig, state: DialogState | undefined): { dialog: Dialog; restarted: boolean } {
+    if (!state) return { dialog: new Dialog(config), restarted: false };
+    try {
+      return { dialog: new Dialog(config, { snapshot: state.snapshot }), restarted: false };
+    } catch (err) {
+      if (!(err instanceof SnapshotMismatchError)) throw err;
+      this.logger.warn(
+        { botId: key.botId, chatId: key.chatId, from: state.scenarioVersion, to: config.version, step: state.step, reason: err.message },
+        'the stored dialog does not fit the current scenario: it restarts at start_step',
+      );
+      return { dialog: new Dialog(config), restarted: true };
+    }
+  }
+
+  private logTurn(key: DialogKey, effects: readonly Effect[]): void {
+    for (const e of effects) {
+      if (e.type === 'error') this.logger.warn({ botId: key.botId, chatId: key.chatId, step: e.step, code: e.code }, e.message);
+    }
+  }
+}
+
+/** The last turn's effects are already in the outbox; storing them again in the snapshot is waste. */
+function persistable(snapshot: unknown): unknown {
+  const s = snapshot as { context?: { effects?: unknown[] } };
+  if (!s?.context?.effects?.length) return snapshot;
+  return { ...s, context: { ...s.context, effects: [] } };
+}
+
+export type { OutboundMessage };

@@ -1,0 +1,68 @@
+import type { Effect, UserMessage } from '../engine/index.js';
+import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogState, type HistoryEntry, type OutboxMessage } from '../store/index.js';
+
+/** What a turn changed, in the shape of one store write. */
+export interface TurnOutcome {
+  readonly key: DialogKey;
+  readonly previous: DialogState | undefined;
+  readonly scenarioVersion: string;
+  /** The step before the message; null when no dialog ran. */
+  readonly stepBefore: string | null;
+  readonly stepAfter: string | null;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly snapshot: unknown;
+  readonly effects: readonly Effect[];
+  readonly inbound?: { readonly updateId: string; readonly message: UserMessage };
+  /** Messages that do not come from the scenario (sendMessage). */
+  readonly extra?: readonly { readonly text: string; readonly buttons: OutboxMessage['buttons'] }[];
+  readonly now: number;
+}
+
+/**
+ * The next dialog record and its history lines: replies are appended to the outbox with increasing `seq`,
+ * delivered ones are pruned, and the update id joins the recent ones.
+ */
+export function nextState(t: TurnOutcome): { state: DialogState; history: HistoryEntry[] } {
+  const prev = t.previous;
+  let seq = prev?.lastSeq ?? 0;
+  const delivered = prev?.delivered ?? 0;
+  const outbox: OutboxMessage[] = prev ? prev.outbox.filter((m) => m.seq > delivered) : [];
+  const history: HistoryEntry[] = [];
+  const rev = (prev?.rev ?? 0) + 1;
+  if (t.inbound) {
+    const { message, updateId } = t.inbound;
+    history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text: message.text, press: message.press, updateId, at: t.now });
+  }
+  const replies: { text: string; buttons: OutboxMessage['buttons']; step?: string }[] = [
+    ...t.effects.flatMap((e) => (e.type === 'say' ? [{ text: e.text, buttons: e.buttons, step: e.step }] : [])),
+    ...(t.extra ?? []),
+  ];
+  for (const r of replies) {
+    seq++;
+    const step = r.step;
+    outbox.push(step === undefined ? { seq, text: r.text, buttons: r.buttons, at: t.now } : { seq, text: r.text, buttons: r.buttons, step, at: t.now });
+    history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: r.text, buttons: r.buttons, at: t.now });
+  }
+  const recent = prev ? [...prev.recentUpdates] : [];
+  if (t.inbound) {
+    recent.push(t.inbound.updateId);
+    if (recent.length > RECENT_UPDATES_LIMIT) recent.splice(0, recent.length - RECENT_UPDATES_LIMIT);
+  }
+  const state: DialogState = {
+    key: t.key,
+    rev,
+    scenarioVersion: t.scenarioVersion,
+    step: t.stepAfter,
+    status: t.stepAfter === null ? 'ended' : 'active',
+    vars: t.vars,
+    snapshot: t.snapshot,
+    outbox,
+    lastSeq: seq,
+    delivered,
+    recentUpdates: recent,
+    blocked: t.inbound ? false : (prev?.blocked ?? false),
+    createdAt: prev?.createdAt ?? t.now,
+    updatedAt: t.now,
+  };
+  return { state, history };
+}

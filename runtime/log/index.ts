@@ -1,0 +1,1 @@
+export { createLogger, redactTokens, REDACT_PATHS, silentLogger, type Logger, type LoggerOptions } from './logger.js';

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** One bot of the config file. Tokens are not in the file: they come from the environment (tokenEnvName). */
+export interface BotConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly account: string;
+  /** Absolute path of the scenario file. */
+  readonly scenario: string;
+}
+
+export interface BotsConfig {
+  readonly file: string;
+  readonly bots: readonly BotConfig[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Bot ids appear in URLs and environment variable names. */
+const BOT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const KNOWN = new Set(['id', 'name', 'account', 'scenario']);
+
+/**
+ * Reads the config file: `{ "bots": [ { "id": "greeter", "scenario": "examples/spec-example.json" } ] }`.
+ * Scenario paths are relative to the file. Every problem is reported at once.
+ */
+export function loadBotsConfig(file: string): BotsConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the config file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseBotsConfig(raw, path);
+}
+
+export function parseBotsConfig(raw: unknown, path: string): BotsConfig {
+  const problems: string[] = [];
+  const bots: BotConfig[] = [];
+  const list = (raw as { bots?: unknown } | null)?.bots;
+  if (typeof raw !== 'object' || raw === null || !Array.isArray(list)) {
+    throw new ConfigError(`${path}: expected an object with a "bots" array, e.g. { "bots": [ { "id": "greeter", "scenario": "greeter.json" } ] }`);
+  }
+  const seen = new Set<string>();
+  list.forEach((entry: unknown, i) => {
+    const at = `${path}: bots[${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return void problems.push(`${at}: expected an object`);
+    const e = entry as Record<string, unknown>;
+    for (const k of Object.keys(e)) if (!KNOWN.has(k)) problems.push(`${at}: unknown field ${JSON.stringify(k)} (fields: ${[...KNOWN].join(', ')}; tokens go in environment variables)`);
+    const { id, scenario, name, account } = e;
+    if (typeof id !== 'string' || !BOT_ID.test(id)) problems.push(`${at}.id: ${JSON.stringify(id)} must be 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit`);
+    else if (seen.has(id)) problems.push(`${at}.id: ${JSON.stringify(id)} is used twice`);
+    if (typeof scenario !== 'string' || scenario === '') problems.push(`${at}.scenario: expected the path of a scenario file`);
+    if (name !== undefined && typeof name !== 'string') problems.push(`${at}.name: expected a string`);
+    if (account !== undefined && typeof account !== 'string') problems.push(`${at}.account: expected a string`);
+    if (typeof id === 'string' && BOT_ID.test(id) && !seen.has(id) && typeof scenario === 'string' && scenario !== '') {
+      seen.add(id);
+      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario) });
+    }
+  });
+  if (list.length === 0) problems.push(`${path}: "bots" is empty; list at least one bot`);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return { file: path, bots };
+}

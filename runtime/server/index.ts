@@ -1,0 +1,4 @@
+export { ConfigError, loadBotsConfig, parseBotsConfig, type BotConfig, type BotsConfig } from './bots-config.js';
+export { loadBots, ScenarioLoadError, type LoadedBot } from './load-bots.js';
+export { startServer, type RunningServer, type ServeOptions } from './server.js';
+export { readSettings, SettingsError, tokenEnvName, webhookSecretEnvName, type Env, type Settings } from './settings.js';

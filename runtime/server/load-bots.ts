@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { compileScenario, emitMachineConfig, type Diagnostic, type MachineConfig } from '../../compiler/index.js';
+import type { Logger } from '../log/index.js';
+import { CredentialError, decryptSecret, deriveWebhookSecret, encryptSecret, type Keyring } from '../secrets/index.js';
+import type { Store } from '../store/index.js';
+import type { BotConfig } from './bots-config.js';
+import { tokenEnvName, webhookSecretEnvName, type Env } from './settings.js';
+
+export interface LoadedBot {
+  readonly id: string;
+  readonly config: MachineConfig;
+  /** Scenario version number in the store. */
+  readonly version: number;
+  readonly telegram?: { readonly token: string; readonly secret: string };
+}
+
+/** A scenario with errors: the server does not start with it. */
+export class ScenarioLoadError extends Error {
+  override readonly name = 'ScenarioLoadError';
+}
+
+/**
+ * Compiles each bot's scenario (refusing to start on any error), records bot, scenario version and encrypted
+ * token in the store, and resolves the token: from the environment when set, else the stored credential.
+ */
+export async function loadBots(bots: readonly BotConfig[], store: Store, keyring: Keyring, env: Env, logger: Logger, now: () => number): Promise<LoadedBot[]> {
+  const compiled = bots.map((bot) => ({ bot, ...compileBot(bot) }));
+  const failures = compiled.filter((c) => c.errors.length > 0);
+  if (failures.length > 0) throw new ScenarioLoadError(failures.flatMap((f) => [`bot ${f.bot.id}: the scenario has errors`, ...f.errors]).join('\n'));
+  const out: LoadedBot[] = [];
+  for (const { bot, source, config } of compiled) {
+    const at = now();
+    const existing = await store.getBot(bot.id);
+    await store.upsertBot({ id: bot.id, accountId: bot.account, name: bot.name, createdAt: existing?.createdAt ?? at, updatedAt: at });
+    const scenario = await store.putScenario({ botId: bot.id, hash: config!.version, format: bot.scenario.endsWith('.scn') ? 'scn' : 'json', source, machine: config, createdAt: at });
+    const token = await resolveToken(bot.id, store, keyring, env, logger, at);
+    const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
+    out.push({ id: bot.id, config: config!, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}) });
+    logger.info({ botId: bot.id, scenario: bot.scenario, version: scenario.version, hash: config!.version.slice(0, 12), telegram: token !== undefined }, 'bot loaded');
+  }
+  return out;
+}
+
+function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; errors: string[] } {
+  let source: string;
+  try {
+    source = readFileSync(bot.scenario, 'utf8');
+  } catch (err) {
+    return { source: '', errors: [`cannot read ${bot.scenario}: ${(err as Error).message}`] };
+  }
+  const result = compileScenario(source, { file: bot.scenario });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+  if (!result.ir || errors.length > 0) return { source, errors: errors.length > 0 ? errors : [`${bot.scenario}: could not be compiled`] };
+  return { source, config: emitMachineConfig(result.ir), errors: [] };
+}
+
+async function resolveToken(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<string | undefined> {
+  const fromEnv = env[tokenEnvName(botId)]?.trim();
+  if (fromEnv) {
+    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(fromEnv)) {
+      logger.error({ botId, variable: tokenEnvName(botId) }, 'the Telegram token does not look like one from @BotFather (digits:letters): the bot runs without Telegram');
+      return undefined;
+    }
+    const sealed = encryptSecret(keyring, botId, 'telegram', fromEnv);
+    await store.putCredential({ botId, platform: 'telegram', keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: at });
+    return fromEnv;
+  }
+  const stored = await store.getCredential(botId, 'telegram');
+  if (!stored) return undefined;
+  try {
+    return decryptSecret(keyring, botId, 'telegram', stored);
+  } catch (err) {
+    if (!(err instanceof CredentialError)) throw err;
+    // Fail closed: a token we cannot decrypt is never guessed at; the bot runs without Telegram.
+    logger.error({ botId, err }, 'the stored Telegram token cannot be decrypted with ENCRYPTION_KEY: the bot runs without Telegram');
+    return undefined;
+  }
+}

@@ -1,0 +1,154 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { DialogManager } from '../dialogs/index.js';
+import { createApp } from '../http/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { loadKeyring } from '../secrets/index.js';
+import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
+import { loadBotsConfig } from './bots-config.js';
+import { loadBots, type LoadedBot } from './load-bots.js';
+import { readSettings, tokenEnvName, type Env, type Settings } from './settings.js';
+
+export interface ServeOptions {
+  readonly env?: Env;
+  readonly settings?: Settings;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+}
+
+export interface RunningServer {
+  /** The base URL, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  readonly port: number;
+  readonly bots: readonly LoadedBot[];
+  readonly manager: DialogManager;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `scenarist serve`: store, bots from the config file, the dialog manager with the Telegram adapter,
+ * the Koa app, and long polling for bots in polling mode.
+ */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const settings = options.settings ?? readSettings(env);
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const clock = options.clock ?? Date.now;
+  const botsConfig = loadBotsConfig(settings.configFile);
+  const { keyring, generated, source } = loadKeyring(settings.encryptionKey, join(settings.dataDir, 'encryption.key'));
+  if (generated || source === 'file') {
+    logger.warn({ keyFile: join(settings.dataDir, 'encryption.key') }, 'ENCRYPTION_KEY is not set: tokens are encrypted with a key kept in the data directory; set ENCRYPTION_KEY in production');
+  }
+  const store = await openStore(settings.databaseUrl, { sqliteSynchronous: settings.sqliteSynchronous });
+  try {
+    const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
+    const manager = new DialogManager({
+      store,
+      logger,
+      clock,
+      registry: { maxSize: settings.maxLiveDialogs, idleMs: settings.dialogIdleSeconds * 1000 },
+      delivery: { leaseMs: settings.deliveryLeaseSeconds * 1000, sweepMs: settings.deliverySweepSeconds * 1000 },
+    });
+    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot });
+    manager.registerPlatformAdapter('telegram', telegram);
+    const secrets = new Map<string, string>();
+    for (const bot of bots) {
+      manager.registerBot(bot.id, bot.config);
+      if (bot.telegram) {
+        telegram.addBot(bot.id, bot.telegram.token);
+        secrets.set(bot.id, bot.telegram.secret);
+      }
+    }
+    let ready = false;
+    const app = createApp({ manager, store, logger, telegramSecretOf: (id) => secrets.get(id), isReady: () => ready });
+    const server: Server = app.listen(settings.port, settings.host);
+    server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+    server.requestTimeout = 30_000;
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    manager.start();
+    const polls: TelegramPolling[] = [];
+    if (settings.telegramMode === 'polling') {
+      for (const bot of bots) {
+        if (!bot.telegram) continue;
+        const poll = await startPolling(bot, bot.telegram.token, settings, manager, logger);
+        if (poll) polls.push(poll);
+      }
+    }
+    ready = true;
+    const url = `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`;
+    announce(logger, url, bots, settings);
+    return {
+      url,
+      port,
+      bots,
+      manager,
+      store,
+      async close() {
+        ready = false;
+        await Promise.all(polls.map((p) => p.stop()));
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await manager.stop();
+        telegram.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/**
+ * Long polling. An update is retried while the store is unavailable, since the poller moves past it after.
+ * A bot Telegram refuses (a set webhook, a revoked token) is logged and left out; the server goes on.
+ */
+async function startPolling(bot: LoadedBot, token: string, settings: Settings, manager: DialogManager, logger: Logger): Promise<TelegramPolling | undefined> {
+  const started = startTelegramPolling({
+    token,
+    apiRoot: settings.telegramApiRoot,
+    onUpdate: async (update) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await manager.processIncomingMessage({ botId: bot.id, platform: 'telegram', update });
+          return;
+        } catch (err) {
+          if (!(err instanceof StoreUnavailableError) || attempt >= 10) {
+            logger.error({ err, botId: bot.id }, 'an update could not be processed');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      }
+    },
+    onError: (err) => logger.error({ err, botId: bot.id }, 'a polled update failed'),
+  });
+  try {
+    const poll = await started;
+    poll.done.catch((err: unknown) => logger.error({ err, botId: bot.id }, 'Telegram polling stopped'));
+    logger.info({ botId: bot.id, username: poll.botInfo.username }, 'polling Telegram');
+    return poll;
+  } catch (err) {
+    logger.error({ err, botId: bot.id }, 'Telegram polling could not start');
+    return undefined;
+  }
+}
+
+function announce(logger: Logger, url: string, bots: readonly LoadedBot[], settings: Settings): void {
+  logger.info({ url, bots: bots.map((b) => b.id), mode: settings.telegramMode, database: settings.databaseUrl.startsWith('mongodb') ? 'mongodb' : settings.databaseUrl }, 'scenarist is serving');
+  for (const bot of bots) {
+    if (bot.telegram) {
+      if (settings.telegramMode === 'webhook') logger.info({ botId: bot.id, webhook: `${url}/webhooks/telegram/${bot.id}` }, 'webhook mode: register the public URL with `scenarist webhook set`');
+      continue;
+    }
+    logger.info(
+      { botId: bot.id, variable: tokenEnvName(bot.id) },
+      `bot "${bot.id}" has no Telegram token: create a bot with @BotFather, then run ${tokenEnvName(bot.id)}=<token> npm start (long polling: no public URL needed)`,
+    );
+  }
+}

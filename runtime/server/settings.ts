@@ -1,0 +1,81 @@
+/** Server settings from environment variables; every field has a documented default (README, Configuration). */
+export interface Settings {
+  /** PORT: where the HTTP server listens. Default 3000. */
+  readonly port: number;
+  /** HOST: the interface to listen on. Default 0.0.0.0. */
+  readonly host: string;
+  /** DATABASE_URL: a SQLite file path (or sqlite:PATH), a mongodb:// URI, or memory:. Default data/scenarist.db. */
+  readonly databaseUrl: string;
+  /** SCENARIST_CONFIG: the file listing bots and their scenarios. Default scenarist.config.json. */
+  readonly configFile: string;
+  /** DATA_DIR: where the generated development key lives. Default data. */
+  readonly dataDir: string;
+  /** ENCRYPTION_KEY: encrypts platform tokens at rest (64 hex characters); generated under DATA_DIR when unset. */
+  readonly encryptionKey: string | undefined;
+  /** TELEGRAM_API_ROOT: the Bot API server. Default https://api.telegram.org. */
+  readonly telegramApiRoot: string;
+  /** TELEGRAM_MODE: 'polling' (development, no public URL) or 'webhook'. Default polling. */
+  readonly telegramMode: 'polling' | 'webhook';
+  /** LOG_LEVEL: pino level. Default info. */
+  readonly logLevel: string;
+  /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
+  readonly maxLiveDialogs: number;
+  /** DIALOG_IDLE_SECONDS: an actor idle this long is dropped (its snapshot stays stored). Default 600. */
+  readonly dialogIdleSeconds: number;
+  /** DELIVERY_LEASE_SECONDS: how long a crashed process's pending replies wait before another process sends them. Default 30. */
+  readonly deliveryLeaseSeconds: number;
+  /** DELIVERY_SWEEP_SECONDS: how often to look for undelivered replies. Default 5. */
+  readonly deliverySweepSeconds: number;
+  /** SQLITE_SYNCHRONOUS: NORMAL (survives a process crash) or FULL (also a power loss). Default NORMAL. */
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new SettingsError(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const hit = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
+  if (!hit) throw new SettingsError(`${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+  return hit;
+}
+
+export function readSettings(env: Env = process.env): Settings {
+  const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
+  if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] || '0.0.0.0',
+    databaseUrl: env['DATABASE_URL'] || 'data/scenarist.db',
+    configFile: env['SCENARIST_CONFIG'] || 'scenarist.config.json',
+    dataDir: env['DATA_DIR'] || 'data',
+    encryptionKey: env['ENCRYPTION_KEY'] || undefined,
+    telegramApiRoot: apiRoot.replace(/\/+$/, ''),
+    telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
+    dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),
+    deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 30, 1, 3600),
+    deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+  });
+}
+
+const envSuffix = (botId: string): string => botId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+/** TELEGRAM_TOKEN_<BOT ID>: "spec-example" reads TELEGRAM_TOKEN_SPEC_EXAMPLE. */
+export const tokenEnvName = (botId: string): string => `TELEGRAM_TOKEN_${envSuffix(botId)}`;
+/** TELEGRAM_WEBHOOK_SECRET_<BOT ID>: overrides the secret derived from the token. */
+export const webhookSecretEnvName = (botId: string): string => `TELEGRAM_WEBHOOK_SECRET_${envSuffix(botId)}`;

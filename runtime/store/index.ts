@@ -1,0 +1,22 @@
+/** The persistence layer: the store port and its SQLite, MongoDB and in-memory implementations. */
+export {
+  RECENT_UPDATES_LIMIT,
+  StoreUnavailableError,
+  type BotInstance,
+  type BotPlatformCredential,
+  type BotScenario,
+  type DialogKey,
+  type DialogState,
+  type DialogWrite,
+  type HistoryEntry,
+  type HistoryQuery,
+  type NewBotScenario,
+  type OutboxButton,
+  type OutboxMessage,
+  type Store,
+} from './types.js';
+export { DEFAULT_HISTORY_LIMIT } from './shared.js';
+export { MemoryStore } from './memory-store.js';
+export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { MongoStore, openMongoStore, type MongoStoreOptions, type MongoWriteConcern } from './mongo-store.js';
+export { DEFAULT_SQLITE_FILE, openStore, parseDatabaseUrl, type OpenStoreOptions, type StoreLocation } from './open-store.js';

@@ -1,0 +1,246 @@
+/**
+ * Mongoose schemas of the MongoDB store and the mapping between documents and the port's records.
+ *
+ * The XState snapshot and the machine config are stored as JSON strings: they are opaque to queries, and as
+ * objects they would meet three traps: `minimize` drops empty objects such as the snapshot's `children: {}`,
+ * their keys may start with `$` or contain dots (states `$new`, events `user.input`), and Mongoose would walk
+ * and cast them on every write. `vars` stays an object (readable in the database) under `minimize: false`.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { BotInstance, BotPlatformCredential, BotScenario, DialogState, HistoryEntry, OutboxButton, OutboxMessage } from './types.js';
+
+export interface BotDoc {
+  _id: string;
+  accountId: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CredentialDoc = BotPlatformCredential;
+
+export interface ScenarioDoc {
+  botId: string;
+  version: number;
+  hash: string;
+  format: 'json' | 'scn';
+  source: string;
+  machine: string;
+  createdAt: number;
+}
+
+export interface DialogDoc {
+  botId: string;
+  platform: string;
+  chatId: string;
+  rev: number;
+  scenarioVersion: string;
+  status: 'active' | 'ended';
+  step: string | null;
+  vars: Record<string, unknown>;
+  snapshot: string;
+  outbox: OutboxMessage[];
+  lastSeq: number;
+  delivered: number;
+  recentUpdates: string[];
+  blocked: boolean;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface HistoryDoc {
+  botId: string;
+  platform: string;
+  chatId: string;
+  rev: number;
+  ordinal: number;
+  direction: 'in' | 'out';
+  step: string | null;
+  text?: string;
+  press?: string;
+  buttons?: OutboxButton[];
+  updateId?: string;
+  at: number;
+}
+
+// Indexes are built by openMongoStore (createIndexes), not in the background on first use.
+const common = { versionKey: false, autoIndex: false, autoCreate: false } as const;
+const req = <T>(type: T) => ({ type, required: true }) as const;
+// Mongoose's `required` refuses '' for strings; free text may be empty.
+const text = { type: String, default: '' } as const;
+
+export const botSchema = new Schema<BotDoc>(
+  { _id: req(String), accountId: req(String), name: text, createdAt: req(Number), updatedAt: req(Number) },
+  { ...common, collection: 'bot_instances' },
+);
+
+export const credentialSchema = new Schema<CredentialDoc>(
+  { botId: req(String), platform: req(String), keyId: req(String), ciphertext: req(String), updatedAt: req(Number) },
+  { ...common, collection: 'bot_platform_credentials' },
+);
+credentialSchema.index({ botId: 1, platform: 1 }, { unique: true });
+
+export const scenarioSchema = new Schema<ScenarioDoc>(
+  {
+    botId: req(String),
+    version: req(Number),
+    hash: req(String),
+    format: { type: String, enum: ['json', 'scn'], required: true },
+    source: text,
+    machine: req(String),
+    createdAt: req(Number),
+  },
+  { ...common, collection: 'bot_scenarios' },
+);
+// Both unique: the hash makes putScenario idempotent, the version makes two racing writers pick different numbers.
+scenarioSchema.index({ botId: 1, hash: 1 }, { unique: true });
+scenarioSchema.index({ botId: 1, version: 1 }, { unique: true });
+
+export const dialogSchema = new Schema<DialogDoc>(
+  {
+    botId: req(String),
+    platform: req(String),
+    chatId: req(String),
+    rev: req(Number),
+    scenarioVersion: req(String),
+    status: { type: String, enum: ['active', 'ended'], required: true },
+    step: { type: String, default: null },
+    vars: { type: Schema.Types.Mixed, default: () => ({}) },
+    snapshot: req(String),
+    outbox: { type: Schema.Types.Mixed, default: () => [] },
+    lastSeq: req(Number),
+    delivered: { type: Number, default: 0 },
+    recentUpdates: { type: [String], default: () => [] },
+    blocked: { type: Boolean, default: false },
+    leaseOwner: { type: String, default: null },
+    leaseUntil: { type: Number, default: null },
+    createdAt: req(Number),
+    updatedAt: req(Number),
+  },
+  // minimize: false keeps empty objects (vars `{}`, a var holding `{}`); the default would drop them.
+  { ...common, collection: 'bot_dialog_states', minimize: false },
+);
+dialogSchema.index({ botId: 1, platform: 1, chatId: 1 }, { unique: true });
+
+export const historySchema = new Schema<HistoryDoc>(
+  {
+    botId: req(String),
+    platform: req(String),
+    chatId: req(String),
+    rev: req(Number),
+    ordinal: req(Number),
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    step: { type: String, default: null },
+    text: String,
+    press: String,
+    buttons: { type: [Schema.Types.Mixed], default: undefined },
+    updateId: String,
+    at: req(Number),
+  },
+  { ...common, collection: 'bot_dialog_history' },
+);
+// The key of a history row: a retried write upserts the same rows; reads walk it backwards for the newest.
+historySchema.index({ botId: 1, platform: 1, chatId: 1, rev: 1, ordinal: 1 }, { unique: true });
+
+export interface Models {
+  readonly Bot: Model<BotDoc>;
+  readonly Credential: Model<CredentialDoc>;
+  readonly Scenario: Model<ScenarioDoc>;
+  readonly Dialog: Model<DialogDoc>;
+  readonly History: Model<HistoryDoc>;
+}
+
+/** Models bound to one connection (not the global mongoose one). */
+export function createModels(connection: Connection): Models {
+  return {
+    Bot: connection.model<BotDoc>('BotInstance', botSchema),
+    Credential: connection.model<CredentialDoc>('BotPlatformCredential', credentialSchema),
+    Scenario: connection.model<ScenarioDoc>('BotScenario', scenarioSchema),
+    Dialog: connection.model<DialogDoc>('BotDialogState', dialogSchema),
+    History: connection.model<HistoryDoc>('BotDialogHistory', historySchema),
+  };
+}
+
+// JSON round trip: drops `undefined` members, which BSON would store as null.
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The fields a compare-and-set write replaces: everything but the key, `delivered` and the lease. */
+export function dialogFields(s: DialogState, recentUpdates: string[]) {
+  return {
+    rev: s.rev,
+    scenarioVersion: s.scenarioVersion,
+    status: s.status,
+    step: s.step,
+    vars: plain(s.vars) as Record<string, unknown>,
+    snapshot: JSON.stringify(s.snapshot ?? null),
+    outbox: plain(s.outbox) as OutboxMessage[],
+    lastSeq: s.lastSeq,
+    recentUpdates,
+    blocked: s.blocked,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+export const dialogOfDoc = (d: DialogDoc): DialogState => ({
+  key: { botId: d.botId, platform: d.platform, chatId: d.chatId },
+  rev: d.rev,
+  scenarioVersion: d.scenarioVersion,
+  step: d.step ?? null,
+  status: d.status,
+  vars: d.vars ?? {},
+  snapshot: JSON.parse(d.snapshot),
+  outbox: d.outbox ?? [],
+  lastSeq: d.lastSeq,
+  delivered: d.delivered ?? 0,
+  recentUpdates: d.recentUpdates ?? [],
+  blocked: d.blocked === true,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
+
+export function historyDoc(h: HistoryEntry, ordinal: number): HistoryDoc {
+  const doc: HistoryDoc = { botId: h.key.botId, platform: h.key.platform, chatId: h.key.chatId, rev: h.rev, ordinal, direction: h.direction, step: h.step, at: h.at };
+  if (h.text !== undefined) doc.text = h.text;
+  if (h.press !== undefined) doc.press = h.press;
+  if (h.buttons !== undefined) doc.buttons = plain([...h.buttons]);
+  if (h.updateId !== undefined) doc.updateId = h.updateId;
+  return doc;
+}
+
+export function historyOfDoc(d: HistoryDoc): HistoryEntry {
+  const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
+    key: { botId: d.botId, platform: d.platform, chatId: d.chatId },
+    rev: d.rev,
+    direction: d.direction,
+    step: d.step ?? null,
+    at: d.at,
+  };
+  if (d.text != null) entry.text = d.text;
+  if (d.press != null) entry.press = d.press;
+  if (d.buttons != null) entry.buttons = d.buttons;
+  if (d.updateId != null) entry.updateId = d.updateId;
+  return entry;
+}
+
+export const botOfDoc = (d: BotDoc): BotInstance => ({ id: d._id, accountId: d.accountId, name: d.name, createdAt: d.createdAt, updatedAt: d.updatedAt });
+
+export const credentialOfDoc = (d: CredentialDoc): BotPlatformCredential => ({
+  botId: d.botId,
+  platform: d.platform,
+  keyId: d.keyId,
+  ciphertext: d.ciphertext,
+  updatedAt: d.updatedAt,
+});
+
+export const scenarioOfDoc = (d: ScenarioDoc): BotScenario => ({
+  botId: d.botId,
+  version: d.version,
+  hash: d.hash,
+  format: d.format,
+  source: d.source,
+  machine: JSON.parse(d.machine),
+  createdAt: d.createdAt,
+});

@@ -1,0 +1,257 @@
+/**
+ * The store on MongoDB through Mongoose, on its own connection. Compare-and-set is one conditional update on
+ * `rev`; history is written right after a successful one, as upserts keyed by (dialog, rev, ordinal), so a
+ * retry never duplicates a row. Needs no transactions (and so no replica set), though production should have one.
+ */
+import mongoose, { type Connection } from 'mongoose';
+import { isDuplicateKey, toStoreError } from './mongo-errors.js';
+import { botOfDoc, createModels, credentialOfDoc, dialogFields, dialogOfDoc, historyDoc, historyOfDoc, scenarioOfDoc, type Models } from './mongo-models.js';
+import { checkWrite, historyLimit, trimRecent } from './shared.js';
+import {
+  StoreUnavailableError,
+  type BotInstance,
+  type BotPlatformCredential,
+  type BotScenario,
+  type DialogKey,
+  type DialogState,
+  type DialogWrite,
+  type HistoryEntry,
+  type HistoryQuery,
+  type NewBotScenario,
+  type Store,
+} from './types.js';
+
+export interface MongoWriteConcern {
+  readonly w?: number | 'majority';
+  readonly j?: boolean;
+  readonly wtimeoutMS?: number;
+}
+
+export interface MongoStoreOptions {
+  readonly uri: string;
+  /** Overrides the database named in the URI. */
+  readonly dbName?: string;
+  /** How long an operation waits for a usable server before failing (default 5000). */
+  readonly serverSelectionTimeoutMS?: number;
+  /** Default `{ w: 'majority' }`: an acknowledged write survives a failover. */
+  readonly writeConcern?: MongoWriteConcern;
+}
+
+const SCENARIO_ATTEMPTS = 10;
+
+/** Connects, builds the indexes the store relies on (unique keys), and returns the store. */
+export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
+  // bufferCommands off: while disconnected an operation fails at once instead of queueing behind a timeout.
+  const connection = mongoose.createConnection(options.uri, {
+    dbName: options.dbName,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    bufferCommands: false,
+    autoIndex: false,
+    autoCreate: false,
+  });
+  const store = new MongoStore(connection, options.writeConcern ?? { w: 'majority' });
+  try {
+    await connection.asPromise();
+    await store.createIndexes();
+  } catch (err) {
+    const connected = connection.readyState === mongoose.ConnectionStates.connected;
+    // The first error is the one to report; closing a half-open connection may fail too.
+    await connection.close(true).catch(() => undefined);
+    throw toStoreError(err, connected);
+  }
+  return store;
+}
+
+export class MongoStore implements Store {
+  readonly kind = 'mongodb' as const;
+  private readonly m: Models;
+  private closed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly writeConcern: MongoWriteConcern,
+  ) {
+    this.m = createModels(connection);
+  }
+
+  async createIndexes(): Promise<void> {
+    await Promise.all(Object.values(this.m).map((model: Models[keyof Models]) => model.createIndexes()));
+  }
+
+  async upsertBot(bot: BotInstance): Promise<void> {
+    const { accountId, name, createdAt, updatedAt } = bot;
+    await this.run(() => this.m.Bot.updateOne({ _id: bot.id }, { $set: { accountId, name, createdAt, updatedAt } }, this.upsert()));
+  }
+
+  async getBot(id: string): Promise<BotInstance | undefined> {
+    const doc = await this.run(() => this.m.Bot.findById(id).lean());
+    return doc ? botOfDoc(doc) : undefined;
+  }
+
+  async listBots(): Promise<BotInstance[]> {
+    return (await this.run(() => this.m.Bot.find().sort({ createdAt: 1, _id: 1 }).lean())).map(botOfDoc);
+  }
+
+  async putCredential(c: BotPlatformCredential): Promise<void> {
+    const { keyId, ciphertext, updatedAt } = c;
+    await this.run(() => this.m.Credential.updateOne({ botId: c.botId, platform: c.platform }, { $set: { keyId, ciphertext, updatedAt } }, this.upsert()));
+  }
+
+  async getCredential(botId: string, platform: string): Promise<BotPlatformCredential | undefined> {
+    const doc = await this.run(() => this.m.Credential.findOne({ botId, platform }).lean());
+    return doc ? credentialOfDoc(doc) : undefined;
+  }
+
+  // Read, then insert the next version; the unique indexes turn a race into a duplicate key, and we read again.
+  async putScenario(s: NewBotScenario): Promise<BotScenario> {
+    return this.run(async () => {
+      for (let attempt = 0; attempt < SCENARIO_ATTEMPTS; attempt++) {
+        const existing = await this.m.Scenario.findOne({ botId: s.botId, hash: s.hash }).lean();
+        if (existing) return scenarioOfDoc(existing);
+        const latest = await this.m.Scenario.findOne({ botId: s.botId }).sort({ version: -1 }).select({ version: 1 }).lean();
+        const doc = { botId: s.botId, version: (latest?.version ?? 0) + 1, hash: s.hash, format: s.format, source: s.source, machine: JSON.stringify(s.machine), createdAt: s.createdAt };
+        try {
+          await this.m.Scenario.bulkWrite([{ insertOne: { document: doc } }], { writeConcern: this.writeConcern });
+          return scenarioOfDoc(doc);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      throw new Error(`could not assign a version to a scenario of bot ${s.botId} after ${SCENARIO_ATTEMPTS} attempts`);
+    });
+  }
+
+  async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
+    const doc = await this.run(() =>
+      hash === undefined ? this.m.Scenario.findOne({ botId }).sort({ version: -1 }).lean() : this.m.Scenario.findOne({ botId, hash }).lean(),
+    );
+    return doc ? scenarioOfDoc(doc) : undefined;
+  }
+
+  async getDialog(key: DialogKey): Promise<DialogState | undefined> {
+    const doc = await this.run(() => this.m.Dialog.findOne(keyFilter(key)).lean());
+    return doc ? dialogOfDoc(doc) : undefined;
+  }
+
+  async writeDialog(write: DialogWrite): Promise<boolean> {
+    checkWrite(write);
+    const key = write.state.key;
+    const fields = dialogFields(write.state, trimRecent(write.state.recentUpdates));
+    const written = await this.run(async () => {
+      if (write.expectedRev === 0) {
+        try {
+          const document = { ...keyFilter(key), ...fields, delivered: 0, leaseOwner: null, leaseUntil: null };
+          await this.m.Dialog.bulkWrite([{ insertOne: { document } }], { writeConcern: this.writeConcern });
+          return true;
+        } catch (err) {
+          if (isDuplicateKey(err)) return false;
+          throw err;
+        }
+      }
+      // updateOne, not findOneAndUpdate: the caller needs only "matched or not", not the document back.
+      const result = await this.m.Dialog.updateOne({ ...keyFilter(key), rev: write.expectedRev }, { $set: fields }, { writeConcern: this.writeConcern });
+      return result.matchedCount === 1;
+    });
+    if (!written || write.history.length === 0) return written;
+    const ops = write.history.map((h, ordinal) => {
+      const { botId, platform, chatId, rev, ordinal: position, ...rest } = historyDoc(h, ordinal);
+      return { updateOne: { filter: { botId, platform, chatId, rev, ordinal: position }, update: { $setOnInsert: rest }, upsert: true } };
+    });
+    try {
+      await this.run(() => this.m.History.bulkWrite(ops, { ordered: false, writeConcern: this.writeConcern }));
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      // The state is saved; say so, so nobody mistakes this for a conflict or a lost write.
+      throw new StoreUnavailableError(`the dialog was saved at rev ${write.state.rev} but its history was not: ${err.message}`, { cause: err.cause });
+    }
+    return true;
+  }
+
+  async markDelivered(key: DialogKey, seq: number): Promise<void> {
+    await this.run(() => this.m.Dialog.updateOne({ ...keyFilter(key), delivered: { $lt: seq } }, { $max: { delivered: seq } }, { writeConcern: this.writeConcern }));
+  }
+
+  async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
+    await this.run(() => this.m.Dialog.updateOne(keyFilter(key), { $set: { blocked } }, { writeConcern: this.writeConcern }));
+  }
+
+  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined> {
+    const doc = await this.run(() =>
+      this.m.Dialog.findOneAndUpdate(
+        { ...keyFilter(key), $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, { leaseOwner: owner }] },
+        { $set: { leaseOwner: owner, leaseUntil: now + leaseMs } },
+        { returnDocument: 'after', writeConcern: this.writeConcern },
+      ).lean(),
+    );
+    return doc ? dialogOfDoc(doc) : undefined;
+  }
+
+  async releaseDelivery(key: DialogKey, owner: string): Promise<boolean> {
+    return this.run(async () => {
+      const freed = await this.m.Dialog.updateOne(
+        { ...keyFilter(key), leaseOwner: owner, $expr: { $lte: ['$lastSeq', '$delivered'] } },
+        { $set: { leaseOwner: null, leaseUntil: null } },
+        { writeConcern: this.writeConcern },
+      );
+      if (freed.matchedCount === 1) return true;
+      const doc = await this.m.Dialog.findOne(keyFilter(key)).select({ lastSeq: 1, delivered: 1 }).lean();
+      return doc === null || doc.lastSeq <= doc.delivered;
+    });
+  }
+
+  // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
+  // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
+  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+    if (limit <= 0) return [];
+    const docs = await this.run(() =>
+      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }] })
+        .sort({ updatedAt: 1 })
+        .limit(limit)
+        .select({ botId: 1, platform: 1, chatId: 1 })
+        .lean(),
+    );
+    return docs.map((d) => ({ botId: d.botId, platform: d.platform, chatId: d.chatId }));
+  }
+
+  async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
+    const limit = historyLimit(query);
+    if (limit === 0) return [];
+    const docs = await this.run(() => this.m.History.find(keyFilter(key)).sort({ rev: -1, ordinal: -1 }).limit(limit).lean());
+    return docs.reverse().map(historyOfDoc);
+  }
+
+  async countDialogs(botId?: string): Promise<number> {
+    return this.run(() => this.m.Dialog.countDocuments(botId === undefined ? {} : { botId }));
+  }
+
+  async ping(): Promise<void> {
+    await this.run(async () => {
+      const db = this.connection.db;
+      if (!db) throw new StoreUnavailableError('MongoDB is not connected');
+      await db.command({ ping: 1 });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connection.close();
+  }
+
+  private upsert() {
+    return { upsert: true, writeConcern: this.writeConcern };
+  }
+
+  private async run<T>(fn: () => PromiseLike<T>): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError('the store is closed');
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err, this.connection.readyState === mongoose.ConnectionStates.connected);
+    }
+  }
+}
+
+function keyFilter(key: DialogKey) {
+  return { botId: key.botId, platform: key.platform, chatId: key.chatId };
+}

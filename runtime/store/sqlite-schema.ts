@@ -1,0 +1,200 @@
+/** The SQLite schema and the mapping between its rows and the port's records. Times are integer milliseconds. */
+import type Database from 'better-sqlite3';
+import type { BotInstance, BotPlatformCredential, BotScenario, DialogState, HistoryEntry, OutboxButton } from './types.js';
+
+export const SCHEMA_VERSION = 1;
+
+// No foreign keys to `bots`: the port lets credentials, scenarios and dialogs exist for any bot id, and the
+// other stores do not check either; SQLite must not be the only one refusing such writes.
+const DDL = `
+CREATE TABLE IF NOT EXISTS bots (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS credentials (
+  bot_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (bot_id, platform)
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+  bot_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('json', 'scn')),
+  source TEXT NOT NULL,
+  machine TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (bot_id, version),
+  UNIQUE (bot_id, hash)
+);
+CREATE TABLE IF NOT EXISTS dialogs (
+  bot_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  chat_id TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  scenario_version TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'ended')),
+  step TEXT,
+  vars TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  outbox TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  recent TEXT NOT NULL,
+  blocked INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_until INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (bot_id, platform, chat_id)
+);
+-- Only dialogs with undelivered replies are in it, so the delivery poller never scans idle dialogs.
+CREATE INDEX IF NOT EXISTS dialogs_pending ON dialogs (updated_at) WHERE last_seq > delivered;
+-- An INTEGER PRIMARY KEY without AUTOINCREMENT: ids still grow (rows are never deleted) and an insert skips
+-- the sqlite_sequence update. The UNIQUE key makes a repeated history write a no-op and serves the reads.
+CREATE TABLE IF NOT EXISTS history (
+  id INTEGER PRIMARY KEY,
+  bot_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  chat_id TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  ordinal INTEGER NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  step TEXT,
+  text TEXT,
+  press TEXT,
+  buttons TEXT,
+  update_id TEXT,
+  at INTEGER NOT NULL,
+  UNIQUE (bot_id, platform, chat_id, rev, ordinal)
+);
+`;
+
+/** Creates the tables once; safe when two processes open a new file at the same time. */
+export function migrate(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
+    if (version === SCHEMA_VERSION) return;
+    db.exec(DDL);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+export interface BotRow {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export const botOf = (r: BotRow): BotInstance => ({ id: r.id, accountId: r.account_id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at });
+
+export interface CredentialRow {
+  bot_id: string;
+  platform: string;
+  key_id: string;
+  ciphertext: string;
+  updated_at: number;
+}
+
+export const credentialOf = (r: CredentialRow): BotPlatformCredential => ({
+  botId: r.bot_id,
+  platform: r.platform,
+  keyId: r.key_id,
+  ciphertext: r.ciphertext,
+  updatedAt: r.updated_at,
+});
+
+export interface ScenarioRow {
+  bot_id: string;
+  version: number;
+  hash: string;
+  format: 'json' | 'scn';
+  source: string;
+  machine: string;
+  created_at: number;
+}
+
+export const scenarioOf = (r: ScenarioRow): BotScenario => ({
+  botId: r.bot_id,
+  version: r.version,
+  hash: r.hash,
+  format: r.format,
+  source: r.source,
+  machine: JSON.parse(r.machine),
+  createdAt: r.created_at,
+});
+
+export interface DialogRow {
+  bot_id: string;
+  platform: string;
+  chat_id: string;
+  rev: number;
+  scenario_version: string;
+  status: 'active' | 'ended';
+  step: string | null;
+  vars: string;
+  snapshot: string;
+  outbox: string;
+  last_seq: number;
+  delivered: number;
+  recent: string;
+  blocked: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export const dialogOf = (r: DialogRow): DialogState => ({
+  key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
+  rev: r.rev,
+  scenarioVersion: r.scenario_version,
+  step: r.step,
+  status: r.status,
+  vars: JSON.parse(r.vars),
+  snapshot: JSON.parse(r.snapshot),
+  outbox: JSON.parse(r.outbox),
+  lastSeq: r.last_seq,
+  delivered: r.delivered,
+  recentUpdates: JSON.parse(r.recent),
+  blocked: r.blocked !== 0,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface HistoryRow {
+  bot_id: string;
+  platform: string;
+  chat_id: string;
+  rev: number;
+  direction: 'in' | 'out';
+  step: string | null;
+  text: string | null;
+  press: string | null;
+  buttons: string | null;
+  update_id: string | null;
+  at: number;
+}
+
+export function historyOf(r: HistoryRow): HistoryEntry {
+  const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
+    key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
+    rev: r.rev,
+    direction: r.direction,
+    step: r.step,
+    at: r.at,
+  };
+  if (r.text !== null) entry.text = r.text;
+  if (r.press !== null) entry.press = r.press;
+  if (r.buttons !== null) entry.buttons = JSON.parse(r.buttons) as OutboxButton[];
+  if (r.update_id !== null) entry.updateId = r.update_id;
+  return entry;
+}

@@ -1,0 +1,146 @@
+/** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
+import type Database from 'better-sqlite3';
+import { trimRecent } from './shared.js';
+import type { BotRow, CredentialRow, DialogRow, HistoryRow, ScenarioRow } from './sqlite-schema.js';
+import type { DialogKey, DialogWrite, NewBotScenario } from './types.js';
+
+const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
+const DIALOG_COLUMNS =
+  'bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, delivered, recent, blocked, created_at, updated_at';
+const HISTORY_COLUMNS = 'bot_id, platform, chat_id, rev, direction, step, text, press, buttons, update_id, at';
+
+type Key = [string, string, string];
+type S<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
+
+export interface Statements {
+  readonly ping: S<[], { ok: number }>;
+  readonly upsertBot: S;
+  readonly getBot: S<[string], BotRow>;
+  readonly listBots: S<[], BotRow>;
+  readonly putCredential: S;
+  readonly getCredential: S<[string, string], CredentialRow>;
+  readonly scenarioByHash: S<[string, string], ScenarioRow>;
+  readonly latestScenario: S<[string], ScenarioRow>;
+  readonly maxVersion: S<[string], { v: number | null }>;
+  readonly insertScenario: S;
+  readonly getDialog: S<Key, DialogRow>;
+  readonly insertDialog: S;
+  readonly updateDialog: S;
+  readonly insertHistory: S;
+  readonly markDelivered: S;
+  readonly setBlocked: S;
+  readonly claim: S<[string, number, string, string, string, number, string], DialogRow>;
+  readonly release: S;
+  readonly pendingOf: S<Key, { pending: number }>;
+  readonly pending: S<[number, number], { bot_id: string; platform: string; chat_id: string }>;
+  readonly history: S<[...Key, number], HistoryRow>;
+  readonly countAll: S<[], { n: number }>;
+  readonly countBot: S<[string], { n: number }>;
+  readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
+  readonly writeDialog: Database.Transaction<(w: DialogWrite) => boolean>;
+  readonly releaseDelivery: Database.Transaction<(key: DialogKey, owner: string) => boolean>;
+}
+
+export function prepareStatements(db: Database.Database): Statements {
+  const sql = {
+    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+    upsertBot: db.prepare(
+      `INSERT INTO bots (id, account_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    ),
+    getBot: db.prepare<[string], BotRow>('SELECT * FROM bots WHERE id = ?'),
+    listBots: db.prepare<[], BotRow>('SELECT * FROM bots ORDER BY created_at, id'),
+    putCredential: db.prepare(
+      `INSERT INTO credentials (bot_id, platform, key_id, ciphertext, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (bot_id, platform) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext,
+         updated_at = excluded.updated_at`,
+    ),
+    getCredential: db.prepare<[string, string], CredentialRow>('SELECT * FROM credentials WHERE bot_id = ? AND platform = ?'),
+    scenarioByHash: db.prepare<[string, string], ScenarioRow>('SELECT * FROM scenarios WHERE bot_id = ? AND hash = ?'),
+    latestScenario: db.prepare<[string], ScenarioRow>('SELECT * FROM scenarios WHERE bot_id = ? ORDER BY version DESC LIMIT 1'),
+    maxVersion: db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM scenarios WHERE bot_id = ?'),
+    insertScenario: db.prepare('INSERT INTO scenarios (bot_id, version, hash, format, source, machine, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    getDialog: db.prepare<Key, DialogRow>(`SELECT ${DIALOG_COLUMNS} FROM dialogs WHERE ${KEY}`),
+    // A create must fail when the row exists: DO NOTHING reports 0 changes instead of raising.
+    insertDialog: db.prepare(
+      `INSERT INTO dialogs (bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox,
+         last_seq, recent, blocked, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    // Compare-and-set; `delivered` and the lease belong to the deliverer and are left alone.
+    updateDialog: db.prepare(
+      `UPDATE dialogs SET rev = ?, scenario_version = ?, status = ?, step = ?, vars = ?, snapshot = ?, outbox = ?,
+         last_seq = ?, recent = ?, blocked = ?, created_at = ?, updated_at = ?
+       WHERE ${KEY} AND rev = ?`,
+    ),
+    insertHistory: db.prepare(
+      `INSERT INTO history (bot_id, platform, chat_id, rev, ordinal, direction, step, text, press, buttons, update_id, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
+    markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
+    setBlocked: db.prepare(`UPDATE dialogs SET blocked = ? WHERE ${KEY}`),
+    claim: db.prepare<[string, number, string, string, string, number, string], DialogRow>(
+      `UPDATE dialogs SET lease_owner = ?, lease_until = ?
+       WHERE ${KEY} AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)
+       RETURNING ${DIALOG_COLUMNS}`,
+    ),
+    release: db.prepare(`UPDATE dialogs SET lease_owner = NULL, lease_until = NULL WHERE ${KEY} AND lease_owner = ? AND last_seq <= delivered`),
+    pendingOf: db.prepare<Key, { pending: number }>(`SELECT last_seq > delivered AS pending FROM dialogs WHERE ${KEY}`),
+    // The condition repeats the partial index's WHERE verbatim so SQLite uses that index.
+    pending: db.prepare<[number, number], { bot_id: string; platform: string; chat_id: string }>(
+      `SELECT bot_id, platform, chat_id FROM dialogs
+       WHERE last_seq > delivered AND (lease_owner IS NULL OR lease_until < ?)
+       ORDER BY updated_at LIMIT ?`,
+    ),
+    history: db.prepare<[...Key, number], HistoryRow>(
+      `SELECT * FROM (SELECT ${HISTORY_COLUMNS}, ordinal FROM history WHERE ${KEY} ORDER BY rev DESC, ordinal DESC LIMIT ?)
+       ORDER BY rev, ordinal`,
+    ),
+    countAll: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM dialogs'),
+    countBot: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dialogs WHERE bot_id = ?'),
+  };
+
+  // Read and insert under one write lock (IMMEDIATE), so two processes cannot both miss the hash and hand out
+  // the same version.
+  const putScenario = db.transaction((s: NewBotScenario): ScenarioRow => {
+    const existing = sql.scenarioByHash.get(s.botId, s.hash);
+    if (existing) return existing;
+    const version = (sql.maxVersion.get(s.botId)?.v ?? 0) + 1;
+    const machine = JSON.stringify(s.machine);
+    sql.insertScenario.run(s.botId, version, s.hash, s.format, s.source, machine, s.createdAt);
+    return { bot_id: s.botId, version, hash: s.hash, format: s.format, source: s.source, machine, created_at: s.createdAt };
+  });
+
+  // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
+  const writeDialog = db.transaction((w: DialogWrite): boolean => {
+    const s = w.state;
+    const { botId, platform, chatId } = s.key;
+    const vars = JSON.stringify(s.vars);
+    const snapshot = JSON.stringify(s.snapshot ?? null);
+    const outbox = JSON.stringify(s.outbox);
+    const recent = JSON.stringify(trimRecent(s.recentUpdates));
+    const blocked = s.blocked ? 1 : 0;
+    const info =
+      w.expectedRev === 0
+        ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
+        : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
+    if (info.changes === 0) return false;
+    for (let ordinal = 0; ordinal < w.history.length; ordinal++) {
+      const h = w.history[ordinal]!;
+      const buttons = h.buttons === undefined ? null : JSON.stringify(h.buttons);
+      sql.insertHistory.run(botId, platform, chatId, h.rev, ordinal, h.direction, h.step, h.text ?? null, h.press ?? null, buttons, h.updateId ?? null, h.at);
+    }
+    return true;
+  });
+
+  // The UPDATE covers the usual case; when it changes nothing, the read tells "pending" from "not ours".
+  const releaseDelivery = db.transaction((key: DialogKey, owner: string): boolean => {
+    if (sql.release.run(key.botId, key.platform, key.chatId, owner).changes > 0) return true;
+    const row = sql.pendingOf.get(key.botId, key.platform, key.chatId);
+    return row === undefined || row.pending === 0;
+  });
+
+  return { ...sql, putScenario, writeDialog, releaseDelivery };
+}

@@ -1,0 +1,171 @@
+/**
+ * The store on one SQLite file (better-sqlite3, WAL). Several processes may open the same file: every write is a
+ * single statement or an IMMEDIATE transaction, so compare-and-set holds across processes, not just connections.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkWrite, historyLimit } from './shared.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { botOf, credentialOf, dialogOf, historyOf, migrate, scenarioOf } from './sqlite-schema.js';
+import {
+  StoreUnavailableError,
+  type BotInstance,
+  type BotPlatformCredential,
+  type BotScenario,
+  type DialogKey,
+  type DialogState,
+  type DialogWrite,
+  type HistoryEntry,
+  type HistoryQuery,
+  type NewBotScenario,
+  type Store,
+} from './types.js';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory database. */
+  readonly file: string;
+  /** NORMAL (default) may lose the last commits on power loss, never on a process crash, and is much faster. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How long a write waits for another connection's lock before failing (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+
+  constructor(options: SqliteStoreOptions) {
+    this.file = options.file;
+    const memory = options.file === ':memory:' || options.file === '';
+    if (!memory) {
+      try {
+        mkdirSync(dirname(options.file), { recursive: true });
+      } catch (err) {
+        throw new StoreUnavailableError(`cannot create the directory of ${options.file}`, { cause: err });
+      }
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      this.sql = prepareStatements(db);
+    } catch (err) {
+      db?.close();
+      throw toStoreError(err, `cannot open the SQLite database ${options.file}`);
+    }
+    this.db = db;
+  }
+
+  async upsertBot(bot: BotInstance): Promise<void> {
+    this.run(() => this.sql.upsertBot.run(bot.id, bot.accountId, bot.name, bot.createdAt, bot.updatedAt));
+  }
+
+  async getBot(id: string): Promise<BotInstance | undefined> {
+    const row = this.run(() => this.sql.getBot.get(id));
+    return row && botOf(row);
+  }
+
+  async listBots(): Promise<BotInstance[]> {
+    return this.run(() => this.sql.listBots.all()).map(botOf);
+  }
+
+  async putCredential(c: BotPlatformCredential): Promise<void> {
+    this.run(() => this.sql.putCredential.run(c.botId, c.platform, c.keyId, c.ciphertext, c.updatedAt));
+  }
+
+  async getCredential(botId: string, platform: string): Promise<BotPlatformCredential | undefined> {
+    const row = this.run(() => this.sql.getCredential.get(botId, platform));
+    return row && credentialOf(row);
+  }
+
+  async putScenario(s: NewBotScenario): Promise<BotScenario> {
+    return scenarioOf(this.run(() => this.sql.putScenario.immediate(s)));
+  }
+
+  async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
+    const row = this.run(() => (hash === undefined ? this.sql.latestScenario.get(botId) : this.sql.scenarioByHash.get(botId, hash)));
+    return row && scenarioOf(row);
+  }
+
+  async getDialog(key: DialogKey): Promise<DialogState | undefined> {
+    const row = this.run(() => this.sql.getDialog.get(key.botId, key.platform, key.chatId));
+    return row && dialogOf(row);
+  }
+
+  async writeDialog(write: DialogWrite): Promise<boolean> {
+    checkWrite(write);
+    return this.run(() => this.sql.writeDialog.immediate(write));
+  }
+
+  async markDelivered(key: DialogKey, seq: number): Promise<void> {
+    this.run(() => this.sql.markDelivered.run(seq, key.botId, key.platform, key.chatId, seq));
+  }
+
+  async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
+    this.run(() => this.sql.setBlocked.run(blocked ? 1 : 0, key.botId, key.platform, key.chatId));
+  }
+
+  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined> {
+    const row = this.run(() => this.sql.claim.get(owner, now + leaseMs, key.botId, key.platform, key.chatId, now, owner));
+    return row && dialogOf(row);
+  }
+
+  async releaseDelivery(key: DialogKey, owner: string): Promise<boolean> {
+    return this.run(() => this.sql.releaseDelivery.immediate(key, owner));
+  }
+
+  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+    const rows = this.run(() => this.sql.pending.all(now, Math.max(0, limit)));
+    return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
+  }
+
+  async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
+    const limit = historyLimit(query);
+    return this.run(() => this.sql.history.all(key.botId, key.platform, key.chatId, limit)).map(historyOf);
+  }
+
+  async countDialogs(botId?: string): Promise<number> {
+    const row = this.run(() => (botId === undefined ? this.sql.countAll.get() : this.sql.countBot.get(botId)));
+    return row?.n ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.run(() => this.sql.ping.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private run<T>(fn: () => T): T {
+    if (!this.db.open) throw new StoreUnavailableError('the store is closed');
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err, 'the SQLite store failed');
+    }
+  }
+}
+
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT|PROTOCOL|NOMEM|PERM|AUTH)/;
+
+/** Lock, file and disk failures become StoreUnavailableError (callers retry later); other errors are bugs and pass. */
+export function toStoreError(err: unknown, message: string): unknown {
+  if (err instanceof StoreUnavailableError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (err instanceof Database.SqliteError && typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+    return new StoreUnavailableError(`${message}: ${err.message}`, { cause: err });
+  }
+  if (err instanceof TypeError && /database connection is not open/.test(err.message)) return new StoreUnavailableError('the store is closed', { cause: err });
+  return err;
+}

@@ -1,0 +1,175 @@
+/**
+ * The persistence port. Every implementation (SQLite, MongoDB, in-memory) passes the same contract suite
+ * (test/runtime/store/contract.ts). Times are epoch milliseconds.
+ *
+ * A dialog is one record: snapshot, pending replies (outbox) and recently applied update ids are written together
+ * with compare-and-set on `rev`, so dedupe, state change and "replies only for saved transitions" are atomic.
+ */
+
+/** Identifies one conversation: a chat of one bot on one platform. */
+export interface DialogKey {
+  readonly botId: string;
+  readonly platform: string;
+  readonly chatId: string;
+}
+
+export interface OutboxButton {
+  readonly text: string;
+  readonly value: string;
+}
+
+/** A reply waiting to be delivered. `seq` increases by one per message within a dialog, starting at 1. */
+export interface OutboxMessage {
+  readonly seq: number;
+  readonly text: string;
+  readonly buttons: readonly OutboxButton[];
+  /** The step that produced it; absent for messages sent through `sendMessage`. */
+  readonly step?: string;
+  readonly at: number;
+}
+
+/** BotDialogState: everything about one dialog, written as one unit. */
+export interface DialogState {
+  readonly key: DialogKey;
+  /** Incremented by every successful write; 1 after the first. */
+  readonly rev: number;
+  /** The content hash of the scenario the snapshot belongs to. */
+  readonly scenarioVersion: string;
+  /** The step the dialog waits in; null when no dialog runs (not started, or ended). */
+  readonly step: string | null;
+  readonly status: 'active' | 'ended';
+  /** The collected variables (a copy of the snapshot's, for queries and the dashboard). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** The XState persisted snapshot, JSON-safe. */
+  readonly snapshot: unknown;
+  /** Replies not yet known to be delivered, in `seq` order. May still hold messages with seq <= delivered. */
+  readonly outbox: readonly OutboxMessage[];
+  /** The highest `seq` ever written. */
+  readonly lastSeq: number;
+  /** The highest `seq` delivered. Only `markDelivered` raises it; `writeDialog` never changes it. */
+  readonly delivered: number;
+  /** Ids of recently applied platform updates, oldest first, at most RECENT_UPDATES_LIMIT. */
+  readonly recentUpdates: readonly string[];
+  /** The user blocked the bot (a platform said so when delivering). Cleared by the next write. */
+  readonly blocked: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export const RECENT_UPDATES_LIMIT = 100;
+
+/** BotDialogHistory: one inbound or outbound message. */
+export interface HistoryEntry {
+  readonly key: DialogKey;
+  /** The dialog revision that the message belongs to. */
+  readonly rev: number;
+  readonly direction: 'in' | 'out';
+  /** The step the dialog was at (inbound) or that produced the message (outbound). */
+  readonly step: string | null;
+  readonly text?: string;
+  /** The value of a pressed button (inbound). */
+  readonly press?: string;
+  readonly buttons?: readonly OutboxButton[];
+  readonly updateId?: string;
+  readonly at: number;
+}
+
+/** One compare-and-set write. The fields of `state` other than `delivered` replace the stored ones. */
+export interface DialogWrite {
+  /** The revision read before the change; 0 creates the record (and fails if it exists). */
+  readonly expectedRev: number;
+  /** The new state; its `rev` must be expectedRev + 1. `delivered` is ignored. */
+  readonly state: DialogState;
+  /** Messages of this transition, stored with it (SQLite: same transaction; MongoDB: right after, idempotent). */
+  readonly history: readonly HistoryEntry[];
+}
+
+/** BotInstance: a bot of an account. */
+export interface BotInstance {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** BotPlatformCredential: a platform token, encrypted at rest (see runtime/secrets). */
+export interface BotPlatformCredential {
+  readonly botId: string;
+  readonly platform: string;
+  /** Which key encrypted it, so keys can rotate. */
+  readonly keyId: string;
+  /** base64 of iv (12 bytes) + auth tag (16 bytes) + ciphertext. */
+  readonly ciphertext: string;
+  readonly updatedAt: number;
+}
+
+/** BotScenario: one version of a bot's scenario. */
+export interface BotScenario {
+  readonly botId: string;
+  /** 1, 2, 3… per bot, assigned by the store. */
+  readonly version: number;
+  /** Content hash (the machine config's `version`). Unique per bot. */
+  readonly hash: string;
+  readonly format: 'json' | 'scn';
+  readonly source: string;
+  /** The compiled XState machine config (plain JSON). */
+  readonly machine: unknown;
+  readonly createdAt: number;
+}
+
+export type NewBotScenario = Omit<BotScenario, 'version'>;
+
+export interface HistoryQuery {
+  /** At most this many, newest last. Default 100. */
+  readonly limit?: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongodb' | 'memory';
+
+  upsertBot(bot: BotInstance): Promise<void>;
+  getBot(id: string): Promise<BotInstance | undefined>;
+  listBots(): Promise<BotInstance[]>;
+
+  putCredential(credential: BotPlatformCredential): Promise<void>;
+  getCredential(botId: string, platform: string): Promise<BotPlatformCredential | undefined>;
+
+  /**
+   * Stores a scenario version. Idempotent by (botId, hash): an existing version with the same hash is returned
+   * unchanged; otherwise the next version number is assigned. Safe when two processes call it at once.
+   */
+  putScenario(scenario: NewBotScenario): Promise<BotScenario>;
+  /** The latest version, or the version with this hash. */
+  getScenario(botId: string, hash?: string): Promise<BotScenario | undefined>;
+
+  getDialog(key: DialogKey): Promise<DialogState | undefined>;
+  /** Compare-and-set on `rev`. Returns false on a conflict (someone else wrote first); then nothing is written. */
+  writeDialog(write: DialogWrite): Promise<boolean>;
+  /** Raises `delivered` to `seq` (never lowers it); leaves `rev` alone. */
+  markDelivered(key: DialogKey, seq: number): Promise<void>;
+  /** Sets `blocked` without a new revision. */
+  setBlocked(key: DialogKey, blocked: boolean): Promise<void>;
+
+  /**
+   * Takes the delivery lease of a dialog when it is free, expired (until < now) or already ours; returns the
+   * record, or undefined when another owner holds it or there is no such dialog.
+   */
+  claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined>;
+  /** Frees our lease unless messages are pending (lastSeq > delivered); returns false when they are. */
+  releaseDelivery(key: DialogKey, owner: string): Promise<boolean>;
+  /** Dialogs with undelivered messages whose lease is free or expired at `now`. */
+  pendingDeliveries(now: number, limit: number): Promise<DialogKey[]>;
+
+  history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;
+  countDialogs(botId?: string): Promise<number>;
+
+  /** Resolves when the store can serve requests; rejects otherwise (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store could not be reached or failed; callers answer "try again later" (HTTP 503). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { parseBotsConfig, readSettings, SettingsError, tokenEnvName, webhookSecretEnvName, ConfigError } from '../../../runtime/server/index.js';
+
+describe('settings from the environment', () => {
+  it('has complete defaults', () => {
+    const s = readSettings({});
+    expect(s).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: 'data/scenarist.db',
+      configFile: 'scenarist.config.json',
+      telegramApiRoot: 'https://api.telegram.org',
+      telegramMode: 'polling',
+      logLevel: 'info',
+      maxLiveDialogs: 10_000,
+      dialogIdleSeconds: 600,
+      sqliteSynchronous: 'NORMAL',
+    });
+    expect(Object.isFrozen(s)).toBe(true);
+  });
+
+  it('reads overrides and refuses bad values with the expected form', () => {
+    const s = readSettings({ PORT: '8080', TELEGRAM_MODE: 'Webhook', TELEGRAM_API_ROOT: 'http://127.0.0.1:9/', DATABASE_URL: 'mongodb://db/x' });
+    expect(s.port).toBe(8080);
+    expect(s.telegramMode).toBe('webhook');
+    expect(s.telegramApiRoot).toBe('http://127.0.0.1:9');
+    expect(s.databaseUrl).toBe('mongodb://db/x');
+    expect(() => readSettings({ PORT: 'eighty' })).toThrow(SettingsError);
+    expect(() => readSettings({ PORT: '70000' })).toThrow(/from 0 to 65535/);
+    expect(() => readSettings({ TELEGRAM_MODE: 'push' })).toThrow(/polling, webhook/);
+    expect(() => readSettings({ TELEGRAM_API_ROOT: 'ftp://x' })).toThrow(/http\(s\) URL/);
+  });
+
+  it('names per-bot variables after the bot id', () => {
+    expect(tokenEnvName('spec-example')).toBe('TELEGRAM_TOKEN_SPEC_EXAMPLE');
+    expect(webhookSecretEnvName('menu_loop')).toBe('TELEGRAM_WEBHOOK_SECRET_MENU_LOOP');
+  });
+});
+
+describe('the bots config file', () => {
+  it('resolves scenario paths against the file and fills defaults', () => {
+    const c = parseBotsConfig({ bots: [{ id: 'greeter', scenario: 'greeter.json' }] }, '/srv/bots/scenarist.config.json');
+    expect(c.bots).toEqual([{ id: 'greeter', name: 'greeter', account: 'default', scenario: '/srv/bots/greeter.json' }]);
+  });
+
+  it('reports every problem at once', () => {
+    let message = '';
+    try {
+      parseBotsConfig({ bots: [{ id: 'Bad Id', scenario: 'a.json' }, { id: 'ok', scenario: 'b.json', token: '1:x' }, { id: 'ok', scenario: 'c.json' }, { id: 'x' }] }, '/c.json');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain('bots[0].id');
+    expect(message).toContain('bots[1]: unknown field "token"');
+    expect(message).toContain('tokens go in environment variables');
+    expect(message).toContain('bots[2].id: "ok" is used twice');
+    expect(message).toContain('bots[3].scenario');
+    expect(() => parseBotsConfig([], '/c.json')).toThrow(/"bots" array/);
+    expect(() => parseBotsConfig({ bots: [] }, '/c.json')).toThrow(/empty/);
+  });
+});
