@@ -1,6 +1,6 @@
 import { DeliveryError, type PlatformAdapter } from '../adapters/types.js';
 import type { Logger } from '../log/index.js';
-import type { DialogKey, DialogState, Store } from '../store/index.js';
+import type { DeliveryState, DialogKey, Store } from '../store/index.js';
 
 export interface DeliveryOptions {
   /** How long a process may hold a dialog's delivery before another takes over. Default 30 s. */
@@ -97,7 +97,7 @@ export class Delivery {
   }
 
   /** Sends what is pending; false when a message could not be sent after all attempts. */
-  private async sendPending(key: DialogKey, state: DialogState): Promise<boolean> {
+  private async sendPending(key: DialogKey, state: DeliveryState): Promise<boolean> {
     const adapter = this.adapterOf(key.platform);
     const pending = state.outbox.filter((m) => m.seq > state.delivered);
     if (pending.length === 0) return true;
@@ -124,7 +124,7 @@ export class Delivery {
     return true;
   }
 
-  private async sendOne(adapter: PlatformAdapter, key: DialogKey, message: DialogState['outbox'][number]): Promise<'sent' | 'dropped' | 'blocked' | 'failed'> {
+  private async sendOne(adapter: PlatformAdapter, key: DialogKey, message: DeliveryState['outbox'][number]): Promise<'sent' | 'dropped' | 'blocked' | 'failed'> {
     let backoff = this.opts.backoffMs;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -53,7 +53,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       registry: { maxSize: settings.maxLiveDialogs, idleMs: settings.dialogIdleSeconds * 1000 },
       delivery: { leaseMs: settings.deliveryLeaseSeconds * 1000, sweepMs: settings.deliverySweepSeconds * 1000 },
     });
-    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot });
+    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender });
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
     for (const bot of bots) {

@@ -16,6 +16,8 @@ export interface Settings {
   readonly telegramApiRoot: string;
   /** TELEGRAM_MODE: 'polling' (development, no public URL) or 'webhook'. Default polling. */
   readonly telegramMode: 'polling' | 'webhook';
+  /** TELEGRAM_SENDER: 'direct' (plain keep-alive requests for replies) or 'telegraf' (telegraf's client). Default direct. */
+  readonly telegramSender: 'direct' | 'telegraf';
   /** LOG_LEVEL: pino level. Default info. */
   readonly logLevel: string;
   /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
@@ -64,6 +66,7 @@ export function readSettings(env: Env = process.env): Settings {
     encryptionKey: env['ENCRYPTION_KEY'] || undefined,
     telegramApiRoot: apiRoot.replace(/\/+$/, ''),
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
+    telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),

@@ -5,6 +5,7 @@ export {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type DeliveryState,
   type DialogKey,
   type DialogState,
   type DialogWrite,
@@ -18,5 +19,6 @@ export {
 export { DEFAULT_HISTORY_LIMIT } from './shared.js';
 export { MemoryStore } from './memory-store.js';
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-export { MongoStore, openMongoStore, type MongoStoreOptions, type MongoWriteConcern } from './mongo-store.js';
+// MongoStore and openMongoStore live in ./mongo.ts, so that importing the store does not load mongoose.
+export type { MongoStoreOptions, MongoWriteConcern } from './mongo-store.js';
 export { DEFAULT_SQLITE_FILE, openStore, parseDatabaseUrl, type OpenStoreOptions, type StoreLocation } from './open-store.js';

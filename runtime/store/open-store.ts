@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryStore } from './memory-store.js';
-import { openMongoStore, type MongoWriteConcern } from './mongo-store.js';
+import type { MongoWriteConcern } from './mongo-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -51,12 +51,15 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
   switch (location.kind) {
     case 'memory':
       return new MemoryStore();
-    case 'mongodb':
+    case 'mongodb': {
+      // Loaded on demand: mongoose costs about half a second of startup that SQLite users need not pay.
+      const { openMongoStore } = await import('./mongo-store.js');
       return openMongoStore({
         uri: location.uri,
         serverSelectionTimeoutMS: options.mongoServerSelectionTimeoutMS,
         writeConcern: options.mongoWriteConcern,
       });
+    }
     case 'sqlite': {
       const file = location.file === ':memory:' || isAbsolute(location.file) ? location.file : resolve(options.cwd ?? process.cwd(), location.file);
       return openSqliteStore({ file, synchronous: options.sqliteSynchronous, busyTimeoutMs: options.sqliteBusyTimeoutMs });

@@ -1,6 +1,6 @@
 /** The SQLite schema and the mapping between its rows and the port's records. Times are integer milliseconds. */
 import type Database from 'better-sqlite3';
-import type { BotInstance, BotPlatformCredential, BotScenario, DialogState, HistoryEntry, OutboxButton } from './types.js';
+import type { BotInstance, BotPlatformCredential, BotScenario, DeliveryState, DialogState, HistoryEntry, OutboxButton } from './types.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -168,6 +168,17 @@ export const dialogOf = (r: DialogRow): DialogState => ({
   blocked: r.blocked !== 0,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'>;
+
+export const deliveryOf = (r: DeliveryRow): DeliveryState => ({
+  key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
+  rev: r.rev,
+  outbox: JSON.parse(r.outbox),
+  lastSeq: r.last_seq,
+  delivered: r.delivered,
+  blocked: r.blocked !== 0,
 });
 
 export interface HistoryRow {

@@ -1,7 +1,7 @@
 /** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
 import type Database from 'better-sqlite3';
 import { trimRecent } from './shared.js';
-import type { BotRow, CredentialRow, DialogRow, HistoryRow, ScenarioRow } from './sqlite-schema.js';
+import type { BotRow, CredentialRow, DeliveryRow, DialogRow, HistoryRow, ScenarioRow } from './sqlite-schema.js';
 import type { DialogKey, DialogWrite, NewBotScenario } from './types.js';
 
 const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
@@ -29,7 +29,7 @@ export interface Statements {
   readonly insertHistory: S;
   readonly markDelivered: S;
   readonly setBlocked: S;
-  readonly claim: S<[string, number, string, string, string, number, string], DialogRow>;
+  readonly claim: S<[string, number, string, string, string, number, string], DeliveryRow>;
   readonly release: S;
   readonly pendingOf: S<Key, { pending: number }>;
   readonly pending: S<[number, number], { bot_id: string; platform: string; chat_id: string }>;
@@ -81,10 +81,10 @@ export function prepareStatements(db: Database.Database): Statements {
     // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
     markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
     setBlocked: db.prepare(`UPDATE dialogs SET blocked = ? WHERE ${KEY}`),
-    claim: db.prepare<[string, number, string, string, string, number, string], DialogRow>(
+    claim: db.prepare<[string, number, string, string, string, number, string], DeliveryRow>(
       `UPDATE dialogs SET lease_owner = ?, lease_until = ?
        WHERE ${KEY} AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)
-       RETURNING ${DIALOG_COLUMNS}`,
+       RETURNING bot_id, platform, chat_id, rev, outbox, last_seq, delivered, blocked`,
     ),
     release: db.prepare(`UPDATE dialogs SET lease_owner = NULL, lease_until = NULL WHERE ${KEY} AND lease_owner = ? AND last_seq <= delivered`),
     pendingOf: db.prepare<Key, { pending: number }>(`SELECT last_seq > delivered AS pending FROM dialogs WHERE ${KEY}`),

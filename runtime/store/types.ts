@@ -58,6 +58,9 @@ export interface DialogState {
 
 export const RECENT_UPDATES_LIMIT = 100;
 
+/** What delivery needs of a dialog: its replies and how far they went (no snapshot to parse). */
+export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSeq' | 'delivered' | 'blocked'>;
+
 /** BotDialogHistory: one inbound or outbound message. */
 export interface HistoryEntry {
   readonly key: DialogKey;
@@ -153,9 +156,9 @@ export interface Store {
 
   /**
    * Takes the delivery lease of a dialog when it is free, expired (until < now) or already ours; returns the
-   * record, or undefined when another owner holds it or there is no such dialog.
+   * delivery view, or undefined when another owner holds it or there is no such dialog.
    */
-  claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined>;
+  claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryState | undefined>;
   /** Frees our lease unless messages are pending (lastSeq > delivered); returns false when they are. */
   releaseDelivery(key: DialogKey, owner: string): Promise<boolean>;
   /** Dialogs with undelivered messages whose lease is free or expired at `now`. */

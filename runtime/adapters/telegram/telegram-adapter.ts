@@ -2,6 +2,7 @@ import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { DeliveryError, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
 import { createKeepAliveAgent, createTelegramClient, DEFAULT_API_ROOT, type TelegramAgent } from './client.js';
+import { DirectSender } from './direct-sender.js';
 import { DEFAULT_RETRY_MS, toDeliveryError } from './errors.js';
 import { parseTelegramUpdate } from './parse-update.js';
 import { isTelegramToken } from './token.js';
@@ -15,6 +16,11 @@ export interface TelegramAdapterOptions {
   readonly timeoutMs?: number;
   /** Backoff for 5xx and network errors; default 1000 ms. */
   readonly retryDelayMs?: number;
+  /**
+   * How replies are sent: 'direct' (default) posts sendMessage and answerCallbackQuery as plain keep-alive JSON
+   * requests; 'telegraf' sends them through telegraf's client. Errors are telegraf's TelegramError either way.
+   */
+  readonly sender?: 'direct' | 'telegraf';
 }
 
 type CallOptions = Parameters<Telegram['callApi']>[2];
@@ -33,6 +39,7 @@ export class TelegramAdapter implements PlatformAdapter {
   private readonly timeoutMs: number;
   private readonly retryDelayMs: number;
   private readonly bots = new Map<string, Bot>();
+  private readonly direct: DirectSender | undefined;
 
   constructor(options: TelegramAdapterOptions = {}) {
     this.apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
@@ -40,6 +47,7 @@ export class TelegramAdapter implements PlatformAdapter {
     this.agent = options.agent ?? createKeepAliveAgent(this.apiRoot);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_MS;
+    this.direct = (options.sender ?? 'direct') === 'direct' ? new DirectSender(this.apiRoot, this.agent, this.timeoutMs) : undefined;
   }
 
   /** Registers (or replaces the token of) a bot. */
@@ -81,10 +89,14 @@ export class TelegramAdapter implements PlatformAdapter {
   private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {
     const bot = this.bots.get(botId);
     if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'permanent');
-    // telegraf's own timeout is 500 s; a signal bounds the call (typed with telegraf's abort-controller shim).
-    const signal = AbortSignal.timeout(this.timeoutMs) as unknown as NonNullable<CallOptions>['signal'];
     try {
-      await bot.telegram.callApi(method, payload as never, { signal });
+      if (this.direct) {
+        await this.direct.call(bot.token, method, payload);
+      } else {
+        // telegraf's own timeout is 500 s; a signal bounds the call (typed with telegraf's abort-controller shim).
+        const signal = AbortSignal.timeout(this.timeoutMs) as unknown as NonNullable<CallOptions>['signal'];
+        await bot.telegram.callApi(method, payload as never, { signal });
+      }
     } catch (err) {
       throw toDeliveryError(err, bot.token, method, this.retryDelayMs);
     }

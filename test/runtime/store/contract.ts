@@ -115,7 +115,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     it('leases delivery: another owner waits until the lease expires; the owner may renew', async () => {
       const key = dialogKey('c1');
       await write(store, dialogState(key, 1, { lastSeq: 1 }));
-      expect(await store.claimDelivery(key, 'A', 1000, 500)).toEqual({ ...dialogState(key, 1, { lastSeq: 1 }), delivered: 0 });
+      const full = { ...dialogState(key, 1, { lastSeq: 1 }), delivered: 0 };
+      expect(await store.claimDelivery(key, 'A', 1000, 500)).toMatchObject({ key: full.key, rev: 1, outbox: full.outbox, lastSeq: 1, delivered: 0, blocked: full.blocked });
       expect(await store.claimDelivery(key, 'B', 1200, 500)).toBeUndefined();
       expect(await store.claimDelivery(key, 'B', 1500, 500)).toBeUndefined();
       expect(await store.claimDelivery(key, 'A', 1400, 500)).toBeDefined();

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Dialog } from '../../../runtime/engine/index.js';
 import { isDuplicateKey, isUnavailable, toStoreError } from '../../../runtime/store/mongo-errors.js';
 import { createModels, dialogFields, dialogOfDoc, dialogSchema, historyDoc, historyOfDoc, historySchema, scenarioSchema, credentialSchema } from '../../../runtime/store/mongo-models.js';
-import { MongoStore, StoreUnavailableError, openMongoStore, type Store } from '../../../runtime/store/index.js';
+import { StoreUnavailableError, type Store } from '../../../runtime/store/index.js';
+import { MongoStore, openMongoStore } from '../../../runtime/store/mongo.js';
 import { describeStoreContract } from './contract.js';
 import { dialogKey, dialogState, historyEntry, specConfig, specSnapshot, write } from './helpers.js';
 

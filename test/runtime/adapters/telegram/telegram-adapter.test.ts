@@ -10,9 +10,6 @@ import { closedPort } from '../net-helpers.js';
 const SECRET = 'AAH-secret_Part9';
 const TOKEN = `424242:${SECRET}`;
 
-let api: FakeBotApi;
-let adapter: TelegramAdapter;
-
 async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
   const err = await promise.then(
     () => undefined,
@@ -27,168 +24,174 @@ async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
   return d;
 }
 
-beforeAll(async () => {
-  api = await FakeBotApi.start();
-  adapter = new TelegramAdapter({ apiRoot: api.url, timeoutMs: 2000 });
-  adapter.addBot('b1', TOKEN);
-});
-afterAll(async () => {
-  adapter.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
+describe.each(['direct', 'telegraf'] as const)('with the %s sender', (sender) => {
+  let api: FakeBotApi;
+  let adapter: TelegramAdapter;
 
-describe('TelegramAdapter.send', () => {
-  it('sends plain text without reply_markup', async () => {
-    await adapter.send('b1', '100', { text: 'Hello', buttons: [] });
-    expect(api.texts(100)).toEqual(['Hello']);
-    const call = api.sent(100)[0]!;
-    expect(call.token).toBe(TOKEN);
-    expect(call.payload).toEqual({ chat_id: '100', text: 'Hello' });
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    adapter = new TelegramAdapter({ sender, apiRoot: api.url, timeoutMs: 2000 });
+    adapter.addBot('b1', TOKEN);
   });
+  afterAll(async () => {
+    adapter.close();
+    await api.close();
+  });
+  beforeEach(() => api.reset());
 
-  it('sends buttons as an inline keyboard, one button per row', async () => {
-    await adapter.send('b1', '-100200', {
-      text: 'Pick one',
-      buttons: [
-        { text: 'Yes', value: 'yes' },
-        { text: 'No', value: 'no' },
-      ],
+  describe('TelegramAdapter.send', () => {
+    it('sends plain text without reply_markup', async () => {
+      await adapter.send('b1', '100', { text: 'Hello', buttons: [] });
+      expect(api.texts(100)).toEqual(['Hello']);
+      const call = api.sent(100)[0]!;
+      expect(call.token).toBe(TOKEN);
+      expect(call.payload).toEqual({ chat_id: '100', text: 'Hello' });
     });
-    expect(api.sent('-100200')[0]!.payload['reply_markup']).toEqual({
-      inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }], [{ text: 'No', callback_data: 'no' }]],
+
+    it('sends buttons as an inline keyboard, one button per row', async () => {
+      await adapter.send('b1', '-100200', {
+        text: 'Pick one',
+        buttons: [
+          { text: 'Yes', value: 'yes' },
+          { text: 'No', value: 'no' },
+        ],
+      });
+      expect(api.sent('-100200')[0]!.payload['reply_markup']).toEqual({
+        inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }], [{ text: 'No', callback_data: 'no' }]],
+      });
+    });
+
+    it('reuses one keep-alive connection for sequential sends', async () => {
+      const local = new TelegramAdapter({ sender, apiRoot: api.url });
+      local.addBot('b1', TOKEN);
+      try {
+        const before = api.connections;
+        for (let i = 0; i < 20; i++) await local.send('b1', '1', { text: `m${i}`, buttons: [] });
+        expect(api.texts(1)).toHaveLength(20);
+        expect(api.connections - before).toBe(1);
+        expect(Object.values(local.agent.freeSockets).flat()).toHaveLength(1);
+      } finally {
+        local.close();
+      }
+    });
+
+    it('uses a given agent (telegraf alone drops it for http:// roots)', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      expect(new Telegram(TOKEN, { apiRoot: api.url, agent }).options.agent).toBeUndefined();
+      const local = new TelegramAdapter({ sender, apiRoot: api.url, agent });
+      local.addBot('b1', TOKEN);
+      try {
+        await local.send('b1', '1', { text: 'x', buttons: [] });
+        expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('sends for several bots with their own tokens', async () => {
+      const other = '777:other_token';
+      adapter.addBot('b2', other);
+      await adapter.send('b2', '5', { text: 'from b2', buttons: [] });
+      await adapter.send('b1', '5', { text: 'from b1', buttons: [] });
+      expect(api.sent(5).map((c) => c.token)).toEqual([other, TOKEN]);
+      expect(adapter.removeBot('b2')).toBe(true);
+      expect(adapter.hasBot('b2')).toBe(false);
+      expect((await failure(adapter.send('b2', '5', { text: 'x', buttons: [] }))).kind).toBe('permanent');
+    });
+
+    it('refuses a malformed token without echoing it', () => {
+      expect(() => adapter.addBot('bad', 'secret-without-id')).toThrow(/not a Telegram bot token/);
+      expect(() => adapter.addBot('bad', 'secret-without-id')).not.toThrow(/secret-without-id/);
     });
   });
 
-  it('reuses one keep-alive connection for sequential sends', async () => {
-    const local = new TelegramAdapter({ apiRoot: api.url });
-    local.addBot('b1', TOKEN);
-    try {
-      const before = api.connections;
-      for (let i = 0; i < 20; i++) await local.send('b1', '1', { text: `m${i}`, buttons: [] });
-      expect(api.texts(1)).toHaveLength(20);
-      expect(api.connections - before).toBe(1);
-      expect(Object.values(local.agent.freeSockets).flat()).toHaveLength(1);
-    } finally {
-      local.close();
-    }
-  });
-
-  it('uses a given agent (telegraf alone drops it for http:// roots)', async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    expect(new Telegram(TOKEN, { apiRoot: api.url, agent }).options.agent).toBeUndefined();
-    const local = new TelegramAdapter({ apiRoot: api.url, agent });
-    local.addBot('b1', TOKEN);
-    try {
-      await local.send('b1', '1', { text: 'x', buttons: [] });
-      expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
-    } finally {
-      agent.destroy();
-    }
-  });
-
-  it('sends for several bots with their own tokens', async () => {
-    const other = '777:other_token';
-    adapter.addBot('b2', other);
-    await adapter.send('b2', '5', { text: 'from b2', buttons: [] });
-    await adapter.send('b1', '5', { text: 'from b1', buttons: [] });
-    expect(api.sent(5).map((c) => c.token)).toEqual([other, TOKEN]);
-    expect(adapter.removeBot('b2')).toBe(true);
-    expect(adapter.hasBot('b2')).toBe(false);
-    expect((await failure(adapter.send('b2', '5', { text: 'x', buttons: [] }))).kind).toBe('permanent');
-  });
-
-  it('refuses a malformed token without echoing it', () => {
-    expect(() => adapter.addBot('bad', 'secret-without-id')).toThrow(/not a Telegram bot token/);
-    expect(() => adapter.addBot('bad', 'secret-without-id')).not.toThrow(/secret-without-id/);
-  });
-});
-
-describe('TelegramAdapter error classification', () => {
-  it('429 with retry_after → retry after that many seconds', async () => {
-    api.fail({ method: 'sendMessage', status: 429, retryAfter: 7 });
-    const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
-    expect(e.kind).toBe('retry');
-    expect(e.retryAfterMs).toBe(7000);
-    expect(e.message).toMatch(/429/);
-  });
-
-  it('403 → blocked', async () => {
-    api.fail({ chatId: '1', status: 403 });
-    const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
-    expect(e.kind).toBe('blocked');
-    expect(e.retryAfterMs).toBeUndefined();
-  });
-
-  it('5xx → retry with the default backoff', async () => {
-    api.fail({ status: 500 });
-    const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
-    expect(e).toMatchObject({ kind: 'retry', retryAfterMs: 1000 });
-    api.fail({ status: 502 });
-    const local = new TelegramAdapter({ apiRoot: api.url, retryDelayMs: 250 });
-    local.addBot('b1', TOKEN);
-    expect(await failure(local.send('b1', '1', { text: 'x', buttons: [] }))).toMatchObject({ kind: 'retry', retryAfterMs: 250 });
-    local.close();
-  });
-
-  it('other 4xx → permanent', async () => {
-    api.fail({ status: 400, description: 'Bad Request: chat not found' });
-    const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
-    expect(e.kind).toBe('permanent');
-    expect(e.message).toMatch(/chat not found/);
-    // A real refusal of the fake, not an injected one.
-    expect((await failure(adapter.send('b1', '1', { text: 'x'.repeat(5000), buttons: [] }))).kind).toBe('permanent');
-  });
-
-  it('connection refused → retry, without the token', async () => {
-    const local = new TelegramAdapter({ apiRoot: `http://127.0.0.1:${await closedPort()}` });
-    local.addBot('b1', TOKEN);
-    const e = await failure(local.send('b1', '1', { text: 'x', buttons: [] }));
-    expect(e).toMatchObject({ kind: 'retry', retryAfterMs: 1000 });
-    expect(e.message).toMatch(/ECONNREFUSED/);
-    expect((e.cause as { code?: unknown }).code).toBe('ECONNREFUSED');
-    local.close();
-  });
-
-  it('a timeout → retry', async () => {
-    api.fail({ method: 'sendMessage', status: 200, delayMs: 1000 });
-    const local = new TelegramAdapter({ apiRoot: api.url, timeoutMs: 20 });
-    local.addBot('b1', TOKEN);
-    expect((await failure(local.send('b1', '1', { text: 'x', buttons: [] }))).kind).toBe('retry');
-    local.close();
-  });
-
-  it('redacts the token from node-fetch errors telegraf leaves alone (invalid JSON)', async () => {
-    const html = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>no</h1>'));
-    await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
-    const local = new TelegramAdapter({ apiRoot: `http://127.0.0.1:${(html.address() as AddressInfo).port}` });
-    local.addBot('b1', TOKEN);
-    try {
-      const e = await failure(local.send('b1', '1', { text: 'x', buttons: [] }));
+  describe('TelegramAdapter error classification', () => {
+    it('429 with retry_after → retry after that many seconds', async () => {
+      api.fail({ method: 'sendMessage', status: 429, retryAfter: 7 });
+      const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
       expect(e.kind).toBe('retry');
-      expect(e.message).toContain('bot424242:***');
-    } finally {
+      expect(e.retryAfterMs).toBe(7000);
+      expect(e.message).toMatch(/429/);
+    });
+
+    it('403 → blocked', async () => {
+      api.fail({ chatId: '1', status: 403 });
+      const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
+      expect(e.kind).toBe('blocked');
+      expect(e.retryAfterMs).toBeUndefined();
+    });
+
+    it('5xx → retry with the default backoff', async () => {
+      api.fail({ status: 500 });
+      const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
+      expect(e).toMatchObject({ kind: 'retry', retryAfterMs: 1000 });
+      api.fail({ status: 502 });
+      const local = new TelegramAdapter({ sender, apiRoot: api.url, retryDelayMs: 250 });
+      local.addBot('b1', TOKEN);
+      expect(await failure(local.send('b1', '1', { text: 'x', buttons: [] }))).toMatchObject({ kind: 'retry', retryAfterMs: 250 });
       local.close();
-      html.closeAllConnections();
-      await new Promise<void>((resolve) => html.close(() => resolve()));
-    }
-  });
-});
+    });
 
-describe('TelegramAdapter.acknowledge and parseUpdate', () => {
-  it('answers the callback query', async () => {
-    await adapter.acknowledge('b1', 'cbq-1');
-    expect(api.calls.map((c) => [c.method, c.payload])).toEqual([['answerCallbackQuery', { callback_query_id: 'cbq-1' }]]);
+    it('other 4xx → permanent', async () => {
+      api.fail({ status: 400, description: 'Bad Request: chat not found' });
+      const e = await failure(adapter.send('b1', '1', { text: 'x', buttons: [] }));
+      expect(e.kind).toBe('permanent');
+      expect(e.message).toMatch(/chat not found/);
+      // A real refusal of the fake, not an injected one.
+      expect((await failure(adapter.send('b1', '1', { text: 'x'.repeat(5000), buttons: [] }))).kind).toBe('permanent');
+    });
+
+    it('connection refused → retry, without the token', async () => {
+      const local = new TelegramAdapter({ sender, apiRoot: `http://127.0.0.1:${await closedPort()}` });
+      local.addBot('b1', TOKEN);
+      const e = await failure(local.send('b1', '1', { text: 'x', buttons: [] }));
+      expect(e).toMatchObject({ kind: 'retry', retryAfterMs: 1000 });
+      expect(e.message).toMatch(/ECONNREFUSED/);
+      expect((e.cause as { code?: unknown }).code).toBe('ECONNREFUSED');
+      local.close();
+    });
+
+    it('a timeout → retry', async () => {
+      api.fail({ method: 'sendMessage', status: 200, delayMs: 1000 });
+      const local = new TelegramAdapter({ sender, apiRoot: api.url, timeoutMs: 20 });
+      local.addBot('b1', TOKEN);
+      expect((await failure(local.send('b1', '1', { text: 'x', buttons: [] }))).kind).toBe('retry');
+      local.close();
+    });
+
+    it('an answer that is not JSON → retry, with the token redacted', async () => {
+      const html = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>no</h1>'));
+      await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+      const local = new TelegramAdapter({ sender, apiRoot: `http://127.0.0.1:${(html.address() as AddressInfo).port}` });
+      local.addBot('b1', TOKEN);
+      try {
+        const e = await failure(local.send('b1', '1', { text: 'x', buttons: [] }));
+        expect(e.kind).toBe('retry');
+        // telegraf's client puts the URL (with the token) in the message; the direct sender never does.
+        expect(e.message).toContain(sender === 'telegraf' ? 'bot424242:***' : 'without JSON');
+      } finally {
+        local.close();
+        html.closeAllConnections();
+        await new Promise<void>((resolve) => html.close(() => resolve()));
+      }
+    });
   });
 
-  it('throws a classified DeliveryError when the answer fails', async () => {
-    api.fail({ method: 'answerCallbackQuery', status: 400, description: 'Bad Request: query is too old' });
-    expect((await failure(adapter.acknowledge('b1', 'cbq-1'))).kind).toBe('permanent');
-  });
+  describe('TelegramAdapter.acknowledge and parseUpdate', () => {
+    it('answers the callback query', async () => {
+      await adapter.acknowledge('b1', 'cbq-1');
+      expect(api.calls.map((c) => [c.method, c.payload])).toEqual([['answerCallbackQuery', { callback_query_id: 'cbq-1' }]]);
+    });
 
-  it('parses updates', () => {
-    expect(adapter.platform).toBe('telegram');
-    expect(adapter.parseUpdate({ update_id: 1, message: { chat: { id: 1 }, text: 'hi' } })).toMatchObject({ kind: 'message', chatId: '1' });
+    it('throws a classified DeliveryError when the answer fails', async () => {
+      api.fail({ method: 'answerCallbackQuery', status: 400, description: 'Bad Request: query is too old' });
+      expect((await failure(adapter.acknowledge('b1', 'cbq-1'))).kind).toBe('permanent');
+    });
+
+    it('parses updates', () => {
+      expect(adapter.platform).toBe('telegram');
+      expect(adapter.parseUpdate({ update_id: 1, message: { chat: { id: 1 }, text: 'hi' } })).toMatchObject({ kind: 'message', chatId: '1' });
+    });
   });
 });
 
