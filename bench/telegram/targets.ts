@@ -1,0 +1,67 @@
+/** The servers under test, each started the same way: a node process with env, pinned to core 0. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything a run knows when it starts a server. */
+export interface RunContext {
+  readonly port: number;
+  /** The fake Bot API's root URL. */
+  readonly apiRoot: string;
+  /** A fresh temporary directory, removed after the run. */
+  readonly dir: string;
+  readonly token: string;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly command: string;
+  args(ctx: RunContext): string[];
+  env(ctx: RunContext): Record<string, string>;
+  webhookUrl(port: number): string;
+  readonly secret: string;
+  readyUrl(port: number): string;
+  /** Files whose size is reported by the memory phase (the SQLite database and its WAL). */
+  dataFiles?(ctx: RunContext): string[];
+}
+
+// dist/bench/telegram/ -> package root
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const scenario = join(root, 'examples', 'spec-example.json');
+const SECRET = 'bench-secret_0123456789';
+const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+
+export const ours: Target = {
+  name: 'ours',
+  command: process.execPath,
+  args: (ctx) => {
+    const config = join(ctx.dir, 'scenarist.config.json');
+    writeFileSync(config, JSON.stringify({ bots: [{ id: 'bench', scenario }] }));
+    return [join(root, 'bin', 'scenarist.js'), 'serve', '--config', config];
+  },
+  env: (ctx) => ({
+    PORT: String(ctx.port),
+    DATABASE_URL: join(ctx.dir, 'scenarist.db'),
+    TELEGRAM_API_ROOT: ctx.apiRoot,
+    TELEGRAM_MODE: 'webhook',
+    ENCRYPTION_KEY: '5c'.repeat(32),
+    TELEGRAM_TOKEN_BENCH: ctx.token,
+    TELEGRAM_WEBHOOK_SECRET_BENCH: SECRET,
+  }),
+  webhookUrl: (port) => local(port, '/webhooks/telegram/bench'),
+  secret: SECRET,
+  readyUrl: (port) => local(port, '/readyz'),
+  dataFiles: (ctx) => [join(ctx.dir, 'scenarist.db'), join(ctx.dir, 'scenarist.db-wal')],
+};
+
+export const telegraf: Target = {
+  name: 'telegraf',
+  command: process.execPath,
+  args: () => [join(root, 'dist', 'bench', 'telegram', 'peer-telegraf.js')],
+  env: (ctx) => ({ PORT: String(ctx.port), API_ROOT: ctx.apiRoot, TOKEN: ctx.token, SECRET }),
+  webhookUrl: (port) => local(port, '/webhooks/telegram/bench'),
+  secret: SECRET,
+  readyUrl: (port) => local(port, '/readyz'),
+};
+
+export const TARGETS: readonly Target[] = [ours, telegraf];
