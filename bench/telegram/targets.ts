@@ -37,7 +37,8 @@ export const ours: Target = {
   args: (ctx) => {
     const config = join(ctx.dir, 'scenarist.config.json');
     writeFileSync(config, JSON.stringify({ bots: [{ id: 'bench', scenario }] }));
-    return [join(root, 'bin', 'scenarist.js'), 'serve', '--config', config];
+    // The command line of `npm start`, V8 flag included.
+    return ['--max-semi-space-size=32', join(root, 'bin', 'scenarist.js'), 'serve', '--config', config];
   },
   env: (ctx) => ({
     PORT: String(ctx.port),

@@ -135,23 +135,23 @@ export class DialogManager {
     const key: DialogKey = { botId: message.botId, platform: message.platform, chatId: message.chatId };
     const rev = await this.mailboxes.run(keyString(key), async () => {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-        const previous = this.registry.get(keyString(key))?.state ?? (await this.store.getDialog(key));
-        const snapshot = previous?.snapshot ?? new Dialog(config).persisted();
+        const live = this.registry.get(keyString(key));
+        const previous = live?.state ?? (await this.store.getDialog(key));
+        const snapshot = live ? persistable(live.dialog.persisted()) : (previous?.snapshot ?? new Dialog(config).persisted());
         const { state, history } = nextState({
           key,
           previous,
           scenarioVersion: previous?.scenarioVersion ?? config.version,
           stepBefore: previous?.step ?? null,
           stepAfter: previous?.step ?? null,
-          vars: previous?.vars ?? {},
+          vars: live ? live.dialog.vars : (previous?.vars ?? {}),
           snapshot,
           effects: [],
           extra: [{ text: message.text, buttons: message.buttons ?? [] }],
           now: this.clock(),
         });
-        const live = this.registry.get(keyString(key));
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          if (live) this.registry.set(keyString(key), live.dialog, state);
+          if (live) this.registry.set(keyString(key), live.dialog, slim(state));
           return state.rev;
         }
         this.registry.delete(keyString(key));
@@ -202,7 +202,7 @@ export class DialogManager {
           now: this.clock(),
         });
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          this.registry.set(k, dialog, state);
+          this.registry.set(k, dialog, slim(state));
           this.logTurn(key, turn.effects);
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
         }
@@ -248,6 +248,11 @@ export class DialogManager {
       if (e.type === 'error') this.logger.warn({ botId: key.botId, chatId: key.chatId, step: e.step, code: e.code }, e.message);
     }
   }
+}
+
+/** What the registry keeps of a written record: the live actor holds the snapshot and the variables. */
+function slim(state: DialogState): DialogState {
+  return { ...state, snapshot: null, vars: {} };
 }
 
 /** The last turn's effects are already in the outbox; storing them again in the snapshot is waste. */
