@@ -65,4 +65,11 @@ export const telegraf: Target = {
   readyUrl: (port) => local(port, '/readyz'),
 };
 
-export const TARGETS: readonly Target[] = [ours, telegraf];
+/** Ours with replies sent through telegraf's own client (TELEGRAM_SENDER=telegraf); run with TARGETS=ours,ours-telegraf-sender,telegraf. */
+export const oursTelegrafSender: Target = {
+  ...ours,
+  name: 'ours-telegraf-sender',
+  env: (ctx) => ({ ...ours.env(ctx), TELEGRAM_SENDER: 'telegraf' }),
+};
+
+export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf];
