@@ -38,7 +38,7 @@ export interface Statements {
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
   readonly writeDialog: Database.Transaction<(w: DialogWrite) => boolean>;
-  readonly releaseDelivery: Database.Transaction<(key: DialogKey, owner: string) => boolean>;
+  readonly releaseDelivery: (key: DialogKey, owner: string) => boolean;
 }
 
 export function prepareStatements(db: Database.Database): Statements {
@@ -136,11 +136,12 @@ export function prepareStatements(db: Database.Database): Statements {
   });
 
   // The UPDATE covers the usual case; when it changes nothing, the read tells "pending" from "not ours".
-  const releaseDelivery = db.transaction((key: DialogKey, owner: string): boolean => {
+  // Only the UPDATE writes, so it needs no transaction of its own (callers run it inside the group commit).
+  const releaseDelivery = (key: DialogKey, owner: string): boolean => {
     if (sql.release.run(key.botId, key.platform, key.chatId, owner).changes > 0) return true;
     const row = sql.pendingOf.get(key.botId, key.platform, key.chatId);
     return row === undefined || row.pending === 0;
-  });
+  };
 
   return { ...sql, putScenario, writeDialog, releaseDelivery };
 }

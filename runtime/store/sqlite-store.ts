@@ -44,8 +44,8 @@ interface QueuedWrite {
 
 /**
  * Writes of the dialog hot path are group-committed: the writes queued during one turn of the event loop run in one
- * IMMEDIATE transaction, each in its own savepoint (a failing write rolls back alone), and every promise settles
- * after the COMMIT. A commit costs a WAL append; sharing it among concurrent dialogs is most of the throughput.
+ * IMMEDIATE transaction (a failing write rolls back alone: one statement, or writeDialog's savepoint), and every
+ * promise settles after the COMMIT. A commit costs a WAL append; sharing it among concurrent dialogs is most of the throughput.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -74,11 +74,12 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       migrate(db);
       this.sql = prepareStatements(db);
-      const savepoint = db.transaction((op: () => unknown) => op());
+      // Single statements are atomic on their own; writeDialog, the one multi-statement write, is a transaction
+      // function and so runs in its own savepoint when nested here.
       this.batch = db.transaction((ops: QueuedWrite[], results: { ok: boolean; value: unknown }[]) => {
         for (const q of ops) {
           try {
-            results.push({ ok: true, value: savepoint(q.op) });
+            results.push({ ok: true, value: q.op() });
           } catch (err) {
             results.push({ ok: false, value: err });
           }
