@@ -31,13 +31,16 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
     if (Number.isInteger(semiSpace) && semiSpace > 0) setFlagsFromString(`--max-semi-space-size=${semiSpace}`);
     // Loaded here: the server pulls in telegraf, koa and the database drivers, which other commands do not need.
     const { ConfigError, readSettings, ScenarioLoadError, SettingsError, startServer } = await import('../../runtime/server/index.js');
+    const { StoreUnavailableError } = await import('../../runtime/store/index.js');
+    const { KeyError } = await import('../../runtime/secrets/index.js');
     let server;
     try {
       server = await startServer({ env, settings: readSettings(env) });
     } catch (err) {
-      if (err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError) {
+      const known = err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError || err instanceof KeyError || err instanceof StoreUnavailableError;
+      if (known) {
         io.stderr(`scenarist serve: ${err.message}\n`);
-        return err instanceof SettingsError ? 2 : 1;
+        return err instanceof SettingsError || err instanceof KeyError ? 2 : 1;
       }
       throw err;
     }

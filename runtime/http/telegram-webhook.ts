@@ -30,7 +30,9 @@ export function mountTelegramWebhook(router: Router, deps: TelegramWebhookDeps):
   const authenticate = async (ctx: Context, next: Next): Promise<void> => {
     const botId = (ctx as Context & { params: { botId: string } }).params.botId;
     const secret = deps.secretOf(botId);
-    if (secret === undefined) ctx.throw(404, `unknown bot ${JSON.stringify(botId)}`);
+    if (secret === undefined) {
+      ctx.throw(404, deps.manager.hasBot(botId) ? `bot ${JSON.stringify(botId)} has no Telegram token configured here` : `unknown bot ${JSON.stringify(botId)}`);
+    }
     const given = ctx.get('x-telegram-bot-api-secret-token');
     if (!sameSecret(given, secret)) ctx.throw(401, 'missing or wrong X-Telegram-Bot-Api-Secret-Token');
     await next();

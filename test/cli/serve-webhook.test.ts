@@ -63,6 +63,14 @@ describe('scenarist serve refuses to start', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/bot broken: the scenario has errors\n.*broken\.json:1:\d+ UNKNOWN_STEP/);
 
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify({ bots: [{ id: 'greeter', scenario: resolve('examples/spec-example.json') }] }));
+    const badKey = await cli(['serve', '--config', join(dir, 'ok.json')], { DATA_DIR: join(dir, 'data'), DATABASE_URL: join(dir, 'db.sqlite'), ENCRYPTION_KEY: 'too-short' });
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain('ENCRYPTION_KEY must be 32 bytes');
+    const badDb = await cli(['serve', '--config', join(dir, 'ok.json')], { DATA_DIR: join(dir, 'data'), DATABASE_URL: join(dir, 'ok.json', 'db.sqlite') });
+    expect(badDb.code).toBe(1);
+    expect(badDb.stderr).toMatch(/scenarist serve: cannot (create the directory|open the SQLite database)/);
+
     const badPort = await cli(['serve', '--config', join(dir, 'bots.json'), '--port', 'eighty']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('PORT="eighty"');

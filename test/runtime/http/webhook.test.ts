@@ -59,8 +59,12 @@ describe('POST /webhooks/telegram/:botId', () => {
   });
 
   it('answers 404 for an unknown bot and for a bot without a Telegram token', async () => {
-    expect((await f.post(textUpdate(5, '/start'), {}, 'nobody')).status).toBe(404);
-    expect((await f.post(textUpdate(5, '/start'), {}, 'no-token')).status).toBe(404);
+    const unknown = await f.post(textUpdate(5, '/start'), {}, 'nobody');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'unknown bot "nobody"' } });
+    const tokenless = await f.post(textUpdate(5, '/start'), {}, 'no-token');
+    expect(tokenless.status).toBe(404);
+    expect(await tokenless.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'bot "no-token" has no Telegram token configured here' } });
   });
 
   it('answers 413 above 1 MB, 400 for malformed JSON and for bodies that are not updates', async () => {
