@@ -1,54 +1,37 @@
 import http from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setTelegramWebhook, startTelegramPolling, TelegramApiError, WEBHOOK_IS_SET } from '../../../../runtime/adapters/telegram/index.js';
-import { FakeBotApi } from '../../../../runtime/testing/fake-bot-api.js';
+import { describe, expect, it } from 'vitest';
+import { setTelegramWebhook, startTelegramPolling, WEBHOOK_IS_SET } from '../../../../runtime/adapters/telegram/index.js';
+import { apiRejection, useFakeBotApi } from './fake-api-fixture.js';
 
 const SECRET = 'poll_Secret-1';
 const TOKEN = `5150:${SECRET}`;
 
-let api: FakeBotApi;
-
-beforeAll(async () => {
-  api = await FakeBotApi.start();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(() => api.reset());
-
-async function rejection(promise: Promise<unknown>): Promise<TelegramApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TelegramApiError);
-  expect((err as Error).message).not.toContain(SECRET);
-  return err as TelegramApiError;
-}
+const fake = useFakeBotApi();
+const rejection = (promise: Promise<unknown>) => apiRejection(promise, SECRET);
 
 describe('startTelegramPolling', () => {
   it('passes each raw update to onUpdate once, with one getMe up front', async () => {
     const seen: unknown[] = [];
-    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: api.url, onUpdate: async (u) => void seen.push(u) });
+    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: fake().url, onUpdate: async (u) => void seen.push(u) });
     try {
       expect(polling.botInfo).toMatchObject({ id: 5150, is_bot: true });
       const first = { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 9, type: 'private' }, text: 'hi' } };
-      api.pushUpdate(TOKEN, first);
-      await api.waitFor(() => seen.length === 1);
-      api.pushUpdate(TOKEN, { update_id: 2, callback_query: { id: 'q', from: { id: 9 }, data: 'yes', message: { chat: { id: 9 } } } });
-      await api.waitFor(() => seen.length === 2);
+      fake().pushUpdate(TOKEN, first);
+      await fake().waitFor(() => seen.length === 1);
+      fake().pushUpdate(TOKEN, { update_id: 2, callback_query: { id: 'q', from: { id: 9 }, data: 'yes', message: { chat: { id: 9 } } } });
+      await fake().waitFor(() => seen.length === 2);
       expect(seen[0]).toEqual(first);
       expect(seen[1]).toMatchObject({ update_id: 2, callback_query: { data: 'yes' } });
-      expect(api.count('getMe')).toBe(1);
+      expect(fake().count('getMe')).toBe(1);
       // Asks only for the update kinds the runtime handles.
-      expect(api.calls.find((c) => c.method === 'getUpdates')!.payload['allowed_updates']).toEqual(['message', 'callback_query']);
+      expect(fake().calls.find((c) => c.method === 'getUpdates')!.payload['allowed_updates']).toEqual(['message', 'callback_query']);
     } finally {
       await polling.stop();
     }
     await expect(polling.done).resolves.toBeUndefined();
     expect(seen).toHaveLength(2);
     // telegraf confirms the handled updates when it stops.
-    expect(api.calls.at(-1)).toMatchObject({ method: 'getUpdates', payload: { offset: 3, limit: 1 } });
+    expect(fake().calls.at(-1)).toMatchObject({ method: 'getUpdates', payload: { offset: 3, limit: 1 } });
   });
 
   it('reports a failing handler and goes on polling', async () => {
@@ -56,7 +39,7 @@ describe('startTelegramPolling', () => {
     const handled: number[] = [];
     const polling = await startTelegramPolling({
       token: TOKEN,
-      apiRoot: api.url,
+      apiRoot: fake().url,
       onUpdate: async (u) => {
         const id = (u as { update_id: number }).update_id;
         if (id === 1) throw new Error(`failed at /bot${TOKEN}/x`);
@@ -65,10 +48,10 @@ describe('startTelegramPolling', () => {
       onError: (error, update) => errors.push([error, update]),
     });
     try {
-      api.pushUpdate(TOKEN, { update_id: 1, message: { chat: { id: 1 }, text: 'a' } });
-      await api.waitFor(() => errors.length === 1);
-      api.pushUpdate(TOKEN, { update_id: 2, message: { chat: { id: 1 }, text: 'b' } });
-      await api.waitFor(() => handled.length === 1);
+      fake().pushUpdate(TOKEN, { update_id: 1, message: { chat: { id: 1 }, text: 'a' } });
+      await fake().waitFor(() => errors.length === 1);
+      fake().pushUpdate(TOKEN, { update_id: 2, message: { chat: { id: 1 }, text: 'b' } });
+      await fake().waitFor(() => handled.length === 1);
     } finally {
       await polling.stop();
     }
@@ -79,8 +62,8 @@ describe('startTelegramPolling', () => {
 
   it('uses a given agent', async () => {
     const agent = new http.Agent({ keepAlive: true });
-    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: api.url, agent, onUpdate: async () => undefined });
-    await api.waitFor((a) => a.count('getUpdates') === 1);
+    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: fake().url, agent, onUpdate: async () => undefined });
+    await fake().waitFor((a) => a.count('getUpdates') === 1);
     expect(Object.values(agent.sockets).flat()).toHaveLength(1);
     await polling.stop();
     agent.destroy();
@@ -88,41 +71,41 @@ describe('startTelegramPolling', () => {
 
   it('stops when the signal aborts', async () => {
     const controller = new AbortController();
-    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: api.url, signal: controller.signal, onUpdate: async () => undefined });
-    await api.waitFor((a) => a.count('getUpdates') === 1);
+    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: fake().url, signal: controller.signal, onUpdate: async () => undefined });
+    await fake().waitFor((a) => a.count('getUpdates') === 1);
     controller.abort();
     await expect(polling.done).resolves.toBeUndefined();
     await polling.stop();
   });
 
   it('fails clearly when a webhook is set', async () => {
-    await setTelegramWebhook({ apiRoot: api.url, token: TOKEN, url: 'https://example.org/hook', secret: 's3cret' });
-    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: api.url, onUpdate: async () => undefined });
+    await setTelegramWebhook({ apiRoot: fake().url, token: TOKEN, url: 'https://example.org/hook', secret: 's3cret' });
+    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: fake().url, onUpdate: async () => undefined });
     const err = await rejection(polling.done);
     expect(err.code).toBe(409);
     expect(err.message).toContain(WEBHOOK_IS_SET);
     // The webhook is left alone (telegraf's launch() would have deleted it).
-    expect(api.webhookOf(TOKEN)?.url).toBe('https://example.org/hook');
-    expect(api.count('deleteWebhook')).toBe(0);
+    expect(fake().webhookOf(TOKEN)?.url).toBe('https://example.org/hook');
+    expect(fake().count('deleteWebhook')).toBe(0);
     await polling.stop();
   });
 
   it('fails clearly when another process polls', async () => {
-    api.fail({ method: 'getUpdates', status: 409 });
-    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: api.url, onUpdate: async () => undefined });
+    fake().fail({ method: 'getUpdates', status: 409 });
+    const polling = await startTelegramPolling({ token: TOKEN, apiRoot: fake().url, onUpdate: async () => undefined });
     const err = await rejection(polling.done);
     expect(err.message).toMatch(/another process is polling/);
   });
 
   it('rejects a refused token at start', async () => {
-    api.fail({ method: 'getMe', status: 401 });
-    const err = await rejection(startTelegramPolling({ token: TOKEN, apiRoot: api.url, onUpdate: async () => undefined }));
+    fake().fail({ method: 'getMe', status: 401 });
+    const err = await rejection(startTelegramPolling({ token: TOKEN, apiRoot: fake().url, onUpdate: async () => undefined }));
     expect(err.code).toBe(401);
     expect(err.message).toMatch(/rejected the bot token/);
   });
 
   it('rejects a malformed token without a call', async () => {
-    await rejection(startTelegramPolling({ token: 'nonsense', apiRoot: api.url, onUpdate: async () => undefined }));
-    expect(api.count()).toBe(0);
+    await rejection(startTelegramPolling({ token: 'nonsense', apiRoot: fake().url, onUpdate: async () => undefined }));
+    expect(fake().count()).toBe(0);
   });
 });
