@@ -14,8 +14,13 @@ describe('settings from the environment', () => {
       logLevel: 'info',
       maxLiveDialogs: 10_000,
       dialogIdleSeconds: 600,
+      deliveryLeaseSeconds: 30,
+      deliverySweepSeconds: 5,
+      telegramSender: 'direct',
       sqliteSynchronous: 'NORMAL',
     });
+    expect(readSettings({ TELEGRAM_SENDER: 'telegraf', DELIVERY_LEASE_SECONDS: '2' })).toMatchObject({ telegramSender: 'telegraf', deliveryLeaseSeconds: 2 });
+    expect(() => readSettings({ TELEGRAM_SENDER: 'grammy' })).toThrow(/direct, telegraf/);
     expect(Object.isFrozen(s)).toBe(true);
   });
 
