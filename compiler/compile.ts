@@ -1,11 +1,10 @@
-import { extname } from 'node:path';
 import { checkScenarioAst } from './check/index.js';
 import { Reporter } from './diagnostics/reporter.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { buildIr } from './ir/build.js';
 import type { IrScenario } from './ir/types.js';
 import type { ScenarioAst } from './scenario/ast.js';
-import { readJsonScenario } from './source/read-json-scenario.js';
+import { readScenario } from './read.js';
 import { LineIndex } from './source/text.js';
 
 export interface CompileResult {
@@ -17,7 +16,7 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
-  /** Shown in diagnostics; its extension picks the format. */
+  /** Shown in diagnostics; its extension picks the format: `.scn` is the text language, anything else JSON. */
   readonly file: string;
 }
 
@@ -26,8 +25,7 @@ export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagno
 /** Parses and checks a scenario; bad input comes back as diagnostics, never as an exception. */
 export function compileScenario(text: string, options: CompileOptions): CompileResult {
   const reporter = new Reporter(options.file, new LineIndex(text));
-  const ext = extname(options.file).toLowerCase();
-  const ast = ext === '.json' || ext === '' ? readJsonScenario(text, reporter) : readJsonScenario(text, reporter);
+  const { ast } = readScenario(text, options.file, reporter);
   if (!ast) return { diagnostics: reporter.diagnostics() };
   const outcome = checkScenarioAst(ast, reporter);
   const diagnostics = reporter.diagnostics();

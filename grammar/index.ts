@@ -31,3 +31,17 @@ export { checkRegex, compileSafeRegex, MAX_PATTERN_LENGTH, MAX_REPEAT_COUNT, reg
 
 export { GRAMMAR_ISSUE_CODES, grammarIssue, shiftIssue } from './issues.js';
 export type { GrammarIssue, GrammarIssueCode } from './issues.js';
+
+export { parseScn, ScnParser, scnParser, SCN_KEYWORDS, STATEMENT_WORDS } from './scn/index.js';
+export type {
+  LimitKind,
+  ScnComment,
+  ScnIssue,
+  ScnIssueCode,
+  ScnParseResult,
+  ScnStatement,
+  ScnStatementKind,
+  ScnStatementOf,
+  ScnWord,
+} from './scn/index.js';
+export { closest } from './suggest.js';

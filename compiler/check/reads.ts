@@ -4,7 +4,7 @@ import { templateRefs } from '../../grammar/index.js';
 import type { Template } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { SourceString } from '../scenario/ast.js';
-import { closest } from '../source/suggest.js';
+import { closest } from '../../grammar/suggest.js';
 import type { Dataflow, Facts } from './dataflow.js';
 import type { CheckedScenario, CheckedStep, ParsedExpr } from './model.js';
 import { spanLoc } from './parse-strings.js';

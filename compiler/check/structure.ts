@@ -3,7 +3,7 @@ import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
 import { INPUT_TYPES, type InputAst, type InputType, type Located, type ScenarioAst, type StepAst } from '../scenario/ast.js';
 import type { IrButton, IrValidation } from '../ir/types.js';
-import { closest } from '../source/suggest.js';
+import { closest } from '../../grammar/suggest.js';
 import {
   CALLBACK_DATA_MAX_BYTES,
   COMMAND,

@@ -54,6 +54,41 @@ export const catalog = {
     'A field holds a value outside its permitted set.',
     (a) => `Invalid ${a.field} ${a.value}. Permitted: ${a.allowed}.`,
   ),
+  SCN_SYNTAX: entry<{ detail: string }>('error', 'A line of a .scn file that does not parse.', (a) => a.detail),
+  SCN_STRING: entry<{ detail: string }>('error', 'A malformed quoted string in a .scn file.', (a) => a.detail),
+  SCN_MISSING_HEADER: entry<{ missing: 'scenario' | 'version' }>(
+    'error',
+    'A .scn file without its `scenario "Name" version "1.0"` line, or without the version.',
+    (a) =>
+      a.missing === 'scenario'
+        ? `The file has no scenario line. Start it with: scenario "Bot name" version "1.0".`
+        : `The scenario line has no version. Write: scenario "Bot name" version "1.0".`,
+  ),
+  SCN_MISPLACED: entry<{ statement: string; fix: string }>(
+    'error',
+    'A .scn statement in a place where it means nothing.',
+    (a) => `"${a.statement}" cannot stand here: ${a.fix}.`,
+  ),
+  SCN_DUPLICATE: entry<{ statement: string; where: string; line: number }>(
+    'error',
+    'A .scn statement that may appear once, written twice.',
+    (a) => `A second "${a.statement}" in ${a.where}; the first is on line ${a.line}. Keep one of them.`,
+  ),
+  SCN_DUPLICATE_STEP: entry<{ step: string; line: number }>(
+    'error',
+    'Two steps with the same name.',
+    (a) => `Step ${q(a.step)} is already defined on line ${a.line}. Rename one of them.`,
+  ),
+  SCN_ROUTE_CONFLICT: entry(
+    'error',
+    'A step with both `go` and `when`/`else`.',
+    () => `A step goes on either with "go STEP" or with "when ... go STEP" lines (and an optional "else go STEP"), not both.`,
+  ),
+  SCN_ELSE_WITHOUT_WHEN: entry(
+    'error',
+    'An `else` without any `when` in its step.',
+    () => `"else" needs at least one "when" line in the same step. For an unconditional transition, write "go STEP".`,
+  ),
   NO_STEPS: entry('error', 'The scenario defines no steps.', () => `The scenario has no steps. Add at least one under "steps".`),
   MISSING_START_STEP: entry(
     'error',

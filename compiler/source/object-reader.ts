@@ -1,7 +1,7 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
 import type { Located, SourceString } from '../scenario/ast.js';
-import { closest } from './suggest.js';
+import { closest } from '../../grammar/suggest.js';
 import { jsonTypeName, locOf, type JsonNode, type JsonType } from './json-tree.js';
 import { sourceString } from './source-string.js';
 

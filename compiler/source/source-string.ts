@@ -1,6 +1,6 @@
 import type { Loc } from '../diagnostics/types.js';
 import type { SourceString } from '../scenario/ast.js';
-import { locOf, type JsonNode } from './json-tree.js';
+import type { JsonNode } from './json-tree.js';
 
 /** A string without escapes: decoded index i stands at start + i. */
 class PlainSource implements SourceString {
@@ -30,22 +30,30 @@ class EscapedSource implements SourceString {
 
 /** A string value with a map from decoded indices back to file offsets. */
 export function sourceString(node: JsonNode, text: string): SourceString {
-  const value = String(node.value ?? '');
-  const end = node.offset + node.length;
+  return quotedSource(String(node.value ?? ''), node.offset, node.offset + node.length, text);
+}
+
+/** A JSON-style quoted string at start..end (quotes included) of `text`, whose decoded value is `value`. */
+export function quotedSource(value: string, start: number, end: number, text: string): SourceString {
+  const loc = { offset: start, length: end - start };
   let escaped = false;
-  for (let i = node.offset + 1; i < end; i++) {
+  for (let i = start + 1; i < end; i++) {
     if (text.charCodeAt(i) === 92) {
       escaped = true;
       break;
     }
   }
-  if (!escaped) return new PlainSource(value, locOf(node), node.offset + 1);
+  if (!escaped) return new PlainSource(value, loc, start + 1);
   const offsets: number[] = [];
-  let r = node.offset + 1;
+  let r = start + 1;
   while (r < end - 1 && offsets.length < value.length) {
     offsets.push(r);
     r += text.charCodeAt(r) !== 92 ? 1 : text[r + 1] === 'u' ? 6 : 2;
   }
   offsets.push(r);
-  return new EscapedSource(value, locOf(node), offsets);
+  return new EscapedSource(value, loc, offsets);
 }
+
+/** Unquoted text at `start`: decoded index i stands at start + i. */
+export const plainSource = (value: string, start: number): SourceString =>
+  new PlainSource(value, { offset: start, length: value.length }, start);

@@ -1,0 +1,107 @@
+import type { Loc } from '../diagnostics/types.js';
+import type { InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
+import type { ScnComments } from './comments.js';
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Words that switch the lexer's mode for the rest of the line: quoted wherever a name could be followed by more. */
+const MODE_WORDS = new Set(['set', 'when']);
+const PLAIN_COMMAND = /^\/[^\s#"]*$/;
+
+const quote = (s: string): string => JSON.stringify(s);
+export const scnName = (s: string): string => (PLAIN_NAME.test(s) && !MODE_WORDS.has(s) ? s : quote(s));
+const scnCommand = (s: string): string => (PLAIN_COMMAND.test(s) ? s : quote(s));
+export const scnNumber = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
+
+/**
+ * An expression on one line, as written. A line break outside quotes becomes a space, and one inside a quoted
+ * literal becomes the `\n` escape: both mean the same to the expression parser.
+ */
+export function scnExpression(expr: string): string {
+  let out = '';
+  let quoteChar = '';
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i]!;
+    const lineBreak = ch === '\n' || ch === '\r';
+    if (quoteChar) {
+      if (ch === '\\' && i + 1 < expr.length) {
+        out += ch + expr[++i]!;
+        continue;
+      }
+      if (ch === quoteChar) quoteChar = '';
+      out += lineBreak ? (ch === '\n' ? '\\n' : '\\r') : ch;
+    } else {
+      if (ch === '"' || ch === "'") quoteChar = ch;
+      out += lineBreak ? ' ' : ch;
+    }
+  }
+  return out.trim();
+}
+
+/** Prints a scenario in the canonical .scn layout; with `comments`, every comment of the source is kept. */
+export function printScn(ast: ScenarioAst, comments?: ScnComments): string {
+  const out: string[] = [];
+  const line = (indent: string, text: string, at: Loc | undefined): void => {
+    const c = comments?.take(at);
+    for (const l of c?.leading ?? []) out.push(indent + l);
+    out.push(c?.trailing ? `${indent}${text} ${c.trailing}` : indent + text);
+  };
+
+  if (ast.name || ast.version) {
+    const version = ast.version ? ` version ${quote(ast.version.value)}` : '';
+    line('', `scenario ${quote(ast.name?.value ?? '')}${version}`, ast.name?.loc ?? ast.version?.loc);
+  }
+  if (ast.description) line('', `description ${quote(ast.description.value)}`, ast.description.loc);
+  if (ast.startStep) line('', `start ${scnName(ast.startStep.value)}`, ast.startStep.loc);
+  for (const c of ast.commands) line('', `command ${scnCommand(c.command.value)} go ${scnName(c.target.value)}`, c.command.loc);
+  for (const step of ast.steps) {
+    if (out.length > 0) out.push('');
+    printStep(step, line);
+  }
+  const rest = comments?.rest() ?? [];
+  if (rest.length > 0 && out.length > 0) out.push('');
+  out.push(...rest);
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
+}
+
+type Line = (indent: string, text: string, at: Loc | undefined) => void;
+
+function printStep(step: StepAst, line: Line): void {
+  const i = '  ';
+  line('', `step ${scnName(step.id.value)}`, step.id.loc);
+  if (step.description) line(i, `description ${quote(step.description.value)}`, step.description.loc);
+  if (step.type) line(i, `type ${scnName(step.type.value)}`, step.type.loc);
+  for (const a of step.set) line(i, `set ${scnName(a.variable.value)} = ${scnExpression(a.expr.value)}`, a.variable.loc);
+  if (step.message) line(i, `say ${quote(step.message.value)}`, step.message.loc);
+  for (const b of step.buttons?.items ?? []) {
+    line(i, `button ${quote(b.text?.value ?? '')} = ${scnName(b.value?.value ?? '')}`, b.loc);
+  }
+  if (step.input) printInput(step.input, line);
+  if (step.next) printNext(step.next, line);
+}
+
+function printInput(input: InputAst, line: Line): void {
+  const type = scnName(input.type?.value ?? 'text');
+  line('  ', `ask ${type} -> ${scnName(input.variable?.value ?? '')}`, input.loc);
+  const i = '    ';
+  const v = input.validation;
+  if (v?.min) line(i, `min ${scnNumber(v.min.value)}`, v.min.loc);
+  if (v?.max) line(i, `max ${scnNumber(v.max.value)}`, v.max.loc);
+  if (v?.minLength) line(i, `min_length ${scnNumber(v.minLength.value)}`, v.minLength.loc);
+  if (v?.maxLength) line(i, `max_length ${scnNumber(v.maxLength.value)}`, v.maxLength.loc);
+  if (v?.pattern) line(i, `pattern ${quote(v.pattern.value)}`, v.pattern.loc);
+  if (input.errorMessage) line(i, `error ${quote(input.errorMessage.value)}`, input.errorMessage.loc);
+  if (input.maxAttempts) line(i, `attempts ${scnNumber(input.maxAttempts.value)}`, input.maxAttempts.loc);
+  if (input.onFail) line(i, `on fail go ${scnName(input.onFail.value)}`, input.onFail.loc);
+  if (input.sensitive?.value) line(i, 'sensitive', input.sensitive.loc);
+}
+
+function printNext(next: NextAst, line: Line): void {
+  if (next.kind === 'goto') {
+    line('  ', `go ${scnName(next.target.value)}`, next.target.loc);
+    return;
+  }
+  for (const c of next.conditions) {
+    line('  ', `when ${scnExpression(c.if?.value ?? '')} go ${scnName(c.then?.value ?? '')}`, c.loc);
+  }
+  if (next.else) line('  ', `else go ${scnName(next.else.value)}`, next.else.loc);
+}

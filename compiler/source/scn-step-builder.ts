@@ -1,0 +1,158 @@
+import type { ScnStatement, ScnStatementOf, ScnWord } from '../../grammar/index.js';
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { AssignmentAst, ButtonAst, ConditionAst, InputAst, Located, NextAst, SourceString, StepAst } from '../scenario/ast.js';
+import { loc, type ScnSource } from './scn-source.js';
+
+const OPTIONS = new Set(['min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive']);
+const ONCE_PER_STEP = new Set(['description', 'type', 'say', 'ask', 'go', 'else', ...OPTIONS]);
+const WHOLE = new Set(['min_length', 'max_length', 'attempts']);
+
+/** Collects the statements of one `step` block and builds its StepAst. */
+export class StepBuilder {
+  private readonly first = new Map<string, ScnStatement>();
+  private readonly options: ScnStatement[] = [];
+  private readonly set: AssignmentAst[] = [];
+  private readonly setLines = new Map<string, number>();
+  private readonly buttons: { loc: ButtonAst['loc']; text?: SourceString; value?: SourceString }[] = [];
+  private readonly whens: ScnStatementOf<'when'>[] = [];
+  private end: number;
+
+  constructor(
+    private readonly header: ScnStatementOf<'step'>,
+    private readonly src: ScnSource,
+    private readonly reporter: Reporter,
+  ) {
+    this.end = header.end;
+  }
+
+  add(s: ScnStatement): void {
+    this.end = Math.max(this.end, s.end);
+    if (ONCE_PER_STEP.has(s.kind)) {
+      const first = this.first.get(s.kind);
+      if (first) {
+        const where = `step "${this.header.id!.value}"`;
+        this.reporter.report('SCN_DUPLICATE', loc(s.keyword), { statement: keywordsOf(s), where, line: first.line });
+        return;
+      }
+      this.first.set(s.kind, s);
+    }
+    if (OPTIONS.has(s.kind)) this.options.push(s);
+    else if (s.kind === 'set' && s.variable && s.expr) this.assign(s, s.variable, s.expr);
+    else if (s.kind === 'button') this.buttons.push({ loc: loc(s), text: this.opt(s.text), value: this.opt(s.value) });
+    else if (s.kind === 'when') this.whens.push(s);
+  }
+
+  /** One assignment per variable and step, as in JSON's "set" object, so both forms say the same things. */
+  private assign(s: ScnStatement, variable: ScnWord, expr: ScnWord): void {
+    const first = this.setLines.get(variable.value);
+    if (first !== undefined) {
+      const where = `step "${this.header.id!.value}"`;
+      this.reporter.report('SCN_DUPLICATE', loc(s.keyword), { statement: `set ${variable.value}`, where, line: first });
+      return;
+    }
+    this.setLines.set(variable.value, s.line);
+    this.set.push({ variable: this.src.located(variable), expr: this.src.str(expr) });
+  }
+
+  private opt(w: ScnWord | undefined): SourceString | undefined {
+    return w && this.src.str(w);
+  }
+
+  private get<K extends ScnStatement['kind']>(kind: K): ScnStatementOf<K> | undefined {
+    return this.first.get(kind) as ScnStatementOf<K> | undefined;
+  }
+
+  build(): StepAst {
+    const h = this.header;
+    const description = this.get('description')?.text;
+    const type = this.get('type')?.type;
+    const say = this.get('say')?.text;
+    return {
+      id: this.src.located(h.id!),
+      loc: { offset: h.start, length: this.end - h.start },
+      type: type && this.src.located(type),
+      description: description && this.src.str(description),
+      set: this.set,
+      message: say && this.src.str(say),
+      buttons: this.buttons.length > 0 ? { loc: span(this.buttons.map((b) => b.loc)), items: this.buttons } : undefined,
+      input: this.input(),
+      next: this.next(),
+    };
+  }
+
+  private number(kind: string): Located<number> | undefined {
+    const s = this.get(kind as 'min');
+    const w = s?.value;
+    if (!w) return undefined;
+    const value = Number(w.value);
+    if (WHOLE.has(kind) && !Number.isInteger(value)) {
+      const field = kind === 'attempts' ? 'attempts' : kind;
+      this.reporter.report('WRONG_TYPE', loc(w), { field, expected: 'a whole number', actual: w.value });
+      return undefined;
+    }
+    return { value, loc: loc(w) };
+  }
+
+  private input(): InputAst | undefined {
+    const ask = this.get('ask');
+    if (!ask) {
+      for (const o of this.options) {
+        this.reporter.report('SCN_MISPLACED', loc(o.keyword), { statement: keywordsOf(o), fix: 'input options go under the "ask" line of their step' });
+      }
+      return undefined;
+    }
+    const pattern = this.get('pattern')?.text;
+    const validation = {
+      min: this.number('min'),
+      max: this.number('max'),
+      minLength: this.number('min_length'),
+      maxLength: this.number('max_length'),
+      pattern: pattern && this.src.str(pattern),
+    };
+    const hasValidation = Object.values(validation).some((v) => v !== undefined);
+    const error = this.get('error')?.text;
+    const onFail = this.get('on_fail')?.target;
+    const sensitive = this.get('sensitive');
+    return {
+      loc: loc(ask),
+      type: ask.type && this.src.located(ask.type),
+      variable: ask.variable && this.src.located(ask.variable),
+      validation: hasValidation ? validation : undefined,
+      errorMessage: error && this.src.str(error),
+      maxAttempts: this.number('attempts'),
+      onFail: onFail && this.src.located(onFail),
+      sensitive: sensitive && { value: true, loc: loc(sensitive.keyword) },
+    };
+  }
+
+  private next(): NextAst | undefined {
+    const go = this.get('go');
+    const otherwise = this.get('else');
+    if (go && (this.whens.length > 0 || otherwise)) {
+      this.reporter.report('SCN_ROUTE_CONFLICT', loc(go.keyword));
+    }
+    if (go) return go.target && { kind: 'goto', target: this.src.located(go.target) };
+    if (this.whens.length === 0 && !otherwise) return undefined;
+    if (this.whens.length === 0) this.reporter.report('SCN_ELSE_WITHOUT_WHEN', loc(otherwise!.keyword));
+    const conditions: ConditionAst[] = this.whens.map((w) => ({
+      loc: loc(w),
+      if: w.condition && this.src.str(w.condition),
+      then: w.target && this.src.located(w.target),
+    }));
+    const all = [...this.whens, ...(otherwise ? [otherwise] : [])];
+    return {
+      kind: 'conditional',
+      loc: span(all.map(loc)),
+      conditions,
+      else: otherwise?.target && this.src.located(otherwise.target),
+    };
+  }
+}
+
+const keywordsOf = (s: ScnStatement): string => (s.kind === 'on_fail' ? 'on fail' : s.keyword.value);
+
+function span(locs: readonly { offset: number; length: number }[]): { offset: number; length: number } {
+  const start = Math.min(...locs.map((l) => l.offset));
+  const end = Math.max(...locs.map((l) => l.offset + l.length));
+  return { offset: start, length: end - start };
+}

@@ -1,0 +1,211 @@
+import { CstParser, type IOrAlt } from 'chevrotain';
+import { scnErrorMessages } from './messages.js';
+import * as T from './tokens.js';
+
+/**
+ * The .scn grammar: a file is lines, each line at most one statement. Which statements may follow which (header
+ * first, then steps; input options after `ask`) is checked when the statements are read into a scenario, where the
+ * message can say what to do.
+ */
+export class ScnParser extends CstParser {
+  private statementAlts?: IOrAlt<unknown>[];
+  private inputAlts?: IOrAlt<unknown>[];
+  private routeAlts?: IOrAlt<unknown>[];
+  private limitAlts?: IOrAlt<unknown>[];
+  private nameAlts?: IOrAlt<unknown>[];
+  private versionAlts?: IOrAlt<unknown>[];
+  private valueAlts?: IOrAlt<unknown>[];
+  private commandAlts?: IOrAlt<unknown>[];
+
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: scnErrorMessages });
+    this.performSelfAnalysis();
+  }
+
+  /** The whole file. The compiler parses line by line with `statement`, so a mistake never spills onto the next line. */
+  public document = this.RULE('document', () => {
+    this.OPTION(() => this.SUBRULE(this.statement));
+    this.MANY(() => {
+      this.CONSUME(T.Newline);
+      this.OPTION2(() => this.SUBRULE2(this.statement));
+    });
+  });
+
+  public statement = this.RULE('statement', () => {
+    this.OR(
+      (this.statementAlts ??= [
+        { ALT: () => this.SUBRULE(this.scenarioStatement) },
+        { ALT: () => this.SUBRULE(this.descriptionStatement) },
+        { ALT: () => this.SUBRULE(this.startStatement) },
+        { ALT: () => this.SUBRULE(this.commandStatement) },
+        { ALT: () => this.SUBRULE(this.stepStatement) },
+        { ALT: () => this.SUBRULE(this.typeStatement) },
+        { ALT: () => this.SUBRULE(this.setStatement) },
+        { ALT: () => this.SUBRULE(this.sayStatement) },
+        { ALT: () => this.SUBRULE(this.buttonStatement) },
+        { ALT: () => this.SUBRULE(this.askStatement) },
+        { ALT: () => this.SUBRULE(this.inputOption) },
+        { ALT: () => this.SUBRULE(this.route) },
+      ]),
+    );
+  });
+
+  private scenarioStatement = this.RULE('scenarioStatement', () => {
+    this.CONSUME(T.Scenario);
+    this.CONSUME(T.StringLit);
+    this.OPTION(() => {
+      this.CONSUME(T.Version);
+      this.OR(
+        (this.versionAlts ??= [
+          { ALT: () => this.CONSUME2(T.StringLit) },
+          { ALT: () => this.CONSUME(T.NumberLit) },
+          { ALT: () => this.CONSUME(T.Name) },
+        ]),
+      );
+    });
+  });
+
+  private descriptionStatement = this.RULE('descriptionStatement', () => {
+    this.CONSUME(T.Description);
+    this.CONSUME(T.StringLit);
+  });
+
+  private startStatement = this.RULE('startStatement', () => {
+    this.CONSUME(T.Start);
+    this.SUBRULE(this.name);
+  });
+
+  private commandStatement = this.RULE('commandStatement', () => {
+    this.CONSUME(T.Command);
+    this.OR((this.commandAlts ??= [{ ALT: () => this.CONSUME(T.CommandName) }, { ALT: () => this.CONSUME(T.StringLit) }]));
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  private stepStatement = this.RULE('stepStatement', () => {
+    this.CONSUME(T.Step);
+    this.SUBRULE(this.name);
+  });
+
+  private typeStatement = this.RULE('typeStatement', () => {
+    this.CONSUME(T.Type);
+    this.SUBRULE(this.name);
+  });
+
+  private setStatement = this.RULE('setStatement', () => {
+    this.CONSUME(T.SetKw);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.SetExpr);
+  });
+
+  private sayStatement = this.RULE('sayStatement', () => {
+    this.CONSUME(T.Say);
+    this.CONSUME(T.StringLit);
+  });
+
+  private buttonStatement = this.RULE('buttonStatement', () => {
+    this.CONSUME(T.Button);
+    this.CONSUME(T.StringLit);
+    this.CONSUME(T.Equals);
+    this.OR(
+      (this.valueAlts ??= [
+        { ALT: () => this.CONSUME2(T.StringLit) },
+        { ALT: () => this.CONSUME(T.NumberLit) },
+        { ALT: () => this.CONSUME(T.Name) },
+      ]),
+    );
+  });
+
+  private askStatement = this.RULE('askStatement', () => {
+    this.CONSUME(T.Ask);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Arrow);
+    this.SUBRULE2(this.name);
+  });
+
+  private inputOption = this.RULE('inputOption', () => {
+    this.OR(
+      (this.inputAlts ??= [
+        { ALT: () => this.SUBRULE(this.limitOption) },
+        { ALT: () => this.SUBRULE(this.patternOption) },
+        { ALT: () => this.SUBRULE(this.errorOption) },
+        { ALT: () => this.SUBRULE(this.attemptsOption) },
+        { ALT: () => this.SUBRULE(this.onFailOption) },
+        { ALT: () => this.CONSUME(T.Sensitive) },
+      ]),
+    );
+  });
+
+  private limitOption = this.RULE('limitOption', () => {
+    this.OR(
+      (this.limitAlts ??= [
+        { ALT: () => this.CONSUME(T.Min) },
+        { ALT: () => this.CONSUME(T.Max) },
+        { ALT: () => this.CONSUME(T.MinLength) },
+        { ALT: () => this.CONSUME(T.MaxLength) },
+      ]),
+    );
+    this.CONSUME(T.NumberLit);
+  });
+
+  private patternOption = this.RULE('patternOption', () => {
+    this.CONSUME(T.Pattern);
+    this.CONSUME(T.StringLit);
+  });
+
+  private errorOption = this.RULE('errorOption', () => {
+    this.CONSUME(T.ErrorKw);
+    this.CONSUME(T.StringLit);
+  });
+
+  private attemptsOption = this.RULE('attemptsOption', () => {
+    this.CONSUME(T.Attempts);
+    this.CONSUME(T.NumberLit);
+  });
+
+  private onFailOption = this.RULE('onFailOption', () => {
+    this.CONSUME(T.On);
+    this.CONSUME(T.Fail);
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  private route = this.RULE('route', () => {
+    this.OR(
+      (this.routeAlts ??= [
+        { ALT: () => this.SUBRULE(this.goRoute) },
+        { ALT: () => this.SUBRULE(this.whenRoute) },
+        { ALT: () => this.SUBRULE(this.elseRoute) },
+      ]),
+    );
+  });
+
+  private goRoute = this.RULE('goRoute', () => {
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  private whenRoute = this.RULE('whenRoute', () => {
+    this.CONSUME(T.When);
+    this.CONSUME(T.CondExpr);
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  private elseRoute = this.RULE('elseRoute', () => {
+    this.CONSUME(T.Else);
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  /** A step, variable or input type: a plain word (keywords included) or a quoted string for anything else. */
+  private name = this.RULE('name', () => {
+    this.OR((this.nameAlts ??= [{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLit) }]));
+  });
+}
+
+let shared: ScnParser | undefined;
+
+/** One parser instance, reused: Chevrotain parsers are costly to build and cheap to reset. */
+export const scnParser = (): ScnParser => (shared ??= new ScnParser());

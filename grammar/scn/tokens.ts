@@ -1,0 +1,156 @@
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+
+// Tokens of the .scn scenario language. Statements are lines; a line that starts with `set` or `when` switches the
+// lexer into a mode where the expression is one token holding the raw text, parsed later by the expression parser.
+
+/** Categories: what a rule consumes, whatever concrete token the lexer produced. */
+export const Newline = createToken({ name: 'Newline', pattern: Lexer.NA, label: 'end of line' });
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[^\S\r\n]+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
+export const LineEnd = createToken({ name: 'LineEnd', pattern: /\r\n|\r|\n/, line_breaks: true, categories: [Newline], label: 'end of line' });
+/** The end of a `set` or `when` line, back to the main mode. */
+export const ModeLineEnd = createToken({
+  name: 'ModeLineEnd',
+  pattern: /\r\n|\r|\n/,
+  line_breaks: true,
+  pop_mode: true,
+  categories: [Newline],
+  label: 'end of line',
+});
+
+/** A JSON string literal; anything else that starts with `"` is a BadString, reported with a precise reason. */
+export const StringLit = createToken({
+  name: 'StringLit',
+  pattern: /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/,
+  label: 'a quoted string',
+});
+export const BadString = createToken({ name: 'BadString', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"?/, categories: [StringLit] });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/, label: 'a number' });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name], label: 'a name' });
+export const CommandName = createToken({ name: 'CommandName', pattern: /\/[^\s#"]*/, label: 'a command such as /help' });
+export const Arrow = createToken({ name: 'Arrow', pattern: '->', label: '"->"' });
+export const Equals = createToken({ name: 'Equals', pattern: '=', label: '"="' });
+/** Text the current mode has no token for: a token of its own so the parser can say what it expected instead. */
+export const Stray = createToken({ name: 'Stray', pattern: /[^\s#"=]+/, label: 'text' });
+
+const previousIs = (tokens: IToken[], type: TokenType): boolean => tokens[tokens.length - 1]?.tokenType === type;
+
+/** Keywords are lower case and only reserved at the start of a statement: in a name's place any word is a name. */
+function keyword(word: string, extra: { push_mode?: string } = {}): TokenType {
+  const name = `Kw_${word}`;
+  return createToken({ name, pattern: word, longer_alt: Identifier, categories: [Name], label: `"${word}"`, ...extra });
+}
+
+export const Scenario = keyword('scenario');
+export const Version = keyword('version');
+export const Description = keyword('description');
+export const Start = keyword('start');
+export const Command = keyword('command');
+export const Step = keyword('step');
+export const Type = keyword('type');
+export const SetKw = keyword('set', { push_mode: 'assign' });
+export const Say = keyword('say');
+export const Button = keyword('button');
+export const Ask = keyword('ask');
+export const Min = keyword('min');
+export const Max = keyword('max');
+export const MinLength = keyword('min_length');
+export const MaxLength = keyword('max_length');
+export const Pattern = keyword('pattern');
+export const ErrorKw = keyword('error');
+export const Attempts = keyword('attempts');
+export const On = keyword('on');
+export const Fail = keyword('fail');
+export const Sensitive = keyword('sensitive');
+export const Go = keyword('go');
+export const When = keyword('when', { push_mode: 'cond' });
+export const Else = keyword('else');
+
+/** Longest first where one keyword is a prefix of another (`min_length` before `min`). */
+export const KEYWORDS: readonly TokenType[] = [
+  Scenario, Version, Description, Start, Command, Step, Type, SetKw, Say, Button, Ask,
+  MinLength, MaxLength, Min, Max, Pattern, ErrorKw, Attempts, On, Fail, Sensitive, Go, When, Else,
+];
+
+/** The words that may start a statement, for messages and suggestions. */
+export const STATEMENT_WORDS: readonly string[] = [
+  'scenario', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
+  'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
+];
+
+/** Where an expression ends on its line: before a `#` outside quotes, or the line's end. */
+function lineRestEnd(text: string, from: number): number {
+  let quote = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    if (quote !== 0) {
+      if (c === 92) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 35) return i;
+  }
+  return text.length;
+}
+
+const trimEnd = (text: string, from: number, end: number): number => {
+  while (end > from && /\s/.test(text.charAt(end - 1))) end--;
+  return end;
+};
+
+const match = (image: string): RegExpExecArray => [image] as unknown as RegExpExecArray;
+
+/** The expression of `set NAME = EXPR`: the rest of the line. */
+export const SetExpr = createToken({
+  name: 'SetExpr',
+  label: 'an expression',
+  line_breaks: false,
+  pattern: {
+    exec: (text: string, offset: number, tokens: IToken[]) => {
+      if (!previousIs(tokens, Equals)) return null;
+      const end = trimEnd(text, offset, lineRestEnd(text, offset));
+      return end > offset ? match(text.slice(offset, end)) : null;
+    },
+  },
+});
+
+const GO_TAIL = /^go[ \t]+(?:[A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*")[ \t]*$/;
+
+/** The condition of `when EXPR go STEP`: up to the last `go STEP` outside quotes, which ends the line. */
+export const CondExpr = createToken({
+  name: 'CondExpr',
+  label: 'a condition',
+  line_breaks: false,
+  pattern: {
+    exec: (text: string, offset: number, tokens: IToken[]) => {
+      if (!previousIs(tokens, When)) return null;
+      const lineEnd = lineRestEnd(text, offset);
+      let end = trimEnd(text, offset, lineEnd);
+      let quote = 0;
+      let lastGo = -1;
+      for (let i = offset; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (quote !== 0) {
+          if (c === 92) i++;
+          else if (c === quote) quote = 0;
+        } else if (c === 34 || c === 39) quote = c;
+        else if (c === 103 && /[ \t]/.test(text.charAt(i - 1)) && GO_TAIL.test(text.slice(i, end))) lastGo = i;
+      }
+      if (lastGo >= offset) end = trimEnd(text, offset, lastGo);
+      return end > offset ? match(text.slice(offset, end)) : null;
+    },
+  },
+});
+
+const MAIN: TokenType[] = [WhiteSpace, Comment, LineEnd, StringLit, BadString, NumberLit, Arrow, Equals, CommandName, ...KEYWORDS, Identifier, Stray];
+const ASSIGN: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, SetExpr, Equals, StringLit, BadString, Identifier, Stray];
+const COND: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, CondExpr, Go, StringLit, BadString, Identifier, Stray];
+
+export const lexerDefinition = { modes: { main: MAIN, assign: ASSIGN, cond: COND }, defaultMode: 'main' };
+
+/** Every token type the parser may see. */
+export const ALL_TOKENS: TokenType[] = [Newline, Name, ...new Set([...MAIN, ...ASSIGN, ...COND])];
+
+export const scnLexer = new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: false });
