@@ -31,3 +31,8 @@ export { graphEdges, renderGraph, toDot, toMermaid, type GraphFormat } from './e
 export type { InputType, ScenarioAst } from './scenario/ast.js';
 export { diagnosticsMarkdown } from './diagnostics/reference.js';
 export { parseAnswer, type AnswerSpec, type ParsedAnswer } from './semantics/answers.js';
+export { formatOf, readScenario, type ReadResult, type ScenarioFormat } from './read.js';
+export { convertScenario, formatScn, withoutPlaces, type TextResult } from './convert.js';
+export { printScn } from './print/scn.js';
+export { printJson } from './print/json.js';
+export { ScnComments } from './print/comments.js';
