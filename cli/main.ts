@@ -4,13 +4,25 @@ import { chatCommand } from './commands/chat.js';
 import { checkCommand } from './commands/check.js';
 import type { Command } from './commands/command.js';
 import { compileCommand } from './commands/compile.js';
+import { convertCommand } from './commands/convert.js';
+import { fmtCommand } from './commands/fmt.js';
 import { graphCommand } from './commands/graph.js';
 import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { webhookCommand } from './commands/webhook.js';
 import { processIo, UsageError, type Io } from './io.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, graphCommand, testCommand, chatCommand, serveCommand, webhookCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  compileCommand,
+  graphCommand,
+  testCommand,
+  chatCommand,
+  fmtCommand,
+  convertCommand,
+  serveCommand,
+  webhookCommand,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

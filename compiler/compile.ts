@@ -4,7 +4,7 @@ import type { Diagnostic } from './diagnostics/types.js';
 import { buildIr } from './ir/build.js';
 import type { IrScenario } from './ir/types.js';
 import type { ScenarioAst } from './scenario/ast.js';
-import { readScenario } from './read.js';
+import { formatOf, readScenario } from './read.js';
 import { LineIndex } from './source/text.js';
 
 export interface CompileResult {
@@ -24,7 +24,7 @@ export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagno
 
 /** Parses and checks a scenario; bad input comes back as diagnostics, never as an exception. */
 export function compileScenario(text: string, options: CompileOptions): CompileResult {
-  const reporter = new Reporter(options.file, new LineIndex(text));
+  const reporter = new Reporter(options.file, new LineIndex(text), formatOf(options.file));
   const { ast } = readScenario(text, options.file, reporter);
   if (!ast) return { diagnostics: reporter.diagnostics() };
   const outcome = checkScenarioAst(ast, reporter);

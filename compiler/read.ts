@@ -22,7 +22,7 @@ export interface ReadResult {
 }
 
 /** Reads a scenario in either format into its source-level AST, without checking what it means. */
-export function readScenario(text: string, file: string, reporter = new Reporter(file, new LineIndex(text))): ReadResult {
+export function readScenario(text: string, file: string, reporter = new Reporter(file, new LineIndex(text), formatOf(file))): ReadResult {
   if (formatOf(file) === 'scn') {
     const scn = parseScn(text);
     const ast = readScnScenario(text, reporter, scn);

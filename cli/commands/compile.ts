@@ -9,7 +9,7 @@ export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile scenarios into XState machine configs and typed TypeScript modules',
   usage: 'scenarist compile FILE... --out DIR [--engine-import SPECIFIER]',
-  help: `Checks each scenario and, when none has an error, writes for each FILE named NAME.json:
+  help: `Checks each scenario and, when none has an error, writes for each FILE named NAME.json or NAME.scn:
 
   DIR/NAME.machine.json   the XState v5 machine config (plain JSON)
   DIR/NAME.machine.ts     a TypeScript module: the typed context (Vars, StepId) and the machine, which

@@ -1,6 +1,7 @@
 import { catalog, type DiagnosticArgs, type DiagnosticCode } from './catalog.js';
 import type { Diagnostic, Loc } from './types.js';
 import type { LineIndex } from '../source/text.js';
+import { SCN_WORDING } from './scn-wording.js';
 
 type ArgList<C extends DiagnosticCode> = DiagnosticArgs<C> extends void ? [] : [DiagnosticArgs<C>];
 
@@ -18,12 +19,15 @@ export class Reporter {
   constructor(
     readonly file: string,
     private readonly lines: LineIndex,
+    /** Whose words the advice uses: JSON fields, or .scn statements. */
+    private readonly dialect: 'json' | 'scn' = 'json',
   ) {}
 
   report<C extends DiagnosticCode>(code: C, loc: Loc, ...args: ArgList<C>): void {
     const entry = catalog[code] as { severity: string; message: (a: unknown) => string };
     if (entry.severity === 'error') this.errorCount++;
-    this.pending.push({ code, loc, message: entry.message(args[0]) });
+    const scn = this.dialect === 'scn' ? (SCN_WORDING[code] as ((a: unknown) => string) | undefined) : undefined;
+    this.pending.push({ code, loc, message: (scn ?? entry.message)(args[0]) });
   }
 
   get hasErrors(): boolean {

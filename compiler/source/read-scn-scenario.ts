@@ -37,7 +37,7 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
   };
 
   for (const s of parsed.statements) {
-    if (s.kind === 'unknown') {
+    if (s.kind === 'unknown' || (s.broken && !hasContent(s) && s.kind !== 'step' && s.kind !== 'scenario')) {
       // An unreadable line at the left margin is most likely a broken step line: don't pin what follows on the step above.
       if (s.indent === 0 && current !== undefined) {
         finish();
@@ -91,6 +91,12 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
     commands,
     steps,
   };
+}
+
+/** Whether a statement carries anything: a broken `go` without its step says nothing, and is skipped. */
+function hasContent(s: ScnStatement): boolean {
+  if (s.kind === 'sensitive' || s.kind === 'unknown') return s.kind === 'sensitive';
+  return Object.entries(s).some(([k, v]) => k !== 'keyword' && typeof v === 'object' && v !== null);
 }
 
 function reportDuplicateCommands(commands: CommandAst[], parsed: ScnParseResult, reporter: Reporter): void {
