@@ -21,7 +21,7 @@ export interface ServerFixture {
 export async function serverFixture(extraEnv: Record<string, string> = {}): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'scenarist-http-'));
   const config = join(dir, 'scenarist.config.json');
-  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', scenario: resolve('examples/spec-example.json') }, { id: 'no-token', scenario: resolve('examples/menu-loop.json') }] }));
+  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', scenario: resolve('examples/spec-example.json') }, { id: 'no-token', scenario: resolve('examples/menu-loop.scn') }] }));
   const api = await FakeBotApi.start();
   const { logger, lines } = captureLogger('debug');
   const env = {
