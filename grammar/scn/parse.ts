@@ -45,7 +45,7 @@ function parseIssue(e: IRecognitionException, line: readonly IToken[], lineEnd: 
  * that parsed (even in part) is a statement.
  */
 export function parseScn(text: string): ScnParseResult {
-  const lexed = scnLexer.tokenize(text);
+  const lexed = scnLexer().tokenize(text);
   const tokens = lexed.tokens;
   const starts = [0];
   const lineTokens: IToken[][] = [];

@@ -153,4 +153,7 @@ export const lexerDefinition = { modes: { main: MAIN, assign: ASSIGN, cond: COND
 /** Every token type the parser may see. */
 export const ALL_TOKENS: TokenType[] = [Newline, Name, ...new Set([...MAIN, ...ASSIGN, ...COND])];
 
-export const scnLexer = new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+let lexer: Lexer | undefined;
+
+/** Built on first use: most processes that load the compiler never read a .scn file. */
+export const scnLexer = (): Lexer => (lexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: false }));
