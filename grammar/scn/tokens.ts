@@ -116,9 +116,56 @@ export const SetExpr = createToken({
   },
 });
 
-const GO_TAIL = /^go[ \t]+(?:[A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*")[ \t]*$/;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+const isNameChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 
-/** The condition of `when EXPR go STEP`: up to the last `go STEP` outside quotes, which ends the line. */
+/** Where the `go` of a trailing `go NAME` (or `go "name"`) starts, scanning back from `end`; -1 if the line has none. */
+function trailingGo(text: string, from: number, end: number): number {
+  // `start`: the first character of the name, or its opening quote.
+  let start = end - 1;
+  // A quote is escaped when an odd run of backslashes stands before it.
+  const escaped = (at: number): boolean => {
+    let slashes = 0;
+    while (at - 1 - slashes >= from && text.charCodeAt(at - 1 - slashes) === 92) slashes++;
+    return slashes % 2 === 1;
+  };
+  if (text.charCodeAt(start) === 34) {
+    // A quoted name: its closing quote must be real; then back to its opening quote.
+    if (escaped(start)) return -1;
+    for (start--; start >= from; start--) if (text.charCodeAt(start) === 34 && !escaped(start)) break;
+    if (start < from) return -1;
+  } else {
+    while (start >= from && isNameChar(text.charCodeAt(start))) start--;
+    start++;
+    if (start === end || !isNameStart(text.charCodeAt(start))) return -1;
+  }
+  let i = start - 1;
+  if (i < from || !isBlank(text.charCodeAt(i))) return -1;
+  while (i >= from && isBlank(text.charCodeAt(i))) i--;
+  const go = i - 1;
+  if (go < from || text.charCodeAt(go) !== 103 || text.charCodeAt(go + 1) !== 111) return -1;
+  return go === from || isBlank(text.charCodeAt(go - 1)) ? go : -1;
+}
+
+/** Whether `at` lies outside every quoted literal that starts at or after `from`. */
+function outsideQuotes(text: string, from: number, at: number): boolean {
+  let quote = 0;
+  for (let i = from; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 92) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+  }
+  return quote === 0;
+}
+
+/**
+ * The condition of `when EXPR go STEP`: everything before the `go STEP` that ends the line (outside quotes), so a
+ * variable or a string may contain "go". Linear in the line's length, whatever the line holds.
+ */
 export const CondExpr = createToken({
   name: 'CondExpr',
   label: 'a condition',
@@ -126,19 +173,9 @@ export const CondExpr = createToken({
   pattern: {
     exec: (text: string, offset: number, tokens: IToken[]) => {
       if (!previousIs(tokens, When)) return null;
-      const lineEnd = lineRestEnd(text, offset);
-      let end = trimEnd(text, offset, lineEnd);
-      let quote = 0;
-      let lastGo = -1;
-      for (let i = offset; i < end; i++) {
-        const c = text.charCodeAt(i);
-        if (quote !== 0) {
-          if (c === 92) i++;
-          else if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) quote = c;
-        else if (c === 103 && /[ \t]/.test(text.charAt(i - 1)) && GO_TAIL.test(text.slice(i, end))) lastGo = i;
-      }
-      if (lastGo >= offset) end = trimEnd(text, offset, lastGo);
+      let end = trimEnd(text, offset, lineRestEnd(text, offset));
+      const go = trailingGo(text, offset, end);
+      if (go >= offset && outsideQuotes(text, offset, go)) end = trimEnd(text, offset, go);
       return end > offset ? match(text.slice(offset, end)) : null;
     },
   },
