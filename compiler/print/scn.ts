@@ -3,12 +3,10 @@ import type { InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js
 import type { ScnComments } from './comments.js';
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** Words that switch the lexer's mode for the rest of the line: quoted wherever a name could be followed by more. */
-const MODE_WORDS = new Set(['set', 'when']);
 const PLAIN_COMMAND = /^\/[^\s#"]*$/;
 
 const quote = (s: string): string => JSON.stringify(s);
-export const scnName = (s: string): string => (PLAIN_NAME.test(s) && !MODE_WORDS.has(s) ? s : quote(s));
+export const scnName = (s: string): string => (PLAIN_NAME.test(s) ? s : quote(s));
 const scnCommand = (s: string): string => (PLAIN_COMMAND.test(s) ? s : quote(s));
 export const scnNumber = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 

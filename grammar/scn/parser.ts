@@ -132,7 +132,7 @@ export class ScnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.errorOption) },
         { ALT: () => this.SUBRULE(this.attemptsOption) },
         { ALT: () => this.SUBRULE(this.onFailOption) },
-        { ALT: () => this.CONSUME(T.Sensitive) },
+        { ALT: () => this.SUBRULE(this.sensitiveOption) },
       ]),
     );
   });
@@ -169,6 +169,10 @@ export class ScnParser extends CstParser {
     this.CONSUME(T.Fail);
     this.CONSUME(T.Go);
     this.SUBRULE(this.name);
+  });
+
+  private sensitiveOption = this.RULE('sensitiveOption', () => {
+    this.CONSUME(T.Sensitive);
   });
 
   private route = this.RULE('route', () => {

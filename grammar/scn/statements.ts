@@ -76,6 +76,8 @@ function fields(node: CstNode): Fields | undefined {
       return { kind: 'attempts', value: word(c['NumberLit']?.[0]) };
     case 'onFailOption':
       return { kind: 'on_fail', target: word(names[0]) };
+    case 'sensitiveOption':
+      return { kind: 'sensitive' };
     case 'goRoute':
       return { kind: 'go', target: word(names[0]) };
     case 'whenRoute':
@@ -95,7 +97,6 @@ export function toStatement(cst: CstNode | undefined, info: LineInfo): ScnStatem
   if (node === undefined) return undefined;
   let f: Fields | undefined;
   if (isNode(node)) f = fields(node);
-  else if (node.tokenType.name === 'Kw_sensitive') f = { kind: 'sensitive' };
   if (!f) return undefined;
   const first = isNode(node) ? firstToken(node) : node;
   if (!first || first.isInsertedInRecovery) return undefined;

@@ -37,10 +37,34 @@ export const Stray = createToken({ name: 'Stray', pattern: /[^\s#"=]+/, label: '
 
 const previousIs = (tokens: IToken[], type: TokenType): boolean => tokens[tokens.length - 1]?.tokenType === type;
 
+const match = (image: string): RegExpExecArray => [image] as unknown as RegExpExecArray;
+
 /** Keywords are lower case and only reserved at the start of a statement: in a name's place any word is a name. */
 function keyword(word: string, extra: { push_mode?: string } = {}): TokenType {
   const name = `Kw_${word}`;
   return createToken({ name, pattern: word, longer_alt: Identifier, categories: [Name], label: `"${word}"`, ...extra });
+}
+
+const atLineStart = (tokens: IToken[]): boolean => {
+  const last = tokens[tokens.length - 1];
+  return last === undefined || last.tokenType === LineEnd || last.tokenType === ModeLineEnd;
+};
+
+/**
+ * `set` and `when` switch the lexer to a mode for the rest of the line, so they are keywords only where a statement
+ * starts; elsewhere (`ask text -> when`) they are plain names.
+ */
+function lineKeyword(word: string, mode: string): TokenType {
+  return createToken({
+    name: `Kw_${word}`,
+    pattern: { exec: (text: string, offset: number, tokens: IToken[]) => (text.startsWith(word, offset) && atLineStart(tokens) ? match(word) : null) },
+    start_chars_hint: [word.charAt(0)],
+    line_breaks: false,
+    longer_alt: Identifier,
+    categories: [Name],
+    label: `"${word}"`,
+    push_mode: mode,
+  });
 }
 
 export const Scenario = keyword('scenario');
@@ -50,7 +74,7 @@ export const Start = keyword('start');
 export const Command = keyword('command');
 export const Step = keyword('step');
 export const Type = keyword('type');
-export const SetKw = keyword('set', { push_mode: 'assign' });
+export const SetKw = lineKeyword('set', 'assign');
 export const Say = keyword('say');
 export const Button = keyword('button');
 export const Ask = keyword('ask');
@@ -65,7 +89,7 @@ export const On = keyword('on');
 export const Fail = keyword('fail');
 export const Sensitive = keyword('sensitive');
 export const Go = keyword('go');
-export const When = keyword('when', { push_mode: 'cond' });
+export const When = lineKeyword('when', 'cond');
 export const Else = keyword('else');
 
 /** Longest first where one keyword is a prefix of another (`min_length` before `min`). */
@@ -99,8 +123,6 @@ const trimEnd = (text: string, from: number, end: number): number => {
   while (end > from && /\s/.test(text.charAt(end - 1))) end--;
   return end;
 };
-
-const match = (image: string): RegExpExecArray => [image] as unknown as RegExpExecArray;
 
 /** The expression of `set NAME = EXPR`: the rest of the line. */
 export const SetExpr = createToken({
