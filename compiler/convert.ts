@@ -47,6 +47,12 @@ export function convertScenario(text: string, from: string, to: string): TextRes
 
 const EXPRESSION_FIELDS = new Set(['expr', 'if']);
 
+/** Fields that say no more than their absence (JSON can write them, .scn need not): `"sensitive": false`, `"buttons": []`, `"validation": {}`. */
+const saysNothing = (key: string, value: unknown): boolean =>
+  (key === 'sensitive' && value === false) ||
+  (key === 'buttons' && isDeepStrictEqual(value, { items: [] })) ||
+  (key === 'validation' && isDeepStrictEqual(value, {}));
+
 /** The AST as data: values only, no source places; expressions up to the layout that means nothing to them. */
 export function withoutPlaces(ast: ScenarioAst | undefined): unknown {
   const strip = (v: unknown, key = ''): unknown => {
@@ -60,7 +66,8 @@ export function withoutPlaces(ast: ScenarioAst | undefined): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (k === 'loc' || k === 'stepsLoc' || x === undefined) continue;
-      out[k] = strip(x, k);
+      const value = strip(x, k);
+      if (!saysNothing(k, value)) out[k] = value;
     }
     return out;
   };

@@ -31,7 +31,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
 
   if (ast.steps.length === 0) reporter.report('NO_STEPS', ast.stepsLoc ?? ast.loc);
   let startStep: CheckedScenario['startStep'];
-  if (!ast.startStep) reporter.report('MISSING_START_STEP', { offset: ast.loc.offset, length: 1 });
+  if (!ast.startStep) reporter.report('MISSING_START_STEP', { offset: ast.loc.offset, length: Math.min(1, ast.loc.length) });
   else if (!stepIds.has(ast.startStep.value)) {
     reporter.report('UNKNOWN_START_STEP', ast.startStep.loc, { step: ast.startStep.value, suggestion: closest(ast.startStep.value, stepIds) });
   } else startStep = { id: ast.startStep.value, loc: ast.startStep.loc };

@@ -1,6 +1,11 @@
 import type { InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
 
-type Json = string | number | boolean | Json[] | { [key: string]: Json | undefined };
+type Json = string | number | boolean | Json[] | Entries | { [key: string]: Json | undefined };
+
+/** An object whose keys keep their order: a JS object would put keys such as "1" first, and the order of steps, commands and assignments counts. */
+class Entries {
+  constructor(readonly entries: readonly (readonly [string, Json])[]) {}
+}
 
 /** Prints a scenario as JSON in the field order of the format reference. Fields the AST lacks are left out. */
 export function printJson(ast: ScenarioAst): string {
@@ -9,17 +14,29 @@ export function printJson(ast: ScenarioAst): string {
     version: ast.version?.value,
     description: ast.description?.value,
     start_step: ast.startStep?.value,
-    commands: ast.commands.length > 0 ? Object.fromEntries(ast.commands.map((c) => [c.command.value, c.target.value])) : undefined,
-    steps: Object.fromEntries(ast.steps.map((s) => [s.id.value, step(s)])),
+    commands: ast.commands.length > 0 ? new Entries(ast.commands.map((c) => [c.command.value, c.target.value])) : undefined,
+    steps: new Entries(ast.steps.map((s) => [s.id.value, step(s)])),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${stringify(doc, '')}\n`;
+}
+
+/** As `JSON.stringify(value, null, 2)`, with `Entries` printed in their order. */
+function stringify(value: Json, indent: string): string {
+  const inner = `${indent}  `;
+  const block = (open: string, items: string[], close: string): string =>
+    items.length === 0 ? open + close : `${open}\n${inner}${items.join(`,\n${inner}`)}\n${indent}${close}`;
+  if (Array.isArray(value)) return block('[', value.map((v) => stringify(v, inner)), ']');
+  if (typeof value !== 'object') return JSON.stringify(value);
+  const entries = value instanceof Entries ? value.entries : Object.entries(value);
+  const fields = entries.filter((e): e is [string, Json] => e[1] !== undefined);
+  return block('{', fields.map(([k, v]) => `${JSON.stringify(k)}: ${stringify(v, inner)}`), '}');
 }
 
 function step(s: StepAst): Json {
   return {
     type: s.type?.value,
     description: s.description?.value,
-    set: s.set.length > 0 ? Object.fromEntries(s.set.map((a) => [a.variable.value, a.expr.value])) : undefined,
+    set: s.set.length > 0 ? new Entries(s.set.map((a) => [a.variable.value, a.expr.value])) : undefined,
     message: s.message && { text: s.message.value },
     buttons: s.buttons?.items.map((b) => ({ text: b.text?.value, value: b.value?.value })),
     expected_input: s.input && input(s.input),

@@ -22,7 +22,9 @@ export function scnExpression(expr: string): string {
     const lineBreak = ch === '\n' || ch === '\r';
     if (quoteChar) {
       if (ch === '\\' && i + 1 < expr.length) {
-        out += ch + expr[++i]!;
+        const next = expr[++i]!;
+        // A backslash before a line break stands for itself (no such escape), so it becomes `\\` before the break's escape.
+        out += next === '\n' ? '\\\\\\n' : next === '\r' ? '\\\\\\r' : ch + next;
         continue;
       }
       if (ch === quoteChar) quoteChar = '';

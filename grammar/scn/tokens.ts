@@ -104,14 +104,17 @@ export const STATEMENT_WORDS: readonly string[] = [
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
 ];
 
+const isLineBreak = (c: number): boolean => c === 10 || c === 13;
+
 /** Where an expression ends on its line: before a `#` outside quotes, or the line's end. */
 function lineRestEnd(text: string, from: number): number {
   let quote = 0;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
+    if (isLineBreak(c)) return i;
     if (quote !== 0) {
-      if (c === 92) i++;
+      // A backslash escapes the next character, but not a line break: newlines end statements.
+      if (c === 92) i += isLineBreak(text.charCodeAt(i + 1)) ? 0 : 1;
       else if (c === quote) quote = 0;
     } else if (c === 34 || c === 39) quote = c;
     else if (c === 35) return i;
