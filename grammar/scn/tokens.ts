@@ -7,7 +7,21 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 export const Newline = createToken({ name: 'Newline', pattern: Lexer.NA, label: 'end of line' });
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[^\S\r\n]+/, group: Lexer.SKIPPED });
+/**
+ * Every character a complement-set pattern can start with, as a `start_chars_hint`, so the lexer keeps its
+ * first-character dispatch (without hints it tries every pattern at every character). Chevrotain's table is exact
+ * below 256 and groups higher codes 255 at a time: one code per group is enough there, since the pattern still decides.
+ */
+const startChars = (re: RegExp): number[] => {
+  const out: number[] = [];
+  for (let c = 0; c < 256; c++) if (re.test(String.fromCharCode(c))) out.push(c);
+  for (let c = 256; c < 0x10000; c += 255) out.push(c);
+  out.push(0xffff);
+  return out;
+};
+const ANY_CHAR = startChars(/[^]/);
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[^\S\r\n]+/, start_chars_hint: startChars(/[^\S\r\n]/), group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 export const LineEnd = createToken({ name: 'LineEnd', pattern: /\r\n|\r|\n/, line_breaks: true, categories: [Newline], label: 'end of line' });
 /** The end of a `set` or `when` line, back to the main mode. */
@@ -33,7 +47,7 @@ export const CommandName = createToken({ name: 'CommandName', pattern: /\/[^\s#"
 export const Arrow = createToken({ name: 'Arrow', pattern: '->', label: '"->"' });
 export const Equals = createToken({ name: 'Equals', pattern: '=', label: '"="' });
 /** Text the current mode has no token for: a token of its own so the parser can say what it expected instead. */
-export const Stray = createToken({ name: 'Stray', pattern: /[^\s#"=]+/, label: 'text' });
+export const Stray = createToken({ name: 'Stray', pattern: /[^\s#"=]+/, start_chars_hint: startChars(/[^\s#"=]/), label: 'text' });
 
 const previousIs = (tokens: IToken[], type: TokenType): boolean => tokens[tokens.length - 1]?.tokenType === type;
 
@@ -132,6 +146,7 @@ export const SetExpr = createToken({
   name: 'SetExpr',
   label: 'an expression',
   line_breaks: false,
+  start_chars_hint: ANY_CHAR,
   pattern: {
     exec: (text: string, offset: number, tokens: IToken[]) => {
       if (!previousIs(tokens, Equals)) return null;
@@ -195,6 +210,7 @@ export const CondExpr = createToken({
   name: 'CondExpr',
   label: 'a condition',
   line_breaks: false,
+  start_chars_hint: ANY_CHAR,
   pattern: {
     exec: (text: string, offset: number, tokens: IToken[]) => {
       if (!previousIs(tokens, When)) return null;
@@ -218,4 +234,4 @@ export const ALL_TOKENS: TokenType[] = [Newline, Name, ...new Set([...MAIN, ...A
 let lexer: Lexer | undefined;
 
 /** Built on first use: most processes that load the compiler never read a .scn file. */
-export const scnLexer = (): Lexer => (lexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: false }));
+export const scnLexer = (): Lexer => (lexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true }));

@@ -127,6 +127,14 @@ describe('.scn: words and positions', () => {
     expect(d && `${d.line}:${d.column}`).toBe(`5:${'  say "\\"quoted\\" {{ x | '.length + 1}`);
   });
 
+  it('lexes characters beyond Latin-1 (names in other scripts, Unicode spaces) like any other', () => {
+    const r = compile(lines(...HEAD, 'step привет', '\u3000say "x"'));
+    expect(r.diagnostics.map((d) => d.message)).toContain('Expected a name or a quoted string after "step", but found "привет".');
+    const spaced = readScenario(lines(...HEAD.slice(0, 2), 'step\u2003a', '\u00a0\u3000say "x"'), 'bot.scn');
+    expect(spaced.diagnostics).toEqual([]);
+    expect(spaced.ast?.steps[0]?.message?.value).toBe('x');
+  });
+
   it('reads CRLF and lone CR line ends like LF', () => {
     const text = lines(...HEAD, 'step a', '  say "x"', '  ask text -> t', '  when t == "y" go a', '  else go a');
     const lf = readScenario(text, 'bot.scn');
