@@ -1,3 +1,5 @@
+import { LogSettingsError, readLogSettings, type LogSettings } from '../log/index.js';
+
 /** Server settings from environment variables; every field has a documented default (README, Configuration). */
 export interface Settings {
   /** PORT: where the HTTP server listens. Default 3000. */
@@ -18,8 +20,8 @@ export interface Settings {
   readonly telegramMode: 'polling' | 'webhook';
   /** TELEGRAM_SENDER: 'direct' (plain keep-alive requests for replies) or 'telegraf' (telegraf's client). Default direct. */
   readonly telegramSender: 'direct' | 'telegraf';
-  /** LOG_LEVEL: pino level. Default info. */
-  readonly logLevel: string;
+  /** Logging: BOT_LOG_LEVEL, BOT_LOG_FORMAT, BOT_FILE_LOGGING, BOT_LOG_DIR and more (runtime/log/settings.ts). */
+  readonly log: LogSettings;
   /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
   readonly maxLiveDialogs: number;
   /** DIALOG_IDLE_SECONDS: an actor idle this long is dropped (its snapshot stays stored). Default 600. */
@@ -54,6 +56,15 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return hit;
 }
 
+function logSettings(env: Env): LogSettings {
+  try {
+    return readLogSettings(env);
+  } catch (err) {
+    if (err instanceof LogSettingsError) throw new SettingsError(err.message);
+    throw err;
+  }
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -67,7 +78,7 @@ export function readSettings(env: Env = process.env): Settings {
     telegramApiRoot: apiRoot.replace(/\/+$/, ''),
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    log: logSettings(env),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),
     deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 30, 1, 3600),

@@ -11,7 +11,7 @@ describe('settings from the environment', () => {
       configFile: 'scenarist.config.json',
       telegramApiRoot: 'https://api.telegram.org',
       telegramMode: 'polling',
-      logLevel: 'info',
+      log: expect.objectContaining({ level: 'INFO', format: 'json', fileLogging: false, maxSize: '10m', maxFiles: 14, maskPii: true }),
       maxLiveDialogs: 10_000,
       dialogIdleSeconds: 600,
       deliveryLeaseSeconds: 30,

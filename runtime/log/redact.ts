@@ -1,0 +1,54 @@
+// Redaction applied to every line before it reaches any sink: secrets always, personal data unless turned off.
+
+export interface RedactOptions {
+  /** Mask e-mail addresses and phone numbers in text. */
+  readonly pii: boolean;
+}
+
+export const MASK = '***';
+
+/** A Telegram bot token (digits, colon, 35 characters of base64url); the bot id before the colon is kept. */
+const TOKEN = /(\d{5,}):[A-Za-z0-9_-]{30,}/g;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** 7 to 15 digits with the separators people write; a leading + optional. */
+const PHONE = /\+?\d(?:[\s().-]*\d){6,14}/g;
+
+/** Tokens out of any text; e-mails and phone numbers too when `pii` is set. Cheap for text that holds none. */
+export function redactText(text: string, options: RedactOptions): string {
+  let out = text;
+  if (out.includes(':')) out = out.replace(TOKEN, `$1:${MASK}`);
+  if (!options.pii) return out;
+  if (out.includes('@')) out = out.replace(EMAIL, '[email]');
+  if (countDigits(out) >= 7) out = out.replace(PHONE, (m) => (countDigits(m) >= 7 ? '[phone]' : m));
+  return out;
+}
+
+function countDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/** Fields that identify rather than say anything: never rewritten (a chat id is digits, not a phone number). */
+const IDENTIFIERS = new Set(['bot_id', 'platform', 'platform_chat_id', 'dialog_id', 'update_id', 'chatId', 'botId', 'updateId', 'time', 'level', 'event_type', 'step', 'from', 'to', 'hostname']);
+
+/** Field names whose values are secrets wherever they appear. */
+const SECRET_FIELDS = new Set(['token', 'secret', 'secretToken', 'secret_token', 'password', 'authorization', 'ciphertext', 'encryptionKey', 'apiKey', 'x-telegram-bot-api-secret-token']);
+
+/** A deep copy of a log record with every string redacted and secret fields censored. */
+export function redactRecord(value: unknown, options: RedactOptions, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value, options);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => redactRecord(v, options, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (SECRET_FIELDS.has(key) || SECRET_FIELDS.has(key.toLowerCase())) out[key] = v === undefined ? v : '[redacted]';
+    else if (IDENTIFIERS.has(key) && typeof v !== 'object') out[key] = v;
+    else out[key] = redactRecord(v, options, depth + 1);
+  }
+  return out;
+}
