@@ -72,4 +72,18 @@ export const oursTelegrafSender: Target = {
   env: (ctx) => ({ ...ours.env(ctx), TELEGRAM_SENDER: 'telegraf' }),
 };
 
-export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf];
+/** Ours with logging off (errors only, no file): the baseline of the logging cost. TARGETS=ours-log-off,ours-log-file */
+export const oursLogOff: Target = {
+  ...ours,
+  name: 'ours-log-off',
+  env: (ctx) => ({ ...ours.env(ctx), BOT_LOG_LEVEL: 'ERROR', BOT_FILE_LOGGING: 'false' }),
+};
+
+/** Ours with the conversation log at INFO written to rotating files (and the console). */
+export const oursLogFile: Target = {
+  ...ours,
+  name: 'ours-log-file',
+  env: (ctx) => ({ ...ours.env(ctx), BOT_LOG_LEVEL: 'INFO', BOT_FILE_LOGGING: 'true', BOT_LOG_DIR: join(ctx.dir, 'logs') }),
+};
+
+export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, oursLogOff, oursLogFile];
