@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentLogContext } from './context.js';
 import { LEVEL_NAME } from './event-types.js';
-import { redactRecord, redactText, type RedactOptions } from './redact.js';
+import { redactError, redactRecord, redactText, type RedactOptions } from './redact.js';
 import { textLine } from './text-format.js';
 
 export type { Logger } from 'pino';
@@ -76,10 +76,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
       serializers: {
-        err: (err: unknown) => {
-          const e = pino.stdSerializers.err(err as Error);
-          return redactRecord(e, redact);
-        },
+        err: (err: unknown) => (err instanceof Error ? redactError(err, redact) : redactRecord(err, redact)),
       },
     },
     streams.length > 0 ? pino.multistream(streams) : console,

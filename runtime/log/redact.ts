@@ -11,7 +11,7 @@ export const MASK = '***';
 const TOKEN = /(\d{5,}):[A-Za-z0-9_-]{30,}/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /** 7 to 15 digits with the separators people write; a leading + optional. */
-const PHONE = /\+?\d(?:[\s().-]*\d){6,14}/g;
+const PHONE = /(?<!\d)\+?\d(?:[\s().-]*\d){6,14}(?!\d|:\*\*\*)/g;
 
 /** Tokens out of any text; e-mails and phone numbers too when `pii` is set. Cheap for text that holds none. */
 export function redactText(text: string, options: RedactOptions): string {
@@ -43,6 +43,9 @@ export function redactRecord(value: unknown, options: RedactOptions, depth = 0):
   if (typeof value === 'string') return redactText(value, options);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redactRecord(v, options, depth + 1));
+  if (value instanceof Error) return redactError(value, options);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const key in value) {
     const v = (value as Record<string, unknown>)[key];
@@ -50,5 +53,17 @@ export function redactRecord(value: unknown, options: RedactOptions, depth = 0):
     else if (IDENTIFIERS.has(key) && typeof v !== 'object') out[key] = v;
     else out[key] = redactRecord(v, options, depth + 1);
   }
+  return out;
+}
+
+/** An error as plain data (type, message, stack, code, cause), redacted: its text often quotes URLs with tokens. */
+export function redactError(err: Error, options: RedactOptions, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: err.name, message: redactText(String(err.message), options) };
+  if (err.stack !== undefined) out['stack'] = redactText(err.stack, options);
+  for (const key of Object.keys(err)) {
+    if (key === 'message' || key === 'stack') continue;
+    out[key] = SECRET_FIELDS.has(key) ? '[redacted]' : redactRecord((err as unknown as Record<string, unknown>)[key], options, depth + 1);
+  }
+  if (err.cause !== undefined && depth < 3) out['cause'] = err.cause instanceof Error ? redactError(err.cause, options, depth + 1) : redactRecord(err.cause, options, depth + 1);
   return out;
 }
