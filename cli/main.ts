@@ -7,6 +7,8 @@ import { compileCommand } from './commands/compile.js';
 import { convertCommand } from './commands/convert.js';
 import { fmtCommand } from './commands/fmt.js';
 import { graphCommand } from './commands/graph.js';
+import { historyCommand } from './commands/history.js';
+import { logsCommand } from './commands/logs.js';
 import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { webhookCommand } from './commands/webhook.js';
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   chatCommand,
   fmtCommand,
   convertCommand,
+  logsCommand,
+  historyCommand,
   serveCommand,
   webhookCommand,
 ];

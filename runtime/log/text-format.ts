@@ -11,7 +11,7 @@ const LEVEL_COLOR: Readonly<Record<string, (on: boolean, s: string) => string>> 
   ERROR: paint(31),
 };
 
-/** Fields shown in the line's head, or not at all; the rest follow as key=value. */
+/** Fields shown in the line's head, or not at all (dialog_id comes first after the message); the rest follow as key=value. */
 const HEAD = new Set(['time', 'level', 'event_type', 'msg', 'bot_id', 'platform', 'platform_chat_id', 'dialog_id', 'update_id', 'pid', 'hostname']);
 
 function value(v: unknown): string {
@@ -19,7 +19,7 @@ function value(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** `12:01:02.345 INFO  INCOMING     spec-example/telegram:42 #17  message  key=value …` */
+/** `12:01:02.345 INFO  INCOMING     spec-example/telegram:42 #17  message  dialog_id=… key=value …`, on one line. */
 export function textLine(record: Record<string, unknown>, color: boolean): string {
   const time = typeof record['time'] === 'string' ? record['time'].slice(11, 23) : '';
   const level = String(record['level'] ?? '');
@@ -33,6 +33,7 @@ export function textLine(record: Record<string, unknown>, color: boolean): strin
     .filter(([k, v]) => !HEAD.has(k) && v !== undefined)
     .map(([k, v]) => `${k}=${k === 'err' && typeof v === 'object' && v ? value((v as { message?: unknown }).message) : value(v)}`)
     .join(' ');
-  const msg = record['msg'] === undefined ? '' : bold(color, String(record['msg']));
-  return [dim(color, time), levelText, event, dim(color, `${where}${update}`), msg, rest].filter((s) => s !== '').join(' ');
+  const msg = record['msg'] === undefined ? '' : bold(color, String(record['msg']).replace(/\r?\n/g, '\\n'));
+  const dialog = record['dialog_id'] === undefined ? '' : `dialog_id=${value(record['dialog_id'])}`;
+  return [dim(color, time), levelText, event, dim(color, `${where}${update}`), msg, dialog, rest].filter((s) => s !== '').join(' ');
 }
