@@ -50,4 +50,6 @@ export interface PlatformAdapter {
   send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
   /** Acknowledges an update (answers a callback query); failures are not fatal. */
   acknowledge?(botId: string, ackId: string): Promise<void>;
+  /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */
+  readonly methods?: { readonly send: string; readonly acknowledge?: string };
 }

@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { DeliveryError, type PlatformAdapter } from '../adapters/types.js';
-import type { Logger } from '../log/index.js';
+import { withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DeliveryState, DialogKey, Store } from '../store/index.js';
+import { dialogContext, elapsed } from './logging.js';
 
 export interface DeliveryOptions {
   /** How long a process may hold a dialog's delivery before another takes over. Default 30 s. */
@@ -33,6 +35,7 @@ export class Delivery {
     private readonly store: Store,
     private readonly adapterOf: (platform: string) => PlatformAdapter | undefined,
     private readonly logger: Logger,
+    private readonly logs: (where: { botId: string; platform: string }) => ConversationLogger,
     private readonly clock: () => number,
     private readonly owner: string,
     options: DeliveryOptions = {},
@@ -49,12 +52,14 @@ export class Delivery {
       this.again.add(k);
       return current;
     }
-    const run = (async () => {
+    // Its own context: started while an update is processed, a delivery may carry replies of later updates too.
+    const run = withLogContext(dialogContext(key, undefined), async () => {
+      const log = this.logs(key);
       do {
         this.again.delete(k);
-        await this.deliver(key).catch((err: unknown) => this.logger.error({ err, botId: key.botId, chatId: key.chatId }, 'delivery failed'));
+        await this.deliver(key, log).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
       } while (this.again.has(k) && !this.stopped);
-    })().finally(() => this.running.delete(k));
+    }).finally(() => this.running.delete(k));
     this.running.set(k, run);
     return run;
   }
@@ -62,7 +67,7 @@ export class Delivery {
   /** Looks for undelivered replies now and then every sweepMs (crash recovery). */
   start(): void {
     const tick = (): void => {
-      void this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'delivery sweep failed'));
+      void this.sweep().catch((err: unknown) => this.logger.warn({ event_type: 'ERROR', err }, 'delivery sweep failed'));
     };
     tick();
     this.sweeper = setInterval(tick, this.opts.sweepMs);
@@ -85,10 +90,10 @@ export class Delivery {
     return this.running.size;
   }
 
-  private async deliver(key: DialogKey): Promise<void> {
+  private async deliver(key: DialogKey, log: ConversationLogger): Promise<void> {
     let state = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
     while (state && !this.stopped) {
-      const finished = await this.sendPending(key, state);
+      const finished = await this.sendPending(key, state, log);
       if (!finished) return; // left for the sweeper once the lease expires
       if (await this.store.releaseDelivery(key, this.owner)) return;
       // New replies were committed while we sent: keep the lease and go on.
@@ -97,26 +102,26 @@ export class Delivery {
   }
 
   /** Sends what is pending; false when a message could not be sent after all attempts. */
-  private async sendPending(key: DialogKey, state: DeliveryState): Promise<boolean> {
+  private async sendPending(key: DialogKey, state: DeliveryState, log: ConversationLogger): Promise<boolean> {
     const adapter = this.adapterOf(key.platform);
     const pending = state.outbox.filter((m) => m.seq > state.delivered);
     if (pending.length === 0) return true;
     if (!adapter) {
-      this.logger.warn({ botId: key.botId, platform: key.platform, chatId: key.chatId, pending: pending.length }, 'no adapter for the platform: replies wait');
+      log.warning('ADAPTER', 'no adapter for the platform: replies wait', { pending: pending.length });
       return false;
     }
     if (state.blocked) {
-      this.logger.info({ botId: key.botId, chatId: key.chatId, dropped: pending.length }, 'the user blocked the bot: replies dropped');
+      log.info('PROCESSING', 'the user blocked the bot: replies dropped', { dropped: pending.length });
       await this.store.markDelivered(key, state.lastSeq);
       return true;
     }
     for (const message of pending) {
-      const outcome = await this.sendOne(adapter, key, message);
+      const outcome = await this.sendOne(adapter, key, message, log);
       if (outcome === 'failed') return false;
       if (outcome === 'blocked') {
         await this.store.setBlocked(key, true);
         await this.store.markDelivered(key, state.lastSeq);
-        this.logger.warn({ botId: key.botId, chatId: key.chatId }, 'the user blocked the bot: dialog marked, replies dropped');
+        log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
         return true;
       }
       await this.store.markDelivered(key, message.seq);
@@ -124,27 +129,36 @@ export class Delivery {
     return true;
   }
 
-  private async sendOne(adapter: PlatformAdapter, key: DialogKey, message: DeliveryState['outbox'][number]): Promise<'sent' | 'dropped' | 'blocked' | 'failed'> {
+  private async sendOne(
+    adapter: PlatformAdapter,
+    key: DialogKey,
+    message: DeliveryState['outbox'][number],
+    log: ConversationLogger,
+  ): Promise<'sent' | 'dropped' | 'blocked' | 'failed'> {
+    const method = adapter.methods?.send ?? 'send';
     let backoff = this.opts.backoffMs;
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       try {
         await adapter.send(key.botId, key.chatId, { text: message.text, buttons: message.buttons });
+        if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started), seq: message.seq, attempt });
+        log.outgoingMessage(message.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
         return 'sent';
       } catch (err) {
-        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry');
-        const where = { botId: key.botId, chatId: key.chatId, seq: message.seq, attempt, kind: e.kind };
+        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', undefined, { cause: err });
+        const where = { method, duration_ms: elapsed(started), seq: message.seq, attempt, kind: e.kind, err: e };
         if (e.kind === 'blocked') return 'blocked';
         if (e.kind === 'permanent') {
-          this.logger.error({ ...where, err: e }, 'the platform refused a reply: dropped');
+          log.error('ADAPTER', 'the platform refused a reply: dropped', where);
           return 'dropped';
         }
         if (attempt >= this.opts.maxAttempts || this.stopped) {
-          this.logger.warn({ ...where, err: e }, 'a reply could not be delivered: will retry later');
+          log.warning('ADAPTER', 'a reply could not be delivered: will retry later', where);
           return 'failed';
         }
         const wait = e.retryAfterMs ?? backoff;
         backoff *= 2;
-        this.logger.warn({ ...where, waitMs: wait, err: e }, 'delivery failed: retrying');
+        log.warning('ADAPTER', 'delivery failed: retrying', { ...where, wait_ms: wait });
         // Keep the lease for the whole wait.
         await this.store.claimDelivery(key, this.owner, this.clock(), wait + this.opts.leaseMs);
         await this.sleep(wait);

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage } from '../engine/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
-import type { Logger } from '../log/index.js';
+import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
+import { dialogContext, elapsed, engineTracer, isSensitiveStep, messageText } from './logging.js';
 import { Mailboxes } from './mailbox.js';
 import { nextState } from './next-state.js';
 import { DialogRegistry, type RegistryOptions } from './registry.js';
@@ -61,6 +63,7 @@ export class DialogManager {
   private readonly delivery: Delivery;
   private readonly store: Store;
   private readonly logger: Logger;
+  private readonly logs: (where: { botId: string; platform: string }) => ConversationLogger;
   private readonly clock: () => number;
   private readonly maxRetries: number;
   private sweeper: NodeJS.Timeout | undefined;
@@ -68,11 +71,12 @@ export class DialogManager {
   constructor(options: DialogManagerOptions) {
     this.store = options.store;
     this.logger = options.logger;
+    this.logs = conversationLoggers(this.logger);
     this.clock = options.clock ?? Date.now;
     this.maxRetries = options.maxConflictRetries ?? 10;
     this.registry = new DialogRegistry(options.registry ?? {}, this.clock);
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.clock, owner, options.delivery, options.sleep);
+    this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep);
   }
 
   registerPlatformAdapter(platform: string, adapter: PlatformAdapter): void {
@@ -117,15 +121,31 @@ export class DialogManager {
     const adapter = this.adapterFor(incoming.platform);
     const config = this.configFor(incoming.botId);
     const parsed = adapter.parseUpdate(incoming.update);
-    if (parsed.kind !== 'message') return parsed.kind === 'ignored' ? { status: 'ignored', reason: parsed.reason } : { status: 'invalid', reason: parsed.reason };
-    if (incoming.chatId !== undefined && incoming.chatId !== parsed.chatId) return { status: 'invalid', reason: `the update belongs to chat ${parsed.chatId}, not ${incoming.chatId}` };
-    const key: DialogKey = { botId: incoming.botId, platform: incoming.platform, chatId: parsed.chatId };
-    const result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message));
-    if (parsed.ackId !== undefined && adapter.acknowledge) {
-      adapter.acknowledge(incoming.botId, parsed.ackId).catch((err: unknown) => this.logger.debug({ err, botId: key.botId }, 'acknowledge failed'));
+    if (parsed.kind !== 'message' || (incoming.chatId !== undefined && incoming.chatId !== parsed.chatId)) {
+      const result: IncomingResult =
+        parsed.kind === 'message'
+          ? { status: 'invalid', reason: `the update belongs to chat ${parsed.chatId}, not ${incoming.chatId}` }
+          : parsed.kind === 'ignored'
+            ? { status: 'ignored', reason: parsed.reason }
+            : { status: 'invalid', reason: parsed.reason };
+      const log = this.logs(incoming);
+      if (log.isDebug) log.debug('PROCESSING', `update ${result.status}`, { reason: result.reason, update_id: parsed.kind === 'invalid' ? undefined : parsed.updateId });
+      return result;
     }
-    void this.delivery.schedule(key);
-    return result;
+    const key: DialogKey = { botId: incoming.botId, platform: incoming.platform, chatId: parsed.chatId };
+    return withLogContext(dialogContext(key, parsed.updateId), async () => {
+      const log = this.logs(key);
+      let result: IncomingResult;
+      try {
+        result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message, log));
+      } catch (err) {
+        log.error('ERROR', 'the update could not be processed', { err });
+        throw err;
+      }
+      if (parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
+      void this.delivery.schedule(key);
+      return result;
+    });
   }
 
   /** Sends a message outside the scenario: stored in the dialog's outbox with a write, then delivered. */
@@ -133,6 +153,11 @@ export class DialogManager {
     this.adapterFor(message.platform);
     const config = this.configFor(message.botId);
     const key: DialogKey = { botId: message.botId, platform: message.platform, chatId: message.chatId };
+    return withLogContext(dialogContext(key, undefined), () => this.storeMessage(key, config, message));
+  }
+
+  private async storeMessage(key: DialogKey, config: MachineConfig, message: OutgoingMessage): Promise<{ rev: number }> {
+    const log = this.logs(key);
     const rev = await this.mailboxes.run(keyString(key), async () => {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
         const live = this.registry.get(keyString(key));
@@ -152,9 +177,11 @@ export class DialogManager {
         });
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
           if (live) this.registry.set(keyString(key), live.dialog, slim(state));
+          if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
           return state.rev;
         }
         this.registry.delete(keyString(key));
+        if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
       }
       throw new WriteConflictError(`could not store a message for chat ${key.chatId}: too many concurrent writes`);
     });
@@ -179,31 +206,53 @@ export class DialogManager {
     return config;
   }
 
-  private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage): Promise<IncomingResult> {
+  /** Answers a callback query; a failure only costs the user a spinner for a while. */
+  private acknowledge(adapter: PlatformAdapter, botId: string, ackId: string, log: ConversationLogger): void {
+    const method = adapter.methods?.acknowledge ?? 'acknowledge';
+    const started = performance.now();
+    adapter.acknowledge!(botId, ackId).then(
+      () => {
+        if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started) });
+      },
+      (err: unknown) => log.warning('ADAPTER', `${method} failed`, { method, duration_ms: elapsed(started), err }),
+    );
+  }
+
+  private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage, log: ConversationLogger): Promise<IncomingResult> {
     const k = keyString(key);
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       const live = this.registry.get(k);
       const previous = live ? live.state : await this.store.getDialog(key);
-      if (previous?.recentUpdates.includes(updateId)) return { status: 'duplicate', key };
-      const { dialog, restarted } = live?.state.scenarioVersion === config.version ? { dialog: live.dialog, restarted: false } : this.restore(key, config, previous);
+      if (previous?.recentUpdates.includes(updateId)) {
+        // Not logged as INCOMING: the dialog has moved on, and whether the text was a sensitive answer is unknown now.
+        if (log.isDebug) log.debug('PROCESSING', 'duplicate update: already applied', { rev: previous.rev });
+        return { status: 'duplicate', key };
+      }
+      const { dialog, restarted } = live?.state.scenarioVersion === config.version ? { dialog: live.dialog, restarted: false } : this.restore(config, previous, log);
       try {
         const stepBefore = dialog.step ?? null;
-        const turn = this.send(dialog, message, key);
+        // After a restart the answer was meant for the stored step: mask it if that step is (or may have been) sensitive.
+        const sensitive =
+          isSensitiveStep(config, stepBefore) || (restarted && previous?.step != null && (config.states[previous.step] === undefined || isSensitiveStep(config, previous.step)));
+        log.incomingMessage(messageText(message), incomingMeta(message, stepBefore, sensitive, attempt));
+        const turn = this.send(dialog, message, stepBefore, log);
+        const stepAfter = turn.step ?? null;
         const { state, history } = nextState({
           key,
           previous,
           scenarioVersion: config.version,
           stepBefore,
-          stepAfter: turn.step ?? null,
+          stepAfter,
           vars: dialog.vars,
           snapshot: persistable(dialog.persisted()),
           effects: turn.effects,
-          inbound: { updateId, message },
+          inbound: { updateId, message, sensitive },
           now: this.clock(),
         });
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
           this.registry.set(k, dialog, slim(state));
-          this.logTurn(key, turn.effects);
+          if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
+          this.logTurn(turn.effects, log);
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
         }
       } catch (err) {
@@ -212,42 +261,58 @@ export class DialogManager {
         throw err;
       }
       this.registry.delete(k);
-      this.logger.debug({ botId: key.botId, chatId: key.chatId, attempt }, 'write conflict: re-reading the dialog');
+      if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
     }
     throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
   }
 
-  private send(dialog: Dialog, message: UserMessage, key: DialogKey): TurnResult {
+  private send(dialog: Dialog, message: UserMessage, step: string | null, log: ConversationLogger): TurnResult {
     try {
-      return dialog.send(message);
+      // CONDITION and VARIABLE lines cost a tracer call per guard and action: only when DEBUG is on.
+      return dialog.send(message, log.isDebug ? engineTracer(log) : undefined);
     } catch (err) {
       if (!(err instanceof EngineError)) throw err;
       // A machine failure is a bug, not bad input: record the update so the platform stops redelivering it.
-      this.logger.error({ err, botId: key.botId, chatId: key.chatId }, 'the scenario machine failed on a message');
+      log.error('ERROR', 'the scenario machine failed on a message', { err, step });
       return { effects: [], step: dialog.step, ended: dialog.ended };
     }
   }
 
   /** A live actor from the stored snapshot; a snapshot that no longer fits the scenario restarts the dialog. */
-  private restore(key: DialogKey, config: MachineConfig, state: DialogState | undefined): { dialog: Dialog; restarted: boolean } {
-    if (!state) return { dialog: new Dialog(config), restarted: false };
+  private restore(config: MachineConfig, state: DialogState | undefined, log: ConversationLogger): { dialog: Dialog; restarted: boolean } {
+    if (!state) {
+      if (log.isDebug) log.debug('PROCESSING', 'new dialog');
+      return { dialog: new Dialog(config), restarted: false };
+    }
     try {
-      return { dialog: new Dialog(config, { snapshot: state.snapshot }), restarted: false };
+      const dialog = new Dialog(config, { snapshot: state.snapshot });
+      if (log.isDebug) log.debug('PROCESSING', 'dialog restored from the store', { rev: state.rev, step: state.step });
+      return { dialog, restarted: false };
     } catch (err) {
       if (!(err instanceof SnapshotMismatchError)) throw err;
-      this.logger.warn(
-        { botId: key.botId, chatId: key.chatId, from: state.scenarioVersion, to: config.version, step: state.step, reason: err.message },
-        'the stored dialog does not fit the current scenario: it restarts at start_step',
-      );
+      log.warning('PROCESSING', 'the stored dialog does not fit the current scenario: it restarts at start_step', {
+        from: state.scenarioVersion,
+        to: config.version,
+        step: state.step,
+        reason: err.message,
+      });
       return { dialog: new Dialog(config), restarted: true };
     }
   }
 
-  private logTurn(key: DialogKey, effects: readonly Effect[]): void {
+  private logTurn(effects: readonly Effect[], log: ConversationLogger): void {
     for (const e of effects) {
-      if (e.type === 'error') this.logger.warn({ botId: key.botId, chatId: key.chatId, step: e.step, code: e.code }, e.message);
+      if (e.type === 'error') log.warning('ERROR', e.message, { step: e.step, code: e.code });
     }
   }
+}
+
+function incomingMeta(message: UserMessage, step: string | null, sensitive: boolean, attempt: number): Record<string, unknown> {
+  const meta: Record<string, unknown> = { step, sensitive };
+  if (message.press !== undefined) meta['button'] = true;
+  else if (message.text === undefined) meta['no_text'] = true;
+  if (attempt > 0) meta['attempt'] = attempt;
+  return meta;
 }
 
 /** What the registry keeps of a written record: the live actor holds the snapshot and the variables. */

@@ -1,4 +1,5 @@
 import type { Effect, UserMessage } from '../engine/index.js';
+import { MASK } from '../log/index.js';
 import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogState, type HistoryEntry, type OutboxMessage } from '../store/index.js';
 
 /** What a turn changed, in the shape of one store write. */
@@ -12,7 +13,8 @@ export interface TurnOutcome {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly snapshot: unknown;
   readonly effects: readonly Effect[];
-  readonly inbound?: { readonly updateId: string; readonly message: UserMessage };
+  /** The message of the turn; `sensitive`: an answer to a sensitive input, masked in the history. */
+  readonly inbound?: { readonly updateId: string; readonly message: UserMessage; readonly sensitive?: boolean };
   /** Messages that do not come from the scenario (sendMessage). */
   readonly extra?: readonly { readonly text: string; readonly buttons: OutboxMessage['buttons'] }[];
   readonly now: number;
@@ -30,8 +32,11 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
   const history: HistoryEntry[] = [];
   const rev = (prev?.rev ?? 0) + 1;
   if (t.inbound) {
-    const { message, updateId } = t.inbound;
-    history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text: message.text, press: message.press, updateId, at: t.now });
+    const { message, updateId, sensitive } = t.inbound;
+    // The live variables keep the answer (the scenario may use it); the history is a record for people: masked.
+    const text = sensitive && message.text !== undefined ? MASK : message.text;
+    const press = sensitive && message.press !== undefined ? MASK : message.press;
+    history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
   }
   const replies: { text: string; buttons: OutboxMessage['buttons']; step?: string }[] = [
     ...t.effects.flatMap((e) => (e.type === 'say' ? [{ text: e.text, buttons: e.buttons, step: e.step }] : [])),

@@ -2,6 +2,7 @@ import { createActor, type Actor, type AnyStateMachine, type InspectionEvent, ty
 import { COMMAND_EVENT, ENDED_STATE, NEW_STATE, type MachineConfig } from '../../compiler/index.js';
 import { EngineError, SnapshotMismatchError } from './errors.js';
 import { createScenarioMachine } from './machine.js';
+import { withTracer, type EngineTracer } from './trace.js';
 import type { Effect, InboundEvent, ScenarioContext, UserProfile, Vars } from './types.js';
 
 /** A message from a user, as any platform adapter reports it. */
@@ -24,6 +25,8 @@ export interface DialogOptions {
   /** A persisted snapshot to continue from (see `Dialog.persisted`). */
   readonly snapshot?: unknown;
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Receives the conditions evaluated and the variables set by every turn (unless `send` is given another). */
+  readonly tracer?: EngineTracer;
 }
 
 /** The commands a config reacts to: "/start" and the scenario's own. */
@@ -53,6 +56,7 @@ export function toEvent(message: UserMessage, commands: ReadonlySet<string>): In
 export class Dialog {
   private readonly actor: Actor<AnyStateMachine>;
   private readonly commands: ReadonlySet<string>;
+  private readonly tracer: EngineTracer | undefined;
   private failure: unknown;
 
   constructor(
@@ -66,14 +70,17 @@ export class Dialog {
     this.actor.subscribe({ error: (err) => (this.failure = err) });
     this.actor.start();
     this.commands = commandsOf(config);
+    this.tracer = options.tracer;
   }
 
-  send(message: UserMessage): TurnResult {
-    return this.sendEvent(toEvent(message, this.commands));
+  /** Runs one turn. `tracer` (default: the one given at construction) sees its conditions and variable updates. */
+  send(message: UserMessage, tracer: EngineTracer | undefined = this.tracer): TurnResult {
+    return this.sendEvent(toEvent(message, this.commands), tracer);
   }
 
-  sendEvent(event: InboundEvent): TurnResult {
-    this.actor.send(event);
+  sendEvent(event: InboundEvent, tracer: EngineTracer | undefined = this.tracer): TurnResult {
+    if (tracer) withTracer(tracer, () => this.actor.send(event));
+    else this.actor.send(event);
     const snap = this.actor.getSnapshot();
     if (snap.status === 'error' || this.failure !== undefined) throw new EngineError('the scenario machine failed', { cause: this.failure ?? snap.error });
     return { effects: this.context.effects, step: this.step, ended: this.ended };

@@ -1,6 +1,8 @@
 import { evaluate, renderTemplate, truthy, type Expr, type Template, type Value } from '../../grammar/index.js';
 import type { IrButton, IrInput } from '../../compiler/index.js';
 import { parseInput, type ParsedInput } from './input.js';
+import type { TraceInfo } from './trace-info.js';
+import { activeTracer } from './trace.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
 
 type Ctx = ScenarioContext;
@@ -42,14 +44,27 @@ function answerOf(inputOf: InputOf, step: string, event: InboundEvent): { input:
   return fresh;
 }
 
-export function makeGuards(inputOf: InputOf) {
+export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
   return {
     isCommand: ({ event }: Args, p: { command: string }) => event.type === 'user.command' && event.command === p.command,
-    when: ({ context }: Args, p: { when: Expr }) => truthy(evaluate(p.when, lookupIn(context))),
-    inputValid: ({ event }: Args, p: { step: string }) => answerOf(inputOf, p.step, event).result.ok,
+    when: ({ context }: Args, p: { when: Expr }) => {
+      const result = truthy(evaluate(p.when, lookupIn(context)));
+      const tracer = activeTracer();
+      if (tracer) tracer.condition({ step: traceInfo().stepOf(p), kind: 'if', expression: traceInfo().printCondition(p.when), result });
+      return result;
+    },
+    inputValid: ({ event }: Args, p: { step: string }) => {
+      const result = answerOf(inputOf, p.step, event).result.ok;
+      activeTracer()?.condition({ step: p.step, kind: 'input', result });
+      return result;
+    },
     inputMatches: ({ context, event }: Args, p: { step: string; when: Expr }) => {
       const { input, result: r } = answerOf(inputOf, p.step, event);
-      return r.ok && truthy(evaluate(p.when, lookupIn(context, { variable: input.variable, value: r.value })));
+      if (!r.ok) return false;
+      const result = truthy(evaluate(p.when, lookupIn(context, { variable: input.variable, value: r.value })));
+      const tracer = activeTracer();
+      if (tracer) tracer.condition({ step: p.step, kind: 'if', expression: traceInfo().printCondition(p.when), result });
+      return result;
     },
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
     hopLimit: ({ context }: Args) => context.hops >= MAX_HOPS_PER_TURN,
@@ -59,19 +74,24 @@ export function makeGuards(inputOf: InputOf) {
 const push = (context: Ctx, ...effects: Effect[]): Partial<Ctx> => ({ effects: [...context.effects, ...effects] });
 
 /** Every action returns a partial context: they all become `assign` actions, so the machine stays pure. */
-export function makeUpdates(inputOf: InputOf) {
+export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo) {
   return {
     beginTurn: ({ context, event }: Args): Partial<Ctx> => ({ effects: [], hops: 0, user: event.user ?? context.user }),
     reset: (): Partial<Ctx> => ({ vars: {}, attempts: 0 }),
     enterStep: ({ context }: Args): Partial<Ctx> => ({ hops: context.hops + 1, attempts: 0 }),
-    assign: ({ context }: Args, p: { variable: string; expr: Expr }): Partial<Ctx> => ({
-      vars: { ...context.vars, [p.variable]: evaluate(p.expr, lookupIn(context)) ?? null },
-    }),
+    assign: ({ context }: Args, p: { variable: string; expr: Expr }): Partial<Ctx> => {
+      const value = evaluate(p.expr, lookupIn(context)) ?? null;
+      const tracer = activeTracer();
+      if (tracer) tracer.variable({ step: traceInfo().stepOf(p), variable: p.variable, value, sensitive: traceInfo().assignSensitive(p), source: 'set' });
+      return { vars: { ...context.vars, [p.variable]: value } };
+    },
     say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
       push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
     storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
       const { input, result: r } = answerOf(inputOf, p.step, event);
-      return r.ok ? { vars: { ...context.vars, [input.variable]: r.value } } : {};
+      if (!r.ok) return {};
+      activeTracer()?.variable({ step: p.step, variable: input.variable, value: r.value, sensitive: input.sensitive, source: 'input' });
+      return { vars: { ...context.vars, [input.variable]: r.value } };
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
     notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),

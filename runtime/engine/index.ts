@@ -5,3 +5,4 @@ export { lookupIn } from './implementations.js';
 export { createScenarioMachine, type ScenarioMachine } from './machine.js';
 export { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type UserProfile, type Vars } from './types.js';
 export type { MachineConfig } from '../../compiler/index.js';
+export { activeTracer, withTracer, type ConditionTrace, type EngineTracer, type VariableTrace } from './trace.js';

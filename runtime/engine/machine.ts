@@ -2,16 +2,17 @@ import { assign, setup, type StateMachine } from 'xstate';
 import type { IrInput, MachineConfig } from '../../compiler/index.js';
 import { EngineError } from './errors.js';
 import { makeGuards, makeUpdates, type InputOf } from './implementations.js';
+import { buildTraceInfo, type TraceInfo } from './trace-info.js';
 import type { InboundEvent, ScenarioContext, Vars } from './types.js';
 
 type Updates = ReturnType<typeof makeUpdates>;
 type P<K extends keyof Updates> = Parameters<Updates[K]>[1];
 
-function scenarioSetup(inputOf: InputOf) {
-  const updates = makeUpdates(inputOf);
+function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo) {
+  const updates = makeUpdates(inputOf, traceInfo);
   return setup({
     types: { context: {} as ScenarioContext, events: {} as InboundEvent },
-    guards: makeGuards(inputOf),
+    guards: makeGuards(inputOf, traceInfo),
     actions: {
       beginTurn: assign((args) => updates.beginTurn(args)),
       reset: assign(() => updates.reset()),
@@ -57,8 +58,11 @@ export function createScenarioMachine<V = Vars, S extends string = string>(confi
     if (!input) throw new EngineError(`step ${JSON.stringify(step)} has no input in the machine config`);
     return input;
   };
+  // Tracing finds steps by the identity of params objects: it must read the very copy the machine is made of.
+  const own = structuredClone(config) as MachineConfig;
+  let traceInfo: TraceInfo | undefined;
   // The config is plain JSON; XState's config type cannot express "any named guard with params".
-  const machine = scenarioSetup(inputOf).createMachine(structuredClone(config) as never);
+  const machine = scenarioSetup(inputOf, () => (traceInfo ??= buildTraceInfo(own))).createMachine(own as never);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, machine);
   return machine as unknown as ScenarioMachine<V, S>;

@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.status = ready && store === 'ok' ? 200 : 503;
     ctx.body = { status: ctx.status === 200 ? 'ready' : 'not ready', store: { kind: deps.store.kind, status: store }, started: ready };
   });
-  mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf });
+  mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger });
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -11,6 +11,13 @@ export function statusOf(err: unknown): number {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
 
+const LOGGED = Symbol('scenarist.requestLogged');
+
+/** Tells the error middleware that a route already logged this request's failure (webhooks log their own line). */
+export function markLogged(ctx: Context): void {
+  (ctx.state as Record<symbol, unknown>)[LOGGED] = true;
+}
+
 const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 503: 'UNAVAILABLE' };
 
 /**
@@ -28,6 +35,7 @@ export function errorMiddleware(logger: Logger) {
       ctx.status = status;
       ctx.body = { error: { code: CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL'), message } };
       if (status === 503) ctx.set('Retry-After', '5');
+      if ((ctx.state as Record<symbol, unknown>)[LOGGED]) return;
       const fields = { err, status, method: ctx.method, path: ctx.path };
       if (status >= 500) logger.error(fields, 'request failed');
       else logger.debug(fields, 'request refused');

@@ -1,8 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import { timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Context, Next } from 'koa';
-import type { DialogManager } from '../dialogs/index.js';
+import type { DialogManager, IncomingResult } from '../dialogs/index.js';
+import type { Logger } from '../log/index.js';
+import { markLogged, statusOf } from './errors-middleware.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
@@ -20,6 +23,61 @@ export interface TelegramWebhookDeps {
   readonly manager: DialogManager;
   /** The secret Telegram must echo for this bot, or undefined when the bot has no Telegram webhook here. */
   readonly secretOf: (botId: string) => string | undefined;
+  /** Writes a WEBHOOK line per request: DEBUG when handled, WARNING when refused (4xx), ERROR on 5xx. */
+  readonly logger?: Logger;
+}
+
+interface WebhookState {
+  result?: IncomingResult;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** The update_id of a parsed body, when it has one (refusals before the body is read have none). */
+function updateIdOf(body: unknown): string | undefined {
+  const id = (body as { update_id?: unknown } | null | undefined)?.update_id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : undefined;
+}
+
+/** One WEBHOOK line per request, after it is answered or refused; the error middleware then stays quiet. */
+function webhookLog(logger: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const started = performance.now();
+    const botId = (ctx as Context & { params: { botId: string } }).params.botId;
+    try {
+      await next();
+      if (!logger.isLevelEnabled('debug')) return;
+      const result = (ctx.state as WebhookState).result;
+      const chat = result && 'key' in result ? result.key.chatId : undefined;
+      logger.debug(
+        {
+          event_type: 'WEBHOOK',
+          bot_id: botId,
+          platform: 'telegram',
+          platform_chat_id: chat,
+          update_id: updateIdOf(ctx.request.body),
+          status: ctx.status,
+          result: result?.status,
+          duration_ms: round(performance.now() - started),
+        },
+        'webhook handled',
+      );
+    } catch (err) {
+      const status = statusOf(err);
+      const fields = {
+        event_type: 'WEBHOOK',
+        bot_id: botId,
+        platform: 'telegram',
+        update_id: updateIdOf(ctx.request.body),
+        status,
+        duration_ms: round(performance.now() - started),
+      };
+      if (status >= 500) logger.error({ ...fields, err }, 'webhook failed');
+      else logger.warn({ ...fields, reason: String((err as Error)?.message ?? err) }, 'webhook refused');
+      markLogged(ctx);
+      throw err;
+    }
+  };
 }
 
 /**
@@ -42,10 +100,12 @@ export function mountTelegramWebhook(router: Router, deps: TelegramWebhookDeps):
     const botId = (ctx as Context & { params: { botId: string } }).params.botId;
     if (!ctx.is('application/json')) ctx.throw(400, 'the body must be a JSON Telegram update (Content-Type: application/json)');
     const result = await deps.manager.processIncomingMessage({ botId, platform: 'telegram', update: ctx.request.body });
+    (ctx.state as WebhookState).result = result;
     if (result.status === 'invalid') ctx.throw(400, `not a Telegram update: ${result.reason}`);
     ctx.status = 200;
     ctx.type = 'text/plain';
     ctx.body = 'ok';
   };
-  router.post('/webhooks/telegram/:botId', authenticate, parseBody, handle);
+  if (deps.logger) router.post('/webhooks/telegram/:botId', webhookLog(deps.logger), authenticate, parseBody, handle);
+  else router.post('/webhooks/telegram/:botId', authenticate, parseBody, handle);
 }

@@ -15,15 +15,17 @@ export interface LogMeta {
  * current flow's context holds (chat, dialog, update: see context.ts).
  */
 export class ConversationLogger {
-  private readonly logger: Logger;
+  private child: Logger | undefined;
 
-  constructor(base: Logger, botId: string, platform: string) {
-    this.logger = base.child({ bot_id: botId, platform });
-  }
+  constructor(
+    private readonly logger: Logger,
+    private readonly botId: string,
+    private readonly platform: string,
+  ) {}
 
-  /** The pino logger underneath, for code that logs outside the conversation vocabulary. */
+  /** A pino logger with the bot and platform bound, for code that logs outside the conversation vocabulary. */
   get pino(): Logger {
-    return this.logger;
+    return (this.child ??= this.logger.child({ bot_id: this.botId, platform: this.platform }));
   }
 
   get isDebug(): boolean {
@@ -31,15 +33,15 @@ export class ConversationLogger {
   }
 
   incomingMessage(text: string, meta: LogMeta = {}): void {
-    this.write('info', 'INCOMING', 'incoming message', { ...meta, text: meta.sensitive ? MASK : text });
+    this.write('info', 'INCOMING', 'incoming message', meta, 'text', meta.sensitive ? MASK : text);
   }
 
   outgoingMessage(text: string, meta: LogMeta = {}): void {
-    this.write('info', 'OUTGOING', 'outgoing message', { ...meta, text: meta.sensitive ? MASK : text });
+    this.write('info', 'OUTGOING', 'outgoing message', meta, 'text', meta.sensitive ? MASK : text);
   }
 
   stateChange(step: string | null, meta: LogMeta = {}): void {
-    this.write('info', 'STATE_CHANGE', step === null ? 'dialog ended' : `entered ${step}`, { ...meta, step });
+    this.write('info', 'STATE_CHANGE', step === null ? 'dialog ended' : `entered ${step}`, meta, 'step', step);
   }
 
   debug(eventType: EventType, message: string, meta: LogMeta = {}): void {
@@ -68,10 +70,15 @@ export class ConversationLogger {
     clearLogContext(key);
   }
 
-  private write(level: 'debug' | 'info' | 'warn' | 'error', eventType: EventType, message: string, meta: LogMeta): void {
+  /** One record object per line (this is the INFO hot path: a few lines per update). */
+  private write(level: 'debug' | 'info' | 'warn' | 'error', eventType: EventType, message: string, meta: LogMeta, key?: string, value?: unknown): void {
     if (!this.logger.isLevelEnabled(level)) return;
-    const { sensitive: _sensitive, ...fields } = meta;
-    this.logger[level]({ event_type: eventType, ...fields }, message);
+    // bot_id and platform in the record rather than as child bindings: the flow's context usually holds them too,
+    // and pino writes bindings and record fields side by side (the keys would appear twice in the line).
+    const record: Record<string, unknown> = { bot_id: this.botId, platform: this.platform, event_type: eventType };
+    for (const k in meta) if (k !== 'sensitive') record[k] = meta[k];
+    if (key !== undefined) record[key] = value;
+    this.logger[level](record, message);
   }
 }
 

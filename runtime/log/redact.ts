@@ -10,8 +10,11 @@ export const MASK = '***';
 /** A Telegram bot token (digits, colon, 35 characters of base64url); the bot id before the colon is kept. */
 const TOKEN = /(\d{5,}):[A-Za-z0-9_-]{30,}/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-/** 7 to 15 digits with the separators people write; a leading + optional. */
-const PHONE = /(?<!\d)\+?\d(?:[\s().-]*\d){6,14}(?!\d|:\*\*\*)/g;
+/**
+ * 7 to 15 digits with the separators people write; a leading + optional. Not a bot id: `bot<id>` in a Bot API URL,
+ * or an id before a masked token (ours, or telegraf's `[REDACTED]`).
+ */
+const PHONE = /(?<!\d|bot)\+?\d(?:[\s().-]*\d){6,14}(?!\d|:\*\*\*|:\[REDACTED\])/g;
 
 /** Tokens out of any text; e-mails and phone numbers too when `pii` is set. Cheap for text that holds none. */
 export function redactText(text: string, options: RedactOptions): string {
@@ -47,12 +50,24 @@ export function redactRecord(value: unknown, options: RedactOptions, depth = 0):
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    if (SECRET_FIELDS.has(key) || SECRET_FIELDS.has(key.toLowerCase())) out[key] = v === undefined ? v : '[redacted]';
-    else if (IDENTIFIERS.has(key) && typeof v !== 'object') out[key] = v;
-    else out[key] = redactRecord(v, options, depth + 1);
-  }
+  for (const key in value) put(out, key, (value as Record<string, unknown>)[key], options, depth);
+  return out;
+}
+
+function put(out: Record<string, unknown>, key: string, v: unknown, options: RedactOptions, depth: number): void {
+  if (SECRET_FIELDS.has(key) || SECRET_FIELDS.has(key.toLowerCase())) out[key] = v === undefined ? v : '[redacted]';
+  else if (IDENTIFIERS.has(key) && typeof v !== 'object') out[key] = v;
+  else out[key] = redactRecord(v, options, depth + 1);
+}
+
+/**
+ * A log line's fields, redacted: the flow's context first, then the record's own fields (which win). One copy per
+ * line, the record and the context are left untouched.
+ */
+export function redactLine(record: Readonly<Record<string, unknown>>, context: Readonly<Record<string, unknown>> | undefined, options: RedactOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (context) for (const key in context) put(out, key, context[key], options, 0);
+  for (const key in record) put(out, key, record[key], options, 0);
   return out;
 }
 

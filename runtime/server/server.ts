@@ -119,22 +119,23 @@ async function startPolling(bot: LoadedBot, token: string, settings: Settings, m
           return;
         } catch (err) {
           if (!(err instanceof StoreUnavailableError) || attempt >= 10) {
-            logger.error({ err, botId: bot.id }, 'an update could not be processed');
+            // The manager logged the failure with the dialog's context; this says the update is given up.
+            logger.error({ event_type: 'ERROR', bot_id: bot.id, platform: 'telegram', attempts: attempt, err }, 'a polled update could not be processed: skipped');
             return;
           }
           await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
         }
       }
     },
-    onError: (err) => logger.error({ err, botId: bot.id }, 'a polled update failed'),
+    onError: (err) => logger.error({ event_type: 'ERROR', bot_id: bot.id, platform: 'telegram', err }, 'a polled update failed'),
   });
   try {
     const poll = await started;
-    poll.done.catch((err: unknown) => logger.error({ err, botId: bot.id }, 'Telegram polling stopped'));
-    logger.info({ botId: bot.id, username: poll.botInfo.username }, 'polling Telegram');
+    poll.done.catch((err: unknown) => logger.error({ event_type: 'ADAPTER', bot_id: bot.id, platform: 'telegram', method: 'getUpdates', err }, 'Telegram polling stopped'));
+    logger.info({ event_type: 'ADAPTER', bot_id: bot.id, platform: 'telegram', username: poll.botInfo.username }, 'polling Telegram');
     return poll;
   } catch (err) {
-    logger.error({ err, botId: bot.id }, 'Telegram polling could not start');
+    logger.error({ event_type: 'ADAPTER', bot_id: bot.id, platform: 'telegram', err }, 'Telegram polling could not start');
     return undefined;
   }
 }

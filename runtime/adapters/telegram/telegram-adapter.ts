@@ -33,6 +33,7 @@ interface Bot {
 /** Delivers replies through the Telegram Bot API for any number of bots. */
 export class TelegramAdapter implements PlatformAdapter {
   readonly platform = 'telegram';
+  readonly methods = { send: 'sendMessage', acknowledge: 'answerCallbackQuery' } as const;
   readonly apiRoot: string;
   readonly agent: TelegramAgent;
   private readonly ownAgent: boolean;

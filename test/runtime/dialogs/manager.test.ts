@@ -192,7 +192,7 @@ describe('dialog manager: faults', () => {
     expect(h.adapter.texts('c')).toEqual(['Hello again']);
     expect(await store.getDialog(key('c'))).toMatchObject({ step: 'hello', scenarioVersion: changed.version });
     const warning = h.lines.find((l) => l['msg'] === 'the stored dialog does not fit the current scenario: it restarts at start_step');
-    expect(warning).toMatchObject({ level: 40, from: SPEC.version, to: changed.version, step: 'ask_name' });
+    expect(warning).toMatchObject({ level: 'WARNING', event_type: 'PROCESSING', from: SPEC.version, to: changed.version, step: 'ask_name', platform_chat_id: 'c' });
   });
 
   it('restarts on a damaged snapshot too', async () => {
