@@ -7,3 +7,4 @@ export { EVENT_TYPES, LEVEL_NAME, LOG_LEVELS, PINO_LEVEL, type EventType, type L
 export { MASK, redactError, redactRecord, redactText, type RedactOptions } from './redact.js';
 export { textLine } from './text-format.js';
 export { inContainer, loggerOptions, LogSettingsError, readLogSettings, type LogSettings } from './settings.js';
+export { configureLogging, getLogger, rootLogger } from './get-logger.js';

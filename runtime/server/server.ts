@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { DialogManager } from '../dialogs/index.js';
 import { createApp } from '../http/index.js';
-import { createLogger, loggerOptions, type Logger } from '../log/index.js';
+import { configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { loadKeyring } from '../secrets/index.js';
 import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
 import { loadBotsConfig } from './bots-config.js';
@@ -37,6 +37,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const env = options.env ?? process.env;
   const settings = options.settings ?? readSettings(env);
   const logger = options.logger ?? createLogger(loggerOptions(settings.log, Boolean(process.stdout.isTTY) && !env['NO_COLOR']));
+  if (!options.logger) configureLogging(logger);
   const clock = options.clock ?? Date.now;
   const botsConfig = loadBotsConfig(settings.configFile);
   const { keyring, generated, source } = loadKeyring(settings.encryptionKey, join(settings.dataDir, 'encryption.key'));

@@ -3,9 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import {
   clearLogContext,
+  configureLogging,
   conversationLoggers,
   createLogger,
   currentLogContext,
+  getLogger,
   readLogSettings,
   redactRecord,
   redactText,
@@ -107,6 +109,15 @@ describe('the logger', () => {
     expect(all).not.toContain('hunter2');
     expect(all).not.toContain('AAHfakeTokenValue');
     expect((lines[3]!['err'] as { message: string }).message).toBe('request to /bot123456789:***/x failed');
+  });
+
+  it('getLogger gives one conversation logger per bot and platform over the configured process logger', () => {
+    const { logger, lines } = capture();
+    configureLogging(logger);
+    const log = getLogger({ botId: 'greeter', platform: 'telegram' });
+    expect(getLogger({ botId: 'greeter', platform: 'telegram' })).toBe(log);
+    log.outgoingMessage('hello');
+    expect(lines.map((l) => [l['event_type'], l['bot_id'], l['text']])).toEqual([['OUTGOING', 'greeter', 'hello']]);
   });
 
   it('drops lines below its level', () => {
