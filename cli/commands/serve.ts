@@ -34,8 +34,10 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
     const { StoreUnavailableError } = await import('../../runtime/store/index.js');
     const { KeyError } = await import('../../runtime/secrets/index.js');
     let server;
+    let settings;
     try {
-      server = await startServer({ env, settings: readSettings(env) });
+      settings = readSettings(env);
+      server = await startServer({ env, settings });
     } catch (err) {
       const known = err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError || err instanceof KeyError || err instanceof StoreUnavailableError;
       if (known) {
@@ -45,8 +47,10 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
       throw err;
     }
     const withToken = server.bots.filter((b) => b.telegram).length;
+    const log = settings.log;
+    const logs = `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`;
     io.stderr(
-      `Scenarist is serving ${server.bots.length} bot(s) on ${server.url} (${withToken} with Telegram). Logs are JSON lines on stdout.\n` +
+      `Scenarist is serving ${server.bots.length} bot(s) on ${server.url} (${withToken} with Telegram). ${logs}\n` +
         (withToken < server.bots.length ? 'Connect a bot: TELEGRAM_TOKEN_<BOT_ID>=<token from @BotFather> npm start (see the README).\n' : '') +
         'Stop with Ctrl-C.\n',
     );

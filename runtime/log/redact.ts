@@ -11,10 +11,10 @@ export const MASK = '***';
 const TOKEN = /(\d{5,}):[A-Za-z0-9_-]{30,}/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /**
- * 7 to 15 digits with the separators people write; a leading + optional. Not a bot id: `bot<id>` in a Bot API URL,
- * or an id before a masked token (ours, or telegraf's `[REDACTED]`).
+ * 7 to 15 digits with the separators people write; a leading + optional. Not inside a word (a hex hash, `bot<id>` in
+ * a Bot API URL), nor an id before a masked token (ours, or telegraf's `[REDACTED]`).
  */
-const PHONE = /(?<!\d|bot)\+?\d(?:[\s().-]*\d){6,14}(?!\d|:\*\*\*|:\[REDACTED\])/g;
+const PHONE = /(?<![\w+])\+?\d(?:[\s().-]*\d){6,14}(?![\w]|:\*\*\*|:\[REDACTED\])/g;
 
 /** Tokens out of any text; e-mails and phone numbers too when `pii` is set. Cheap for text that holds none. */
 export function redactText(text: string, options: RedactOptions): string {

@@ -40,6 +40,7 @@ describe('redaction', () => {
     const text = 'mail ann.lee+bot@example.co.uk or call +1 (555) 123-4567, order 42';
     expect(redactText(text, { pii: true })).toBe('mail [email] or call [phone], order 42');
     expect(redactText(text, { pii: false })).toBe(text);
+    expect(redactText('hash c0a0f1234567, id 12345678901234567890', { pii: true })).toBe('hash c0a0f1234567, id 12345678901234567890');
   });
 
   it('censors secret fields and leaves identifiers alone', () => {
