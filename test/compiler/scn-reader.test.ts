@@ -71,6 +71,11 @@ describe('.scn: every syntax error in one pass, at its line and column', () => {
     ]);
   });
 
+  it('reports the first problem of a line, not what follows from it', () => {
+    const text = lines(...HEAD, 'step a', '  say "bad \\q escape" "extra"');
+    expect(show(compile(text).diagnostics)).toEqual(['5:12 SCN_STRING']);
+  });
+
   it('does not pin the lines under an unreadable step line on the step above', () => {
     const text = lines(...HEAD, 'step a', '  say "a"', 'stpe b', '  say "b"', '  go a');
     expect(show(compile(text).diagnostics)).toEqual(['6:1 SCN_SYNTAX']);
