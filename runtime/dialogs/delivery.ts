@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DeliveryError, type PlatformAdapter } from '../adapters/types.js';
 import { withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DeliveryState, DialogKey, Store } from '../store/index.js';
+import type { DialogListener } from './events.js';
 import { dialogContext, elapsed } from './logging.js';
 
 export interface DeliveryOptions {
@@ -40,6 +41,7 @@ export class Delivery {
     private readonly owner: string,
     options: DeliveryOptions = {},
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly emit: DialogListener = () => {},
   ) {
     this.opts = { ...DELIVERY_DEFAULTS, ...options };
   }
@@ -119,12 +121,14 @@ export class Delivery {
       const outcome = await this.sendOne(adapter, key, message, log);
       if (outcome === 'failed') return false;
       if (outcome === 'blocked') {
+        this.emit({ type: 'delivery-failed', key, kind: 'blocked' });
         await this.store.setBlocked(key, true);
         await this.store.markDelivered(key, state.lastSeq);
         log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
         return true;
       }
       await this.store.markDelivered(key, message.seq);
+      if (outcome === 'sent') this.emit({ type: 'delivered', key, seq: message.seq });
     }
     return true;
   }
@@ -149,9 +153,11 @@ export class Delivery {
         const where = { method, duration_ms: elapsed(started), seq: message.seq, attempt, kind: e.kind, err: e };
         if (e.kind === 'blocked') return 'blocked';
         if (e.kind === 'permanent') {
+          this.emit({ type: 'delivery-failed', key, kind: 'permanent' });
           log.error('ADAPTER', 'the platform refused a reply: dropped', where);
           return 'dropped';
         }
+        this.emit({ type: 'delivery-failed', key, kind: 'retry' });
         if (attempt >= this.opts.maxAttempts || this.stopped) {
           log.warning('ADAPTER', 'a reply could not be delivered: will retry later', where);
           return 'failed';

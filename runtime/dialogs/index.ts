@@ -4,3 +4,4 @@ export { Mailboxes } from './mailbox.js';
 export { DialogManager, type DialogManagerOptions, type IncomingMessage, type IncomingResult, type OutgoingMessage } from './manager.js';
 export { nextState, type TurnOutcome } from './next-state.js';
 export { DialogRegistry, REGISTRY_DEFAULTS, type RegistryOptions } from './registry.js';
+export { DialogEvents, type DialogEvent, type DialogListener } from './events.js';

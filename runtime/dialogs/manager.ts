@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { InspectionEvent } from 'xstate';
 import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage } from '../engine/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
+import { DialogEvents, type DialogListener } from './events.js';
 import { dialogContext, elapsed, engineTracer, isSensitiveStep, messageText } from './logging.js';
 import { Mailboxes } from './mailbox.js';
 import { nextState } from './next-state.js';
@@ -23,6 +25,8 @@ export interface DialogManagerOptions {
   /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
   readonly maxConflictRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Receives the inspection events of every dialog actor (`scenarist serve --inspect`). */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 export interface IncomingMessage {
@@ -66,6 +70,8 @@ export class DialogManager {
   private readonly logs: (where: { botId: string; platform: string }) => ConversationLogger;
   private readonly clock: () => number;
   private readonly maxRetries: number;
+  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
+  private readonly events: DialogEvents;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: DialogManagerOptions) {
@@ -74,9 +80,26 @@ export class DialogManager {
     this.logs = conversationLoggers(this.logger);
     this.clock = options.clock ?? Date.now;
     this.maxRetries = options.maxConflictRetries ?? 10;
+    this.inspect = options.inspect;
+    this.events = new DialogEvents(this.logger);
     this.registry = new DialogRegistry(options.registry ?? {}, this.clock);
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep);
+    const emit = this.events.emit.bind(this.events);
+    this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
+  }
+
+  /** Observes turns, stored messages and deliveries (metrics, live pages); returns the function that stops it. */
+  observe(listener: DialogListener): () => void {
+    return this.events.on(listener);
+  }
+
+  /** The compiled scenario a bot runs now. */
+  configOf(botId: string): MachineConfig | undefined {
+    return this.bots.get(botId);
+  }
+
+  get botIds(): string[] {
+    return [...this.bots.keys()];
   }
 
   registerPlatformAdapter(platform: string, adapter: PlatformAdapter): void {
@@ -130,18 +153,22 @@ export class DialogManager {
             : { status: 'invalid', reason: parsed.reason };
       const log = this.logs(incoming);
       if (log.isDebug) log.debug('PROCESSING', `update ${result.status}`, { reason: result.reason, update_id: parsed.kind === 'invalid' ? undefined : parsed.updateId });
+      this.events.emit({ type: 'skipped', botId: incoming.botId, platform: incoming.platform, result: result.status === 'ignored' ? 'ignored' : 'invalid' });
       return result;
     }
     const key: DialogKey = { botId: incoming.botId, platform: incoming.platform, chatId: parsed.chatId };
     return withLogContext(dialogContext(key, parsed.updateId), async () => {
       const log = this.logs(key);
+      const started = performance.now();
       let result: IncomingResult;
       try {
-        result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message, log));
+        result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message, log, started));
       } catch (err) {
         log.error('ERROR', 'the update could not be processed', { err });
+        this.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
         throw err;
       }
+      if (result.status === 'duplicate') this.events.emit({ type: 'duplicate', key, durationMs: elapsed(started) });
       if (parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
       void this.delivery.schedule(key);
       return result;
@@ -178,6 +205,7 @@ export class DialogManager {
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
           if (live) this.registry.set(keyString(key), live.dialog, slim(state));
           if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
+          this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'message' });
           return state.rev;
         }
         this.registry.delete(keyString(key));
@@ -187,6 +215,43 @@ export class DialogManager {
     });
     void this.delivery.schedule(key);
     return { rev };
+  }
+
+  /**
+   * Resets a dialog: its variables are cleared and its next message starts the scenario anew. The history stays.
+   * Returns the new revision, or undefined when there is no such dialog.
+   */
+  async resetDialog(key: DialogKey): Promise<{ rev: number } | undefined> {
+    const config = this.configFor(key.botId);
+    return withLogContext(dialogContext(key, undefined), () =>
+      this.mailboxes.run(keyString(key), async () => {
+        const log = this.logs(key);
+        for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+          this.registry.delete(keyString(key));
+          const previous = await this.store.getDialog(key);
+          if (!previous) return undefined;
+          const fresh = new Dialog(config);
+          const { state } = nextState({
+            key,
+            previous,
+            scenarioVersion: config.version,
+            stepBefore: previous.step,
+            stepAfter: null,
+            vars: {},
+            snapshot: fresh.persisted(),
+            effects: [],
+            now: this.clock(),
+          });
+          fresh.stop();
+          if (await this.store.writeDialog({ expectedRev: previous.rev, state, history: [] })) {
+            log.info('STATE_CHANGE', 'dialog reset by an administrator', { from: previous.step, to: null, rev: state.rev });
+            this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'reset' });
+            return { rev: state.rev };
+          }
+        }
+        throw new WriteConflictError(`could not reset chat ${key.chatId}: too many concurrent writes`);
+      }),
+    );
   }
 
   /** Delivers what is pending for a dialog now (tests, and the HTTP layer after a restart). */
@@ -218,7 +283,7 @@ export class DialogManager {
     );
   }
 
-  private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage, log: ConversationLogger): Promise<IncomingResult> {
+  private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage, log: ConversationLogger, started: number): Promise<IncomingResult> {
     const k = keyString(key);
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       const live = this.registry.get(k);
@@ -253,6 +318,17 @@ export class DialogManager {
           this.registry.set(k, dialog, slim(state));
           if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
           this.logTurn(turn.effects, log);
+          this.events.emit({
+            type: 'turn',
+            key,
+            rev: state.rev,
+            stepBefore,
+            stepAfter,
+            replies: state.lastSeq - (previous?.lastSeq ?? 0),
+            rejected: turn.effects.filter((e) => e.type === 'error').length,
+            restarted,
+            durationMs: elapsed(started),
+          });
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
         }
       } catch (err) {
@@ -282,10 +358,10 @@ export class DialogManager {
   private restore(config: MachineConfig, state: DialogState | undefined, log: ConversationLogger): { dialog: Dialog; restarted: boolean } {
     if (!state) {
       if (log.isDebug) log.debug('PROCESSING', 'new dialog');
-      return { dialog: new Dialog(config), restarted: false };
+      return { dialog: new Dialog(config, { inspect: this.inspect }), restarted: false };
     }
     try {
-      const dialog = new Dialog(config, { snapshot: state.snapshot });
+      const dialog = new Dialog(config, { snapshot: state.snapshot, inspect: this.inspect });
       if (log.isDebug) log.debug('PROCESSING', 'dialog restored from the store', { rev: state.rev, step: state.step });
       return { dialog, restarted: false };
     } catch (err) {
@@ -296,7 +372,7 @@ export class DialogManager {
         step: state.step,
         reason: err.message,
       });
-      return { dialog: new Dialog(config), restarted: true };
+      return { dialog: new Dialog(config, { inspect: this.inspect }), restarted: true };
     }
   }
 

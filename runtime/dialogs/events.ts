@@ -1,0 +1,53 @@
+import type { Logger } from '../log/index.js';
+import type { DialogKey } from '../store/index.js';
+
+/**
+ * What the dialog manager reports to observers (metrics, the web chat's live streams, the dashboard).
+ * Emitted after the fact: a `turn` only once its write committed, a `delivered` only once it was marked.
+ */
+export type DialogEvent =
+  | {
+      readonly type: 'turn';
+      readonly key: DialogKey;
+      readonly rev: number;
+      readonly stepBefore: string | null;
+      readonly stepAfter: string | null;
+      /** Replies the turn stored for delivery. */
+      readonly replies: number;
+      /** Validation errors the turn answered with (a re-prompt). */
+      readonly rejected: number;
+      readonly restarted: boolean;
+      readonly durationMs: number;
+    }
+  | { readonly type: 'duplicate'; readonly key: DialogKey; readonly durationMs: number }
+  | { readonly type: 'skipped'; readonly botId: string; readonly platform: string; readonly result: 'ignored' | 'invalid' }
+  | { readonly type: 'failed'; readonly key: DialogKey; readonly durationMs: number }
+  /** A message stored outside the scenario (sendMessage), or a dialog reset by an administrator. */
+  | { readonly type: 'stored'; readonly key: DialogKey; readonly rev: number; readonly reason: 'message' | 'reset' }
+  | { readonly type: 'delivered'; readonly key: DialogKey; readonly seq: number }
+  | { readonly type: 'delivery-failed'; readonly key: DialogKey; readonly kind: 'retry' | 'blocked' | 'permanent' };
+
+export type DialogListener = (event: DialogEvent) => void;
+
+/** A list of listeners; one that throws is logged and never breaks the turn that emitted. */
+export class DialogEvents {
+  private readonly listeners = new Set<DialogListener>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Adds a listener; returns the function that removes it. */
+  on(listener: DialogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: DialogEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ event_type: 'ERROR', err, dialog_event: event.type }, 'a dialog event listener failed');
+      }
+    }
+  }
+}
