@@ -27,7 +27,11 @@ export {
   type TransitionConfig,
 } from './emit/machine-config.js';
 export { emitTypeScript } from './emit/typescript.js';
-export { graphEdges, renderGraph, toDot, toMermaid, type GraphFormat } from './emit/graph.js';
+export { graphEdges, toDot, toMermaid, type GraphEdge } from './emit/graph.js';
+export { graphModel, type GraphModel, type GraphNode, type GraphNodeKind } from './emit/graph-model.js';
+export { layoutGraph, type GraphLayout, type LaidOutEdge, type LaidOutNode } from './emit/graph-layout.js';
+export { DEFAULT_SVG_OPTIONS, toSvg, type SvgOptions } from './emit/graph-svg.js';
+export { GRAPH_FORMATS, renderGraph, type GraphFormat } from './emit/graph-render.js';
 export type { InputType, ScenarioAst } from './scenario/ast.js';
 export { diagnosticsMarkdown } from './diagnostics/reference.js';
 export { parseAnswer, type AnswerSpec, type ParsedAnswer } from './semantics/answers.js';

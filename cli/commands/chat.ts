@@ -1,14 +1,16 @@
 import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
+import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { bold, cyan, dim, red, UsageError, type Io } from '../io.js';
 import { loadScenario, printDiagnostics } from '../load.js';
 import type { Command } from './command.js';
+import { inspectPort } from './serve.js';
 
 export const chatCommand: Command = {
   name: 'chat',
   summary: 'Talk to a scenario in the terminal',
-  usage: 'scenarist chat SCENARIO',
+  usage: 'scenarist chat SCENARIO [--inspect [--inspect-port N]]',
   help: `Starts a dialog with the scenario in the terminal, on the same engine the server uses.
 
 Buttons are listed with numbers: type the number, the button's value or its text to press it.
@@ -16,14 +18,31 @@ Commands such as /start (restart) and the scenario's own work as in a messenger.
 Type /quit or press Ctrl-D to leave.
 
 Options:
-  --help   show this help`,
-  options: {},
+  --inspect           watch the dialog's actor in Stately's inspector (the inspector page loads
+                      https://stately.ai/inspect, so the browser needs internet)
+  --inspect-port N    the inspector relay's port (default 8080)
+  --help              show this help`,
+  options: { inspect: { type: 'boolean' }, 'inspect-port': { type: 'string' } },
   async run(io: Io, args) {
     if (args.positionals.length !== 1) throw new UsageError('chat needs exactly one SCENARIO');
     const loaded = await loadScenario(io, args.positionals[0]!);
     printDiagnostics(io, loaded.diagnostics.filter((d) => d.severity === 'error'), 'stderr');
     if (!loaded.ir) return 1;
-    const dialog = new Dialog(emitMachineConfig(loaded.ir));
+    const config = emitMachineConfig(loaded.ir);
+    let inspector: RunningInspector | undefined;
+    if (args.values['inspect']) {
+      const { InspectorPortError, startInspector } = await import('../../runtime/inspect/index.js');
+      const { sensitiveVariables } = await import('../../runtime/dialogs/logging.js');
+      try {
+        inspector = await startInspector({ port: inspectPort(args.values['inspect-port']), sensitiveVariables: () => sensitiveVariables(config) });
+      } catch (err) {
+        if (!(err instanceof InspectorPortError)) throw err;
+        io.stderr(`scenarist chat: ${err.message}\n`);
+        return 2;
+      }
+      io.stderr(`Inspector: open ${inspector.url} to watch the dialog (loads https://stately.ai/inspect: the browser needs internet)\n`);
+    }
+    const dialog = new Dialog(config, inspector ? { inspect: inspector.inspect } : {});
     let buttons: readonly IrButton[] = [];
     const show = (effects: readonly Effect[]): void => {
       for (const e of effects) {
@@ -49,11 +68,13 @@ Options:
         show(dialog.send(pressed !== undefined ? { press: pressed } : { text: line }).effects);
       } catch (err) {
         io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
+        inspector?.stop();
         return 1;
       }
     }
     rl.close();
     dialog.stop();
+    inspector?.stop();
     return 0;
   },
 };

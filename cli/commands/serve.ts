@@ -1,11 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
+import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { UsageError, type Io } from '../io.js';
 import type { Command } from './command.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the bots of a config file (HTTP server, Telegram)',
-  usage: 'scenarist serve [--config FILE] [--port N]',
+  usage: 'scenarist serve [--config FILE] [--port N] [--inspect [--inspect-port N]]',
   help: `Runs the server: every bot listed in the config file, with dialogs stored in DATABASE_URL
 (default: SQLite at data/scenarist.db). Scenarios are checked first; any error stops the start.
 
@@ -13,13 +14,19 @@ Telegram: set TELEGRAM_TOKEN_<BOT_ID> (e.g. TELEGRAM_TOKEN_SPEC_EXAMPLE) to a to
 By default the server uses long polling (no public URL needed). With TELEGRAM_MODE=webhook it
 serves POST /webhooks/telegram/<bot id>; register it with "scenarist webhook set".
 
+The web chat is at http://localhost:PORT/ and the dashboard at /dashboard (admin token: ADMIN_TOKEN,
+or the link printed at startup).
+
 Options:
-  --config FILE   the bots config file (default: $SCENARIST_CONFIG or scenarist.config.json)
-  --port N        the HTTP port (default: $PORT or 3000)
-  --help          show this help
+  --config FILE       the bots config file (default: $SCENARIST_CONFIG or scenarist.config.json)
+  --port N            the HTTP port (default: $PORT or 3000)
+  --inspect           watch live dialog actors in Stately's inspector (development only; the
+                      inspector page loads https://stately.ai/inspect, so the browser needs internet)
+  --inspect-port N    the inspector relay's port (default 8080)
+  --help              show this help
 
 Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed over first.`,
-  options: { config: { type: 'string' }, port: { type: 'string' } },
+  options: { config: { type: 'string' }, port: { type: 'string' }, inspect: { type: 'boolean' }, 'inspect-port': { type: 'string' } },
   async run(io: Io, args) {
     if (args.positionals.length > 0) throw new UsageError('serve takes no positional arguments');
     const env = { ...process.env };
@@ -33,24 +40,39 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
     const { ConfigError, readSettings, ScenarioLoadError, SettingsError, startServer } = await import('../../runtime/server/index.js');
     const { StoreUnavailableError } = await import('../../runtime/store/index.js');
     const { KeyError } = await import('../../runtime/secrets/index.js');
-    let server;
+    const { InspectorPortError, startInspector } = await import('../../runtime/inspect/index.js');
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
     let settings;
+    let inspector: RunningInspector | undefined;
     try {
       settings = readSettings(env);
-      server = await startServer({ env, settings });
+      if (args.values['inspect']) {
+        const { sensitiveVariables } = await import('../../runtime/dialogs/index.js');
+        inspector = await startInspector({
+          port: inspectPort(args.values['inspect-port']),
+          sensitiveVariables: () => new Set(server?.manager.botIds.flatMap((id) => [...sensitiveVariables(server!.manager.configOf(id))]) ?? []),
+        });
+      }
+      server = await startServer({ env, settings, ...(inspector ? { inspect: inspector.inspect } : {}) });
     } catch (err) {
-      const known = err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError || err instanceof KeyError || err instanceof StoreUnavailableError;
+      inspector?.stop();
+      const known =
+        err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError || err instanceof KeyError || err instanceof StoreUnavailableError || err instanceof InspectorPortError;
       if (known) {
         io.stderr(`scenarist serve: ${err.message}\n`);
-        return err instanceof SettingsError || err instanceof KeyError ? 2 : 1;
+        return err instanceof SettingsError || err instanceof KeyError || err instanceof InspectorPortError ? 2 : 1;
       }
       throw err;
     }
+    const page = `http://localhost:${server.port}`;
     const withToken = server.bots.filter((b) => b.telegram).length;
     const log = settings.log;
     const logs = `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`;
     io.stderr(
       `Scenarist is serving ${server.bots.length} bot(s) on ${server.url} (${withToken} with Telegram). ${logs}\n` +
+        (settings.webchat ? `Chat with the bots in a browser: ${page}/\n` : '') +
+        `Dashboard: ${page}/dashboard${settings.adminToken ? ' (sign in with ADMIN_TOKEN)' : `#token=${server.adminToken}`}\n` +
+        (inspector ? `Inspector: ${inspector.url} (loads https://stately.ai/inspect: the browser needs internet)\n` : '') +
         (withToken < server.bots.length ? 'Connect a bot: TELEGRAM_TOKEN_<BOT_ID>=<token from @BotFather> npm start (see the README).\n' : '') +
         'Stop with Ctrl-C.\n',
     );
@@ -64,6 +86,15 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
       process.on('SIGTERM', stop);
     });
     await server.close();
+    inspector?.stop();
     return 0;
   },
 };
+
+/** --inspect-port: a TCP port, 8080 when not given. */
+export function inspectPort(raw: unknown): number {
+  if (raw === undefined) return 8080;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--inspect-port ${JSON.stringify(raw)}: expected a port from 1 to 65535`);
+  return n;
+}

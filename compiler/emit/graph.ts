@@ -1,9 +1,7 @@
 import { printExpression } from '../../grammar/index.js';
 import type { IrScenario, IrStep } from '../ir/types.js';
 
-export type GraphFormat = 'mermaid' | 'dot';
-
-interface GraphEdge {
+export interface GraphEdge {
   readonly from: string;
   readonly to: string;
   readonly label?: string;
@@ -29,9 +27,11 @@ export function graphEdges(ir: IrScenario): GraphEdge[] {
   return out;
 }
 
-const isFinal = (s: IrStep): boolean => s.route.kind === 'end';
+/** A step without a route ends the dialog: drawn with a double border. */
+export const isFinal = (s: IrStep): boolean => s.route.kind === 'end';
 
-function summary(step: IrStep): string {
+/** The step's message as one line of at most 40 characters, placeholders kept as `{{path}}`. */
+export function summary(step: IrStep): string {
   const text = step.message?.parts.map((p) => (p.kind === 'text' ? p.text : `{{${p.path.join('.')}}}`)).join('') ?? '';
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
@@ -76,8 +76,4 @@ export function toDot(ir: IrScenario): string {
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
-}
-
-export function renderGraph(ir: IrScenario, format: GraphFormat): string {
-  return format === 'dot' ? toDot(ir) : toMermaid(ir);
 }

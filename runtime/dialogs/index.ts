@@ -5,3 +5,4 @@ export { DialogManager, type DialogManagerOptions, type IncomingMessage, type In
 export { nextState, type TurnOutcome } from './next-state.js';
 export { DialogRegistry, REGISTRY_DEFAULTS, type RegistryOptions } from './registry.js';
 export { DialogEvents, type DialogEvent, type DialogListener } from './events.js';
+export { isSensitiveStep, sensitiveVariables } from './logging.js';

@@ -24,6 +24,16 @@ export function messageText(message: UserMessage): string {
   return message.press ?? message.text ?? '';
 }
 
+/** The variables that hold answers to sensitive inputs (passwords, document numbers). */
+export function sensitiveVariables(config: MachineConfig | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const state of Object.values(config?.states ?? {})) {
+    const input = state.meta?.input;
+    if (input?.sensitive) out.add(input.variable);
+  }
+  return out;
+}
+
 /** Milliseconds since `started` (a performance.now() reading), to a tenth. */
 export const elapsed = (started: number): number => Math.round((performance.now() - started) * 10) / 10;
 

@@ -8,6 +8,7 @@ import { conversationLoggers, withLogContext, type ConversationLogger, type Logg
 import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
+import { maskInputEvent } from '../inspect/mask-input.js';
 import { DialogEvents, type DialogListener } from './events.js';
 import { dialogContext, elapsed, engineTracer, isSensitiveStep, messageText } from './logging.js';
 import { Mailboxes } from './mailbox.js';
@@ -72,6 +73,8 @@ export class DialogManager {
   private readonly maxRetries: number;
   private readonly inspect: ((event: InspectionEvent) => void) | undefined;
   private readonly events: DialogEvents;
+  /** Set while a sensitive answer is sent to an actor (sends are synchronous), so inspection masks it. */
+  private turnSensitive = false;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: DialogManagerOptions) {
@@ -80,7 +83,8 @@ export class DialogManager {
     this.logs = conversationLoggers(this.logger);
     this.clock = options.clock ?? Date.now;
     this.maxRetries = options.maxConflictRetries ?? 10;
-    this.inspect = options.inspect;
+    const inspect = options.inspect;
+    this.inspect = inspect && ((event) => inspect(this.turnSensitive ? maskInputEvent(event) : event));
     this.events = new DialogEvents(this.logger);
     this.registry = new DialogRegistry(options.registry ?? {}, this.clock);
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -300,7 +304,13 @@ export class DialogManager {
         const sensitive =
           isSensitiveStep(config, stepBefore) || (restarted && previous?.step != null && (config.states[previous.step] === undefined || isSensitiveStep(config, previous.step)));
         log.incomingMessage(messageText(message), incomingMeta(message, stepBefore, sensitive, attempt));
-        const turn = this.send(dialog, message, stepBefore, log);
+        this.turnSensitive = sensitive;
+        let turn: TurnResult;
+        try {
+          turn = this.send(dialog, message, stepBefore, log);
+        } finally {
+          this.turnSensitive = false;
+        }
         const stepAfter = turn.step ?? null;
         const { state, history } = nextState({
           key,

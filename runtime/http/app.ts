@@ -1,10 +1,17 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
+import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
+import type { BotInfo } from './admin-context.js';
+import { mountAdmin } from './admin.js';
 import { errorMiddleware } from './errors-middleware.js';
+import { mountPages } from './pages.js';
+import { SseStreams } from './sse.js';
 import { mountTelegramWebhook } from './telegram-webhook.js';
+import { mountWebChat } from './webchat-routes.js';
 
 export interface AppDeps {
   readonly manager: DialogManager;
@@ -16,14 +23,32 @@ export interface AppDeps {
   readonly isReady?: () => boolean;
   /** /readyz fails when the store does not answer within this. Default 2 s. */
   readonly readyTimeoutMs?: number;
+  readonly clock?: () => number;
+  /** The bots the pages and the admin API show, with their names. Default: the manager's bots, named by id. */
+  readonly bots?: () => readonly BotInfo[];
+  /** The web chat's API (and its live streams); without it the web chat is off. */
+  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number };
+  /** The admin API and /metrics answer requests bearing this token; without it they are off (404). */
+  readonly adminToken?: string;
+  /** Mask e-mail addresses and phone numbers in what the admin API returns. */
+  readonly maskPii?: boolean;
+  readonly metrics?: Metrics;
+  /** Serve the chat page and the dashboard. Default true. */
+  readonly pages?: boolean;
+  /** Open event streams, ended at shutdown. */
+  readonly streams?: SseStreams;
 }
 
-/** The Koa app: Telegram webhooks, liveness and readiness. */
+/** The Koa app: webhooks, the web chat, the admin API, metrics, the pages, liveness and readiness. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const router = new Router();
   app.silent = true; // errors are logged by errorMiddleware, with context
+  // Metrics first, so they record the status the client finally got.
+  if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorMiddleware(deps.logger));
+  const bots = deps.bots ?? (() => deps.manager.botIds.map((id) => ({ id, name: id })));
+  const streams = deps.streams ?? new SseStreams();
 
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -35,6 +60,21 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: ctx.status === 200 ? 'ready' : 'not ready', store: { kind: deps.store.kind, status: store }, started: ready };
   });
   mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger });
+  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, streams, logger: deps.logger, bots });
+  if (deps.adminToken) {
+    mountAdmin(router, {
+      token: deps.adminToken,
+      manager: deps.manager,
+      store: deps.store,
+      logger: deps.logger,
+      bots,
+      maskPii: deps.maskPii ?? false,
+      clock: deps.clock ?? Date.now,
+      streams,
+      metrics: deps.metrics,
+    });
+  }
+  if (deps.pages ?? true) mountPages(router);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

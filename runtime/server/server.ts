@@ -2,14 +2,19 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { DialogManager } from '../dialogs/index.js';
-import { createApp } from '../http/index.js';
+import { createApp, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
+import { createMetrics } from '../metrics/index.js';
 import { configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { loadKeyring } from '../secrets/index.js';
 import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
+import { loadAdminToken } from './admin-token.js';
 import { loadBotsConfig } from './bots-config.js';
 import { loadBots, type LoadedBot } from './load-bots.js';
+import { refreshScenarios } from './scenario-refresh.js';
 import { readSettings, tokenEnvName, type Env, type Settings } from './settings.js';
 
 export interface ServeOptions {
@@ -17,6 +22,8 @@ export interface ServeOptions {
   readonly settings?: Settings;
   readonly logger?: Logger;
   readonly clock?: () => number;
+  /** Receives the inspection events of every dialog actor (`--inspect`). */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 export interface RunningServer {
@@ -26,6 +33,8 @@ export interface RunningServer {
   readonly bots: readonly LoadedBot[];
   readonly manager: DialogManager;
   readonly store: Store;
+  /** The admin API's bearer token (ADMIN_TOKEN, or the generated one). */
+  readonly adminToken: string;
   close(): Promise<void>;
 }
 
@@ -53,7 +62,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       clock,
       registry: { maxSize: settings.maxLiveDialogs, idleMs: settings.dialogIdleSeconds * 1000 },
       delivery: { leaseMs: settings.deliveryLeaseSeconds * 1000, sweepMs: settings.deliverySweepSeconds * 1000 },
+      ...(options.inspect ? { inspect: options.inspect } : {}),
     });
+    const metrics = createMetrics();
+    manager.observe(metrics.observeDialogs);
+    metrics.trackManager(() => manager.stats);
+    const webchat = new WebChatAdapter();
+    if (settings.webchat) manager.registerPlatformAdapter(WEBCHAT_PLATFORM, webchat);
     const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender });
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
@@ -64,8 +79,23 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         secrets.set(bot.id, bot.telegram.secret);
       }
     }
+    const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));
+    const streams = new SseStreams();
     let ready = false;
-    const app = createApp({ manager, store, logger, telegramSecretOf: (id) => secrets.get(id), isReady: () => ready });
+    const app = createApp({
+      manager,
+      store,
+      logger,
+      clock,
+      telegramSecretOf: (id) => secrets.get(id),
+      isReady: () => ready,
+      bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
+      ...(settings.webchat ? { webchat: { hub: webchat.hub } } : {}),
+      adminToken: admin.token,
+      maskPii: settings.log.maskPii,
+      metrics,
+      streams,
+    });
     const server: Server = app.listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
     server.requestTimeout = 30_000;
@@ -80,18 +110,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         if (poll) polls.push(poll);
       }
     }
+    const stopRefresh = settings.scenarioRefreshSeconds > 0 ? refreshScenarios(bots.map((b) => b.id), manager, store, logger, settings.scenarioRefreshSeconds * 1000) : () => {};
     ready = true;
     const url = `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`;
     announce(logger, url, bots, settings);
+    // Browsers reach a server on all interfaces as localhost.
+    announcePages(logger, settings.host === '0.0.0.0' ? `http://localhost:${port}` : url, settings, admin);
     return {
       url,
       port,
       bots,
       manager,
       store,
+      adminToken: admin.token,
       async close() {
         ready = false;
+        stopRefresh();
         await Promise.all(polls.map((p) => p.stop()));
+        streams.closeAll();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await manager.stop();
@@ -139,6 +175,14 @@ async function startPolling(bot: LoadedBot, token: string, settings: Settings, m
     logger.error({ event_type: 'ADAPTER', bot_id: bot.id, platform: 'telegram', err }, 'Telegram polling could not start');
     return undefined;
   }
+}
+
+function announcePages(logger: Logger, url: string, settings: Settings, admin: ReturnType<typeof loadAdminToken>): void {
+  if (settings.webchat) logger.info({ url }, `web chat: open ${url}/ in a browser to talk to the bots`);
+  // A generated token is a development convenience: the link carries it, as notebook servers do.
+  const dashboard = admin.source === 'env' ? `${url}/dashboard (sign in with ADMIN_TOKEN)` : `${url}/dashboard#token=${admin.token}`;
+  logger.info({ url: `${url}/dashboard` }, `dashboard: ${dashboard}`);
+  if (admin.source === 'file') logger.warn({ tokenFile: join(settings.dataDir, 'admin.token') }, 'ADMIN_TOKEN is not set: the admin API uses a token generated in the data directory; set ADMIN_TOKEN in production');
 }
 
 function announce(logger: Logger, url: string, bots: readonly LoadedBot[], settings: Settings): void {

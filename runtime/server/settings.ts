@@ -30,6 +30,12 @@ export interface Settings {
   readonly deliveryLeaseSeconds: number;
   /** DELIVERY_SWEEP_SECONDS: how often to look for undelivered replies. Default 5. */
   readonly deliverySweepSeconds: number;
+  /** ADMIN_TOKEN: the bearer token of the admin API, the dashboard and /metrics (16+ characters). Generated under DATA_DIR when unset. */
+  readonly adminToken: string | undefined;
+  /** WEBCHAT: 'on' serves the web chat at / and its API; 'off' turns it off. Default on. */
+  readonly webchat: boolean;
+  /** SCENARIO_REFRESH_SECONDS: how often to look for a scenario version uploaded through another process; 0 never. Default 10. */
+  readonly scenarioRefreshSeconds: number;
   /** SQLITE_SYNCHRONOUS: NORMAL (survives a process crash) or FULL (also a power loss). Default NORMAL. */
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
 }
@@ -65,6 +71,13 @@ function logSettings(env: Env): LogSettings {
   }
 }
 
+function adminToken(env: Env): string | undefined {
+  const raw = env['ADMIN_TOKEN']?.trim();
+  if (!raw) return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new SettingsError('ADMIN_TOKEN: expected at least 16 characters without spaces (try: openssl rand -base64 24)');
+  return raw;
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -84,6 +97,9 @@ export function readSettings(env: Env = process.env): Settings {
     deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 30, 1, 3600),
     deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+    adminToken: adminToken(env),
+    webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',
+    scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
   });
 }
 

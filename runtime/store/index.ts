@@ -7,16 +7,21 @@ export {
   type BotScenario,
   type DeliveryState,
   type DialogKey,
+  type DialogListQuery,
   type DialogState,
+  type DialogSummary,
   type DialogWrite,
+  type FunnelCounts,
   type HistoryEntry,
   type HistoryQuery,
   type NewBotScenario,
   type OutboxButton,
   type OutboxMessage,
+  type RateBucket,
+  type ScenarioSummary,
   type Store,
 } from './types.js';
-export { DEFAULT_HISTORY_LIMIT } from './shared.js';
+export { DEFAULT_DIALOG_LIST_LIMIT, DEFAULT_HISTORY_LIMIT, MAX_DIALOG_LIST_LIMIT, MIN_RATE_BUCKET_MS } from './shared.js';
 export { MemoryStore } from './memory-store.js';
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 // MongoStore and openMongoStore live in ./mongo.ts, so that importing the store does not load mongoose.

@@ -2,18 +2,37 @@
  * The reference implementation of the store port: plain Maps in one process. Values are deep-copied in and out,
  * so a caller that mutates what it passed or got back cannot change stored data (as with a real database).
  */
-import { checkWrite, historyLimit, keyId, trimRecent } from './shared.js';
+import {
+  bucketStart,
+  checkBucketMs,
+  checkWrite,
+  compareText,
+  dialogListLimit,
+  funnelOf,
+  historyAfterRev,
+  historyLimit,
+  keyId,
+  stepCounts,
+  trimRecent,
+  type FunnelGroup,
+  type StepCount,
+} from './shared.js';
 import {
   StoreUnavailableError,
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
   type DialogKey,
+  type DialogListQuery,
   type DialogState,
+  type DialogSummary,
   type DialogWrite,
+  type FunnelCounts,
   type HistoryEntry,
   type HistoryQuery,
   type NewBotScenario,
+  type RateBucket,
+  type ScenarioSummary,
   type Store,
 } from './types.js';
 
@@ -46,7 +65,7 @@ export class MemoryStore implements Store {
 
   async listBots(): Promise<BotInstance[]> {
     this.open();
-    return copy([...this.bots.values()].sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id)));
+    return copy([...this.bots.values()].sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id)));
   }
 
   async putCredential(credential: BotPlatformCredential): Promise<void> {
@@ -141,8 +160,11 @@ export class MemoryStore implements Store {
   async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
     this.open();
     const limit = historyLimit(query);
+    const afterRev = historyAfterRev(query);
     const all = this.histories.get(keyId(key)) ?? [];
-    return limit === 0 ? [] : copy(all.slice(-limit));
+    if (limit === 0) return [];
+    // Entries are appended in revision order, so a filter keeps them oldest first.
+    return copy(afterRev === undefined ? all.slice(-limit) : all.filter((h) => h.rev > afterRev).slice(0, limit));
   }
 
   async countDialogs(botId?: string): Promise<number> {
@@ -153,12 +175,68 @@ export class MemoryStore implements Store {
     return n;
   }
 
+  async listDialogs(botId: string, query?: DialogListQuery): Promise<DialogSummary[]> {
+    this.open();
+    const limit = dialogListLimit(query);
+    return this.statesOf(botId)
+      .filter((s) => query?.platform === undefined || s.key.platform === query.platform)
+      .sort((a, b) => b.updatedAt - a.updatedAt || compareText(a.key.platform, b.key.platform) || compareText(a.key.chatId, b.key.chatId))
+      .slice(0, limit)
+      .map(({ key, rev, scenarioVersion, step, status, blocked, createdAt, updatedAt, lastSeq }) =>
+        copy({ key, rev, scenarioVersion, step, status, blocked, createdAt, updatedAt, lastSeq }),
+      );
+  }
+
+  async activeByStep(botId: string, since?: number): Promise<Record<string, number>> {
+    this.open();
+    const waiting = this.statesOf(botId).filter((s) => s.status === 'active' && (since === undefined || s.updatedAt >= since));
+    return stepCounts(waiting.map((s) => ({ step: s.step, n: 1 })));
+  }
+
+  async funnel(botId: string, since: number): Promise<FunnelCounts> {
+    this.open();
+    const reached: StepCount[] = [];
+    const groups: FunnelGroup[] = [];
+    for (const [id, entries] of this.histories) {
+      const recent = entries.filter((h) => h.key.botId === botId && h.at >= since);
+      if (recent.length === 0) continue;
+      for (const step of new Set(recent.map((h) => h.step))) reached.push({ step, n: 1 });
+      const state = this.dialogs.get(id)?.state;
+      groups.push({ status: state?.status ?? null, step: state?.step ?? null, n: 1 });
+    }
+    return funnelOf(reached, groups);
+  }
+
+  async messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]> {
+    this.open();
+    checkBucketMs(bucketMs);
+    const buckets = new Map<number, { at: number; in: number; out: number }>();
+    for (const entries of this.histories.values()) {
+      for (const h of entries.filter((e) => e.key.botId === botId && e.at >= since)) {
+        const at = bucketStart(h.at, bucketMs);
+        const bucket = buckets.get(at) ?? { at, in: 0, out: 0 };
+        bucket[h.direction]++;
+        buckets.set(at, bucket);
+      }
+    }
+    return [...buckets.values()].sort((a, b) => a.at - b.at);
+  }
+
+  async listScenarios(botId: string): Promise<ScenarioSummary[]> {
+    this.open();
+    return (this.scenarios.get(botId) ?? []).map(({ botId, version, hash, format, createdAt }) => ({ botId, version, hash, format, createdAt })).reverse();
+  }
+
   async ping(): Promise<void> {
     this.open();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private statesOf(botId: string): DialogState[] {
+    return [...this.dialogs.values()].map((r) => r.state).filter((s) => s.key.botId === botId);
   }
 
   private open(): void {
@@ -168,8 +246,4 @@ export class MemoryStore implements Store {
 
 function leaseFree(record: DialogRecord, now: number, owner: string): boolean {
   return record.leaseOwner === null || record.leaseOwner === owner || (record.leaseUntil ?? 0) < now;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

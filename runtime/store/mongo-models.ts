@@ -1,5 +1,5 @@
 /**
- * Mongoose schemas of the MongoDB store and the mapping between documents and the port's records.
+ * Mongoose schemas and indexes of the MongoDB store (mongo-docs.ts maps documents to the port's records).
  *
  * The XState snapshot and the machine config are stored as JSON strings: they are opaque to queries, and as
  * objects they would meet three traps: `minimize` drops empty objects such as the snapshot's `children: {}`,
@@ -7,7 +7,7 @@
  * and cast them on every write. `vars` stays an object (readable in the database) under `minimize: false`.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { BotInstance, BotPlatformCredential, BotScenario, DialogState, HistoryEntry, OutboxButton, OutboxMessage } from './types.js';
+import type { BotPlatformCredential, OutboxButton, OutboxMessage } from './types.js';
 
 export interface BotDoc {
   _id: string;
@@ -123,6 +123,10 @@ export const dialogSchema = new Schema<DialogDoc>(
   { ...common, collection: 'bot_dialog_states', minimize: false },
 );
 dialogSchema.index({ botId: 1, platform: 1, chatId: 1 }, { unique: true });
+// listDialogs: the whole sort order, so a page needs no in-memory sort.
+dialogSchema.index({ botId: 1, updatedAt: -1, platform: 1, chatId: 1 });
+// activeByStep: equality on botId and status, a range on step, and updatedAt (the `since`) from the index too.
+dialogSchema.index({ botId: 1, status: 1, step: 1, updatedAt: 1 });
 
 export const historySchema = new Schema<HistoryDoc>(
   {
@@ -143,6 +147,8 @@ export const historySchema = new Schema<HistoryDoc>(
 );
 // The key of a history row: a retried write upserts the same rows; reads walk it backwards for the newest.
 historySchema.index({ botId: 1, platform: 1, chatId: 1, rev: 1, ordinal: 1 }, { unique: true });
+// The funnel and the message rate: the history of a bot in a time window.
+historySchema.index({ botId: 1, at: 1 });
 
 export interface Models {
   readonly Bot: Model<BotDoc>;
@@ -162,85 +168,3 @@ export function createModels(connection: Connection): Models {
     History: connection.model<HistoryDoc>('BotDialogHistory', historySchema),
   };
 }
-
-// JSON round trip: drops `undefined` members, which BSON would store as null.
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** The fields a compare-and-set write replaces: everything but the key, `delivered` and the lease. */
-export function dialogFields(s: DialogState, recentUpdates: string[]) {
-  return {
-    rev: s.rev,
-    scenarioVersion: s.scenarioVersion,
-    status: s.status,
-    step: s.step,
-    vars: plain(s.vars) as Record<string, unknown>,
-    snapshot: JSON.stringify(s.snapshot ?? null),
-    outbox: plain(s.outbox) as OutboxMessage[],
-    lastSeq: s.lastSeq,
-    recentUpdates,
-    blocked: s.blocked,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-  };
-}
-
-export const dialogOfDoc = (d: DialogDoc): DialogState => ({
-  key: { botId: d.botId, platform: d.platform, chatId: d.chatId },
-  rev: d.rev,
-  scenarioVersion: d.scenarioVersion,
-  step: d.step ?? null,
-  status: d.status,
-  vars: d.vars ?? {},
-  snapshot: JSON.parse(d.snapshot),
-  outbox: d.outbox ?? [],
-  lastSeq: d.lastSeq,
-  delivered: d.delivered ?? 0,
-  recentUpdates: d.recentUpdates ?? [],
-  blocked: d.blocked === true,
-  createdAt: d.createdAt,
-  updatedAt: d.updatedAt,
-});
-
-export function historyDoc(h: HistoryEntry, ordinal: number): HistoryDoc {
-  const doc: HistoryDoc = { botId: h.key.botId, platform: h.key.platform, chatId: h.key.chatId, rev: h.rev, ordinal, direction: h.direction, step: h.step, at: h.at };
-  if (h.text !== undefined) doc.text = h.text;
-  if (h.press !== undefined) doc.press = h.press;
-  if (h.buttons !== undefined) doc.buttons = plain([...h.buttons]);
-  if (h.updateId !== undefined) doc.updateId = h.updateId;
-  return doc;
-}
-
-export function historyOfDoc(d: HistoryDoc): HistoryEntry {
-  const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
-    key: { botId: d.botId, platform: d.platform, chatId: d.chatId },
-    rev: d.rev,
-    direction: d.direction,
-    step: d.step ?? null,
-    at: d.at,
-  };
-  if (d.text != null) entry.text = d.text;
-  if (d.press != null) entry.press = d.press;
-  if (d.buttons != null) entry.buttons = d.buttons;
-  if (d.updateId != null) entry.updateId = d.updateId;
-  return entry;
-}
-
-export const botOfDoc = (d: BotDoc): BotInstance => ({ id: d._id, accountId: d.accountId, name: d.name, createdAt: d.createdAt, updatedAt: d.updatedAt });
-
-export const credentialOfDoc = (d: CredentialDoc): BotPlatformCredential => ({
-  botId: d.botId,
-  platform: d.platform,
-  keyId: d.keyId,
-  ciphertext: d.ciphertext,
-  updatedAt: d.updatedAt,
-});
-
-export const scenarioOfDoc = (d: ScenarioDoc): BotScenario => ({
-  botId: d.botId,
-  version: d.version,
-  hash: d.hash,
-  format: d.format,
-  source: d.source,
-  machine: JSON.parse(d.machine),
-  createdAt: d.createdAt,
-});

@@ -5,8 +5,10 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import { isDuplicateKey, toStoreError } from './mongo-errors.js';
-import { botOfDoc, createModels, credentialOfDoc, dialogFields, dialogOfDoc, historyDoc, historyOfDoc, scenarioOfDoc, type Models } from './mongo-models.js';
-import { checkWrite, historyLimit, trimRecent } from './shared.js';
+import { botOfDoc, credentialOfDoc, dialogFields, dialogOfDoc, historyDoc, keyFilter, scenarioOfDoc } from './mongo-docs.js';
+import { createModels, type Models } from './mongo-models.js';
+import { MongoQueries } from './mongo-queries.js';
+import { checkWrite, trimRecent } from './shared.js';
 import {
   StoreUnavailableError,
   type BotInstance,
@@ -15,8 +17,6 @@ import {
   type DialogKey,
   type DialogState,
   type DialogWrite,
-  type HistoryEntry,
-  type HistoryQuery,
   type NewBotScenario,
   type Store,
 } from './types.js';
@@ -62,15 +62,16 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
   return store;
 }
 
-export class MongoStore implements Store {
+export class MongoStore extends MongoQueries implements Store {
   readonly kind = 'mongodb' as const;
-  private readonly m: Models;
+  protected readonly m: Models;
   private closed = false;
 
   constructor(
     private readonly connection: Connection,
     private readonly writeConcern: MongoWriteConcern,
   ) {
+    super();
     this.m = createModels(connection);
   }
 
@@ -213,13 +214,6 @@ export class MongoStore implements Store {
     return docs.map((d) => ({ botId: d.botId, platform: d.platform, chatId: d.chatId }));
   }
 
-  async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
-    const limit = historyLimit(query);
-    if (limit === 0) return [];
-    const docs = await this.run(() => this.m.History.find(keyFilter(key)).sort({ rev: -1, ordinal: -1 }).limit(limit).lean());
-    return docs.reverse().map(historyOfDoc);
-  }
-
   async countDialogs(botId?: string): Promise<number> {
     return this.run(() => this.m.Dialog.countDocuments(botId === undefined ? {} : { botId }));
   }
@@ -242,7 +236,7 @@ export class MongoStore implements Store {
     return { upsert: true, writeConcern: this.writeConcern };
   }
 
-  private async run<T>(fn: () => PromiseLike<T>): Promise<T> {
+  protected async run<T>(fn: () => PromiseLike<T>): Promise<T> {
     if (this.closed) throw new StoreUnavailableError('the store is closed');
     try {
       return await fn();
@@ -250,8 +244,4 @@ export class MongoStore implements Store {
       throw toStoreError(err, this.connection.readyState === mongoose.ConnectionStates.connected);
     }
   }
-}
-
-function keyFilter(key: DialogKey) {
-  return { botId: key.botId, platform: key.platform, chatId: key.chatId };
 }

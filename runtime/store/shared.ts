@@ -1,7 +1,11 @@
 /** Helpers every store implementation uses, so they agree on the small rules of the port. */
-import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogWrite, type HistoryQuery } from './types.js';
+import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 100;
+export const DEFAULT_DIALOG_LIST_LIMIT = 50;
+export const MAX_DIALOG_LIST_LIMIT = 1000;
+/** Smaller buckets would turn a dashboard chart into a scan that returns one row per message. */
+export const MIN_RATE_BUCKET_MS = 1000;
 
 /** A map key for a dialog; NUL cannot occur in platform ids, so the join is unambiguous. */
 export function keyId(key: DialogKey): string {
@@ -29,4 +33,60 @@ export function historyLimit(query: HistoryQuery | undefined): number {
   const limit = query?.limit ?? DEFAULT_HISTORY_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`history limit must be an integer >= 0, got ${limit}`);
   return limit;
+}
+
+/** The afterRev cursor of a history query, or undefined for "the newest entries". */
+export function historyAfterRev(query: HistoryQuery | undefined): number | undefined {
+  const afterRev = query?.afterRev;
+  if (afterRev !== undefined && (!Number.isSafeInteger(afterRev) || afterRev < 0)) throw new RangeError(`history afterRev must be an integer >= 0, got ${afterRev}`);
+  return afterRev;
+}
+
+export function dialogListLimit(query: DialogListQuery | undefined): number {
+  const limit = query?.limit ?? DEFAULT_DIALOG_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_DIALOG_LIST_LIMIT) {
+    throw new RangeError(`dialog list limit must be an integer from 0 to ${MAX_DIALOG_LIST_LIMIT}, got ${limit}`);
+  }
+  return limit;
+}
+
+export function checkBucketMs(bucketMs: number): void {
+  if (!Number.isSafeInteger(bucketMs) || bucketMs < MIN_RATE_BUCKET_MS) throw new RangeError(`bucketMs must be an integer >= ${MIN_RATE_BUCKET_MS}, got ${bucketMs}`);
+}
+
+export const bucketStart = (at: number, bucketMs: number): number => Math.floor(at / bucketMs) * bucketMs;
+
+/** A count of dialogs, as a database groups them; rows of one step are summed. */
+export interface StepCount {
+  readonly step: string | null;
+  readonly n: number;
+}
+
+/** Counts per step, null steps left out, keys sorted so every store answers the same object. */
+export function stepCounts(rows: Iterable<StepCount>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rows) if (r.step !== null) counts.set(r.step, (counts.get(r.step) ?? 0) + r.n);
+  // fromEntries, not assignment: a step named "__proto__" stays a plain key.
+  return Object.fromEntries([...counts].sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Orders by UTF-16 code units, independent of locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A group of the dialogs with history since the funnel start, by their current state (null: no dialog record). */
+export interface FunnelGroup extends StepCount {
+  readonly status: 'active' | 'ended' | null;
+}
+
+/** The funnel from the distinct (dialog, step) pairs reached and the current state of the dialogs counted. */
+export function funnelOf(reached: Iterable<StepCount>, groups: readonly FunnelGroup[]): FunnelCounts {
+  let dialogs = 0;
+  let ended = 0;
+  for (const g of groups) {
+    dialogs += g.n;
+    if (g.status === 'ended') ended += g.n;
+  }
+  return { dialogs, reached: stepCounts(reached), ended, current: stepCounts(groups.filter((g) => g.status === 'active')) };
 }

@@ -1,6 +1,16 @@
 /** The SQLite schema and the mapping between its rows and the port's records. Times are integer milliseconds. */
 import type Database from 'better-sqlite3';
-import type { BotInstance, BotPlatformCredential, BotScenario, DeliveryState, DialogState, HistoryEntry, OutboxButton } from './types.js';
+import type {
+  BotInstance,
+  BotPlatformCredential,
+  BotScenario,
+  DeliveryState,
+  DialogState,
+  DialogSummary,
+  HistoryEntry,
+  OutboxButton,
+  ScenarioSummary,
+} from './types.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -76,16 +86,37 @@ CREATE TABLE IF NOT EXISTS history (
 );
 `;
 
-/** Creates the tables once; safe when two processes open a new file at the same time. */
+// Indexes of the dashboard and web chat reads (sqlite-queries.ts). They are additive: a build without them reads
+// and writes the file as before, so adding them does not bump user_version (which would lock such builds out).
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS history_bot_at ON history (bot_id, at);
+CREATE INDEX IF NOT EXISTS dialogs_bot_updated ON dialogs (bot_id, updated_at);
+-- updated_at last, so activeByStep counts from the index alone.
+CREATE INDEX IF NOT EXISTS dialogs_bot_status_step ON dialogs (bot_id, status, step, updated_at);
+`;
+export const INDEX_NAMES = ['history_bot_at', 'dialogs_bot_updated', 'dialogs_bot_status_step'] as const;
+
+/**
+ * Creates the tables and indexes that are missing; safe when two processes open the same file at the same time
+ * (the IMMEDIATE transaction serializes them, and everything is IF NOT EXISTS). Building an index on a large
+ * existing file holds the write lock meanwhile: other writers wait up to their busy timeout.
+ */
 export function migrate(db: Database.Database): void {
-  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return;
+  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION && hasIndexes(db)) return;
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
-    if (version === SCHEMA_VERSION) return;
-    db.exec(DDL);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (version < SCHEMA_VERSION) {
+      db.exec(DDL);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    db.exec(INDEXES);
   }).immediate();
+}
+
+function hasIndexes(db: Database.Database): boolean {
+  const present = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((r) => r.name));
+  return INDEX_NAMES.every((name) => present.has(name));
 }
 
 export interface BotRow {
@@ -114,27 +145,24 @@ export const credentialOf = (r: CredentialRow): BotPlatformCredential => ({
   updatedAt: r.updated_at,
 });
 
-export interface ScenarioRow {
+export interface ScenarioSummaryRow {
   bot_id: string;
   version: number;
   hash: string;
   format: 'json' | 'scn';
-  source: string;
-  machine: string;
   created_at: number;
 }
 
-export const scenarioOf = (r: ScenarioRow): BotScenario => ({
-  botId: r.bot_id,
-  version: r.version,
-  hash: r.hash,
-  format: r.format,
-  source: r.source,
-  machine: JSON.parse(r.machine),
-  createdAt: r.created_at,
-});
+export interface ScenarioRow extends ScenarioSummaryRow {
+  source: string;
+  machine: string;
+}
 
-export interface DialogRow {
+export const scenarioSummaryOf = (r: ScenarioSummaryRow): ScenarioSummary => ({ botId: r.bot_id, version: r.version, hash: r.hash, format: r.format, createdAt: r.created_at });
+
+export const scenarioOf = (r: ScenarioRow): BotScenario => ({ ...scenarioSummaryOf(r), source: r.source, machine: JSON.parse(r.machine) });
+
+export interface SummaryRow {
   bot_id: string;
   platform: string;
   chat_id: string;
@@ -142,32 +170,39 @@ export interface DialogRow {
   scenario_version: string;
   status: 'active' | 'ended';
   step: string | null;
-  vars: string;
-  snapshot: string;
-  outbox: string;
   last_seq: number;
-  delivered: number;
-  recent: string;
   blocked: number;
   created_at: number;
   updated_at: number;
 }
 
-export const dialogOf = (r: DialogRow): DialogState => ({
+export interface DialogRow extends SummaryRow {
+  vars: string;
+  snapshot: string;
+  outbox: string;
+  delivered: number;
+  recent: string;
+}
+
+export const summaryOf = (r: SummaryRow): DialogSummary => ({
   key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
   rev: r.rev,
   scenarioVersion: r.scenario_version,
   step: r.step,
   status: r.status,
-  vars: JSON.parse(r.vars),
-  snapshot: JSON.parse(r.snapshot),
-  outbox: JSON.parse(r.outbox),
-  lastSeq: r.last_seq,
-  delivered: r.delivered,
-  recentUpdates: JSON.parse(r.recent),
   blocked: r.blocked !== 0,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  lastSeq: r.last_seq,
+});
+
+export const dialogOf = (r: DialogRow): DialogState => ({
+  ...summaryOf(r),
+  vars: JSON.parse(r.vars),
+  snapshot: JSON.parse(r.snapshot),
+  outbox: JSON.parse(r.outbox),
+  delivered: r.delivered,
+  recentUpdates: JSON.parse(r.recent),
 });
 
 export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'>;

@@ -34,6 +34,7 @@ export interface Statements {
   readonly pendingOf: S<Key, { pending: number }>;
   readonly pending: S<[number, number], { bot_id: string; platform: string; chat_id: string }>;
   readonly history: S<[...Key, number], HistoryRow>;
+  readonly historyAfter: S<[...Key, number, number], HistoryRow>;
   readonly countAll: S<[], { n: number }>;
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
@@ -98,6 +99,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT * FROM (SELECT ${HISTORY_COLUMNS}, ordinal FROM history WHERE ${KEY} ORDER BY rev DESC, ordinal DESC LIMIT ?)
        ORDER BY rev, ordinal`,
     ),
+    historyAfter: db.prepare<[...Key, number, number], HistoryRow>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE ${KEY} AND rev > ? ORDER BY rev, ordinal LIMIT ?`),
     countAll: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM dialogs'),
     countBot: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dialogs WHERE bot_id = ?'),
   };

@@ -5,7 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkWrite, historyLimit } from './shared.js';
+import { checkBucketMs, checkWrite, dialogListLimit, historyAfterRev, historyLimit } from './shared.js';
+import { toStoreError } from './sqlite-errors.js';
+import { prepareQueries, type Queries } from './sqlite-queries.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import { botOf, credentialOf, deliveryOf, dialogOf, historyOf, migrate, scenarioOf } from './sqlite-schema.js';
 import {
@@ -15,11 +17,16 @@ import {
   type BotScenario,
   type DeliveryState,
   type DialogKey,
+  type DialogListQuery,
   type DialogState,
+  type DialogSummary,
   type DialogWrite,
+  type FunnelCounts,
   type HistoryEntry,
   type HistoryQuery,
   type NewBotScenario,
+  type RateBucket,
+  type ScenarioSummary,
   type Store,
 } from './types.js';
 
@@ -52,6 +59,7 @@ export class SqliteStore implements Store {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly sql: Statements;
+  private readonly q: Queries;
   private queue: QueuedWrite[] = [];
   private flushScheduled = false;
   private batch!: Database.Transaction<(ops: QueuedWrite[], results: { ok: boolean; value: unknown }[]) => void>;
@@ -74,6 +82,7 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       migrate(db);
       this.sql = prepareStatements(db);
+      this.q = prepareQueries(db);
       // Single statements are atomic on their own; writeDialog, the one multi-statement write, is a transaction
       // function and so runs in its own savepoint when nested here.
       this.batch = db.transaction((ops: QueuedWrite[], results: { ok: boolean; value: unknown }[]) => {
@@ -157,12 +166,39 @@ export class SqliteStore implements Store {
 
   async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
     const limit = historyLimit(query);
-    return this.run(() => this.sql.history.all(key.botId, key.platform, key.chatId, limit)).map(historyOf);
+    const afterRev = historyAfterRev(query);
+    const { botId, platform, chatId } = key;
+    const rows = this.run(() =>
+      afterRev === undefined ? this.sql.history.all(botId, platform, chatId, limit) : this.sql.historyAfter.all(botId, platform, chatId, afterRev, limit),
+    );
+    return rows.map(historyOf);
   }
 
   async countDialogs(botId?: string): Promise<number> {
     const row = this.run(() => (botId === undefined ? this.sql.countAll.get() : this.sql.countBot.get(botId)));
     return row?.n ?? 0;
+  }
+
+  async listDialogs(botId: string, query?: DialogListQuery): Promise<DialogSummary[]> {
+    const limit = dialogListLimit(query);
+    return this.run(() => this.q.listDialogs(botId, query?.platform, limit));
+  }
+
+  async activeByStep(botId: string, since?: number): Promise<Record<string, number>> {
+    return this.run(() => this.q.activeByStep(botId, since));
+  }
+
+  async funnel(botId: string, since: number): Promise<FunnelCounts> {
+    return this.run(() => this.q.funnel(botId, since));
+  }
+
+  async messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]> {
+    checkBucketMs(bucketMs);
+    return this.run(() => this.q.messageRate(botId, since, bucketMs));
+  }
+
+  async listScenarios(botId: string): Promise<ScenarioSummary[]> {
+    return this.run(() => this.q.listScenarios(botId));
   }
 
   async ping(): Promise<void> {
@@ -215,17 +251,4 @@ export class SqliteStore implements Store {
       throw toStoreError(err, 'the SQLite store failed');
     }
   }
-}
-
-const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT|PROTOCOL|NOMEM|PERM|AUTH)/;
-
-/** Lock, file and disk failures become StoreUnavailableError (callers retry later); other errors are bugs and pass. */
-export function toStoreError(err: unknown, message: string): unknown {
-  if (err instanceof StoreUnavailableError) return err;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof Database.SqliteError && typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
-    return new StoreUnavailableError(`${message}: ${err.message}`, { cause: err });
-  }
-  if (err instanceof TypeError && /database connection is not open/.test(err.message)) return new StoreUnavailableError('the store is closed', { cause: err });
-  return err;
 }

@@ -124,9 +124,47 @@ export interface BotScenario {
 export type NewBotScenario = Omit<BotScenario, 'version'>;
 
 export interface HistoryQuery {
-  /** At most this many, newest last. Default 100. */
+  /** At most this many (an integer >= 0), in either mode. Default 100. */
   readonly limit?: number;
+  /**
+   * A cursor (an integer >= 0): when set, the OLDEST `limit` entries with rev > afterRev, oldest first, so a live
+   * stream resumes after the last revision it sent. Unset: the newest `limit` entries, newest last.
+   */
+  readonly afterRev?: number;
 }
+
+export interface DialogListQuery {
+  /** At most this many, an integer from 0 to MAX_DIALOG_LIST_LIMIT (1000). Default 50. */
+  readonly limit?: number;
+  /** Only dialogs on this platform. Default: all platforms. */
+  readonly platform?: string;
+}
+
+/** A dialog for lists: no snapshot, vars or outbox, so listing many stays cheap. */
+export type DialogSummary = Pick<DialogState, 'key' | 'rev' | 'scenarioVersion' | 'step' | 'status' | 'blocked' | 'createdAt' | 'updatedAt' | 'lastSeq'>;
+
+/** How far dialogs went through a scenario. A dialog is identified by (botId, platform, chatId). */
+export interface FunnelCounts {
+  /** Distinct dialogs with at least one history entry at or after `since`. */
+  readonly dialogs: number;
+  /** Per step: distinct dialogs among those with a history entry at that step (at >= since). Null steps are left out. */
+  readonly reached: Readonly<Record<string, number>>;
+  /** Among `dialogs`: how many are now ended (status 'ended'). */
+  readonly ended: number;
+  /** Among `dialogs`: how many are now active, counted per current step. */
+  readonly current: Readonly<Record<string, number>>;
+}
+
+/** History entries of one time bucket, by direction. */
+export interface RateBucket {
+  /** The bucket start: floor(at / bucketMs) * bucketMs. */
+  readonly at: number;
+  readonly in: number;
+  readonly out: number;
+}
+
+/** A scenario version without its source and compiled machine. */
+export type ScenarioSummary = Omit<BotScenario, 'source' | 'machine'>;
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb' | 'memory';
@@ -164,8 +202,29 @@ export interface Store {
   /** Dialogs with undelivered messages whose lease is free or expired at `now`. */
   pendingDeliveries(now: number, limit: number): Promise<DialogKey[]>;
 
+  /** Entries of one dialog, oldest first; see HistoryQuery. Throws RangeError on a bad limit or afterRev. */
   history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;
   countDialogs(botId?: string): Promise<number>;
+
+  /**
+   * Dialogs of a bot, most recently updated first; ties by platform, then chatId. Throws RangeError on a limit
+   * that is not an integer from 0 to 1000.
+   */
+  listDialogs(botId: string, query?: DialogListQuery): Promise<DialogSummary[]>;
+  /**
+   * Active dialogs of a bot that wait in a step, counted per step; with `since`, only those with updatedAt >= since.
+   * Steps without such dialogs are absent.
+   */
+  activeByStep(botId: string, since?: number): Promise<Record<string, number>>;
+  /** The funnel of the dialogs of a bot that have history at or after `since`; see FunnelCounts. */
+  funnel(botId: string, since: number): Promise<FunnelCounts>;
+  /**
+   * History entries of a bot at or after `since`, counted by direction per `bucketMs` bucket: only non-empty
+   * buckets, ascending by `at`. Throws RangeError unless bucketMs is an integer >= 1000.
+   */
+  messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]>;
+  /** The scenario versions of a bot, newest first. */
+  listScenarios(botId: string): Promise<ScenarioSummary[]>;
 
   /** Resolves when the store can serve requests; rejects otherwise (readiness). */
   ping(): Promise<void>;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError, type DialogWrite, type Store } from '../../../runtime/store/index.js';
 import { bot, dialogKey, dialogState, historyEntry, scenarioOf, specConfig, specSnapshot, write } from './helpers.js';
 import { Dialog } from '../../../runtime/engine/index.js';
+import { describeReadQueries } from './contract-queries.js';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>, cleanup?: (store: Store) => Promise<void>): void {
   describe(`Store contract: ${name}`, () => {
@@ -255,6 +256,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(restored.ended).toBe(true);
     });
 
+    describeReadQueries(() => store);
+
     it('answers ping while open, and StoreUnavailableError once closed', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();
@@ -262,6 +265,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.getDialog(dialogKey('c1'))).rejects.toThrow(StoreUnavailableError);
       const w: DialogWrite = { expectedRev: 0, state: dialogState(dialogKey('c1'), 1), history: [] };
       await expect(store.writeDialog(w)).rejects.toThrow(StoreUnavailableError);
+      await expect(store.history(dialogKey('c1'), { afterRev: 0 })).rejects.toThrow(StoreUnavailableError);
+      await expect(store.listDialogs('b1')).rejects.toThrow(StoreUnavailableError);
+      await expect(store.funnel('b1', 0)).rejects.toThrow(StoreUnavailableError);
+      await expect(store.messageRate('b1', 0, 60_000)).rejects.toThrow(StoreUnavailableError);
     });
   });
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type PipelineStage } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Dialog } from '../../../runtime/engine/index.js';
 import { isDuplicateKey, isUnavailable, toStoreError } from '../../../runtime/store/mongo-errors.js';
-import { createModels, dialogFields, dialogOfDoc, dialogSchema, historyDoc, historyOfDoc, historySchema, scenarioSchema, credentialSchema } from '../../../runtime/store/mongo-models.js';
+import { dialogFields, dialogOfDoc, historyDoc, historyOfDoc } from '../../../runtime/store/mongo-docs.js';
+import { createModels, dialogSchema, historySchema, scenarioSchema, credentialSchema } from '../../../runtime/store/mongo-models.js';
 import { StoreUnavailableError, type Store } from '../../../runtime/store/index.js';
 import { MongoStore, openMongoStore } from '../../../runtime/store/mongo.js';
+import { activeByStepPipeline, funnelPipeline, messageRatePipeline } from '../../../runtime/store/mongo-queries.js';
 import { describeStoreContract } from './contract.js';
 import { dialogKey, dialogState, historyEntry, specConfig, specSnapshot, write } from './helpers.js';
 
@@ -52,15 +54,35 @@ describe('Mongo models (offline)', () => {
   const models = createModels(connection);
   afterAll(() => connection.close());
 
-  it('declares the unique keys and the history key index', () => {
-    const indexes = (s: Schema) => s.indexes().map(([fields, options]) => [fields, Boolean(options['unique'])]);
+  it('declares the unique keys and the indexes of the read queries, in key order', () => {
+    // Entries, not objects: the order of an index's keys matters and toEqual would not see it.
+    const indexes = (s: Schema) => s.indexes().map(([fields, options]) => [Object.entries(fields), Boolean(options['unique'])]);
     expect(indexes(scenarioSchema)).toEqual([
-      [{ botId: 1, hash: 1 }, true],
-      [{ botId: 1, version: 1 }, true],
+      [[['botId', 1], ['hash', 1]], true],
+      [[['botId', 1], ['version', 1]], true],
     ]);
-    expect(indexes(dialogSchema)).toEqual([[{ botId: 1, platform: 1, chatId: 1 }, true]]);
-    expect(indexes(historySchema)).toEqual([[{ botId: 1, platform: 1, chatId: 1, rev: 1, ordinal: 1 }, true]]);
-    expect(indexes(credentialSchema)).toEqual([[{ botId: 1, platform: 1 }, true]]);
+    expect(indexes(dialogSchema)).toEqual([
+      [[['botId', 1], ['platform', 1], ['chatId', 1]], true],
+      [[['botId', 1], ['updatedAt', -1], ['platform', 1], ['chatId', 1]], false],
+      [[['botId', 1], ['status', 1], ['step', 1], ['updatedAt', 1]], false],
+    ]);
+    expect(indexes(historySchema)).toEqual([
+      [[['botId', 1], ['platform', 1], ['chatId', 1], ['rev', 1], ['ordinal', 1]], true],
+      [[['botId', 1], ['at', 1]], false],
+    ]);
+    expect(indexes(credentialSchema)).toEqual([[[['botId', 1], ['platform', 1]], true]]);
+  });
+
+  it('starts every read pipeline with a $match on an index prefix of its collection', () => {
+    const firstMatch = (pipeline: PipelineStage[]) => Object.keys((pipeline[0] as PipelineStage.Match).$match);
+    expect(firstMatch(activeByStepPipeline('b1', undefined))).toEqual(['botId', 'status', 'step']);
+    expect(activeByStepPipeline('b1', 5)[0]).toEqual({ $match: { botId: 'b1', status: 'active', step: { $type: 'string' }, updatedAt: { $gte: 5 } } });
+    expect(funnelPipeline('b1', 5, 'dialogs')[0]).toEqual({ $match: { botId: 'b1', at: { $gte: 5 } } });
+    expect(messageRatePipeline('b1', 5, 60_000)[0]).toEqual({ $match: { botId: 'b1', at: { $gte: 5 } } });
+    // The join reads the dialogs collection by its unique key, botId first.
+    const lookup = funnelPipeline('b1', 5, models.Dialog.collection.collectionName)[2] as PipelineStage.Lookup;
+    expect(lookup.$lookup.from).toBe('bot_dialog_states');
+    expect(Object.keys((lookup.$lookup.pipeline?.[0] as PipelineStage.Match).$match)).toEqual(['botId', '$expr']);
   });
 
   it('requires the key, revision and snapshot of a dialog', async () => {

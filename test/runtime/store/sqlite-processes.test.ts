@@ -1,10 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
+import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
 import { buildStoreForChildProcesses } from './build-store.js';
 import { dialogKey, dialogState, write } from './helpers.js';
 
@@ -17,8 +19,8 @@ interface Worker {
   readonly exit: Promise<{ code: number | null; stderr: string }>;
 }
 
-function startWorker(entry: string, file: string, name: string): Worker {
-  const child = spawn(process.execPath, [WORKER, entry, file, name, String(INCREMENTS)], { stdio: 'pipe' });
+function startWorker(entry: string, file: string, name: string, increments = INCREMENTS): Worker {
+  const child = spawn(process.execPath, [WORKER, entry, file, name, String(increments)], { stdio: 'pipe' });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<{ code: number | null; stderr: string }>((done) => child.on('close', (code) => done({ code, stderr })));
@@ -67,6 +69,29 @@ describe('SqliteStore across processes', () => {
     const history = await store.history(key, { limit: 10_000 });
     expect(history.map((h) => h.rev)).toEqual(Array.from({ length: 2 * INCREMENTS }, (_, i) => i + 2));
     expect(new Set(history.map((h) => h.text)).size).toBe(2 * INCREMENTS);
+    await store.close();
+  });
+
+  it('opens a file of the previous schema from several processes at once; the missing indexes are added', async () => {
+    const file = join(dir, 'legacy.db');
+    const setup = openSqliteStore({ file });
+    expect(await write(setup, dialogState(dialogKey('shared'), 1))).toBe(true);
+    await setup.close();
+    const old = new Database(file);
+    for (const name of INDEX_NAMES) old.exec(`DROP INDEX ${name}`);
+    old.close();
+
+    const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
+    for (const w of workers) expect(await nextLine(w)).toBe('ready');
+    for (const w of workers) w.child.stdin.write('go\n');
+    expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => ({ code: 0, stderr: '' })));
+
+    const db = new Database(file, { readonly: true });
+    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
+    db.close();
+    expect(names).toEqual(expect.arrayContaining([...INDEX_NAMES]));
+    const store = openSqliteStore({ file });
+    expect((await store.listDialogs('b1')).map((d) => d.key.chatId)).toEqual(['shared']);
     await store.close();
   });
 });

@@ -1,0 +1,32 @@
+import type Router from '@koa/router';
+import type { Metrics } from '../metrics/index.js';
+import { bearerAuth } from './admin-auth.js';
+import type { AdminDeps } from './admin-context.js';
+import { mountAdminDashboard } from './admin-dashboard.js';
+import { mountAdminDialogs } from './admin-dialogs.js';
+import { mountAdminScenarios } from './admin-scenarios.js';
+import { ScenarioViews } from './scenario-views.js';
+import type { SseStreams } from './sse.js';
+
+export interface AdminMountDeps extends AdminDeps {
+  readonly token: string;
+  readonly streams: SseStreams;
+  readonly metrics?: Metrics | undefined;
+}
+
+/** The admin API under /api and /metrics, all behind the bearer token. */
+export function mountAdmin(router: Router, deps: AdminMountDeps): void {
+  const auth = bearerAuth(deps.token);
+  router.use('/api', auth);
+  router.use('/metrics', auth);
+  mountAdminScenarios(router, deps);
+  mountAdminDialogs(router, deps);
+  mountAdminDashboard(router, { ...deps, views: new ScenarioViews(deps.store) });
+  const metrics = deps.metrics;
+  if (metrics) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = metrics.contentType;
+      ctx.body = await metrics.text();
+    });
+  }
+}

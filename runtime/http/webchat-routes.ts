@@ -1,0 +1,135 @@
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { SESSION_ID, type WebChatHub } from '../adapters/webchat/index.js';
+import type { DialogManager } from '../dialogs/index.js';
+import type { Logger } from '../log/index.js';
+import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
+import { resumeFrom, type SseStream, type SseStreams } from './sse.js';
+
+export interface WebChatDeps {
+  readonly manager: DialogManager;
+  readonly store: Store;
+  readonly hub: WebChatHub;
+  readonly streams: SseStreams;
+  readonly logger: Logger;
+  /** The bots a visitor may talk to, with the names the page shows. */
+  readonly bots: () => readonly { readonly id: string; readonly name: string }[];
+  /** Streams re-read the store this often, for replies committed by another process. Default 5 s. */
+  readonly pollMs?: number;
+}
+
+export const WEBCHAT_PLATFORM = 'webchat';
+/** A chat message is small; a megabyte body would only be an attack. */
+const BODY_LIMIT = '16kb';
+const PAGE = 200;
+
+type Params = { params: Record<string, string> };
+
+/** One history entry as the page shows it. */
+function chatEntry(h: HistoryEntry) {
+  return { direction: h.direction, text: h.text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId };
+}
+
+/**
+ * The web chat's API: POST a message, and one Server-Sent Events stream per session that replays the dialog's
+ * history from a revision on and then follows it. Events carry the revision as their id, so an EventSource
+ * that reconnects resumes where it stopped.
+ */
+export function mountWebChat(router: Router, deps: WebChatDeps): void {
+  const knownBot = (ctx: Context): string => {
+    const botId = (ctx as Context & Params).params['botId']!;
+    if (!deps.bots().some((b) => b.id === botId) || !deps.manager.hasBot(botId)) ctx.throw(404, `unknown bot ${JSON.stringify(botId)}`);
+    return botId;
+  };
+
+  router.get('/chat/api/bots', (ctx) => {
+    ctx.body = { bots: deps.bots().map((b) => ({ id: b.id, name: b.name })) };
+  });
+
+  router.post('/chat/api/bots/:botId/messages', bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }), async (ctx) => {
+    const botId = knownBot(ctx);
+    if (!ctx.is('application/json')) ctx.throw(415, 'send the message as JSON (Content-Type: application/json)');
+    const result = await deps.manager.processIncomingMessage({ botId, platform: WEBCHAT_PLATFORM, update: ctx.request.body });
+    if (result.status === 'invalid' || result.status === 'ignored') return ctx.throw(400, result.reason);
+    // The page learns of its own message through the stream, also when the turn sent no reply.
+    deps.hub.notify(botId, result.key.chatId);
+    ctx.body = result.status === 'applied' ? { status: 'applied', rev: result.rev } : { status: result.status };
+  });
+
+  router.get('/chat/api/bots/:botId/sessions/:session/events', async (ctx) => {
+    const botId = knownBot(ctx);
+    const session = (ctx as Context & Params).params['session']!;
+    if (!SESSION_ID.test(session)) ctx.throw(400, 'the session id must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -');
+    const key: DialogKey = { botId, platform: WEBCHAT_PLATFORM, chatId: session };
+    const stream = deps.streams.start(ctx);
+    follow(stream, key, resumeFrom(ctx), deps);
+  });
+}
+
+/** Sends what the store holds after `cursor`, then again whenever the hub wakes the stream or the poll ticks. */
+function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDeps): void {
+  let cursor = from;
+  let lastState = '';
+  let running = false;
+  let again = false;
+  let ready = false;
+  const pump = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        cursor = await sendAfter(stream, key, cursor, deps.store);
+        const dialog = await deps.store.getDialog(key);
+        const state = { rev: dialog?.rev ?? 0, step: dialog?.step ?? null, status: dialog ? dialog.status : 'new' };
+        const text = JSON.stringify(state);
+        if (text !== lastState && !stream.closed) stream.send('state', state);
+        lastState = text;
+        if (!ready && !stream.closed) stream.send('ready', { rev: cursor });
+        ready = true;
+      } while (again && !stream.closed);
+    } catch (err) {
+      deps.logger.warn({ event_type: 'ADAPTER', platform: WEBCHAT_PLATFORM, bot_id: key.botId, err }, 'web chat stream could not read the store');
+      if (!stream.closed) stream.send('problem', { message: 'the server cannot read this conversation right now; retrying' });
+    } finally {
+      running = false;
+    }
+  };
+  const unsubscribe = deps.hub.subscribe(key.botId, key.chatId, () => void pump());
+  const poll = setInterval(() => void pump(), deps.pollMs ?? 5_000);
+  poll.unref();
+  stream.onClose(() => {
+    unsubscribe();
+    clearInterval(poll);
+  });
+  void pump();
+}
+
+/** Sends the history after `cursor`, one event per revision (never half a revision); returns the new cursor. */
+async function sendAfter(stream: SseStream, key: DialogKey, cursor: number, store: Store): Promise<number> {
+  for (;;) {
+    const entries = await store.history(key, { afterRev: cursor, limit: PAGE });
+    if (entries.length === 0 || stream.closed) return cursor;
+    const lastRev = entries[entries.length - 1]!.rev;
+    // A full page may end inside a revision: keep that one for the next read, unless it is all there is.
+    const complete = entries.length < PAGE || entries[0]!.rev === lastRev ? entries : entries.filter((e) => e.rev !== lastRev);
+    let rev = -1;
+    let batch: HistoryEntry[] = [];
+    const flush = (): void => {
+      if (batch.length > 0) stream.send('messages', { rev, entries: batch.map(chatEntry) }, rev);
+      batch = [];
+    };
+    for (const e of complete) {
+      if (e.rev !== rev) flush();
+      rev = e.rev;
+      batch.push(e);
+    }
+    flush();
+    cursor = rev;
+    if (entries.length < PAGE) return cursor;
+  }
+}

@@ -1,0 +1,61 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { DialogEvent } from '../dialogs/index.js';
+
+/** Turn durations run from a cached step (under a millisecond) to a slow store write (seconds). */
+export const TURN_BUCKETS: readonly number[] = Object.freeze([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2]);
+
+/**
+ * Counters fed by the dialog manager's events. Labels hold only configured ids (bot, platform, step) and fixed
+ * enums: never a chat id, a text or a URL, so the series count stays bounded by the scenarios.
+ */
+export function dialogMetrics(registry: Registry, prefix: string): (event: DialogEvent) => void {
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name: prefix + name, help, labelNames, registers: [registry] });
+
+  const updates = counter('updates_total', 'Updates handled, by result (applied, duplicate, ignored, invalid, failed).', ['bot', 'platform', 'result']);
+  const turnSeconds = new Histogram<'bot' | 'platform'>({
+    name: `${prefix}turn_duration_seconds`,
+    help: 'Duration of applied turns, from the update to the committed write.',
+    labelNames: ['bot', 'platform'],
+    buckets: [...TURN_BUCKETS],
+    registers: [registry],
+  });
+  const received = counter('messages_received_total', 'Messages that applied a turn.', ['bot', 'platform']);
+  const sent = counter('messages_sent_total', 'Messages delivered to the platform.', ['bot', 'platform']);
+  const stepEntries = counter('step_entries_total', 'Turns that moved a dialog into a step.', ['bot', 'step']);
+  const ended = counter('dialogs_ended_total', 'Turns that ended a dialog.', ['bot']);
+  const validationErrors = counter('validation_errors_total', 'Answers refused by a step validation (re-prompts).', ['bot']);
+  const resets = counter('dialog_resets_total', 'Dialogs reset by an administrator.', ['bot']);
+  const deliveryFailures = counter('delivery_failures_total', 'Failed deliveries, by kind (retry, blocked, permanent).', ['bot', 'platform', 'kind']);
+
+  return (event) => {
+    switch (event.type) {
+      case 'turn': {
+        const { botId: bot, platform } = event.key;
+        updates.inc({ bot, platform, result: 'applied' });
+        received.inc({ bot, platform });
+        turnSeconds.observe({ bot, platform }, event.durationMs / 1000);
+        if (event.stepAfter !== null && event.stepAfter !== event.stepBefore) stepEntries.inc({ bot, step: event.stepAfter });
+        if (event.stepAfter === null && event.stepBefore !== null) ended.inc({ bot });
+        if (event.rejected > 0) validationErrors.inc({ bot }, event.rejected);
+        return;
+      }
+      case 'duplicate':
+      case 'failed':
+        updates.inc({ bot: event.key.botId, platform: event.key.platform, result: event.type });
+        return;
+      case 'skipped':
+        updates.inc({ bot: event.botId, platform: event.platform, result: event.result });
+        return;
+      case 'stored':
+        if (event.reason === 'reset') resets.inc({ bot: event.key.botId });
+        return;
+      case 'delivered':
+        sent.inc({ bot: event.key.botId, platform: event.key.platform });
+        return;
+      case 'delivery-failed':
+        deliveryFailures.inc({ bot: event.key.botId, platform: event.key.platform, kind: event.kind });
+        return;
+    }
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../runtime/store/index.js';
+import { QUERY_SQL } from '../../../runtime/store/sqlite-queries.js';
+import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
+import { dialogKey, dialogState, historyEntry, write } from './helpers.js';
+
+const PARAMS = { botId: 'b1', since: 0, limit: 10, platform: 'web', bucketMs: 60_000 };
+
+describe('SqliteStore read queries', () => {
+  let dir: string;
+  let file: string;
+  const opened: { close(): unknown }[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scenarist-sqlite-queries-'));
+    file = join(dir, 'db.sqlite');
+  });
+  afterEach(async () => {
+    for (const c of opened.splice(0)) await c.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const raw = () => {
+    const db = new Database(file);
+    opened.push(db);
+    return db;
+  };
+  const indexNames = (db: Database.Database) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+  it('searches an index by bot_id in every query, never scanning a table', async () => {
+    await openSqliteStore({ file }).close();
+    const db = raw();
+    const plan = (name: keyof typeof QUERY_SQL) => {
+      const sql = QUERY_SQL[name];
+      const params = Object.fromEntries(Object.entries(PARAMS).filter(([k]) => sql.includes(`@${k}`)));
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
+    };
+    for (const name of Object.keys(QUERY_SQL) as (keyof typeof QUERY_SQL)[]) {
+      const details = plan(name);
+      expect(details.filter((d) => /^SCAN (dialogs|history|scenarios)\b/.test(d)), name).toEqual([]);
+      expect(details.some((d) => /^SEARCH \w+ USING (COVERING )?INDEX \w+ \(bot_id=\?/.test(d)), name).toBe(true);
+    }
+    expect(plan('listDialogs')[0]).toBe('SEARCH dialogs USING INDEX dialogs_bot_updated (bot_id=?)');
+    expect(plan('activeByStep')).toEqual(['SEARCH dialogs USING COVERING INDEX dialogs_bot_status_step (bot_id=? AND status=? AND step>?)']);
+    for (const name of ['reached', 'funnelGroups', 'messageRate'] as const) {
+      expect(plan(name)).toContain('SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)');
+    }
+    expect(plan('funnelGroups')).toContain('SEARCH d USING INDEX sqlite_autoindex_dialogs_1 (bot_id=? AND platform=? AND chat_id=?) LEFT-JOIN');
+  });
+
+  it('adds the indexes to a file of the previous schema, keeping its data and schema version', async () => {
+    const key = dialogKey('c1');
+    const before = openSqliteStore({ file });
+    await write(before, dialogState(key, 1, { updatedAt: 7 }), [historyEntry(key, 1, 'in', 'hi')]);
+    await before.close();
+    const old = new Database(file);
+    for (const name of INDEX_NAMES) old.exec(`DROP INDEX ${name}`);
+    expect(old.pragma('user_version', { simple: true })).toBe(1);
+    old.close();
+
+    const store = openSqliteStore({ file });
+    opened.push(store);
+    const db = raw();
+    expect(indexNames(db)).toEqual(expect.arrayContaining([...INDEX_NAMES]));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect((await store.listDialogs('b1')).map((d) => [d.key.chatId, d.updatedAt])).toEqual([['c1', 7]]);
+    expect(await store.messageRate('b1', 0, 1000)).toEqual([{ at: 0, in: 1, out: 0 }]);
+    // Opening again finds nothing to do, and takes no write lock for it.
+    db.exec('BEGIN IMMEDIATE');
+    const again = openSqliteStore({ file, busyTimeoutMs: 10 });
+    opened.push(again);
+    expect(await again.countDialogs()).toBe(1);
+    db.exec('ROLLBACK');
+  });
+});

@@ -1,0 +1,41 @@
+/** The admin token of this browser and authenticated requests to the admin API. */
+const TOKEN_KEY = 'scenarist.admin.token';
+
+let token = '';
+let unauthorized: () => void = () => undefined;
+
+export class UnauthorizedError extends Error {}
+
+export const adminToken = (): string => token;
+
+export function setToken(value: string): void {
+  token = value;
+  if (value) localStorage.setItem(TOKEN_KEY, value);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+/** The token from the link the server printed (#token=...), once; then it lives in this browser only. */
+export function readToken(): string {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const given = hash.get('token');
+  if (given) {
+    localStorage.setItem(TOKEN_KEY, given);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  token = localStorage.getItem(TOKEN_KEY) ?? '';
+  return token;
+}
+
+export function onUnauthorized(fn: () => void): void {
+  unauthorized = fn;
+}
+
+export async function api<T>(path: string, accept = 'application/json'): Promise<T> {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: accept } });
+  if (response.status === 401) {
+    unauthorized();
+    throw new UnauthorizedError('unauthorized');
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${path}`);
+  return (accept === 'application/json' ? response.json() : response.text()) as Promise<T>;
+}

@@ -1,0 +1,68 @@
+import { api } from './admin-api.js';
+import { byId, el, timeOf } from './dom.js';
+import type { Dashboard } from './dashboard-views.js';
+
+interface TranscriptEntry {
+  readonly direction: 'in' | 'out';
+  readonly text?: string;
+  readonly press?: string;
+  readonly step: string | null;
+  readonly at: number;
+}
+
+/** Transcripts the visitor opened stay open across refreshes. */
+const open = new Set<string>();
+
+const idOf = (d: Dashboard['recent'][number]): string => `${d.platform}:${d.chatId}`;
+
+async function loadTranscript(bot: string, d: Dashboard['recent'][number], into: HTMLElement): Promise<void> {
+  const { entries } = await api<{ entries: TranscriptEntry[] }>(
+    `/api/bots/${encodeURIComponent(bot)}/dialogs/${encodeURIComponent(d.platform)}/${encodeURIComponent(d.chatId)}/history?limit=200`,
+  );
+  const list = el('ol', { class: 'transcript', 'aria-label': `Transcript of chat ${d.chatId}` });
+  for (const e of entries) {
+    const who = e.direction === 'in' ? 'User' : 'Bot';
+    const text = e.text ?? (e.press !== undefined ? `[pressed ${e.press}]` : '');
+    list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text));
+  }
+  if (entries.length === 0) list.append(el('li', {}, 'No messages.'));
+  into.replaceChildren(list);
+}
+
+/** The most recent dialogs, each with a button that shows its transcript (sensitive answers come masked). */
+export function renderRecent(data: Dashboard, bot: string): void {
+  const rows: HTMLTableRowElement[] = [];
+  for (const d of data.recent) {
+    const id = idOf(d);
+    const panelId = `transcript-${rows.length}`;
+    const toggle = el('button', { type: 'button', class: 'link', 'aria-expanded': String(open.has(id)), 'aria-controls': panelId }, open.has(id) ? 'Hide transcript' : 'Show transcript');
+    const cell = el('td', { colspan: '6', id: panelId });
+    const detail = el('tr', { class: 'transcript-row' }, cell);
+    detail.hidden = !open.has(id);
+    toggle.addEventListener('click', () => {
+      const show = !open.has(id);
+      if (show) open.add(id);
+      else open.delete(id);
+      toggle.setAttribute('aria-expanded', String(show));
+      toggle.textContent = show ? 'Hide transcript' : 'Show transcript';
+      detail.hidden = !show;
+      if (show) void loadTranscript(bot, d, cell);
+    });
+    if (open.has(id)) void loadTranscript(bot, d, cell);
+    rows.push(
+      el(
+        'tr',
+        { 'data-chat': d.chatId },
+        el('td', {}, d.chatId.length > 14 ? `${d.chatId.slice(0, 12)}…` : d.chatId),
+        el('td', {}, d.platform),
+        el('td', {}, d.step ?? '—'),
+        el('td', {}, d.status),
+        el('td', {}, timeOf(d.updatedAt)),
+        el('td', {}, toggle),
+      ),
+      detail,
+    );
+  }
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: '6' }, 'No dialogs yet. Open the web chat and talk to the bot.')));
+  byId<HTMLTableElement>('recent').tBodies[0]!.replaceChildren(...rows);
+}
