@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
+import type { InspectionEvent } from 'xstate';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { bold, cyan, dim, red, UsageError, type Io } from '../io.js';
 import { loadScenario, printDiagnostics } from '../load.js';
@@ -30,9 +31,12 @@ Options:
     if (!loaded.ir) return 1;
     const config = emitMachineConfig(loaded.ir);
     let inspector: RunningInspector | undefined;
+    let inspect: ((event: InspectionEvent) => void) | undefined;
+    let sensitiveTurn = false;
+    let isSensitive: (step: string | undefined) => boolean = () => false;
     if (args.values['inspect']) {
-      const { InspectorPortError, startInspector } = await import('../../runtime/inspect/index.js');
-      const { sensitiveVariables } = await import('../../runtime/dialogs/logging.js');
+      const { InspectorPortError, maskInputEvent, startInspector } = await import('../../runtime/inspect/index.js');
+      const { isSensitiveStep, sensitiveVariables } = await import('../../runtime/dialogs/logging.js');
       try {
         inspector = await startInspector({ port: inspectPort(args.values['inspect-port']), sensitiveVariables: () => sensitiveVariables(config) });
       } catch (err) {
@@ -41,8 +45,12 @@ Options:
         return 2;
       }
       io.stderr(`Inspector: open ${inspector.url} to watch the dialog (loads https://stately.ai/inspect: the browser needs internet)\n`);
+      const relay = inspector.inspect;
+      // Sends are synchronous: the flag covers exactly the events of an answer to a sensitive step.
+      inspect = (event) => relay(sensitiveTurn ? maskInputEvent(event) : event);
+      isSensitive = (step) => isSensitiveStep(config, step);
     }
-    const dialog = new Dialog(config, inspector ? { inspect: inspector.inspect } : {});
+    const dialog = new Dialog(config, inspect ? { inspect } : {});
     let buttons: readonly IrButton[] = [];
     const show = (effects: readonly Effect[]): void => {
       for (const e of effects) {
@@ -65,7 +73,9 @@ Options:
       const pressed = pick(buttons, text);
       buttons = [];
       try {
+        sensitiveTurn = isSensitive(dialog.step);
         show(dialog.send(pressed !== undefined ? { press: pressed } : { text: line }).effects);
+        sensitiveTurn = false;
       } catch (err) {
         io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
         inspector?.stop();
