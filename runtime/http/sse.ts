@@ -62,9 +62,17 @@ export class SseStream {
 export class SseStreams {
   private readonly open = new Set<SseStream>();
 
-  constructor(private readonly heartbeatMs = 15_000) {}
+  constructor(
+    private readonly heartbeatMs = 15_000,
+    /** Each stream re-reads the store now and then: past this many, new ones are refused with 503. */
+    private readonly max = 5_000,
+  ) {}
 
   start(ctx: Context): SseStream {
+    if (this.open.size >= this.max) {
+      ctx.set('Retry-After', '10');
+      return ctx.throw(503, 'too many open event streams on this server, retry later');
+    }
     const stream = new SseStream(ctx, this.heartbeatMs);
     this.open.add(stream);
     stream.onClose(() => this.open.delete(stream));

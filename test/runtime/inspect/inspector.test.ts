@@ -3,20 +3,13 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { InspectionEvent } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../support/free-port.js';
 import { Dialog } from '../../../runtime/engine/index.js';
 import { InspectorPortError, startInspector, type RunningInspector } from '../../../runtime/inspect/index.js';
 import { harness } from '../dialogs/harness.js';
 import { compile, SIGNUP } from '../log/helpers.js';
 
 const CONFIG = compile(SIGNUP);
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** The user inputs the actors received, as the inspector saw them. */
 function inputs(events: readonly InspectionEvent[]): unknown[] {
