@@ -27,7 +27,7 @@ export interface AppDeps {
   /** The bots the pages and the admin API show, with their names. Default: the manager's bots, named by id. */
   readonly bots?: () => readonly BotInfo[];
   /** The web chat's API (and its live streams); without it the web chat is off. */
-  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number };
+  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number; readonly ratePerMinute?: number };
   /** The admin API and /metrics answer requests bearing this token; without it they are off (404). */
   readonly adminToken?: string;
   /** Mask e-mail addresses and phone numbers in what the admin API returns. */
@@ -37,11 +37,13 @@ export interface AppDeps {
   readonly pages?: boolean;
   /** Open event streams, ended at shutdown. */
   readonly streams?: SseStreams;
+  /** Read the client's address from X-Forwarded-For (behind a reverse proxy). */
+  readonly trustProxy?: boolean;
 }
 
 /** The Koa app: webhooks, the web chat, the admin API, metrics, the pages, liveness and readiness. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa();
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
   const router = new Router();
   app.silent = true; // errors are logged by errorMiddleware, with context
   // Metrics first, so they record the status the client finally got.
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: ctx.status === 200 ? 'ready' : 'not ready', store: { kind: deps.store.kind, status: store }, started: ready };
   });
   mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger });
-  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, streams, logger: deps.logger, bots });
+  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, ratePerMinute: deps.webchat.ratePerMinute, streams, logger: deps.logger, bots });
   if (deps.adminToken) {
     mountAdmin(router, {
       token: deps.adminToken,

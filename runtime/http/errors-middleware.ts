@@ -18,7 +18,7 @@ export function markLogged(ctx: Context): void {
   (ctx.state as Record<symbol, unknown>)[LOGGED] = true;
 }
 
-const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 503: 'UNAVAILABLE' };
+const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS', 503: 'UNAVAILABLE' };
 
 /**
  * Every failure becomes a JSON error with a stable code. Client errors say what was wrong; server errors say

@@ -5,6 +5,7 @@ import { SESSION_ID, type WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
+import { rateLimit } from './rate-limit.js';
 import { resumeFrom, type SseStream, type SseStreams } from './sse.js';
 
 export interface WebChatDeps {
@@ -16,7 +17,9 @@ export interface WebChatDeps {
   /** The bots a visitor may talk to, with the names the page shows. */
   readonly bots: () => readonly { readonly id: string; readonly name: string }[];
   /** Streams re-read the store this often, for replies committed by another process. Default 5 s. */
-  readonly pollMs?: number;
+  readonly pollMs?: number | undefined;
+  /** Messages a minute one client address may post (WEBCHAT_RATE_LIMIT). Default 120. */
+  readonly ratePerMinute?: number | undefined;
 }
 
 export const WEBCHAT_PLATFORM = 'webchat';
@@ -47,7 +50,7 @@ export function mountWebChat(router: Router, deps: WebChatDeps): void {
     ctx.body = { bots: deps.bots().map((b) => ({ id: b.id, name: b.name })) };
   });
 
-  router.post('/chat/api/bots/:botId/messages', bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }), async (ctx) => {
+  router.post('/chat/api/bots/:botId/messages', rateLimit(deps.ratePerMinute ?? 120), bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }), async (ctx) => {
     const botId = knownBot(ctx);
     if (!ctx.is('application/json')) ctx.throw(415, 'send the message as JSON (Content-Type: application/json)');
     const result = await deps.manager.processIncomingMessage({ botId, platform: WEBCHAT_PLATFORM, update: ctx.request.body });

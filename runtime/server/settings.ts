@@ -34,6 +34,10 @@ export interface Settings {
   readonly adminToken: string | undefined;
   /** WEBCHAT: 'on' serves the web chat at / and its API; 'off' turns it off. Default on. */
   readonly webchat: boolean;
+  /** WEBCHAT_RATE_LIMIT: messages a minute one client address may post to the web chat. Default 120. */
+  readonly webchatRateLimit: number;
+  /** TRUST_PROXY: 'true' behind a reverse proxy, so client addresses come from X-Forwarded-For. Default false. */
+  readonly trustProxy: boolean;
   /** SCENARIO_REFRESH_SECONDS: how often to look for a scenario version uploaded through another process; 0 never. Default 10. */
   readonly scenarioRefreshSeconds: number;
   /** SQLITE_SYNCHRONOUS: NORMAL (survives a process crash) or FULL (also a power loss). Default NORMAL. */
@@ -99,6 +103,8 @@ export function readSettings(env: Env = process.env): Settings {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     adminToken: adminToken(env),
     webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',
+    webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),
+    trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
   });
 }
