@@ -56,7 +56,8 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
   const rawText = bodyParser({
     enableTypes: ['text'],
     // JSON is compiled from its text, so its mistakes come back with line and column, not as a bare 400.
-    extendTypes: { text: ['application/json', 'text/plain', 'text/x-scn'] },
+    // Any other type is read too, so ?format= works with curl's default form type; formatOf answers 415 without it.
+    extendTypes: { text: ['application/json', 'text/plain', 'text/x-scn', '*/*'] },
     textLimit: SCENARIO_LIMIT,
     encoding: 'utf-8',
   });

@@ -34,7 +34,8 @@ export function errorMiddleware(logger: Logger) {
       const message = expose ? (status === 503 ? 'temporarily unavailable, retry later' : String((err as Error).message ?? 'bad request')) : 'internal error';
       ctx.status = status;
       ctx.body = { error: { code: CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL'), message } };
-      if (status === 503) ctx.set('Retry-After', '5');
+      // A route may have said how long to wait (the stream limit does); keep it.
+      if (status === 503 && !ctx.response.get('Retry-After')) ctx.set('Retry-After', '5');
       if ((ctx.state as Record<symbol, unknown>)[LOGGED]) return;
       const fields = { err, status, method: ctx.method, path: ctx.path };
       if (status >= 500) logger.error(fields, 'request failed');

@@ -86,7 +86,8 @@ function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDe
     try {
       do {
         again = false;
-        cursor = await sendAfter(stream, key, cursor, deps.store);
+        // Advanced page by page: a read failing after a page was sent must not send that page again.
+        await sendAfter(stream, key, cursor, deps.store, (rev) => (cursor = rev));
         const dialog = await deps.store.getDialog(key);
         const state = { rev: dialog?.rev ?? 0, step: dialog?.step ?? null, status: dialog ? dialog.status : 'new' };
         const text = JSON.stringify(state);
@@ -112,11 +113,11 @@ function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDe
   void pump();
 }
 
-/** Sends the history after `cursor`, one event per revision (never half a revision); returns the new cursor. */
-async function sendAfter(stream: SseStream, key: DialogKey, cursor: number, store: Store): Promise<number> {
+/** Sends the history after `cursor`, one event per revision (never half a revision); reports each page's last revision sent. */
+async function sendAfter(stream: SseStream, key: DialogKey, cursor: number, store: Store, sent: (rev: number) => void): Promise<void> {
   for (;;) {
     const entries = await store.history(key, { afterRev: cursor, limit: PAGE });
-    if (entries.length === 0 || stream.closed) return cursor;
+    if (entries.length === 0 || stream.closed) return;
     const lastRev = entries[entries.length - 1]!.rev;
     // A full page may end inside a revision: keep that one for the next read, unless it is all there is.
     const complete = entries.length < PAGE || entries[0]!.rev === lastRev ? entries : entries.filter((e) => e.rev !== lastRev);
@@ -133,6 +134,7 @@ async function sendAfter(stream: SseStream, key: DialogKey, cursor: number, stor
     }
     flush();
     cursor = rev;
-    if (entries.length < PAGE) return cursor;
+    sent(rev);
+    if (entries.length < PAGE) return;
   }
 }

@@ -14,7 +14,8 @@ export class WebChatHub {
     set.add(wake);
     return () => {
       set.delete(wake);
-      if (set.size === 0) this.streams.delete(k);
+      // Only our own set: a later stream of the dialog may have made a new one since.
+      if (set.size === 0 && this.streams.get(k) === set) this.streams.delete(k);
     };
   }
 
