@@ -12,6 +12,8 @@ interface TranscriptEntry {
 
 /** Transcripts the visitor opened stay open across refreshes. */
 const open = new Set<string>();
+/** The last transcript shown per dialog: a refresh shows it until the new one loads, so the page does not jump. */
+const shown = new Map<string, HTMLOListElement>();
 
 const idOf = (d: Dashboard['recent'][number]): string => `${d.platform}:${d.chatId}`;
 
@@ -26,6 +28,7 @@ async function loadTranscript(bot: string, d: Dashboard['recent'][number], into:
     list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text));
   }
   if (entries.length === 0) list.append(el('li', {}, 'No messages.'));
+  shown.set(idOf(d), list);
   into.replaceChildren(list);
 }
 
@@ -35,7 +38,7 @@ export function renderRecent(data: Dashboard, bot: string): void {
   for (const d of data.recent) {
     const id = idOf(d);
     const panelId = `transcript-${rows.length}`;
-    const toggle = el('button', { type: 'button', class: 'link', 'aria-expanded': String(open.has(id)), 'aria-controls': panelId }, open.has(id) ? 'Hide transcript' : 'Show transcript');
+    const toggle = el('button', { type: 'button', class: 'link', 'data-dialog': id, 'aria-expanded': String(open.has(id)), 'aria-controls': panelId }, open.has(id) ? 'Hide transcript' : 'Show transcript');
     const cell = el('td', { colspan: '6', id: panelId });
     const detail = el('tr', { class: 'transcript-row' }, cell);
     detail.hidden = !open.has(id);
@@ -48,7 +51,11 @@ export function renderRecent(data: Dashboard, bot: string): void {
       detail.hidden = !show;
       if (show) void loadTranscript(bot, d, cell);
     });
-    if (open.has(id)) void loadTranscript(bot, d, cell);
+    if (open.has(id)) {
+      const last = shown.get(id);
+      if (last) cell.append(last);
+      void loadTranscript(bot, d, cell);
+    }
     rows.push(
       el(
         'tr',
@@ -64,5 +71,9 @@ export function renderRecent(data: Dashboard, bot: string): void {
     );
   }
   if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: '6' }, 'No dialogs yet. Open the web chat and talk to the bot.')));
-  byId<HTMLTableElement>('recent').tBodies[0]!.replaceChildren(...rows);
+  const body = byId<HTMLTableElement>('recent').tBodies[0]!;
+  // The rows are rebuilt on every refresh: give the focus back to the same dialog's button, not to the page.
+  const focused = body.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset['dialog'] : undefined;
+  body.replaceChildren(...rows);
+  if (focused !== undefined) body.querySelector<HTMLElement>(`button[data-dialog="${CSS.escape(focused)}"]`)?.focus();
 }

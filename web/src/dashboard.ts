@@ -18,10 +18,14 @@ let graphFor = '';
 let stream: { stop(): void } | undefined;
 let refreshing = false;
 let again = false;
+let ticker: ReturnType<typeof setInterval> | undefined;
 
 function showLogin(message = ''): void {
   stream?.stop();
   stream = undefined;
+  // Left running, the timer would refresh without a token and show a refusal nobody caused.
+  clearInterval(ticker);
+  ticker = undefined;
   setToken('');
   board.hidden = true;
   signOut.hidden = true;
@@ -105,7 +109,8 @@ async function start(): Promise<void> {
     },
   });
   // Time windows move even when nothing happens.
-  setInterval(() => void refresh(), 30_000);
+  clearInterval(ticker);
+  ticker = setInterval(() => void refresh(), 30_000);
 }
 
 login.addEventListener('submit', (e) => {
