@@ -114,7 +114,7 @@ describe.skipIf(SKIP)('the dashboard', () => {
     const transcript = await transcriptOf();
     await transcript.waitFor();
     const lines = await transcript.locator('li').evaluateAll((items) => items.map((li) => li.lastChild?.textContent));
-    expect(lines).toEqual(['/start', 'Welcome to our bot!', "What's your name?", 'Cy', 'Nice to meet you, Cy!', '[pressed more_info]', expect.stringMatching(/^This bot was built/), 'Goodbye, Cy!']);
+    expect(lines).toEqual(['/start', 'Welcome to our bot!', "What's your name?", 'Cy', 'Nice to meet you, Cy!', '[pressed Tell me more]', expect.stringMatching(/^This bot was built/), 'Goodbye, Cy!']);
     await screenshot(page, 'dashboard-transcript');
 
     // A message elsewhere re-renders the table; a keyboard user must not be thrown back to the top of the page.

@@ -6,6 +6,7 @@ interface TranscriptEntry {
   readonly direction: 'in' | 'out';
   readonly text?: string;
   readonly press?: string;
+  readonly buttons?: readonly { readonly text: string; readonly value: string }[];
   readonly step: string | null;
   readonly at: number;
 }
@@ -22,9 +23,13 @@ async function loadTranscript(bot: string, d: Dashboard['recent'][number], into:
     `/api/bots/${encodeURIComponent(bot)}/dialogs/${encodeURIComponent(d.platform)}/${encodeURIComponent(d.chatId)}/history?limit=200`,
   );
   const list = el('ol', { class: 'transcript', 'aria-label': `Transcript of chat ${d.chatId}` });
+  let buttons: NonNullable<TranscriptEntry['buttons']> = [];
   for (const e of entries) {
     const who = e.direction === 'in' ? 'User' : 'Bot';
-    const text = e.text ?? (e.press !== undefined ? `[pressed ${e.press}]` : '');
+    if (e.direction === 'out' && e.buttons?.length) buttons = e.buttons;
+    // A press is stored as the button's value; show the label the user saw.
+    const label = e.press !== undefined ? (buttons.find((b) => b.value === e.press)?.text ?? e.press) : '';
+    const text = e.text ?? (e.press !== undefined ? `[pressed ${label}]` : '');
     list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text));
   }
   if (entries.length === 0) list.append(el('li', {}, 'No messages.'));
