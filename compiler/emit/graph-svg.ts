@@ -81,7 +81,8 @@ function svgDocument(layout: GraphLayout, { idPrefix, title }: { idPrefix: strin
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     width: layout.width,
     height: layout.height,
-    role: 'img',
+    // Not 'img': that role hides the focusable steps inside from assistive technology.
+    role: 'graphics-document',
     'aria-labelledby': `${idPrefix}graph-title ${idPrefix}graph-desc`,
   };
   return `${element('svg', root, lines(body))}\n`;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileScenario, graphEdges, renderGraph, toSvg, type IrScenario, type IrStep } from '../../compiler/index.js';
-import { examples, tangled } from './graph-fixtures.js';
+import { examples, onFailToDone, tangled } from './graph-fixtures.js';
 import { allElements, hasClass, parseXml, type XmlElement } from './xml-tree.js';
 
 const find = (root: XmlElement, test: (e: XmlElement) => boolean): XmlElement[] => allElements(root).filter(test);
@@ -36,7 +36,7 @@ describe('toSvg', () => {
 
   it('is an accessible image: role, title and description referenced by id', () => {
     const root = parseXml(rendered[0]![2]);
-    expect(root.attrs).toMatchObject({ xmlns: 'http://www.w3.org/2000/svg', role: 'img', viewBox: expect.stringMatching(/^0 0 \d+ \d+$/) });
+    expect(root.attrs).toMatchObject({ xmlns: 'http://www.w3.org/2000/svg', role: 'graphics-document', viewBox: expect.stringMatching(/^0 0 \d+ \d+$/) });
     const ids = root.attrs['aria-labelledby']!.split(' ');
     expect(ids.map((id) => find(root, (e) => e.attrs['id'] === id)[0]?.name)).toEqual(['title', 'desc']);
     expect(root.children[0]!.name).toBe('title');
@@ -127,5 +127,15 @@ describe('toSvg', () => {
     expect(find(root, (e) => e.name === 'path' && e.attrs['data-from'] === '$cmd/<x>&"')[0]!.attrs['data-to']).toBe(odd[1]);
     expect(find(root, (e) => e.attrs['data-command'] !== undefined)[0]!.attrs['data-command']).toBe('/<x>&"');
     expect(root.attrs['aria-labelledby']).toBe('g1-graph-title g1-graph-desc');
+  });
+
+  it('draws a 600-step scenario whole, in a size that grows with its steps and edges', () => {
+    const svg = toSvg(onFailToDone);
+    const root = parseXml(svg);
+    const edges = graphEdges(onFailToDone);
+    expect(find(root, (e) => e.name === 'path' && hasClass(e, 'edge')).length).toBe(edges.length);
+    expect(find(root, (e) => e.attrs['data-step'] !== undefined).length).toBe(Object.keys(onFailToDone.steps).length);
+    // About 500 bytes per step and edge; before buses, every long edge added points in every layer it passed.
+    expect(svg.length).toBeLessThan(1500 * (Object.keys(onFailToDone.steps).length + edges.length));
   });
 });
