@@ -5,133 +5,133 @@
  * bottom). Horizontal runs lie in the gaps between ranks or beside a rightmost node, and lanes right of every
  * box, so a back edge never crosses a node or a label.
  */
-import type { Extent } from './graph-align.js';
-import type { Band, Box, LaidOutNode, Point } from './graph-layout.js';
+import type { Box, LaidOutNode, Point } from './graph-layout.js';
+import type { LaneSpec, Run } from './graph-lanes.js';
 import { LAYOUT_SPACING } from './graph-metrics.js';
 import type { RankedGraph } from './graph-order.js';
 
-export interface BackPlan {
+export interface BackExit {
   readonly edge: number;
   readonly source: number;
-  readonly target: number;
   /** Leaves the source's right side; else its top. */
   readonly exitSide: boolean;
-  /** Enters the target's right side; else its bottom. */
-  readonly enterSide: boolean;
-}
-
-/** Between two lanes, beyond their labels. */
-const LANE_GAP = 12;
-/** Between two back-edge ends on one side of a node: room for their arrow heads. */
-const SIDE_GAP = 10;
-
-/** `hasLoop`: nodes whose right side a self-loop already takes. */
-export function planBackEdges(g: RankedGraph, hasLoop: (node: number) => boolean): BackPlan[] {
-  const rightmost = new Set(g.ranks.map((rank) => rank.filter((i) => g.items[i]!.node !== undefined).at(-1)));
-  const side = (node: number): boolean => rightmost.has(node) && !hasLoop(node);
-  return g.ends.flatMap((end, edge) => {
-    if (!end || !g.back[edge] || end[0] === end[1]) return [];
-    const [source, target] = end;
-    return [{ edge, source, target, exitSide: side(source), enterSide: side(target) }];
-  });
-}
-
-/** Per rank r, how many back-edge runs cross the gap above it; a busy gap is made taller. */
-export function gapLoads(g: RankedGraph, plans: readonly BackPlan[]): number[] {
-  const loads = g.ranks.map(() => 0);
-  for (const p of plans) {
-    if (!p.exitSide) loads[g.items[p.source]!.rank]!++;
-    if (!p.enterSide) loads[g.items[p.target]!.rank + 1]!++;
-  }
-  return loads;
 }
 
 /**
- * Hands out `count` evenly spaced slots around a middle, per key. A lane further out should run its exit below and
- * its entry above the lanes inside it, or the runs would cross; slots are taken from the inner lane out, so exits
- * fill from the top and entries from the bottom (and the two never meet, as `count` counts both).
+ * One lane into one target: for one back edge, or for `MERGE` or more with one label (or none) into one target,
+ * which then share the lane, the way in and the label, as buses do (a menu that twenty steps go back to).
  */
-function slots(spacing: number): (key: string, mid: number, count: number, fromBottom: boolean) => number {
+export interface BackPlan {
+  readonly target: number;
+  /** Enters the target's right side; else its bottom. */
+  readonly enterSide: boolean;
+  /** In model order; the first one's label is drawn. */
+  readonly exits: readonly BackExit[];
+}
+
+/** Between two back-edge ends on one side of a node: room for their arrow heads. */
+const SIDE_GAP = 10;
+/** This many back edges with one label into one node, or more, share a lane. */
+const MERGE = 3;
+
+/** `hasLoop`: nodes whose right side a self-loop already takes. */
+export function planBackEdges(g: RankedGraph, hasLoop: (node: number) => boolean, labels: readonly (string | undefined)[]): BackPlan[] {
+  const rightmost = new Set(g.ranks.map((rank) => rank.filter((i) => g.items[i]!.node !== undefined).at(-1)));
+  const side = (node: number): boolean => rightmost.has(node) && !hasLoop(node);
+  const groups = new Map<string, BackExit[]>();
+  g.ends.forEach((end, edge) => {
+    if (!end || !g.back[edge] || end[0] === end[1]) return;
+    const key = `${end[1]}\u0000${labels[edge] ?? ''}`;
+    const exit = { edge, source: end[0], exitSide: side(end[0]) };
+    const group = groups.get(key);
+    if (group) group.push(exit);
+    else groups.set(key, [exit]);
+  });
+  const plans = [...groups.values()].flatMap((exits) => (exits.length >= MERGE ? [exits] : exits.map((x) => [x])));
+  return plans
+    .map((exits) => {
+      const target = g.ends[exits[0]!.edge]![1];
+      return { target, enterSide: side(target), exits };
+    })
+    .sort((a, b) => a.exits[0]!.edge - b.exits[0]!.edge);
+}
+
+const lead = (p: BackPlan): number => p.exits[0]!.edge;
+
+/** Right of every box in the ranks from its target down to its lowest source. */
+export function backLane(g: RankedGraph, plan: BackPlan, labelWidths: readonly (number | undefined)[]): LaneSpec {
+  const hi = plan.exits.reduce((m, x) => Math.max(m, g.items[x.source]!.rank), -Infinity);
+  return { lo: g.items[plan.target]!.rank, hi, half: (labelWidths[lead(plan)] ?? 0) / 2, tie: lead(plan) };
+}
+
+const exitRun = (g: RankedGraph, p: BackPlan, x: BackExit): Run => ({ gap: g.items[x.source]!.rank, key: `back${lead(p)}`, up: true });
+const entryRun = (g: RankedGraph, p: BackPlan): Run => ({ gap: g.items[p.target]!.rank + 1, key: `back${lead(p)}`, up: false });
+
+/** Out of the gap above each source, unless it leaves from the side; into the gap below its target, likewise. */
+export const backRuns = (g: RankedGraph, p: BackPlan): Run[] => [
+  ...p.exits.flatMap((x) => (x.exitSide ? [] : [exitRun(g, p, x)])),
+  ...(p.enterSide ? [] : [entryRun(g, p)]),
+];
+
+/**
+ * Heights on the right sides of nodes for the back edges that leave or enter there, evenly spaced around the
+ * middle. Called in the order of the lanes from the inside out: exits fill from the top and entries from the
+ * bottom, so a lane further out runs its exit below and its entry above the lanes inside it, and no two cross.
+ */
+export function sideSlots(plans: readonly BackPlan[]): (node: number, mid: number, entry: boolean) => number {
+  const count = new Map<number, number>();
+  const add = (node: number): void => void count.set(node, (count.get(node) ?? 0) + 1);
+  for (const p of plans) {
+    for (const x of p.exits) if (x.exitSide) add(x.source);
+    if (p.enterSide) add(p.target);
+  }
   const taken = new Map<string, number>();
-  return (key, mid, count, fromBottom) => {
-    const k = taken.get(`${key}${fromBottom ? '^' : 'v'}`) ?? 0;
-    taken.set(`${key}${fromBottom ? '^' : 'v'}`, k + 1);
-    return mid + ((fromBottom ? count - 1 - k : k) - (count - 1) / 2) * spacing;
+  return (node, mid, entry) => {
+    const key = `${node}${entry ? '^' : 'v'}`;
+    const k = taken.get(key) ?? 0;
+    taken.set(key, k + 1);
+    const n = count.get(node)!;
+    return mid + ((entry ? n - 1 - k : k) - (n - 1) / 2) * SIDE_GAP;
   };
 }
 
-interface Lane {
-  readonly plan: BackPlan;
-  readonly lo: number;
-  readonly hi: number;
-  readonly x: number;
-  readonly half: number;
-}
-
-/** One lane per back edge, right of every box in the ranks it spans and clear of the lanes (and labels) it overlaps. */
-function placeLanes(g: RankedGraph, plans: readonly BackPlan[], cx: readonly number[], extent: readonly Extent[], labelWidths: readonly (number | undefined)[]): Lane[] {
-  const rank = (node: number): number => g.items[node]!.rank;
-  const lanes: Lane[] = [];
-  // Shorter spans first, so that they get the inner lanes.
-  const order = [...plans].sort((a, b) => rank(a.source) - rank(a.target) - (rank(b.source) - rank(b.target)) || a.edge - b.edge);
-  for (const plan of order) {
-    const [lo, hi] = [rank(plan.target), rank(plan.source)];
-    const half = (labelWidths[plan.edge] ?? 0) / 2;
-    const right = g.ranks.slice(lo, hi + 1).reduce((m, r) => r.reduce((m2, i) => Math.max(m2, cx[i]! + extent[i]!.right), m), -Infinity);
-    let x = right + LAYOUT_SPACING.edgeGap + half;
-    for (const l of [...lanes].sort((a, b) => a.x - b.x)) {
-      if (l.lo <= hi && lo <= l.hi && Math.abs(x - l.x) < l.half + half + LANE_GAP) x = l.x + l.half + half + LANE_GAP;
-    }
-    lanes.push({ plan, lo, hi, x, half });
-  }
-  return lanes.sort((a, b) => a.x - b.x || a.plan.edge - b.plan.edge);
-}
-
+/** The route of each edge of the plan; the label, if any, goes with the first. */
 export function backRoutes(
   g: RankedGraph,
-  plans: readonly BackPlan[],
-  layout: { cx: readonly number[]; extent: readonly Extent[]; bands: readonly Band[]; nodes: readonly LaidOutNode[]; port: ReadonlyMap<string, number> },
-  labelWidths: readonly (number | undefined)[],
+  p: BackPlan,
+  lane: { x: number; half: number },
+  layout: { nodes: readonly LaidOutNode[]; port: ReadonlyMap<string, number>; runY: (run: Run) => number; onSide: (node: number, mid: number, entry: boolean) => number },
 ): Map<number, { points: Point[]; labelBox?: Box }> {
-  const { cx, extent, bands, nodes, port } = layout;
-  const gapMid = (r: number): number => (bands[r - 1]!.top + bands[r - 1]!.height + bands[r]!.top) / 2;
-  const sideCount = new Map<number, number>();
-  for (const p of plans) {
-    if (p.exitSide) sideCount.set(p.source, (sideCount.get(p.source) ?? 0) + 1);
-    if (p.enterSide) sideCount.set(p.target, (sideCount.get(p.target) ?? 0) + 1);
-  }
-  const loads = gapLoads(g, plans);
-  const inGap = slots(LAYOUT_SPACING.runGap);
-  const onSide = slots(SIDE_GAP);
-  const routes = new Map<number, { points: Point[]; labelBox?: Box }>();
-  for (const { plan: p, lo, hi, x, half } of placeLanes(g, plans, cx, extent, labelWidths)) {
-    const s = nodes[p.source]!;
-    const t = nodes[p.target]!;
-    const points: Point[] = [];
-    if (p.exitSide) {
-      const y = onSide(`${p.source}`, s.y + s.height / 2, sideCount.get(p.source)!, false);
-      points.push({ x: s.x + s.width, y }, { x, y });
-    } else {
-      const px = port.get(`${p.edge}<`)!;
-      const y = inGap(`${hi}`, gapMid(hi), loads[hi]!, false);
-      points.push({ x: px, y: s.y }, { x: px, y }, { x, y });
+  const { nodes, port, runY, onSide } = layout;
+  const { x, half } = lane;
+  const exits = p.exits.map((exit): Point[] => {
+    const s = nodes[exit.source]!;
+    if (exit.exitSide) {
+      const y = onSide(exit.source, s.y + s.height / 2, false);
+      return [{ x: s.x + s.width, y }, { x, y }];
     }
-    if (p.enterSide) {
-      const y = onSide(`${p.target}`, t.y + t.height / 2, sideCount.get(p.target)!, true);
-      points.push({ x, y }, { x: t.x + t.width, y });
-    } else {
-      const px = port.get(`${p.edge}>`)!;
-      const y = inGap(`${lo + 1}`, gapMid(lo + 1), loads[lo + 1]!, true);
-      points.push({ x, y }, { x: px, y }, { x: px, y: t.y + t.height });
-    }
-    routes.set(p.edge, { points, ...(half ? { labelBox: laneLabel(x, half, points) } : {}) });
+    const px = port.get(`${exit.edge}<`)!;
+    const y = runY(exitRun(g, p, exit));
+    return [{ x: px, y: s.y }, { x: px, y }, { x, y }];
+  });
+  const t = nodes[p.target]!;
+  const entry: Point[] = [];
+  if (p.enterSide) {
+    const y = onSide(p.target, t.y + t.height / 2, true);
+    entry.push({ x, y }, { x: t.x + t.width, y });
+  } else {
+    const px = port.get(`${lead(p)}>`)!;
+    const y = runY(entryRun(g, p));
+    entry.push({ x, y }, { x: px, y }, { x: px, y: t.y + t.height });
   }
-  return routes;
+  const label = half ? { labelBox: laneLabel(x, half, [...exits.flat(), ...entry]) } : {};
+  return new Map(p.exits.map((exit, k) => [exit.edge, { points: [...exits[k]!, ...entry], ...(k === 0 ? label : {}) }]));
 }
 
 /** Centred on the lane, halfway up it. */
 function laneLabel(x: number, half: number, points: readonly Point[]): Box {
   const onLane = points.filter((p) => p.x === x).map((p) => p.y);
   const h = LAYOUT_SPACING.labelHeight;
-  return { x: x - half, y: (Math.min(...onLane) + Math.max(...onLane)) / 2 - h / 2, width: 2 * half, height: h };
+  const [top, bottom] = [onLane.reduce((a, b) => Math.min(a, b)), onLane.reduce((a, b) => Math.max(a, b))];
+  return { x: x - half, y: (top + bottom) / 2 - h / 2, width: 2 * half, height: h };
 }

@@ -1,15 +1,18 @@
 /**
  * A layered layout of the scenario graph with no dependencies: ranks and order (graph-order), x positions
- * (graph-align), paths of forward edges (graph-route) and of back edges (graph-back). Deterministic: no randomness
+ * (graph-align), paths of forward edges (graph-route), and right of the boxes (graph-sides) of back edges
+ * (graph-back) and of long forward edges merged into buses (graph-bus). Deterministic: no randomness
  * and no font measuring, so the same model always gives the same numbers.
  */
 import type { GraphEdge } from './graph.js';
 import { alignX, type Extent } from './graph-align.js';
-import { backRoutes, gapLoads, planBackEdges } from './graph-back.js';
+import { planBackEdges } from './graph-back.js';
+import { planBuses } from './graph-bus.js';
 import { GRAPH_TEXT, LAYOUT_SPACING as S, textWidth, truncate, wrap } from './graph-metrics.js';
 import type { GraphModel, GraphNode } from './graph-model.js';
 import { rankGraph, type RankedGraph } from './graph-order.js';
 import { forwardPoints, loopRoute, ports, selfLoops } from './graph-route.js';
+import { planSides } from './graph-sides.js';
 
 export interface Point {
   readonly x: number;
@@ -80,23 +83,27 @@ export function layoutGraph(model: GraphModel): GraphLayout {
     const half = item.label ? widths[item.edge!]! / 2 : 0;
     return { left: half, right: half };
   });
-  const plans = planBackEdges(g, (node) => loops.extent[node]! > 0);
+  const plans = planBackEdges(g, (node) => loops.extent[node]! > 0, labels);
+  const buses = planBuses(g);
   const x = alignX(g, extent);
   const shift = S.margin + maxOf(g.items.map((_, i) => extent[i]!.left - x[i]!));
   const cx = x.map((v) => round(v + shift));
-  const bands = bandsOf(g, sizes, gapLoads(g, plans), spreads(g, cx));
+  const sides = planSides(g, { cx, extent }, plans, buses, widths);
+  const bands = bandsOf(g, sizes, sides.loads, spreads(g, cx));
 
   const nodes = model.nodes.map((node, i): LaidOutNode => {
     const { width, height, lines } = sizes[i]!;
     const band = bands[g.items[i]!.rank]!;
     return { ...node, layer: g.items[i]!.rank / 2, lines, x: round(cx[i]! - width / 2), y: round(band.top + (band.height - height) / 2), width, height };
   });
-  const port = ports(g, cx, nodes, plans);
+  const port = ports(g, cx, nodes, plans, buses);
   const paths = forwardPoints(g, cx, bands, nodes, port);
-  const back = backRoutes(g, plans, { cx, extent, bands, nodes, port }, widths);
+  const side = sides.route({ cx, bands, nodes, port });
   const edges = model.edges.map((edge, e): LaidOutEdge => {
     const loop = loops.loops.get(e);
-    const route = loop ? loopRoute(nodes[loop.node]!, loop, widths[e]) : (back.get(e) ?? { points: paths[e]!, labelBox: labelBox(g, e, cx, bands, widths[e]) });
+    const route = loop
+      ? loopRoute(nodes[loop.node]!, loop, widths[e])
+      : (side.back.get(e) ?? { points: side.bus.get(e) ?? paths[e]!, labelBox: labelBox(g, e, cx, bands, widths[e]) });
     const points = route.points.map((p) => ({ x: round(p.x), y: round(p.y) }));
     const text = labels[e];
     return { ...edge, back: g.back[e]!, points, ...(text && route.labelBox ? { labelText: text, labelBox: roundBox(route.labelBox) } : {}) };

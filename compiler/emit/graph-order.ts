@@ -24,8 +24,18 @@ export interface RankedGraph {
   readonly items: readonly RankItem[];
   /** Item indices per rank, left to right. */
   readonly ranks: readonly (readonly number[])[];
-  /** Per forward edge: item indices from its source down to its target; empty for other edges. */
+  /**
+   * Per forward edge: item indices from its source down to its target; empty for other edges. A bus edge's chain
+   * stops at its label slot, the rank just below its source.
+   */
   readonly chains: readonly (readonly number[])[];
+  /**
+   * Per edge: a forward edge over `BUS_SPAN` layers or more. It leaves its label slot for the bus of its target, a
+   * lane right of the ranks it spans that all such edges into that target share (graph-bus), instead of taking a
+   * slot in every rank on the way: many long edges into one node (every step's "on fail" into a shared final step)
+   * would otherwise cost slots, width and path points in proportion to edges times layers.
+   */
+  readonly bus: readonly boolean[];
   /** Per edge: true when it goes to the same or an earlier layer (a self-loop too). */
   readonly back: readonly boolean[];
   /** Per edge: its source and target node, unless one of them is not a node. */
@@ -33,6 +43,8 @@ export interface RankedGraph {
 }
 
 const SWEEPS = 4;
+/** A forward edge over this many layers or more joins its target's bus. */
+export const BUS_SPAN = 4;
 
 export function rankGraph(model: GraphModel): RankedGraph {
   const index = new Map(model.nodes.map((n, i) => [n.id, i]));
@@ -43,21 +55,23 @@ export function rankGraph(model: GraphModel): RankedGraph {
   const back = backEdges(model.nodes.length, ends);
   const layer = longestPath(model, ends, back);
   const items: RankItem[] = layer.map((l, node) => ({ node, rank: 2 * l, label: false }));
+  const bus = ends.map((end, edge) => end !== undefined && !back[edge] && layer[end[1]]! - layer[end[0]]! >= BUS_SPAN);
   const chains = ends.map((end, edge) => {
     if (!end || back[edge]) return [];
     const [from, to] = end;
     const chain = [from];
     // The label sits in the row just below the source.
-    for (let rank = 2 * layer[from]! + 1; rank < 2 * layer[to]!; rank++) {
+    const last = bus[edge] ? 2 * layer[from]! + 2 : 2 * layer[to]!;
+    for (let rank = 2 * layer[from]! + 1; rank < last; rank++) {
       chain.push(items.push({ edge, rank, label: Boolean(model.edges[edge]!.label) && rank === 2 * layer[from]! + 1 }) - 1);
     }
-    chain.push(to);
+    if (!bus[edge]) chain.push(to);
     return chain;
   });
   const ranks: number[][] = [];
   items.forEach((item, i) => (ranks[item.rank] ??= []).push(i));
   for (let r = 0; r < ranks.length; r++) ranks[r] ??= [];
-  return { items, ranks: orderRanks(ranks, chains), chains, back, ends };
+  return { items, ranks: orderRanks(ranks, chains, bus), chains, back, bus, ends };
 }
 
 type Ends = readonly (readonly [number, number] | undefined)[];
@@ -113,39 +127,74 @@ function longestPath(model: GraphModel, ends: Ends, back: readonly boolean[]): n
 }
 
 /** Barycenter sweeps down and up, keeping the order with the fewest crossings. */
-function orderRanks(initial: number[][], chains: readonly (readonly number[])[]): number[][] {
-  const { up, down } = neighbours(initial.flat().length, chains);
+function orderRanks(initial: number[][], chains: readonly (readonly number[])[], bus: readonly boolean[]): number[][] {
+  const count = initial.reduce((n, r) => n + r.length, 0);
+  const { up, down } = neighbours(count, chains);
+  // A bus edge heads right from its label slot, so the slot goes right of its siblings.
+  const lean = new Array<number>(count).fill(0);
+  chains.forEach((chain, e) => bus[e] && (lean[chain[chain.length - 1]!] = 0.5));
+  // Per item, its place in its rank.
+  const pos = new Array<number>(count).fill(0);
   const ranks = initial.map((r) => [...r]);
-  let best = { ranks: ranks.map((r) => [...r]), crossings: countCrossings(ranks, down) };
-  for (let sweep = 0; sweep < SWEEPS; sweep++) {
-    for (let r = 1; r < ranks.length; r++) ranks[r] = byBarycenter(ranks[r]!, up, ranks[r - 1]!);
-    for (let r = ranks.length - 2; r >= 0; r--) ranks[r] = byBarycenter(ranks[r]!, down, ranks[r + 1]!);
-    const crossings = countCrossings(ranks, down);
+  const reorder = (r: number, adjacent: readonly number[][], fixed: number): void => {
+    ranks[r] = byBarycenter(ranks[r]!, adjacent, pos, ranks[fixed]!.length, lean);
+    ranks[r]!.forEach((item, i) => (pos[item] = i));
+  };
+  ranks.forEach((rank) => rank.forEach((item, i) => (pos[item] = i)));
+  let best = { ranks: ranks.map((r) => [...r]), crossings: countCrossings(ranks, down, pos) };
+  for (let sweep = 0; sweep < SWEEPS && best.crossings > 0; sweep++) {
+    for (let r = 1; r < ranks.length; r++) reorder(r, up, r - 1);
+    for (let r = ranks.length - 2; r >= 0; r--) reorder(r, down, r + 1);
+    const crossings = countCrossings(ranks, down, pos);
     if (crossings < best.crossings) best = { ranks: ranks.map((r) => [...r]), crossings };
   }
-  return best.ranks;
+  return best.ranks.map((rank) => busSlotsLast(rank, up, lean));
 }
 
-function byBarycenter(rank: readonly number[], adjacent: readonly number[][], fixed: readonly number[]): number[] {
-  const pos = new Map(fixed.map((item, i) => [item, i]));
+/** Each bus slot right after the last of the items that share its source, so that it turns right crossing none of them. */
+function busSlotsLast(rank: readonly number[], up: readonly number[][], lean: readonly number[]): number[] {
+  const out = rank.filter((item) => !lean[item]);
+  for (const slot of rank.filter((item) => lean[item])) {
+    const source = up[slot]![0];
+    const sibling = out.findLastIndex((item) => up[item]!.includes(source!));
+    const before = rank.slice(0, rank.indexOf(slot)).filter((item) => !lean[item]).length;
+    out.splice(sibling >= 0 ? sibling + 1 : before, 0, slot);
+  }
+  return out;
+}
+
+/** `pos`: the place of every item of the fixed rank, which has `width` items. */
+function byBarycenter(rank: readonly number[], adjacent: readonly number[][], pos: readonly number[], width: number, lean: readonly number[]): number[] {
   const keyed = rank.map((item, slot) => {
-    const at = adjacent[item]!.map((n) => pos.get(n)!);
+    const at = adjacent[item]!;
+    let sum = 0;
+    for (const n of at) sum += pos[n]!;
     // Scaled to the fixed rank's width so a node without neighbours there keeps its relative place.
-    const own = rank.length > 1 ? (slot * Math.max(fixed.length - 1, 0)) / (rank.length - 1) : 0;
-    return { item, slot, key: at.length ? at.reduce((a, b) => a + b, 0) / at.length : own };
+    const own = rank.length > 1 ? (slot * Math.max(width - 1, 0)) / (rank.length - 1) : 0;
+    return { item, slot, key: at.length ? sum / at.length + lean[item]! : own };
   });
   keyed.sort((a, b) => a.key - b.key || a.slot - b.slot);
   return keyed.map((k) => k.item);
 }
 
-function countCrossings(ranks: readonly (readonly number[])[], down: readonly number[][]): number {
+/** Edge pairs that cross between neighbouring ranks: inversions, counted with a Fenwick tree in O(E log E). */
+function countCrossings(ranks: readonly (readonly number[])[], down: readonly number[][], pos: readonly number[]): number {
   let crossings = 0;
   for (let r = 0; r + 1 < ranks.length; r++) {
-    const below = new Map(ranks[r + 1]!.map((item, i) => [item, i]));
-    const pairs = ranks[r]!.flatMap((item, i) => down[item]!.map((n) => [i, below.get(n)!] as const));
-    for (let a = 0; a < pairs.length; a++) {
-      for (let b = a + 1; b < pairs.length; b++) {
-        if ((pairs[a]![0] - pairs[b]![0]) * (pairs[a]![1] - pairs[b]![1]) < 0) crossings++;
+    const size = ranks[r + 1]!.length;
+    const tree = new Array<number>(size + 1).fill(0);
+    let seen = 0;
+    for (const item of ranks[r]!) {
+      // Sorted so that an edge of the same upper end is never counted: it shares an end, it does not cross.
+      const ends = down[item]!.map((n) => pos[n]!).sort((a, b) => a - b);
+      for (const j of ends) {
+        let atMost = 0;
+        for (let k = j + 1; k > 0; k -= k & -k) atMost += tree[k]!;
+        crossings += seen - atMost;
+      }
+      for (const j of ends) {
+        for (let k = j + 1; k <= size; k += k & -k) tree[k]!++;
+        seen++;
       }
     }
   }

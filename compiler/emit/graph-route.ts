@@ -4,6 +4,7 @@
  * between ranks it only crosses empty space, so it never passes through a node or a label.
  */
 import type { BackPlan } from './graph-back.js';
+import type { Bus } from './graph-bus.js';
 import type { Band, Box, LaidOutNode, Point } from './graph-layout.js';
 import { LAYOUT_SPACING } from './graph-metrics.js';
 import type { RankedGraph } from './graph-order.js';
@@ -12,11 +13,11 @@ import type { RankedGraph } from './graph-order.js';
 const PORT_STEP = 14;
 const LOOP = Object.freeze({ width: 18, step: 10, rise: 7, labelGap: 6 });
 
-/** Per edge; empty for back edges and self-loops. */
+/** Per edge; empty for back edges, self-loops and bus edges. */
 export function forwardPoints(g: RankedGraph, cx: readonly number[], bands: readonly Band[], nodes: readonly LaidOutNode[], port: ReadonlyMap<string, number>): Point[][] {
   const band = (item: number): Band => bands[g.items[item]!.rank]!;
   return g.chains.map((chain, e) => {
-    if (chain.length === 0) return [];
+    if (chain.length === 0 || g.bus[e]) return [];
     const upper = chain[0]!;
     const lower = chain[chain.length - 1]!;
     const out = port.get(`${e}>`)!;
@@ -27,12 +28,17 @@ export function forwardPoints(g: RankedGraph, cx: readonly number[], bands: read
     ];
     for (const d of chain.slice(1, -1)) points.push({ x: cx[d]!, y: band(d).top }, { x: cx[d]!, y: band(d).top + band(d).height });
     points.push({ x: into, y: band(lower).top }, { x: into, y: border(nodes[lower]!, into, -1) });
-    return points.filter((p, i) => i === 0 || p.x !== points[i - 1]!.x || p.y !== points[i - 1]!.y);
+    return withoutRepeats(points);
   });
 }
 
+/** The key of the port on `target`'s top that its bus ends in. */
+export const busPort = (target: number): string => `bus${target}<`;
+
+export const withoutRepeats = (points: readonly Point[]): Point[] => points.filter((p, i) => i === 0 || p.x !== points[i - 1]!.x || p.y !== points[i - 1]!.y);
+
 /** The y where a vertical line at x leaves the node's bottom (side 1) or enters its top (side -1). */
-function border(node: LaidOutNode, x: number, side: 1 | -1): number {
+export function border(node: LaidOutNode, x: number, side: 1 | -1): number {
   const r = node.width / 2;
   const cy = node.y + node.height / 2;
   if (node.kind === 'start') return cy + side * Math.sqrt(Math.max(r * r - (x - node.x - r) ** 2, 0));
@@ -40,23 +46,26 @@ function border(node: LaidOutNode, x: number, side: 1 | -1): number {
 }
 
 /**
- * Port x per edge end: key "E>" on a node's bottom, "E<" on its top. The ports of a side are spread in the order
- * of where their edges lead; back edges lead to the right.
+ * Port x per edge end: key "E>" on a node's bottom, "E<" on its top, and one per bus on its target's top (`busPort`).
+ * The ports of a side are spread in the order of where their edges lead; back edges and buses lead to the right.
  */
-export function ports(g: RankedGraph, cx: readonly number[], nodes: readonly Box[], plans: readonly BackPlan[]): Map<string, number> {
+export function ports(g: RankedGraph, cx: readonly number[], nodes: readonly Box[], plans: readonly BackPlan[], buses: readonly Bus[]): Map<string, number> {
   const sides = new Map<string, { key: string; toward: number; edge: number }[]>();
   const add = (side: string, key: string, toward: number, edge: number): void => {
-    sides.set(side, [...(sides.get(side) ?? []), { key, toward, edge }]);
+    const list = sides.get(side);
+    if (list) list.push({ key, toward, edge });
+    else sides.set(side, [{ key, toward, edge }]);
   };
   g.chains.forEach((chain, e) => {
     if (chain.length === 0) return;
     add(`${chain[0]}>`, `${e}>`, cx[chain[1]!]!, e);
-    add(`${chain[chain.length - 1]}<`, `${e}<`, cx[chain[chain.length - 2]!]!, e);
+    if (!g.bus[e]) add(`${chain[chain.length - 1]}<`, `${e}<`, cx[chain[chain.length - 2]!]!, e);
   });
   for (const p of plans) {
-    if (!p.exitSide) add(`${p.source}<`, `${p.edge}<`, Infinity, p.edge);
-    if (!p.enterSide) add(`${p.target}>`, `${p.edge}>`, Infinity, p.edge);
+    for (const x of p.exits) if (!x.exitSide) add(`${x.source}<`, `${x.edge}<`, Infinity, x.edge);
+    if (!p.enterSide) add(`${p.target}>`, `${p.exits[0]!.edge}>`, Infinity, p.exits[0]!.edge);
   }
+  for (const bus of buses) add(`${bus.target}<`, busPort(bus.target), Infinity, bus.edges[0]!);
   const at = new Map<string, number>();
   for (const [side, list] of sides) {
     const node = Number.parseInt(side, 10);
@@ -77,7 +86,12 @@ export interface SelfLoop {
 /** The self-loops by edge, and the room each node needs on its right for its loops and their labels. */
 export function selfLoops(g: RankedGraph, labelWidths: readonly (number | undefined)[]): { loops: Map<number, SelfLoop>; extent: number[] } {
   const byNode = new Map<number, number[]>();
-  g.ends.forEach((end, edge) => end && end[0] === end[1] && byNode.set(end[0], [...(byNode.get(end[0]) ?? []), edge]));
+  g.ends.forEach((end, edge) => {
+    if (!end || end[0] !== end[1]) return;
+    const edges = byNode.get(end[0]);
+    if (edges) edges.push(edge);
+    else byNode.set(end[0], [edge]);
+  });
   const loops = new Map<number, SelfLoop>();
   const extent = g.items.filter((item) => item.node !== undefined).map(() => 0);
   for (const [node, edges] of byNode) {

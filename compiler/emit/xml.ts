@@ -6,8 +6,12 @@ const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+/** Anything `escapeXml` might change: most text has none, and is returned as it is. */
+const SPECIAL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Safe in element content and in a double- or single-quoted attribute value. */
 export function escapeXml(text: string): string {
+  if (!SPECIAL.test(text)) return text;
   return text.replace(FORBIDDEN, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
@@ -15,10 +19,13 @@ export type Attributes = Readonly<Record<string, string | number | undefined>>;
 
 /** ` name="value"` for each defined value, in the given order. */
 export function attributes(attrs: Attributes): string {
-  return Object.entries(attrs)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
-    .join('');
+  let out = '';
+  for (const name in attrs) {
+    const value = attrs[name];
+    // A number needs no escaping (a big graph has hundreds of thousands of coordinates).
+    if (value !== undefined) out += ` ${name}="${typeof value === 'number' ? value : escapeXml(value)}"`;
+  }
+  return out;
 }
 
 /** An element; `children` is markup, already escaped. Without children it is self-closing. */

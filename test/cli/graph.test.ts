@@ -23,7 +23,7 @@ describe('scenarist graph --format', () => {
   it('svg prints a standalone SVG document, to a file with --out', async () => {
     const r = await runCli(['graph', 'examples/menu-loop.json', '--format', 'svg']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* role="img"/);
+    expect(r.stdout).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* role="graphics-document"/);
     expect(r.stdout).toContain('data-step="menu"');
     expect(r.stdout.trimEnd()).toMatch(/<\/svg>$/);
     const out = join(mkdtempSync(join(tmpdir(), 'scn-')), 'menu.svg');

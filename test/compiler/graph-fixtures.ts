@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { generateScenario } from '../../bench/generate-scenario.js';
 import { compileScenario, hasErrors, type IrScenario } from '../../compiler/index.js';
 
 function compile(text: string, file: string): IrScenario {
@@ -68,3 +69,22 @@ step orphan
 `,
   'tangled.scn',
 );
+
+/** The benchmark's shape (bench/graph-layout.ts) at 600 steps: every fifth step's "on fail" runs down to `done`. */
+export const onFailToDone: IrScenario = compile(JSON.stringify(generateScenario(600)), 'generated-600.json');
+
+/** A menu with `branches` buttons, each leading through three steps and back to the menu. */
+export function menuScenario(branches: number): IrScenario {
+  const steps: Record<string, unknown> = {
+    menu: {
+      message: { text: 'Main menu' },
+      buttons: Array.from({ length: branches }, (_, b) => ({ text: `B${b}`, value: `b${b}` })),
+      expected_input: { type: 'button', variable: 'choice' },
+      next_step: { type: 'conditional', conditions: Array.from({ length: branches }, (_, b) => ({ if: `choice == "b${b}"`, then: `b${b}_0` })), else: 'menu' },
+    },
+  };
+  for (let b = 0; b < branches; b++) {
+    for (let k = 0; k < 3; k++) steps[`b${b}_${k}`] = { message: { text: `Branch ${b}, step ${k}` }, next_step: k < 2 ? `b${b}_${k + 1}` : 'menu' };
+  }
+  return compile(JSON.stringify({ name: 'Menu', version: '1', start_step: 'menu', steps }), `menu-${branches}.json`);
+}

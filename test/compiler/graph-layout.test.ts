@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { graphEdges, graphModel, layoutGraph, type GraphLayout, type IrScenario } from '../../compiler/index.js';
-import { examples, tangled } from './graph-fixtures.js';
+import { examples, menuScenario, onFailToDone, tangled } from './graph-fixtures.js';
 
 type Point = GraphLayout['edges'][number]['points'][number];
 type Box = Pick<GraphLayout['nodes'][number], 'x' | 'y' | 'width' | 'height'>;
 
-const all: readonly (readonly [string, IrScenario])[] = [...examples, ['tangled', tangled]];
+const menu170 = menuScenario(170);
+const all: readonly (readonly [string, IrScenario])[] = [...examples, ['tangled', tangled], ['on fail to done', onFailToDone], ['menu 170', menu170]];
 const layouts = all.map(([name, ir]) => [name, ir, layoutGraph(graphModel(ir))] as const);
 
 const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -61,17 +62,18 @@ describe('layoutGraph', () => {
         ...layout.nodes.map((n) => [n.id, n] as const),
         ...layout.edges.flatMap((e) => (e.labelBox ? [[`label ${e.from}->${e.to}: ${e.label}`, e.labelBox] as const] : [])),
       ];
+      const overlapping: string[] = [];
       for (const [i, [a, boxA]] of boxes.entries()) {
-        for (const [b, boxB] of boxes.slice(i + 1)) expect(overlap(boxA, boxB), `${name}: ${a} and ${b}`).toBe(false);
+        for (const [b, boxB] of boxes.slice(i + 1)) if (overlap(boxA, boxB)) overlapping.push(`${a} and ${b}`);
       }
+      expect(overlapping, name).toEqual([]);
     }
   });
 
   it('draws forward edges downwards', () => {
-    for (const [, , layout] of layouts) {
-      for (const e of layout.edges.filter((e) => !e.back)) {
-        for (const [a, b] of segments(e.points)) expect(b.y, `${e.from} -> ${e.to}`).toBeGreaterThanOrEqual(a.y);
-      }
+    for (const [name, , layout] of layouts) {
+      const upward = layout.edges.filter((e) => !e.back && segments(e.points).some(([a, b]) => b.y < a.y)).map((e) => `${e.from} -> ${e.to}`);
+      expect(upward, name).toEqual([]);
     }
   });
 
@@ -79,11 +81,13 @@ describe('layoutGraph', () => {
     const menu = layouts.find(([name]) => name === 'menu-loop.json')![2];
     expect(menu.edges.filter((e) => e.back).map((e) => `${e.from}->${e.to}`)).toEqual(['drinks->menu', 'food->menu']);
     for (const [name, , layout] of layouts) {
+      const crossing: string[] = [];
       for (const e of layout.edges) {
         for (const [a, b] of segments(e.points)) {
-          for (const n of layout.nodes) expect(crosses(a, b, n), `${name}: ${e.from} -> ${e.to} crosses ${n.id}`).toBe(false);
+          for (const n of layout.nodes) if (crosses(a, b, n)) crossing.push(`${e.from} -> ${e.to} crosses ${n.id}`);
         }
       }
+      expect(crossing, name).toEqual([]);
     }
   });
 
@@ -100,5 +104,35 @@ describe('layoutGraph', () => {
       const end = e.points[e.points.length - 1]!;
       expect(end.x === to.x + to.width || end.y === to.y + to.height, `${e.from} -> ${e.to}`).toBe(true);
     }
+  });
+
+  it('merges the long edges into one node into a bus: a few points per edge, one way into the target', () => {
+    const layout = layouts.find(([name]) => name === 'on fail to done')![2];
+    const layer = new Map(layout.nodes.map((n) => [n.id, n.layer]));
+    // Those over four layers or more; the last one or two are too short for the bus.
+    const bus = layout.edges.filter((e) => e.dashed && e.to === 'done' && layer.get('done')! - layer.get(e.from)! >= 4);
+    expect(bus.length).toBeGreaterThan(100);
+    const end = (e: (typeof bus)[number]): string => JSON.stringify(e.points.slice(-3));
+    expect(new Set(bus.map(end)).size).toBe(1);
+    // Each keeps its own label, in the row below its source.
+    for (const e of bus) {
+      const source = layout.nodes.find((n) => n.id === e.from)!;
+      expect(e.labelBox!.y).toBeGreaterThan(source.y + source.height);
+      expect(e.labelBox!.y + e.labelBox!.height).toBeLessThan(source.y + source.height + 80);
+    }
+    for (const [name, , l] of layouts) {
+      expect(l.edges.reduce((n, e) => n + e.points.length, 0), name).toBeLessThanOrEqual(12 * l.edges.length);
+    }
+  });
+
+  it('merges three or more back edges with one label into one node, and keeps fewer apart', () => {
+    const layout = layouts.find(([name]) => name === 'menu 170')![2];
+    const back = layout.edges.filter((e) => e.back && e.from !== e.to);
+    expect(back.length).toBe(170);
+    expect(new Set(back.map((e) => JSON.stringify(e.points.slice(-3)))).size).toBe(1);
+    const menu = layouts.find(([name]) => name === 'menu-loop.json')![2];
+    const two = menu.edges.filter((e) => e.back);
+    expect(two.map((e) => e.labelText)).toEqual(['else', 'else']);
+    expect(two[0]!.points.at(-1)).not.toEqual(two[1]!.points.at(-1));
   });
 });
