@@ -95,7 +95,7 @@ describe.skipIf(SKIP)('the dashboard', () => {
     await page.evaluate(() => (window.marker = 1));
     await post(server.url, BOT, chat.waiting, { text: 'Zed' });
     await expect.poll(() => badges(page!), { timeout: WAIT_MS }).toEqual({ welcome: 0, ask_name: 0, greet_with_name: 3, provide_info: 0, goodbye: 0, help: 0 });
-    await expect.poll(() => funnel(page!)).toContainEqual(['greet_with_name', '5', '3', '60%']);
+    await expect.poll(() => funnel(page!), { timeout: WAIT_MS }).toContainEqual(['greet_with_name', '5', '3', '60%']);
     expect(await funnel(page)).toContainEqual(['ask_name', '5', '0', '0%']);
     expect(await page.textContent('#rate-summary')).toMatch(/; 30 in the last hour/);
     expect(await page.evaluate(() => window.marker)).toBe(1);

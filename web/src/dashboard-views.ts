@@ -6,6 +6,8 @@ export interface Dashboard {
   readonly live: { minutes: number; total: number; byStep: Record<string, number> };
   readonly funnel: {
     hours: number;
+    at: number;
+    refreshAt: number;
     dialogs: number;
     ended: number;
     steps: { step: string; inScenario: boolean; reached: number; stopped: number }[];

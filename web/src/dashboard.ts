@@ -20,12 +20,24 @@ let refreshing = false;
 let again = false;
 let ticker: ReturnType<typeof setInterval> | undefined;
 
+let followUpTimer: ReturnType<typeof setTimeout> | undefined;
+
+function followUp(ms: number): void {
+  if (followUpTimer !== undefined) return;
+  followUpTimer = setTimeout(() => {
+    followUpTimer = undefined;
+    void refresh();
+  }, Math.max(100, ms + 100));
+}
+
 function showLogin(message = ''): void {
   stream?.stop();
   stream = undefined;
   // Left running, the timer would refresh without a token and show a refusal nobody caused.
   clearInterval(ticker);
   ticker = undefined;
+  clearTimeout(followUpTimer);
+  followUpTimer = undefined;
   setToken('');
   board.hidden = true;
   signOut.hidden = true;
@@ -78,6 +90,8 @@ async function refresh(): Promise<void> {
       renderRate(data);
       renderRecent(data, bot);
       updated.textContent = `Updated ${timeOf(data.at)}`;
+      // The funnel is cached on the server for a few seconds: ask again once it is due, if it may have changed.
+      if (data.funnel.at < data.at) followUp(data.funnel.refreshAt - data.at);
     } while (again);
   } catch (err) {
     if (!(err instanceof UnauthorizedError)) updated.textContent = `Could not refresh: ${(err as Error).message}`;

@@ -37,6 +37,8 @@ describe('GET /api/bots/:botId/dashboard', () => {
     expect(body['live']).toEqual({ minutes: 60, total: 3, byStep: { ask_name: 2, greet_with_name: 1 } });
     expect(body['funnel']).toEqual({
       hours: 24,
+      at: T0 + 3 * MINUTE,
+      refreshAt: T0 + 3 * MINUTE + 2_000,
       dialogs: 4,
       ended: 1,
       steps: [
@@ -123,5 +125,22 @@ describe('GET /api/events', () => {
       await events.close();
     }
     await expect.poll(() => f.streams.size).toBe(0);
+  });
+});
+
+// Last: it adds a dialog, which the exact counts above must not see.
+describe('the funnel cache', () => {
+  it('keeps a funnel for a few seconds (it reads the whole window), and counts again once it is due', async () => {
+    f.now = T0 + 10 * MINUTE;
+    const first = (await dashboard('?window=48'))['funnel'] as { at: number; refreshAt: number; dialogs: number };
+    expect(first.refreshAt - first.at).toBe(48 * 80);
+    await f.say('greeter', session('dash-cache'), 'hello');
+    f.now += 1_000;
+    const cached = (await dashboard('?window=48'))['funnel'] as { at: number; dialogs: number };
+    expect(cached).toMatchObject({ at: first.at, dialogs: first.dialogs });
+    f.now = first.refreshAt;
+    const fresh = (await dashboard('?window=48'))['funnel'] as { at: number; dialogs: number };
+    expect(fresh).toMatchObject({ at: first.refreshAt, dialogs: first.dialogs + 1 });
+    f.now = T0 + 3 * MINUTE;
   });
 });
