@@ -162,6 +162,9 @@ async function dashboard(url: string, hours: number): Promise<string> {
 type Row = readonly [measure: string, window: string, sample: { ms: number[]; result: string }];
 
 /** Each query with the 24 h and 7 d windows, the recent-dialogs list, and the whole request through HTTP. */
+/** The app's clock: moved on to expire the funnel cache; the data's windows move by a minute at most. */
+let appNow = NOW;
+
 async function measure(store: Store, url: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [label, span] of [['24 h', DAY], ['7 d', 7 * DAY]] as const) {
@@ -171,7 +174,12 @@ async function measure(store: Store, url: string): Promise<Row[]> {
     rows.push(['messageRate (1 min)', label, await sample(async () => `${(await store.messageRate(MAIN.id, since, MINUTE)).length} buckets`)]);
   }
   rows.push(['listDialogs (20)', '-', await sample(async () => `${(await store.listDialogs(MAIN.id, { limit: 20 })).length} dialogs`)]);
-  for (const [label, hours] of [['24 h', 24], ['7 d', 168]] as const) rows.push(['GET dashboard (HTTP)', label, await sample(() => dashboard(url, hours))]);
+  for (const [label, hours] of [['24 h', 24], ['7 d', 168]] as const) {
+    // Past the funnel's cache each time: the request as the first dashboard after a change sees it.
+    rows.push(['GET dashboard (HTTP)', label, await sample(() => ((appNow += 61_000), dashboard(url, hours)))]);
+    rows.push(['  same, funnel cached', label, await sample(() => dashboard(url, hours))]);
+    appNow = NOW;
+  }
   return rows;
 }
 
@@ -180,7 +188,7 @@ async function main(): Promise<void> {
   const file = join(dir, 'dashboard.db');
   const store = await openStore(file);
   const manager = new DialogManager({ store, logger: silentLogger(), clock: () => NOW });
-  const server = createApp({ manager, store, logger: silentLogger(), telegramSecretOf: () => undefined, clock: () => NOW, adminToken: TOKEN, pages: false }).listen(0, '127.0.0.1');
+  const server = createApp({ manager, store, logger: silentLogger(), telegramSecretOf: () => undefined, clock: () => appNow, adminToken: TOKEN, pages: false }).listen(0, '127.0.0.1');
   try {
     await once(server, 'listening');
     for (const { id, config, source } of BOTS) {
