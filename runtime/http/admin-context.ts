@@ -23,8 +23,8 @@ type Params = { params: Record<string, string> };
 
 export const param = (ctx: Context, name: string): string => (ctx as Context & Params).params[name]!;
 
-/** The bot of the route, or 404. */
-export function botOf(ctx: Context, deps: AdminDeps): BotInfo {
+/** The bot of the route (a listed bot the manager runs), or 404. */
+export function botOf(ctx: Context, deps: Pick<AdminDeps, 'bots' | 'manager'>): BotInfo {
   const id = param(ctx, 'botId');
   const bot = deps.bots().find((b) => b.id === id);
   if (!bot || !deps.manager.hasBot(id)) return ctx.throw(404, `unknown bot ${JSON.stringify(id)}`);

@@ -5,6 +5,7 @@ import { SESSION_ID, type WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
+import { botOf, param } from './admin-context.js';
 import { rateLimit } from './rate-limit.js';
 import { resumeFrom, type SseStream, type SseStreams } from './sse.js';
 
@@ -27,8 +28,6 @@ export const WEBCHAT_PLATFORM = 'webchat';
 const BODY_LIMIT = '16kb';
 const PAGE = 200;
 
-type Params = { params: Record<string, string> };
-
 /** One history entry as the page shows it. */
 function chatEntry(h: HistoryEntry) {
   return { direction: h.direction, text: h.text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId };
@@ -40,11 +39,7 @@ function chatEntry(h: HistoryEntry) {
  * that reconnects resumes where it stopped.
  */
 export function mountWebChat(router: Router, deps: WebChatDeps): void {
-  const knownBot = (ctx: Context): string => {
-    const botId = (ctx as Context & Params).params['botId']!;
-    if (!deps.bots().some((b) => b.id === botId) || !deps.manager.hasBot(botId)) ctx.throw(404, `unknown bot ${JSON.stringify(botId)}`);
-    return botId;
-  };
+  const knownBot = (ctx: Context): string => botOf(ctx, deps).id;
 
   router.get('/chat/api/bots', (ctx) => {
     ctx.body = { bots: deps.bots().map((b) => ({ id: b.id, name: b.name })) };
@@ -62,7 +57,7 @@ export function mountWebChat(router: Router, deps: WebChatDeps): void {
 
   router.get('/chat/api/bots/:botId/sessions/:session/events', async (ctx) => {
     const botId = knownBot(ctx);
-    const session = (ctx as Context & Params).params['session']!;
+    const session = param(ctx, 'session');
     if (!SESSION_ID.test(session)) ctx.throw(400, 'the session id must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -');
     const key: DialogKey = { botId, platform: WEBCHAT_PLATFORM, chatId: session };
     const stream = deps.streams.start(ctx);

@@ -1,12 +1,13 @@
 // Shared by the browser tests: Chromium through playwright-core (never downloaded), a quiet server on a temp
 // SQLite file, and screenshots under test-artifacts/screenshots/.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { silentLogger } from '../../runtime/log/index.js';
 import { startServer, type RunningServer } from '../../runtime/server/index.js';
+
+export { freePort } from '../support/free-port.js';
 
 /** `SKIP_BROWSER_TESTS=1` turns the browser tests off; otherwise a missing Chromium fails them. */
 export const SKIP = process.env['SKIP_BROWSER_TESTS'] === '1';
@@ -48,15 +49,6 @@ export async function openPage(browser: Browser): Promise<Page> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name.replace(/[^A-Za-z0-9_-]+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
-}
-
-/** A port nobody listens on now, so a restarted server can take the same one. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
 }
 
 export interface TestServer {
