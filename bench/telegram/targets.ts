@@ -86,4 +86,18 @@ export const oursLogFile: Target = {
   env: (ctx) => ({ ...ours.env(ctx), BOT_LOG_LEVEL: 'INFO', BOT_FILE_LOGGING: 'true', BOT_LOG_DIR: join(ctx.dir, 'logs') }),
 };
 
-export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, oursLogOff, oursLogFile];
+/**
+ * Ours from another built checkout (BASELINE_DIR), to compare two versions in one invocation:
+ * `git worktree add /tmp/base REV`, build it there, then BASELINE_DIR=/tmp/base TARGETS=ours,ours-baseline.
+ */
+export const oursBaseline: Target = {
+  ...ours,
+  name: 'ours-baseline',
+  args: (ctx) => {
+    const dir = process.env['BASELINE_DIR'];
+    if (!dir) throw new Error('ours-baseline needs BASELINE_DIR: the root of a built checkout to compare with');
+    return ours.args(ctx).map((a) => (a === join(root, 'bin', 'scenarist.js') ? join(dir, 'bin', 'scenarist.js') : a));
+  },
+};
+
+export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, oursLogOff, oursLogFile, oursBaseline];
