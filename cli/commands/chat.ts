@@ -78,13 +78,13 @@ Options:
         sensitiveTurn = false;
       } catch (err) {
         io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
-        inspector?.stop();
+        await inspector?.stop();
         return 1;
       }
     }
     rl.close();
     dialog.stop();
-    inspector?.stop();
+    await inspector?.stop();
     return 0;
   },
 };

@@ -55,7 +55,7 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
       }
       server = await startServer({ env, settings, ...(inspector ? { inspect: inspector.inspect } : {}) });
     } catch (err) {
-      inspector?.stop();
+      await inspector?.stop();
       const known =
         err instanceof SettingsError || err instanceof ConfigError || err instanceof ScenarioLoadError || err instanceof KeyError || err instanceof StoreUnavailableError || err instanceof InspectorPortError;
       if (known) {
@@ -86,7 +86,7 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
       process.on('SIGTERM', stop);
     });
     await server.close();
-    inspector?.stop();
+    await inspector?.stop();
     return 0;
   },
 };

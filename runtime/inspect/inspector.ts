@@ -1,8 +1,7 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
-import { createInspectorServer } from '@statelyai/inspect/server';
-import { createServer } from 'node:net';
 import type { InspectionEvent } from 'xstate';
 import { MASK } from '../log/index.js';
+import { startRelay } from './relay.js';
 
 export interface InspectorOptions {
   /** The relay's HTTP and WebSocket port. Default 8080. */
@@ -16,22 +15,11 @@ export interface RunningInspector {
   readonly inspect: (event: InspectionEvent) => void;
   /** The page that shows Stately's inspector with this process's actors. It needs internet in the browser. */
   readonly url: string;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export class InspectorPortError extends Error {
   override readonly name = 'InspectorPortError';
-}
-
-/** The relay server reports no listen error (it would crash the process), so the port is tried first. */
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new InspectorPortError(`the inspector port ${port} is not available (${err.code ?? err.message}): choose another with --inspect-port`)),
-    );
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
 }
 
 function maskVars(context: unknown, sensitive: ReadonlySet<string>): unknown {
@@ -43,13 +31,14 @@ function maskVars(context: unknown, sensitive: ReadonlySet<string>): unknown {
 }
 
 /**
- * Starts @statelyai/inspect's relay (a local page embedding https://stately.ai/inspect) and a WebSocket
- * inspector connected to it. Development only: whoever reaches the port sees the dialogs' events.
+ * Starts a relay on localhost (a page embedding https://stately.ai/inspect, fed over a WebSocket) and connects
+ * @statelyai/inspect's WebSocket inspector to it. Development only: the events carry the dialogs' data.
  */
 export async function startInspector(options: InspectorOptions = {}): Promise<RunningInspector> {
   const port = options.port ?? 8080;
-  await assertPortFree(port);
-  const server = createInspectorServer({ port, autoOpen: false });
+  const relay = await startRelay(port, 'https://stately.ai/inspect').catch((err: NodeJS.ErrnoException) => {
+    throw new InspectorPortError(`the inspector port ${port} is not available (${err.code ?? err.message}): choose another with --inspect-port`, { cause: err });
+  });
   const sensitive = options.sensitiveVariables ?? (() => new Set<string>());
   const inspector = createWebSocketInspector({
     url: `ws://localhost:${port}`,
@@ -58,9 +47,9 @@ export async function startInspector(options: InspectorOptions = {}): Promise<Ru
   return {
     inspect: (event) => inspector.inspect.next?.(event),
     url: `http://localhost:${port}`,
-    stop() {
+    async stop() {
       inspector.stop();
-      server.stop();
+      await relay.stop();
     },
   };
 }

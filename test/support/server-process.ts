@@ -17,6 +17,8 @@ export function processWorkspace(): { dir: string; config: string; db: string } 
 
 export interface ServerProcess {
   readonly child: ChildProcess;
+  /** What the process printed on stderr so far (the startup banner). */
+  readonly stderr: () => string;
   readonly url: string;
   readonly lines: Record<string, unknown>[];
   post(update: unknown): Promise<number>;
@@ -27,8 +29,13 @@ export interface ServerProcess {
 }
 
 /** Runs the built CLI (`node bin/scenarist.js serve`) as a child process and waits until it listens. */
-export async function startServerProcess(ws: { dir: string; config: string; db: string }, apiRoot: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [resolve('bin/scenarist.js'), 'serve', '--config', ws.config, '--port', '0'], {
+export async function startServerProcess(
+  ws: { dir: string; config: string; db: string },
+  apiRoot: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [resolve('bin/scenarist.js'), 'serve', '--config', ws.config, '--port', '0', ...args], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -76,6 +83,7 @@ export async function startServerProcess(ws: { dir: string; config: string; db: 
   };
   return {
     child,
+    stderr: () => stderr,
     url,
     lines,
     post,

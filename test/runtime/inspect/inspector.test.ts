@@ -36,7 +36,7 @@ describe('startInspector', () => {
   let inspector: RunningInspector | undefined;
   let blocker: Server | undefined;
   afterEach(async () => {
-    inspector?.stop();
+    await inspector?.stop();
     inspector = undefined;
     if (blocker) await new Promise((resolve) => blocker!.close(resolve));
     blocker = undefined;
