@@ -2,12 +2,22 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { compileScenario, emitMachineConfig, hasErrors } from '../../compiler/index.js';
-import type { BotScenario } from '../store/index.js';
+import { compileStored } from '../server/compile-stored.js';
+import { activateVersion, type ScenarioSummary } from '../store/index.js';
 import { botOf, param, type AdminDeps } from './admin-context.js';
 
 const SCENARIO_LIMIT = '1mb';
 
-const summary = (s: Omit<BotScenario, 'source' | 'machine'>) => ({ version: s.version, hash: s.hash, format: s.format, createdAt: s.createdAt });
+const summary = (s: ScenarioSummary) => ({ version: s.version, hash: s.hash, format: s.format, createdAt: s.createdAt, activatedAt: s.activatedAt });
+
+const errorCount = (diagnostics: readonly { severity: string }[]) => diagnostics.filter((d) => d.severity === 'error').length;
+
+/** The :version of the route, or 400. */
+function versionOf(ctx: Context): number {
+  const version = Number(param(ctx, 'version'));
+  if (!Number.isSafeInteger(version) || version < 1) ctx.throw(400, 'the version must be a positive integer');
+  return version;
+}
 
 /** The scenario's format: ?format=, else the Content-Type (JSON or plain text for .scn). */
 function formatOf(ctx: Context): 'json' | 'scn' {
@@ -21,8 +31,9 @@ function formatOf(ctx: Context): 'json' | 'scn' {
 
 /**
  * Bots and their scenario versions. An upload is compiled like `scenarist check`: any error answers 422 with
- * every diagnostic, and nothing is stored. A clean one becomes the bot's newest version and runs from the next
- * message on (other processes pick it up within SCENARIO_REFRESH_SECONDS).
+ * every diagnostic, and nothing is stored. A clean one means "run this": it becomes (or, when equal to a stored
+ * version, activates) the bot's active version, which runs from the next message on. Activating a version by number
+ * is the rollback. Other processes pick the active version up within SCENARIO_REFRESH_SECONDS.
  */
 export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
   router.get('/api/bots', async (ctx) => {
@@ -38,19 +49,37 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
 
   router.get('/api/bots/:botId/scenarios', async (ctx) => {
     const bot = botOf(ctx, deps);
-    const active = deps.manager.configOf(bot.id)?.version;
-    const versions = await deps.store.listScenarios(bot.id);
-    ctx.body = { botId: bot.id, active: versions.find((v) => v.hash === active)?.version ?? null, versions: versions.map(summary) };
+    const [active, versions] = await Promise.all([deps.store.getScenario(bot.id), deps.store.listScenarios(bot.id)]);
+    ctx.body = { botId: bot.id, active: active?.version ?? null, versions: versions.map(summary) };
   });
 
   router.get('/api/bots/:botId/scenarios/:version', async (ctx) => {
     const bot = botOf(ctx, deps);
-    const version = Number(param(ctx, 'version'));
-    if (!Number.isSafeInteger(version) || version < 1) ctx.throw(400, 'the version must be a positive integer');
+    const version = versionOf(ctx);
     const scenario = (await deps.store.listScenarios(bot.id)).find((s) => s.version === version);
     const full = scenario && (await deps.store.getScenario(bot.id, scenario.hash));
     if (!full) return ctx.throw(404, `bot ${bot.id} has no scenario version ${version}`);
     ctx.body = { ...summary(full), source: full.source, machine: full.machine };
+  });
+
+  router.post('/api/bots/:botId/scenarios/:version/activate', async (ctx) => {
+    const bot = botOf(ctx, deps);
+    const version = versionOf(ctx);
+    const scenario = (await deps.store.listScenarios(bot.id)).find((s) => s.version === version);
+    const full = scenario && (await deps.store.getScenario(bot.id, scenario.hash));
+    if (!full) return ctx.throw(404, `bot ${bot.id} has no scenario version ${version}`);
+    // Compiled again: the stored machine may come from an older compiler, and this one may reject the source now.
+    const { config, diagnostics } = compileStored(full);
+    if (!config) {
+      ctx.status = 422;
+      ctx.body = { error: { code: 'SCENARIO_ERRORS', message: `version ${version} no longer compiles (${errorCount(diagnostics)} error(s)): it was not activated; upload a corrected scenario instead` }, diagnostics };
+      return;
+    }
+    const activated = await activateVersion(deps.store, bot.id, version, deps.clock());
+    if (!activated) return ctx.throw(404, `bot ${bot.id} has no scenario version ${version}`);
+    deps.manager.registerBot(bot.id, config);
+    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, version, hash: activated.hash.slice(0, 12) }, 'scenario activated');
+    ctx.body = { ...summary(activated), active: true, warnings: diagnostics };
   });
 
   const rawText = bodyParser({
@@ -70,24 +99,18 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
     const result = compileScenario(source, { file });
     if (!result.ir || hasErrors(result.diagnostics)) {
       ctx.status = 422;
-      ctx.body = { error: { code: 'SCENARIO_ERRORS', message: `the scenario has ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s): nothing was stored` }, diagnostics: result.diagnostics };
+      ctx.body = { error: { code: 'SCENARIO_ERRORS', message: `the scenario has ${errorCount(result.diagnostics)} error(s): nothing was stored` }, diagnostics: result.diagnostics };
       return;
     }
     const config = emitMachineConfig(result.ir);
     const newest = (await deps.store.listScenarios(bot.id))[0];
     const stored = await deps.store.putScenario({ botId: bot.id, hash: config.version, format, source, machine: config, createdAt: deps.clock() });
     const created = newest === undefined || stored.version > newest.version;
-    // The bot runs its newest version; an upload equal to an older one does not roll back.
-    const active = stored.version >= (newest?.version ?? 0);
-    if (active) deps.manager.registerBot(bot.id, config);
-    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, version: stored.version, hash: stored.hash.slice(0, 12), created, active }, 'scenario uploaded');
+    // An upload is "run this", so the text of an older version rolls back to it.
+    const activated = (await activateVersion(deps.store, bot.id, stored.version, deps.clock())) ?? stored;
+    deps.manager.registerBot(bot.id, config);
+    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, version: stored.version, hash: stored.hash.slice(0, 12), created }, 'scenario uploaded');
     ctx.status = created ? 201 : 200;
-    ctx.body = {
-      ...summary(stored),
-      created,
-      active,
-      warnings: result.diagnostics,
-      ...(active ? {} : { message: `this scenario is the older version ${stored.version}; the bot runs its newest version ${newest!.version}` }),
-    };
+    ctx.body = { ...summary(activated), created, active: true, warnings: result.diagnostics };
   });
 }

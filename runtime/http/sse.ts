@@ -61,6 +61,7 @@ export class SseStream {
 /** The open streams of a server, so shutdown can end them (a server waits for open responses to finish). */
 export class SseStreams {
   private readonly open = new Set<SseStream>();
+  private shuttingDown = false;
 
   constructor(
     private readonly heartbeatMs = 15_000,
@@ -69,6 +70,11 @@ export class SseStreams {
   ) {}
 
   start(ctx: Context): SseStream {
+    // A browser reconnects at once, possibly on a kept-alive socket the closing server still serves.
+    if (this.shuttingDown) {
+      ctx.set('Connection', 'close');
+      return ctx.throw(503, 'the server is shutting down');
+    }
     if (this.open.size >= this.max) {
       ctx.set('Retry-After', '10');
       return ctx.throw(503, 'too many open event streams on this server, retry later');
@@ -83,7 +89,9 @@ export class SseStreams {
     return this.open.size;
   }
 
+  /** Ends every stream and refuses new ones: a server waits for open responses before it closes. */
   closeAll(): void {
+    this.shuttingDown = true;
     for (const s of [...this.open]) s.close();
   }
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { compileScenario, emitMachineConfig, hasErrors, type Diagnostic, type MachineConfig } from '../../compiler/index.js';
+import { compileScenario, emitMachineConfig, type Diagnostic, type MachineConfig } from '../../compiler/index.js';
 import type { Logger } from '../log/index.js';
 import { CredentialError, decryptSecret, deriveWebhookSecret, encryptSecret, type Keyring } from '../secrets/index.js';
-import type { BotScenario, Store } from '../store/index.js';
+import { activateVersion, type BotScenario, type Store } from '../store/index.js';
 import type { BotConfig } from './bots-config.js';
+import { compileStored } from './compile-stored.js';
 import { tokenEnvName, webhookSecretEnvName, type Env } from './settings.js';
 
 export interface LoadedBot {
@@ -33,36 +34,32 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     const at = now();
     const existing = await store.getBot(bot.id);
     await store.upsertBot({ id: bot.id, accountId: bot.account, name: bot.name, createdAt: existing?.createdAt ?? at, updatedAt: at });
+    const newest = (await store.listScenarios(bot.id))[0];
     const fromFile = await store.putScenario({ botId: bot.id, hash: config!.version, format: bot.scenario.endsWith('.scn') ? 'scn' : 'json', source, machine: config, createdAt: at });
-    const { scenario, config: running } = await newestVersion(bot.id, fromFile, config!, store, logger);
+    // A changed file is a deploy: its new version runs. An unchanged one leaves the active version (a rollback).
+    if (!newest || fromFile.version > newest.version) await activateVersion(store, bot.id, fromFile.version, at);
+    const { scenario, config: running } = await activeVersion(bot.id, fromFile, config!, store, logger);
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
     out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}) });
-    logger.info({ botId: bot.id, scenario: scenario === fromFile ? bot.scenario : 'uploaded', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined }, 'bot loaded');
+    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined }, 'bot loaded');
   }
   return out;
 }
 
 /**
- * A bot runs its newest scenario version: the file's when the file changed (a deploy), else a newer one uploaded
- * through the admin API. A stored version that no longer compiles is logged and the file's runs.
+ * A bot runs its active scenario version: the file's after a deploy, else the one uploaded or activated through the
+ * admin API. An active version that no longer compiles is logged and the file's runs.
  */
-async function newestVersion(botId: string, fromFile: BotScenario, config: MachineConfig, store: Store, logger: Logger): Promise<{ scenario: BotScenario; config: MachineConfig }> {
-  const newest = (await store.listScenarios(botId))[0];
-  if (!newest || newest.version <= fromFile.version) return { scenario: fromFile, config };
-  const stored = await store.getScenario(botId, newest.hash);
-  const compiled = stored && compileStored(stored);
-  if (!stored || !compiled) {
-    logger.error({ botId, version: newest.version }, 'the newest stored scenario version does not compile: the bot runs the one from its file');
+async function activeVersion(botId: string, fromFile: BotScenario, config: MachineConfig, store: Store, logger: Logger): Promise<{ scenario: BotScenario; config: MachineConfig }> {
+  const active = await store.getScenario(botId);
+  if (!active || active.hash === fromFile.hash) return { scenario: fromFile, config };
+  const compiled = compileStored(active).config;
+  if (!compiled) {
+    logger.error({ botId, version: active.version }, 'the active stored scenario version does not compile: the bot runs the one from its file');
     return { scenario: fromFile, config };
   }
-  return { scenario: stored, config: compiled };
-}
-
-/** Compiles a stored scenario version with this compiler (the stored machine may come from an older one). */
-export function compileStored(scenario: BotScenario): MachineConfig | undefined {
-  const result = compileScenario(scenario.source, { file: `${scenario.botId}.${scenario.format}` });
-  return result.ir && !hasErrors(result.diagnostics) ? emitMachineConfig(result.ir) : undefined;
+  return { scenario: active, config: compiled };
 }
 
 function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; errors: string[] } {

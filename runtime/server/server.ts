@@ -130,7 +130,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await Promise.all(polls.map((p) => p.stop()));
         streams.closeAll();
         server.closeIdleConnections();
+        // Requests in flight get a grace period; a connection still open after it is cut, so shutdown ends.
+        const cut = setTimeout(() => server.closeAllConnections(), 10_000);
+        cut.unref();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        clearTimeout(cut);
         await manager.stop();
         telegram.close();
         await store.close();

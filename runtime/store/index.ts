@@ -22,6 +22,7 @@ export {
   type Store,
 } from './types.js';
 export { DEFAULT_DIALOG_LIST_LIMIT, DEFAULT_HISTORY_LIMIT, MAX_DIALOG_LIST_LIMIT, MIN_RATE_BUCKET_MS } from './shared.js';
+export { activateVersion } from './activation.js';
 export { MemoryStore } from './memory-store.js';
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 // MongoStore and openMongoStore live in ./mongo.ts, so that importing the store does not load mongoose.

@@ -3,6 +3,7 @@
  * so a caller that mutates what it passed or got back cannot change stored data (as with a real database).
  */
 import {
+  activeOf,
   bucketStart,
   checkBucketMs,
   checkWrite,
@@ -83,7 +84,7 @@ export class MemoryStore implements Store {
     const versions = this.scenarios.get(scenario.botId) ?? [];
     const existing = versions.find((s) => s.hash === scenario.hash);
     if (existing) return copy(existing);
-    const stored: BotScenario = { ...copy(scenario), version: versions.length + 1 };
+    const stored: BotScenario = { ...copy(scenario), version: versions.length + 1, activatedAt: scenario.createdAt };
     this.scenarios.set(scenario.botId, [...versions, stored]);
     return copy(stored);
   }
@@ -91,7 +92,17 @@ export class MemoryStore implements Store {
   async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
     this.open();
     const versions = this.scenarios.get(botId) ?? [];
-    return copy(hash === undefined ? versions.at(-1) : versions.find((s) => s.hash === hash));
+    return copy(hash === undefined ? activeOf(versions) : versions.find((s) => s.hash === hash));
+  }
+
+  async activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined> {
+    this.open();
+    const versions = this.scenarios.get(botId) ?? [];
+    const i = versions.findIndex((s) => s.version === version);
+    if (i < 0) return undefined;
+    const activated = { ...versions[i]!, activatedAt: at };
+    this.scenarios.set(botId, versions.with(i, activated));
+    return copy(activated);
   }
 
   async getDialog(key: DialogKey): Promise<DialogState | undefined> {
@@ -224,7 +235,7 @@ export class MemoryStore implements Store {
 
   async listScenarios(botId: string): Promise<ScenarioSummary[]> {
     this.open();
-    return (this.scenarios.get(botId) ?? []).map(({ botId, version, hash, format, createdAt }) => ({ botId, version, hash, format, createdAt })).reverse();
+    return (this.scenarios.get(botId) ?? []).map(({ botId, version, hash, format, createdAt, activatedAt }) => ({ botId, version, hash, format, createdAt, activatedAt })).reverse();
   }
 
   async ping(): Promise<void> {

@@ -97,8 +97,15 @@ export const credentialOfDoc = (d: CredentialDoc): BotPlatformCredential => ({
 
 export type ScenarioSummaryDoc = Omit<ScenarioDoc, 'source' | 'machine'>;
 
-export const SCENARIO_SUMMARY_PROJECTION = { _id: 0, botId: 1, version: 1, hash: 1, format: 1, createdAt: 1 } as const;
+export const SCENARIO_SUMMARY_PROJECTION = { _id: 0, botId: 1, version: 1, hash: 1, format: 1, createdAt: 1, activatedAt: 1 } as const;
 
-export const scenarioSummaryOfDoc = (d: ScenarioSummaryDoc): ScenarioSummary => ({ botId: d.botId, version: d.version, hash: d.hash, format: d.format, createdAt: d.createdAt });
+export const scenarioSummaryOfDoc = (d: ScenarioSummaryDoc): ScenarioSummary => ({
+  botId: d.botId,
+  version: d.version,
+  hash: d.hash,
+  format: d.format,
+  createdAt: d.createdAt,
+  activatedAt: d.activatedAt ?? d.createdAt,
+});
 
 export const scenarioOfDoc = (d: ScenarioDoc): BotScenario => ({ ...scenarioSummaryOfDoc(d), source: d.source, machine: JSON.parse(d.machine) });

@@ -27,6 +27,8 @@ export interface ScenarioDoc {
   source: string;
   machine: string;
   createdAt: number;
+  /** Absent on documents from before activation: those count as activated at createdAt. */
+  activatedAt?: number;
 }
 
 export interface DialogDoc {
@@ -91,12 +93,15 @@ export const scenarioSchema = new Schema<ScenarioDoc>(
     source: text,
     machine: req(String),
     createdAt: req(Number),
+    activatedAt: Number,
   },
   { ...common, collection: 'bot_scenarios' },
 );
 // Both unique: the hash makes putScenario idempotent, the version makes two racing writers pick different numbers.
 scenarioSchema.index({ botId: 1, hash: 1 }, { unique: true });
 scenarioSchema.index({ botId: 1, version: 1 }, { unique: true });
+// The active version: the first document of a bot in this order (version breaks ties).
+scenarioSchema.index({ botId: 1, activatedAt: -1, version: -1 });
 
 export const dialogSchema = new Schema<DialogDoc>(
   {

@@ -8,7 +8,7 @@ import { isDuplicateKey, toStoreError } from './mongo-errors.js';
 import { botOfDoc, credentialOfDoc, dialogFields, dialogOfDoc, historyDoc, keyFilter, scenarioOfDoc } from './mongo-docs.js';
 import { createModels, type Models } from './mongo-models.js';
 import { MongoQueries } from './mongo-queries.js';
-import { checkWrite, trimRecent } from './shared.js';
+import { activeOf, checkWrite, trimRecent } from './shared.js';
 import {
   StoreUnavailableError,
   type BotInstance,
@@ -110,7 +110,7 @@ export class MongoStore extends MongoQueries implements Store {
         const existing = await this.m.Scenario.findOne({ botId: s.botId, hash: s.hash }).lean();
         if (existing) return scenarioOfDoc(existing);
         const latest = await this.m.Scenario.findOne({ botId: s.botId }).sort({ version: -1 }).select({ version: 1 }).lean();
-        const doc = { botId: s.botId, version: (latest?.version ?? 0) + 1, hash: s.hash, format: s.format, source: s.source, machine: JSON.stringify(s.machine), createdAt: s.createdAt };
+        const doc = { botId: s.botId, version: (latest?.version ?? 0) + 1, hash: s.hash, format: s.format, source: s.source, machine: JSON.stringify(s.machine), createdAt: s.createdAt, activatedAt: s.createdAt };
         try {
           await this.m.Scenario.bulkWrite([{ insertOne: { document: doc } }], { writeConcern: this.writeConcern });
           return scenarioOfDoc(doc);
@@ -123,8 +123,26 @@ export class MongoStore extends MongoQueries implements Store {
   }
 
   async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
+    if (hash === undefined) return this.activeScenario(botId);
+    const doc = await this.run(() => this.m.Scenario.findOne({ botId, hash }).lean());
+    return doc ? scenarioOfDoc(doc) : undefined;
+  }
+
+  // Documents from before activation have no activatedAt and count as activated at createdAt: the best of them
+  // (an equality on null, then a sort over that bot's old versions only) competes with the best activated one.
+  private async activeScenario(botId: string): Promise<BotScenario | undefined> {
+    const [activated, legacy] = await this.run(() =>
+      Promise.all([
+        this.m.Scenario.findOne({ botId, activatedAt: { $ne: null } }).sort({ activatedAt: -1, version: -1 }).lean(),
+        this.m.Scenario.findOne({ botId, activatedAt: null }).sort({ createdAt: -1, version: -1 }).lean(),
+      ]),
+    );
+    return activeOf([activated, legacy].map((d) => (d ? scenarioOfDoc(d) : undefined)));
+  }
+
+  async activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined> {
     const doc = await this.run(() =>
-      hash === undefined ? this.m.Scenario.findOne({ botId }).sort({ version: -1 }).lean() : this.m.Scenario.findOne({ botId, hash }).lean(),
+      this.m.Scenario.findOneAndUpdate({ botId, version }, { $set: { activatedAt: at } }, { returnDocument: 'after', writeConcern: this.writeConcern }).lean(),
     );
     return doc ? scenarioOfDoc(doc) : undefined;
   }

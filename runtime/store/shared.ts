@@ -1,11 +1,20 @@
 /** Helpers every store implementation uses, so they agree on the small rules of the port. */
-import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
+import { RECENT_UPDATES_LIMIT, type DialogKey, type ScenarioSummary, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 100;
 export const DEFAULT_DIALOG_LIST_LIMIT = 50;
 export const MAX_DIALOG_LIST_LIMIT = 1000;
 /** Smaller buckets would turn a dashboard chart into a scan that returns one row per message. */
 export const MIN_RATE_BUCKET_MS = 1000;
+
+/** The active one of a bot's versions: the greatest activatedAt, ties to the greatest version. */
+export function activeOf<T extends Pick<ScenarioSummary, 'version' | 'activatedAt'>>(versions: readonly (T | undefined)[]): T | undefined {
+  let best: T | undefined;
+  for (const v of versions) {
+    if (v && (!best || v.activatedAt > best.activatedAt || (v.activatedAt === best.activatedAt && v.version > best.version))) best = v;
+  }
+  return best;
+}
 
 /** A map key for a dialog; NUL cannot occur in platform ids, so the join is unambiguous. */
 export function keyId(key: DialogKey): string {

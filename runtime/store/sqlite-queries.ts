@@ -28,7 +28,7 @@ export const QUERY_SQL = {
   messageRate: `SELECT at - ((at % @bucketMs) + @bucketMs) % @bucketMs AS bucket,
       SUM(direction = 'in') AS inbound, SUM(direction = 'out') AS outbound
     FROM history WHERE bot_id = @botId AND at >= @since GROUP BY bucket ORDER BY bucket`,
-  listScenarios: 'SELECT bot_id, version, hash, format, created_at FROM scenarios WHERE bot_id = @botId ORDER BY version DESC',
+  listScenarios: 'SELECT bot_id, version, hash, format, created_at, activated_at FROM scenarios WHERE bot_id = @botId ORDER BY version DESC',
 } as const;
 
 interface Window {

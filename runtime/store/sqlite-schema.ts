@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS scenarios (
   source TEXT NOT NULL,
   machine TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  activated_at INTEGER,
   PRIMARY KEY (bot_id, version),
   UNIQUE (bot_id, hash)
 );
@@ -93,8 +94,10 @@ CREATE INDEX IF NOT EXISTS history_bot_at ON history (bot_id, at);
 CREATE INDEX IF NOT EXISTS dialogs_bot_updated ON dialogs (bot_id, updated_at);
 -- updated_at last, so activeByStep counts from the index alone.
 CREATE INDEX IF NOT EXISTS dialogs_bot_status_step ON dialogs (bot_id, status, step, updated_at);
+-- The active version of a bot is the first row of this index read backwards (version breaks ties).
+CREATE INDEX IF NOT EXISTS scenarios_bot_activated ON scenarios (bot_id, activated_at, version);
 `;
-export const INDEX_NAMES = ['history_bot_at', 'dialogs_bot_updated', 'dialogs_bot_status_step'] as const;
+export const INDEX_NAMES = ['history_bot_at', 'dialogs_bot_updated', 'dialogs_bot_status_step', 'scenarios_bot_activated'] as const;
 
 /**
  * Creates the tables and indexes that are missing; safe when two processes open the same file at the same time
@@ -110,8 +113,21 @@ export function migrate(db: Database.Database): void {
       db.exec(DDL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
+    addActivatedAt(db);
     db.exec(INDEXES);
   }).immediate();
+}
+
+/**
+ * A file from before activation has no scenarios.activated_at: add it, with every version activated when it was
+ * created (so the newest runs, as it did). Additive like the indexes, so user_version stays. Checked inside the
+ * IMMEDIATE transaction, so of several processes opening the file at once exactly one adds it.
+ */
+function addActivatedAt(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(scenarios)').all();
+  if (columns.some((c) => c.name === 'activated_at')) return;
+  db.exec('ALTER TABLE scenarios ADD COLUMN activated_at INTEGER');
+  db.exec('UPDATE scenarios SET activated_at = created_at');
 }
 
 function hasIndexes(db: Database.Database): boolean {
@@ -151,6 +167,7 @@ export interface ScenarioSummaryRow {
   hash: string;
   format: 'json' | 'scn';
   created_at: number;
+  activated_at: number | null;
 }
 
 export interface ScenarioRow extends ScenarioSummaryRow {
@@ -158,7 +175,16 @@ export interface ScenarioRow extends ScenarioSummaryRow {
   machine: string;
 }
 
-export const scenarioSummaryOf = (r: ScenarioSummaryRow): ScenarioSummary => ({ botId: r.bot_id, version: r.version, hash: r.hash, format: r.format, createdAt: r.created_at });
+// A row without activated_at (inserted by a build from before activation) reads as activated when created; such a
+// row sorts below the others when the active version is picked (NULL is smallest).
+export const scenarioSummaryOf = (r: ScenarioSummaryRow): ScenarioSummary => ({
+  botId: r.bot_id,
+  version: r.version,
+  hash: r.hash,
+  format: r.format,
+  createdAt: r.created_at,
+  activatedAt: r.activated_at ?? r.created_at,
+});
 
 export const scenarioOf = (r: ScenarioRow): BotScenario => ({ ...scenarioSummaryOf(r), source: r.source, machine: JSON.parse(r.machine) });
 

@@ -10,6 +10,9 @@ const DIALOG_COLUMNS =
 const HISTORY_COLUMNS = 'bot_id, platform, chat_id, rev, direction, step, text, press, buttons, update_id, at';
 
 type Key = [string, string, string];
+
+/** The bot's active version; exported so that a test can check that it reads scenarios_bot_activated. */
+export const ACTIVE_SCENARIO_SQL = 'SELECT * FROM scenarios WHERE bot_id = ? ORDER BY activated_at DESC, version DESC LIMIT 1';
 type S<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
 export interface Statements {
@@ -20,7 +23,8 @@ export interface Statements {
   readonly putCredential: S;
   readonly getCredential: S<[string, string], CredentialRow>;
   readonly scenarioByHash: S<[string, string], ScenarioRow>;
-  readonly latestScenario: S<[string], ScenarioRow>;
+  readonly activeScenario: S<[string], ScenarioRow>;
+  readonly activateScenario: S<[number, string, number], ScenarioRow>;
   readonly maxVersion: S<[string], { v: number | null }>;
   readonly insertScenario: S;
   readonly getDialog: S<Key, DialogRow>;
@@ -59,9 +63,10 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     getCredential: db.prepare<[string, string], CredentialRow>('SELECT * FROM credentials WHERE bot_id = ? AND platform = ?'),
     scenarioByHash: db.prepare<[string, string], ScenarioRow>('SELECT * FROM scenarios WHERE bot_id = ? AND hash = ?'),
-    latestScenario: db.prepare<[string], ScenarioRow>('SELECT * FROM scenarios WHERE bot_id = ? ORDER BY version DESC LIMIT 1'),
+    activeScenario: db.prepare<[string], ScenarioRow>(ACTIVE_SCENARIO_SQL),
+    activateScenario: db.prepare<[number, string, number], ScenarioRow>('UPDATE scenarios SET activated_at = ? WHERE bot_id = ? AND version = ? RETURNING *'),
     maxVersion: db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM scenarios WHERE bot_id = ?'),
-    insertScenario: db.prepare('INSERT INTO scenarios (bot_id, version, hash, format, source, machine, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertScenario: db.prepare('INSERT INTO scenarios (bot_id, version, hash, format, source, machine, created_at, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     getDialog: db.prepare<Key, DialogRow>(`SELECT ${DIALOG_COLUMNS} FROM dialogs WHERE ${KEY}`),
     // A create must fail when the row exists: DO NOTHING reports 0 changes instead of raising.
     insertDialog: db.prepare(
@@ -111,8 +116,8 @@ export function prepareStatements(db: Database.Database): Statements {
     if (existing) return existing;
     const version = (sql.maxVersion.get(s.botId)?.v ?? 0) + 1;
     const machine = JSON.stringify(s.machine);
-    sql.insertScenario.run(s.botId, version, s.hash, s.format, s.source, machine, s.createdAt);
-    return { bot_id: s.botId, version, hash: s.hash, format: s.format, source: s.source, machine, created_at: s.createdAt };
+    sql.insertScenario.run(s.botId, version, s.hash, s.format, s.source, machine, s.createdAt, s.createdAt);
+    return { bot_id: s.botId, version, hash: s.hash, format: s.format, source: s.source, machine, created_at: s.createdAt, activated_at: s.createdAt };
   });
 
   // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.

@@ -128,7 +128,12 @@ export class SqliteStore implements Store {
   }
 
   async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
-    const row = this.run(() => (hash === undefined ? this.sql.latestScenario.get(botId) : this.sql.scenarioByHash.get(botId, hash)));
+    const row = this.run(() => (hash === undefined ? this.sql.activeScenario.get(botId) : this.sql.scenarioByHash.get(botId, hash)));
+    return row && scenarioOf(row);
+  }
+
+  async activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined> {
+    const row = this.run(() => this.sql.activateScenario.get(at, botId, version));
     return row && scenarioOf(row);
   }
 

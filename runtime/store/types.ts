@@ -119,9 +119,12 @@ export interface BotScenario {
   /** The compiled XState machine config (plain JSON). */
   readonly machine: unknown;
   readonly createdAt: number;
+  /** When it was created or last activated; the bot runs the version with the greatest (ties: greatest version). */
+  readonly activatedAt: number;
 }
 
-export type NewBotScenario = Omit<BotScenario, 'version'>;
+/** What putScenario is given: the store assigns the version, and a new version is activated at createdAt. */
+export type NewBotScenario = Omit<BotScenario, 'version' | 'activatedAt'>;
 
 export interface HistoryQuery {
   /** At most this many (an integer >= 0), in either mode. Default 100. */
@@ -178,11 +181,14 @@ export interface Store {
 
   /**
    * Stores a scenario version. Idempotent by (botId, hash): an existing version with the same hash is returned
-   * unchanged; otherwise the next version number is assigned. Safe when two processes call it at once.
+   * unchanged (and not activated); otherwise the next version number is assigned, with activatedAt = createdAt.
+   * Safe when two processes call it at once.
    */
   putScenario(scenario: NewBotScenario): Promise<BotScenario>;
-  /** The latest version, or the version with this hash. */
+  /** The active version (greatest activatedAt; ties: greatest version), or the version with this hash. */
   getScenario(botId: string, hash?: string): Promise<BotScenario | undefined>;
+  /** Sets the activatedAt of a version to `at`; undefined when the bot has no such version. */
+  activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined>;
 
   getDialog(key: DialogKey): Promise<DialogState | undefined>;
   /** Compare-and-set on `rev`. Returns false on a conflict (someone else wrote first); then nothing is written. */
@@ -223,7 +229,7 @@ export interface Store {
    * buckets, ascending by `at`. Throws RangeError unless bucketMs is an integer >= 1000.
    */
   messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]>;
-  /** The scenario versions of a bot, newest first. */
+  /** The scenario versions of a bot, newest (greatest version) first. */
   listScenarios(botId: string): Promise<ScenarioSummary[]>;
 
   /** Resolves when the store can serve requests; rejects otherwise (readiness). */

@@ -41,7 +41,7 @@ describe('GET /api/bots', () => {
   it('lists the bots with their running scenario and dialog count', async () => {
     await f.say('greeter', session('count'), 'hello');
     const r = await f.admin('/api/bots');
-    const scenario = (bot: string, format: string) => ({ version: 1, hash: f.manager.configOf(bot)!.version, format, createdAt: T0 });
+    const scenario = (bot: string, format: string) => ({ version: 1, hash: f.manager.configOf(bot)!.version, format, createdAt: T0, activatedAt: T0 });
     expect([r.status, await r.json()]).toEqual([
       200,
       {

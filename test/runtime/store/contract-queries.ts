@@ -173,8 +173,8 @@ export function describeReadQueries(current: () => Store): void {
     await store.putScenario(scenarioOf('b2', 'h-c', 4));
     const listed = await store.listScenarios('b1');
     expect(listed).toStrictEqual([
-      { botId: 'b1', version: 2, hash: 'h-b', format: 'json', createdAt: 2 },
-      { botId: 'b1', version: 1, hash: 'h-a', format: 'json', createdAt: 1 },
+      { botId: 'b1', version: 2, hash: 'h-b', format: 'json', createdAt: 2, activatedAt: 2 },
+      { botId: 'b1', version: 1, hash: 'h-a', format: 'json', createdAt: 1, activatedAt: 1 },
     ]);
     expect((await store.listScenarios('b2')).map((s) => s.hash)).toEqual(['h-c']);
     expect(await store.listScenarios('b3')).toEqual([]);

@@ -45,11 +45,55 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const again = await store.putScenario({ ...scenarioOf('b1', 'h-a', 4), source: 'changed' });
       expect([a.version, b.version, other.version]).toEqual([1, 2, 1]);
       expect(again).toEqual(a);
-      expect(a).toEqual({ ...scenarioOf('b1', 'h-a', 1), version: 1 });
+      expect(a).toEqual({ ...scenarioOf('b1', 'h-a', 1), version: 1, activatedAt: 1 });
       expect(await store.getScenario('b1')).toEqual(b);
       expect(await store.getScenario('b1', 'h-a')).toEqual(a);
       expect(await store.getScenario('b1', 'nope')).toBeUndefined();
       expect(await store.getScenario('b3')).toBeUndefined();
+    });
+
+    it('runs the active version: the one most recently created or activated', async () => {
+      const a = await store.putScenario(scenarioOf('b1', 'h-a', 10));
+      const b = await store.putScenario(scenarioOf('b1', 'h-b', 20));
+      await store.putScenario(scenarioOf('b2', 'h-x', 100));
+      expect(await store.getScenario('b1')).toEqual(b);
+      // Activating the older version rolls back to it; other bots are untouched.
+      expect(await store.activateScenario('b1', 1, 30)).toEqual({ ...a, activatedAt: 30 });
+      expect(await store.getScenario('b1')).toEqual({ ...a, activatedAt: 30 });
+      expect((await store.getScenario('b2'))?.hash).toBe('h-x');
+      // Putting an existing hash again neither activates it nor changes it.
+      expect(await store.putScenario(scenarioOf('b1', 'h-b', 40))).toEqual(b);
+      expect((await store.getScenario('b1'))?.version).toBe(1);
+      // A new version is active from its creation.
+      const c = await store.putScenario(scenarioOf('b1', 'h-c', 50));
+      expect(c).toMatchObject({ version: 3, createdAt: 50, activatedAt: 50 });
+      expect(await store.getScenario('b1')).toEqual(c);
+      expect(await store.getScenario('b1', 'h-a')).toEqual({ ...a, activatedAt: 30 });
+      expect((await store.listScenarios('b1')).map((s) => [s.version, s.activatedAt])).toEqual([
+        [3, 50],
+        [2, 20],
+        [1, 30],
+      ]);
+    });
+
+    it('answers undefined when activating a version that does not exist, and changes nothing', async () => {
+      const a = await store.putScenario(scenarioOf('b1', 'h-a', 1));
+      expect(await store.activateScenario('b1', 2, 5)).toBeUndefined();
+      expect(await store.activateScenario('b2', 1, 5)).toBeUndefined();
+      expect(await store.getScenario('b1')).toEqual(a);
+      expect(await store.getScenario('b2')).toBeUndefined();
+    });
+
+    it('breaks a tie of activation times by the greater version', async () => {
+      await store.putScenario(scenarioOf('b1', 'h-a', 7));
+      await store.putScenario(scenarioOf('b1', 'h-b', 7));
+      expect((await store.getScenario('b1'))?.version).toBe(2);
+      await store.activateScenario('b1', 1, 7);
+      expect((await store.getScenario('b1'))?.version).toBe(2);
+      await store.activateScenario('b1', 1, 8);
+      expect((await store.getScenario('b1'))?.version).toBe(1);
+      await store.activateScenario('b1', 2, 8);
+      expect((await store.getScenario('b1'))?.version).toBe(2);
     });
 
     it('keeps the compiled machine config exactly ($-keys, dotted keys, empty objects)', async () => {

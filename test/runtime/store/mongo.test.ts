@@ -4,7 +4,7 @@ import mongoose, { Schema, type PipelineStage } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Dialog } from '../../../runtime/engine/index.js';
 import { isDuplicateKey, isUnavailable, toStoreError } from '../../../runtime/store/mongo-errors.js';
-import { dialogFields, dialogOfDoc, historyDoc, historyOfDoc } from '../../../runtime/store/mongo-docs.js';
+import { dialogFields, dialogOfDoc, historyDoc, historyOfDoc, scenarioOfDoc } from '../../../runtime/store/mongo-docs.js';
 import { createModels, dialogSchema, historySchema, scenarioSchema, credentialSchema } from '../../../runtime/store/mongo-models.js';
 import { StoreUnavailableError, type Store } from '../../../runtime/store/index.js';
 import { MongoStore, openMongoStore } from '../../../runtime/store/mongo.js';
@@ -60,6 +60,7 @@ describe('Mongo models (offline)', () => {
     expect(indexes(scenarioSchema)).toEqual([
       [[['botId', 1], ['hash', 1]], true],
       [[['botId', 1], ['version', 1]], true],
+      [[['botId', 1], ['activatedAt', -1], ['version', -1]], false],
     ]);
     expect(indexes(dialogSchema)).toEqual([
       [[['botId', 1], ['platform', 1], ['chatId', 1]], true],
@@ -120,6 +121,12 @@ describe('Mongo models (offline)', () => {
     expect(stored.snapshot).not.toHaveProperty('historyValue');
     expect(stored).not.toHaveProperty('vars');
     expect(stored.snapshot).not.toEqual(snapshot);
+  });
+
+  it('reads a scenario document from before activation as activated when created', () => {
+    const doc = { botId: 'b1', version: 1, hash: 'h', format: 'json' as const, source: '{}', machine: '{}', createdAt: 5 };
+    expect(scenarioOfDoc(doc)).toMatchObject({ createdAt: 5, activatedAt: 5 });
+    expect(scenarioOfDoc({ ...doc, activatedAt: 9 })).toMatchObject({ createdAt: 5, activatedAt: 9 });
   });
 
   it('maps history entries to documents and back, absent fields staying absent', () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
 import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
 import { buildStoreForChildProcesses } from './build-store.js';
-import { dialogKey, dialogState, write } from './helpers.js';
+import { dialogKey, dialogState, scenarioOf, write } from './helpers.js';
 
 const WORKER = 'test/runtime/store/fixtures/cas-worker.mjs';
 const INCREMENTS = 1500;
@@ -72,13 +72,16 @@ describe('SqliteStore across processes', () => {
     await store.close();
   });
 
-  it('opens a file of the previous schema from several processes at once; the missing indexes are added', async () => {
+  it('opens a file of the previous schema from several processes at once; the missing indexes and column are added', async () => {
     const file = join(dir, 'legacy.db');
     const setup = openSqliteStore({ file });
     expect(await write(setup, dialogState(dialogKey('shared'), 1))).toBe(true);
+    await setup.putScenario(scenarioOf('b1', 'h-a', 1));
+    await setup.putScenario(scenarioOf('b1', 'h-b', 2));
     await setup.close();
     const old = new Database(file);
     for (const name of INDEX_NAMES) old.exec(`DROP INDEX ${name}`);
+    old.exec('ALTER TABLE scenarios DROP COLUMN activated_at');
     old.close();
 
     const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
@@ -92,6 +95,11 @@ describe('SqliteStore across processes', () => {
     expect(names).toEqual(expect.arrayContaining([...INDEX_NAMES]));
     const store = openSqliteStore({ file });
     expect((await store.listDialogs('b1')).map((d) => d.key.chatId)).toEqual(['shared']);
+    expect((await store.listScenarios('b1')).map((s) => [s.version, s.activatedAt])).toEqual([
+      [2, 2],
+      [1, 1],
+    ]);
+    expect((await store.getScenario('b1'))?.version).toBe(2);
     await store.close();
   });
 });

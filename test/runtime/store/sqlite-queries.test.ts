@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
 import { QUERY_SQL } from '../../../runtime/store/sqlite-queries.js';
 import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
-import { dialogKey, dialogState, historyEntry, write } from './helpers.js';
+import { ACTIVE_SCENARIO_SQL } from '../../../runtime/store/sqlite-statements.js';
+import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 
 const PARAMS = { botId: 'b1', since: 0, limit: 10, platform: 'web', bucketMs: 60_000 };
 
@@ -48,6 +49,34 @@ describe('SqliteStore read queries', () => {
       expect(plan(name)).toContain('SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)');
     }
     expect(plan('funnelGroups')).toContain('SEARCH d USING INDEX sqlite_autoindex_dialogs_1 (bot_id=? AND platform=? AND chat_id=?) LEFT-JOIN');
+    // The active version is the first entry of the index read backwards: no sort.
+    expect((db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_SCENARIO_SQL}`).all('b1') as { detail: string }[]).map((r) => r.detail)).toEqual([
+      'SEARCH scenarios USING INDEX scenarios_bot_activated (bot_id=?)',
+    ]);
+  });
+
+  it('adds activated_at to the scenarios of a file from before activation, keeping its versions', async () => {
+    const before = openSqliteStore({ file });
+    await before.putScenario(scenarioOf('b1', 'h-a', 1));
+    await before.putScenario(scenarioOf('b1', 'h-b', 2));
+    await before.close();
+    const old = new Database(file);
+    old.exec('DROP INDEX scenarios_bot_activated');
+    old.exec('ALTER TABLE scenarios DROP COLUMN activated_at');
+    old.close();
+
+    const store = openSqliteStore({ file });
+    opened.push(store);
+    const db = raw();
+    expect(indexNames(db)).toContain('scenarios_bot_activated');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT version, activated_at FROM scenarios ORDER BY version').all()).toEqual([
+      { version: 1, activated_at: 1 },
+      { version: 2, activated_at: 2 },
+    ]);
+    expect((await store.getScenario('b1'))?.hash).toBe('h-b');
+    expect((await store.activateScenario('b1', 1, 3))?.hash).toBe('h-a');
+    expect((await store.getScenario('b1'))?.hash).toBe('h-a');
   });
 
   it('adds the indexes to a file of the previous schema, keeping its data and schema version', async () => {
