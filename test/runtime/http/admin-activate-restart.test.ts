@@ -1,34 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WEBCHAT_PLATFORM } from '../../../runtime/http/index.js';
-import { silentLogger } from '../../../runtime/log/index.js';
-import { startServer, type RunningServer } from '../../../runtime/server/index.js';
+import type { RunningServer } from '../../../runtime/server/index.js';
 import { session } from './app-fixture.js';
+import { serveGreeter } from './serve-greeter.js';
 
 const TOKEN = 'activate-tests-admin-token-0123';
 const V2 = 'scenario "Greeter 2" version "2.0"\nstart hello\n\nstep hello\n  say "Hello from version 2!"\n  ask text -> name\n  go bye\n\nstep bye\n  say "Bye, {{name}}."\n';
 
-/** `scenarist serve` on a SQLite file in `dir`, with the greeter bot's unchanged file and no Telegram. */
-async function serve(dir: string): Promise<RunningServer> {
-  const config = join(dir, 'scenarist.config.json');
-  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', name: 'Greeter', scenario: resolve('examples/spec-example.json') }] }));
-  return startServer({
-    logger: silentLogger(),
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: join(dir, 'db.sqlite'),
-      DATA_DIR: dir,
-      SCENARIST_CONFIG: config,
-      TELEGRAM_MODE: 'webhook',
-      ENCRYPTION_KEY: 'd'.repeat(64),
-      ADMIN_TOKEN: TOKEN,
-      SCENARIO_REFRESH_SECONDS: '0',
-    },
-  });
-}
 
 const admin = (server: RunningServer, path: string, init: RequestInit = {}) =>
   fetch(`${server.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` } });
@@ -46,7 +27,7 @@ describe('the active scenario version across a restart', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps an uploaded version, and then an activated older one, running after a restart of an unchanged file', async () => {
-    const first = await serve(dir);
+    const first = await serveGreeter(dir, TOKEN);
     try {
       expect(await greeting(first, 'v1')).toBe('Welcome to our bot!');
       const up = await admin(first, '/api/bots/greeter/scenarios', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: V2 });
@@ -56,7 +37,7 @@ describe('the active scenario version across a restart', () => {
       await first.close();
     }
 
-    const second = await serve(dir);
+    const second = await serveGreeter(dir, TOKEN);
     try {
       expect(second.bots.map((b) => b.version)).toEqual([2]);
       expect(await greeting(second, 'v2-again')).toBe('Hello from version 2!');
@@ -67,7 +48,7 @@ describe('the active scenario version across a restart', () => {
       await second.close();
     }
 
-    const third = await serve(dir);
+    const third = await serveGreeter(dir, TOKEN);
     try {
       expect(third.bots.map((b) => b.version)).toEqual([1]);
       expect(await greeting(third, 'still-v1')).toBe('Welcome to our bot!');

@@ -1,31 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../runtime/log/index.js';
-import { startServer, type RunningServer } from '../../../runtime/server/index.js';
+import type { RunningServer } from '../../../runtime/server/index.js';
 import { session } from './app-fixture.js';
+import { serveGreeter } from './serve-greeter.js';
 import { SseClient, type SseEvent } from './sse-client.js';
 
-/** `scenarist serve` on a SQLite file in `dir`, with the greeter bot and no Telegram. */
-async function serve(dir: string): Promise<RunningServer> {
-  const config = join(dir, 'scenarist.config.json');
-  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', name: 'Greeter', scenario: resolve('examples/spec-example.json') }] }));
-  return startServer({
-    logger: silentLogger(),
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: join(dir, 'db.sqlite'),
-      DATA_DIR: dir,
-      SCENARIST_CONFIG: config,
-      TELEGRAM_MODE: 'webhook',
-      ENCRYPTION_KEY: 'd'.repeat(64),
-      ADMIN_TOKEN: 'restart-tests-admin-token-0123',
-      SCENARIO_REFRESH_SECONDS: '0',
-    },
-  });
-}
 
 const post = async (server: RunningServer, body: Record<string, string>) => {
   const r = await fetch(`${server.url}/chat/api/bots/greeter/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -37,7 +18,7 @@ describe('the web chat across a server restart', () => {
   it('replays the same transcript and continues the dialog where it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenarist-restart-'));
     const s = session('restart');
-    const first = await serve(dir);
+    const first = await serveGreeter(dir, 'restart-tests-admin-token-0123');
     let before: SseEvent[];
     try {
       expect(await post(first, { session: s, id: 'r1', text: '/start' })).toEqual([200, { status: 'applied', rev: 1 }]);
@@ -51,7 +32,7 @@ describe('the web chat across a server restart', () => {
     }
     expect(before.map((e) => e.id)).toEqual(['1', '2']);
 
-    const second = await serve(dir);
+    const second = await serveGreeter(dir, 'restart-tests-admin-token-0123');
     try {
       const stream = await SseClient.open(`${second.url}/chat/api/bots/greeter/sessions/${s}/events`);
       try {
