@@ -57,6 +57,12 @@ describe('with the default settings (a dialog per group member)', () => {
     expect(await key(f, String(GROUP))).toBeUndefined();
     // No topic: no message_thread_id.
     expect(f.api.sent(GROUP).every((c) => !('message_thread_id' in c.payload))).toBe(true);
+    // The admin API takes the address as the chat id.
+    const res = await fetch(`${f.server.url}/api/bots/greeter/dialogs/telegram/${encodeURIComponent(`${GROUP}:u602`)}/history`, {
+      headers: { authorization: `Bearer ${f.server.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ chatId: `${GROUP}:u602`, entries: [{ text: 'Bob' }, {}, {}] });
   });
 
   it('acknowledges a button press once, however often Telegram redelivers it', async () => {
