@@ -7,6 +7,7 @@ export type ParsedUpdate =
   | {
       readonly kind: 'message';
       readonly updateId: string;
+      /** The dialog's chat id, as `send` takes it back (Telegram: an address of chat, forum topic and member). */
       readonly chatId: string;
       readonly message: UserMessage;
       /** A platform acknowledgement to send once the update is handled (Telegram: the callback query id). */
