@@ -39,7 +39,7 @@ async function run(): Promise<{ updatesPerSec: number; cpuUsPerUpdate: number }>
   const dir = mkdtempSync(join(tmpdir(), 'scenarist-pipeline-'));
   const store: Store = storeKind === 'memory' ? new MemoryStore() : openSqliteStore({ file: join(dir, 'dialogs.db') });
   let sent = 0;
-  const adapter: PlatformAdapter = { platform: 'telegram', parseUpdate: parseTelegramUpdate, send: async () => void sent++, acknowledge: async () => undefined };
+  const adapter: PlatformAdapter = { platform: 'telegram', parseUpdate: (update) => parseTelegramUpdate(update), send: async () => void sent++, acknowledge: async () => undefined };
   const manager = new DialogManager({ store, logger: silentLogger() });
   manager.registerPlatformAdapter('telegram', adapter);
   manager.registerBot('bench', config);

@@ -76,3 +76,8 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const COMMAND = /^\/[a-z0-9_]{1,32}$/;
 /** Telegram's callback_data limit. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
+/**
+ * Telegram's limit for one message's text, in UTF-16 code units (a string's length). A longer reply is sent in
+ * parts, so `check` warns about a text that is always that long.
+ */
+export const TELEGRAM_MESSAGE_MAX_LENGTH = 4096;

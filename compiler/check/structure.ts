@@ -1,12 +1,14 @@
 import { checkRegex } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
-import { INPUT_TYPES, type InputAst, type InputType, type Located, type ScenarioAst, type StepAst } from '../scenario/ast.js';
+import type { Template } from '../../grammar/index.js';
+import { INPUT_TYPES, type InputAst, type InputType, type Located, type ScenarioAst, type SourceString, type StepAst } from '../scenario/ast.js';
 import type { IrButton, IrValidation } from '../ir/types.js';
 import { closest } from '../../grammar/suggest.js';
 import {
   CALLBACK_DATA_MAX_BYTES,
   COMMAND,
+  TELEGRAM_MESSAGE_MAX_LENGTH,
   IDENTIFIER,
   KEYWORDS,
   RESERVED_VARIABLES,
@@ -53,6 +55,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
       return { variable: a.variable.value, varLoc: a.variable.loc, value: parsedOrUndefined(parser.expr(a.expr), a.expr) };
     });
     const message = step.message && parsedTemplate(parser, step.message);
+    if (message) checkMessageLength(reporter, message.template, message.src);
     const buttons = checkButtons(reporter, step);
     const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
     return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(parser, step, ref) };
@@ -74,6 +77,15 @@ function parsedOrUndefined<E>(expr: E | undefined, src: import('../scenario/ast.
 function parsedTemplate(parser: StringParser, src: import('../scenario/ast.js').SourceString) {
   const template = parser.message(src);
   return template && { template, src };
+}
+
+/** A text whose fixed parts alone exceed Telegram's limit is always sent in parts. */
+function checkMessageLength(reporter: Reporter, template: Template, src: SourceString): void {
+  let length = 0;
+  for (const part of template.parts) if (part.kind === 'text') length += part.text.length;
+  if (length <= TELEGRAM_MESSAGE_MAX_LENGTH) return;
+  const templated = template.parts.some((p) => p.kind === 'value');
+  reporter.report('MESSAGE_TOO_LONG', spanLoc(src, { start: 0, end: src.value.length }), { length, limit: TELEGRAM_MESSAGE_MAX_LENGTH, templated });
 }
 
 /** Every name a step assigns: known variables, so bare words that match them are references. */

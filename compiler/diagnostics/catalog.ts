@@ -227,6 +227,12 @@ export const catalog = {
     "A button value longer than Telegram's 64-byte callback_data.",
     (a) => `Button value ${q(a.value)} is ${a.bytes} bytes; Telegram's callback_data allows at most 64. Shorten it.`,
   ),
+  MESSAGE_TOO_LONG: entry<{ length: number; limit: number; templated: boolean }>(
+    'warning',
+    "A message text longer than Telegram's 4096 characters per message, before any template value; it is sent in parts.",
+    (a) =>
+      `This message is ${a.length} characters long${a.templated ? ' without its {{...}} values' : ''}; Telegram allows ${a.limit} per message, so it is sent in ${Math.ceil(a.length / a.limit)} or more parts. Shorten it or spread it over several steps.`,
+  ),
   BUTTON_INPUT_WITHOUT_BUTTONS: entry(
     'error',
     'A button input on a step that shows no buttons.',

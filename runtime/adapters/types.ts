@@ -7,6 +7,7 @@ export type ParsedUpdate =
   | {
       readonly kind: 'message';
       readonly updateId: string;
+      /** The dialog's chat id, as `send` takes it back (Telegram: an address of chat, forum topic and member). */
       readonly chatId: string;
       readonly message: UserMessage;
       /** A platform acknowledgement to send once the update is handled (Telegram: the callback query id). */
@@ -44,10 +45,12 @@ export class DeliveryError extends Error {
 /** Sends replies of one platform for any number of bots. */
 export interface PlatformAdapter {
   readonly platform: string;
-  /** Validates and classifies an inbound update (the raw body of a webhook or a polled update). */
-  parseUpdate(update: unknown): ParsedUpdate;
+  /** Validates and classifies an inbound update (the raw body of a webhook or a polled update) of bot `botId`. */
+  parseUpdate(update: unknown, botId: string): ParsedUpdate;
   /** Delivers one message; throws DeliveryError. */
   send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
+  /** Splits a reply that exceeds the channel's limits into parts sent in order (buttons on the last part). */
+  split?(message: OutboundMessage): OutboundMessage[];
   /** Acknowledges an update (answers a callback query); failures are not fatal. */
   acknowledge?(botId: string, ackId: string): Promise<void>;
   /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */

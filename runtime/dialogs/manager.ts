@@ -33,7 +33,7 @@ export interface DialogManagerOptions {
 export interface IncomingMessage {
   readonly botId: string;
   readonly platform: string;
-  /** When given, it must match the chat the update belongs to. */
+  /** When given, it must match the dialog the update belongs to (its chat id as the adapter reads it: for Telegram, the address). */
   readonly chatId?: string;
   /** The platform's raw update (a Telegram Update object). */
   readonly update: unknown;
@@ -140,14 +140,14 @@ export class DialogManager {
   }
 
   /** Validates an update without applying it (the HTTP layer answers 400 for invalid ones before any work). */
-  parseUpdate(platform: string, update: unknown): ParsedUpdate {
-    return this.adapterFor(platform).parseUpdate(update);
+  parseUpdate(platform: string, update: unknown, botId: string): ParsedUpdate {
+    return this.adapterFor(platform).parseUpdate(update, botId);
   }
 
   async processIncomingMessage(incoming: IncomingMessage): Promise<IncomingResult> {
     const adapter = this.adapterFor(incoming.platform);
     const config = this.configFor(incoming.botId);
-    const parsed = adapter.parseUpdate(incoming.update);
+    const parsed = adapter.parseUpdate(incoming.update, incoming.botId);
     if (parsed.kind !== 'message' || (incoming.chatId !== undefined && incoming.chatId !== parsed.chatId)) {
       const result: IncomingResult =
         parsed.kind === 'message'
@@ -173,7 +173,7 @@ export class DialogManager {
         throw err;
       }
       if (result.status === 'duplicate') this.events.emit({ type: 'duplicate', key, durationMs: elapsed(started) });
-      if (parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
+      if (result.status === 'applied' && parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
       void this.delivery.schedule(key);
       return result;
     });

@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_GROUP_DIALOGS, GROUP_DIALOGS, type GroupDialogs } from '../adapters/telegram/address.js';
+
+/** A bot's Telegram settings (`"telegram": { ... }`), each with its default. */
+export interface BotTelegramConfig {
+  /** In a group, whose conversation a message advances: each member's own ("member") or one for the whole chat ("chat"). */
+  readonly groupDialogs: GroupDialogs;
+}
+
+export const DEFAULT_BOT_TELEGRAM_CONFIG: BotTelegramConfig = Object.freeze({ groupDialogs: DEFAULT_GROUP_DIALOGS });
+const TELEGRAM_KNOWN = new Set(['groupDialogs']);
 
 /** One bot of the config file. Tokens are not in the file: they come from the environment (tokenEnvName). */
 export interface BotConfig {
@@ -8,6 +18,7 @@ export interface BotConfig {
   readonly account: string;
   /** Absolute path of the scenario file. */
   readonly scenario: string;
+  readonly telegram: BotTelegramConfig;
 }
 
 export interface BotsConfig {
@@ -21,7 +32,24 @@ export class ConfigError extends Error {
 
 /** Bot ids appear in URLs and environment variable names. */
 const BOT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const KNOWN = new Set(['id', 'name', 'account', 'scenario']);
+const KNOWN = new Set(['id', 'name', 'account', 'scenario', 'telegram']);
+
+/** The `telegram` object of a bot; problems are added to `problems`. */
+function telegramConfig(raw: unknown, at: string, problems: string[]): BotTelegramConfig {
+  if (raw === undefined) return DEFAULT_BOT_TELEGRAM_CONFIG;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`${at}.telegram: expected an object, e.g. { "groupDialogs": "member" }`);
+    return DEFAULT_BOT_TELEGRAM_CONFIG;
+  }
+  const t = raw as Record<string, unknown>;
+  for (const k of Object.keys(t)) if (!TELEGRAM_KNOWN.has(k)) problems.push(`${at}.telegram: unknown field ${JSON.stringify(k)} (fields: ${[...TELEGRAM_KNOWN].join(', ')})`);
+  const groupDialogs = t['groupDialogs'] ?? DEFAULT_GROUP_DIALOGS;
+  if (!GROUP_DIALOGS.includes(groupDialogs as GroupDialogs)) {
+    problems.push(`${at}.telegram.groupDialogs: ${JSON.stringify(groupDialogs)} must be one of ${GROUP_DIALOGS.map((g) => JSON.stringify(g)).join(', ')}`);
+    return DEFAULT_BOT_TELEGRAM_CONFIG;
+  }
+  return Object.freeze({ groupDialogs: groupDialogs as GroupDialogs });
+}
 
 /**
  * Reads the config file: `{ "bots": [ { "id": "greeter", "scenario": "examples/spec-example.json" } ] }`.
@@ -63,9 +91,10 @@ export function parseBotsConfig(raw: unknown, path: string): BotsConfig {
     if (typeof scenario !== 'string' || scenario === '') problems.push(`${at}.scenario: expected the path of a scenario file`);
     if (name !== undefined && typeof name !== 'string') problems.push(`${at}.name: expected a string`);
     if (account !== undefined && typeof account !== 'string') problems.push(`${at}.account: expected a string`);
+    const telegram = telegramConfig(e['telegram'], at, problems);
     if (typeof id === 'string' && BOT_ID.test(id) && !seen.has(id) && typeof scenario === 'string' && scenario !== '') {
       seen.add(id);
-      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario) });
+      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario), telegram });
     }
   });
   if (list.length === 0) problems.push(`${path}: "bots" is empty; list at least one bot`);

@@ -72,10 +72,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender });
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
+    const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
     for (const bot of bots) {
       manager.registerBot(bot.id, bot.config);
       if (bot.telegram) {
-        telegram.addBot(bot.id, bot.telegram.token);
+        telegram.addBot(bot.id, bot.telegram.token, configured.get(bot.id)?.telegram);
         secrets.set(bot.id, bot.telegram.secret);
       }
     }

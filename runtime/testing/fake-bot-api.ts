@@ -310,6 +310,8 @@ export class FakeBotApi {
       text,
     };
     if (p['reply_markup'] !== undefined) message['reply_markup'] = p['reply_markup'];
+    // A reply into a forum topic (kept in the recorded payload as message_thread_id too).
+    if (p['message_thread_id'] !== undefined) Object.assign(message, { message_thread_id: Number(p['message_thread_id']), is_topic_message: true });
     return ok(message);
   }
 

@@ -18,10 +18,12 @@ export interface ServerFixture {
 }
 
 /** A real server (SQLite in a temp dir, webhook mode) talking to a fake Bot API. */
-export async function serverFixture(extraEnv: Record<string, string> = {}): Promise<ServerFixture> {
+export async function serverFixture(extraEnv: Record<string, string> = {}, greeter: Record<string, unknown> = {}): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'scenarist-http-'));
   const config = join(dir, 'scenarist.config.json');
-  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', scenario: resolve('examples/spec-example.json') }, { id: 'no-token', scenario: resolve('examples/menu-loop.scn') }] }));
+  // `greeter` adds fields to (or replaces the scenario of) the greeter bot's entry.
+  const bots = [{ id: 'greeter', scenario: resolve('examples/spec-example.json'), ...greeter }, { id: 'no-token', scenario: resolve('examples/menu-loop.scn') }];
+  writeFileSync(config, JSON.stringify({ bots }));
   const api = await FakeBotApi.start();
   const { logger, lines } = captureLogger('debug');
   const env = {

@@ -1,5 +1,7 @@
-export { TelegramAdapter, type TelegramAdapterOptions } from './telegram-adapter.js';
-export { parseTelegramUpdate, MAX_TEXT_LENGTH } from './parse-update.js';
+export { TelegramAdapter, type TelegramAdapterOptions, type TelegramBotOptions } from './telegram-adapter.js';
+export { parseTelegramUpdate, MAX_TEXT_LENGTH, type ParseUpdateOptions } from './parse-update.js';
+export { encodeAddress, decodeAddress, GROUP_DIALOGS, DEFAULT_GROUP_DIALOGS, type TelegramAddress, type GroupDialogs } from './address.js';
+export { splitText, TELEGRAM_TEXT_LIMIT } from './split-text.js';
 export {
   setTelegramWebhook,
   deleteTelegramWebhook,

@@ -1,5 +1,11 @@
 import type { UserMessage, UserProfile } from '../../engine/index.js';
 import type { ParsedUpdate } from '../types.js';
+import { DEFAULT_GROUP_DIALOGS, encodeAddress, type GroupDialogs } from './address.js';
+
+export interface ParseUpdateOptions {
+  /** Whose conversation a group message advances; default 'member'. */
+  readonly groupDialogs?: GroupDialogs;
+}
 
 /** Telegram's own limit for message text. */
 export const MAX_TEXT_LENGTH = 4096;
@@ -102,10 +108,25 @@ function readUser(holder: Obj): { ok: true; user: UserProfile | undefined } | { 
   return { ok: true, user: userOf(from) };
 }
 
-function parseMessage(updateId: string, message: unknown): ParsedUpdate {
+/**
+ * The dialog a message belongs to (see address.ts): its chat, its forum topic when it has one, and in groups with
+ * member-scoped dialogs the member (`sender` holds `from`: the message's, or the button press's).
+ */
+function dialogAddress(chatId: string, message: Obj, sender: Obj, groupDialogs: GroupDialogs): string {
+  const rawThread = own(message, 'message_thread_id');
+  const thread = own(message, 'is_topic_message') === true && typeof rawThread === 'number' && Number.isSafeInteger(rawThread) ? rawThread : undefined;
+  const chat = own(message, 'chat') as Obj;
+  const type = own(chat, 'type');
+  const from = own(sender, 'from');
+  const rawUser = isPlainObject(from) ? own(from, 'id') : undefined;
+  const user = groupDialogs === 'member' && (type === 'group' || type === 'supergroup') && typeof rawUser === 'number' && Number.isSafeInteger(rawUser) ? rawUser : undefined;
+  return encodeAddress({ chat: chatId, ...(thread !== undefined ? { thread } : {}), ...(user !== undefined ? { user } : {}) });
+}
+
+function parseMessage(updateId: string, message: unknown, groupDialogs: GroupDialogs): ParsedUpdate {
   if (!isPlainObject(message)) return invalid('message is not an object');
-  const chatId = chatIdOf(own(message, 'chat'));
-  if (chatId === undefined) return invalid('message.chat.id is missing or not an integer/string');
+  const rawChatId = chatIdOf(own(message, 'chat'));
+  if (rawChatId === undefined) return invalid('message.chat.id is missing or not an integer/string');
   const from = readUser(message);
   if (!from.ok) return invalid('message.from is not an object');
   const text = own(message, 'text');
@@ -117,10 +138,10 @@ function parseMessage(updateId: string, message: unknown): ParsedUpdate {
   const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = {};
   if (text !== undefined) out.text = cap(text, MAX_TEXT_LENGTH);
   if (from.user) out.user = from.user;
-  return { kind: 'message', updateId, chatId, message: out };
+  return { kind: 'message', updateId, chatId: dialogAddress(rawChatId, message, message, groupDialogs), message: out };
 }
 
-function parseCallback(updateId: string, query: unknown): ParsedUpdate {
+function parseCallback(updateId: string, query: unknown, groupDialogs: GroupDialogs): ParsedUpdate {
   if (!isPlainObject(query)) return invalid('callback_query is not an object');
   const id = own(query, 'id');
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return invalid('callback_query.id is missing or not a string');
@@ -133,22 +154,24 @@ function parseCallback(updateId: string, query: unknown): ParsedUpdate {
   // Inline-mode buttons have no message (and no chat): there is no dialog to press them in.
   if (message === undefined) return { kind: 'ignored', updateId, reason: 'callback query without a message (inline mode)' };
   if (!isPlainObject(message)) return invalid('callback_query.message is not an object');
-  const chatId = chatIdOf(own(message, 'chat'));
-  if (chatId === undefined) return invalid('callback_query.message.chat.id is missing or not an integer/string');
+  const rawChatId = chatIdOf(own(message, 'chat'));
+  if (rawChatId === undefined) return invalid('callback_query.message.chat.id is missing or not an integer/string');
   if (data === undefined) return { kind: 'ignored', updateId, reason: 'callback query without data (a game)' };
   const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = { press: data };
   if (from.user) out.user = from.user;
-  return { kind: 'message', updateId, chatId, message: out, ackId: id };
+  // The press belongs to the dialog of the member who pressed, in the topic of the message that holds the button.
+  return { kind: 'message', updateId, chatId: dialogAddress(rawChatId, message, query, groupDialogs), message: out, ackId: id };
 }
 
 /** Validates an untrusted Telegram update (a webhook body or a polled update) and classifies it. */
-export function parseTelegramUpdate(update: unknown): ParsedUpdate {
+export function parseTelegramUpdate(update: unknown, options: ParseUpdateOptions = {}): ParsedUpdate {
+  const groupDialogs = options.groupDialogs ?? DEFAULT_GROUP_DIALOGS;
   if (!isPlainObject(update)) return invalid('update is not a JSON object');
   const rawId = own(update, 'update_id');
   if (typeof rawId !== 'number' || !Number.isSafeInteger(rawId) || rawId < 0) return invalid('update_id is missing or not a non-negative integer');
   const updateId = String(rawId);
-  if (own(update, 'message') !== undefined) return parseMessage(updateId, update['message']);
-  if (own(update, 'callback_query') !== undefined) return parseCallback(updateId, update['callback_query']);
+  if (own(update, 'message') !== undefined) return parseMessage(updateId, update['message'], groupDialogs);
+  if (own(update, 'callback_query') !== undefined) return parseCallback(updateId, update['callback_query'], groupDialogs);
   const kind = Object.keys(update).find((k) => k !== 'update_id');
   if (kind === undefined) return { kind: 'ignored', updateId, reason: 'update without content' };
   return { kind: 'ignored', updateId, reason: `${cap(kind, MAX_REASON_KEY)} updates are not handled` };

@@ -4,7 +4,9 @@ import { DeliveryError, type OutboundMessage, type ParsedUpdate, type PlatformAd
 import { createKeepAliveAgent, createTelegramClient, DEFAULT_API_ROOT, type TelegramAgent } from './client.js';
 import { DirectSender } from './direct-sender.js';
 import { DEFAULT_RETRY_MS, toDeliveryError } from './errors.js';
+import { decodeAddress, DEFAULT_GROUP_DIALOGS, type GroupDialogs } from './address.js';
 import { parseTelegramUpdate } from './parse-update.js';
+import { splitText, TELEGRAM_TEXT_LIMIT } from './split-text.js';
 import { isTelegramToken } from './token.js';
 
 export interface TelegramAdapterOptions {
@@ -23,11 +25,18 @@ export interface TelegramAdapterOptions {
   readonly sender?: 'direct' | 'telegraf';
 }
 
+/** Per-bot settings (the `telegram` object of a bot in the config file). */
+export interface TelegramBotOptions {
+  /** Whose conversation a group message advances: each member's own ('member', default) or the chat's. */
+  readonly groupDialogs?: GroupDialogs;
+}
+
 type CallOptions = Parameters<Telegram['callApi']>[2];
 
 interface Bot {
   readonly token: string;
   readonly telegram: Telegram;
+  readonly groupDialogs: GroupDialogs;
 }
 
 /** Delivers replies through the Telegram Bot API for any number of bots. */
@@ -51,10 +60,11 @@ export class TelegramAdapter implements PlatformAdapter {
     this.direct = (options.sender ?? 'direct') === 'direct' ? new DirectSender(this.apiRoot, this.agent, this.timeoutMs) : undefined;
   }
 
-  /** Registers (or replaces the token of) a bot. */
-  addBot(botId: string, token: string): void {
+  /** Registers (or replaces the token and settings of) a bot. */
+  addBot(botId: string, token: string, options: TelegramBotOptions = {}): void {
     if (!isTelegramToken(token)) throw new Error(`bot ${botId}: not a Telegram bot token (expected <digits>:<secret>)`);
-    this.bots.set(botId, { token, telegram: createTelegramClient(token, { apiRoot: this.apiRoot, agent: this.agent }) });
+    const telegram = createTelegramClient(token, { apiRoot: this.apiRoot, agent: this.agent });
+    this.bots.set(botId, { token, telegram, groupDialogs: options.groupDialogs ?? DEFAULT_GROUP_DIALOGS });
   }
 
   removeBot(botId: string): boolean {
@@ -65,16 +75,32 @@ export class TelegramAdapter implements PlatformAdapter {
     return this.bots.has(botId);
   }
 
-  parseUpdate(update: unknown): ParsedUpdate {
-    return parseTelegramUpdate(update);
+  /** `chatId` of a message is the dialog's address (address.ts), scoped by the bot's `groupDialogs`. */
+  parseUpdate(update: unknown, botId: string): ParsedUpdate {
+    return parseTelegramUpdate(update, { groupDialogs: this.bots.get(botId)?.groupDialogs ?? DEFAULT_GROUP_DIALOGS });
   }
 
+  /** A text over Telegram's 4096 characters becomes several messages, cut at paragraphs, lines or spaces. */
+  split(message: OutboundMessage): OutboundMessage[] {
+    if (message.text.length <= TELEGRAM_TEXT_LIMIT) return [message];
+    const parts = splitText(message.text, TELEGRAM_TEXT_LIMIT);
+    return parts.map((text, i) => ({ text, buttons: i === parts.length - 1 ? message.buttons : [] }));
+  }
+
+  /**
+   * Sends to the chat (and forum topic) of the dialog's address. A message over the limit is sent as its parts in
+   * order, for callers that do not split first.
+   */
   async send(botId: string, chatId: string, message: OutboundMessage): Promise<void> {
-    const payload: { chat_id: string; text: string; reply_markup?: InlineKeyboardMarkup } = { chat_id: chatId, text: message.text };
-    if (message.buttons.length > 0) {
-      payload.reply_markup = { inline_keyboard: message.buttons.map((b) => [{ text: b.text, callback_data: b.value }]) };
+    const { chat, thread } = decodeAddress(chatId);
+    for (const part of this.split(message)) {
+      const payload: { chat_id: string; text: string; message_thread_id?: number; reply_markup?: InlineKeyboardMarkup } = { chat_id: chat, text: part.text };
+      if (thread !== undefined) payload.message_thread_id = thread;
+      if (part.buttons.length > 0) {
+        payload.reply_markup = { inline_keyboard: part.buttons.map((b) => [{ text: b.text, callback_data: b.value }]) };
+      }
+      await this.call(botId, 'sendMessage', payload);
     }
-    await this.call(botId, 'sendMessage', payload);
   }
 
   /** Answers a callback query; throws DeliveryError like `send` (callers treat it as non-fatal). */

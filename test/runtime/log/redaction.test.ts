@@ -129,7 +129,7 @@ async function managerPart(): Promise<void> {
   const adapter: PlatformAdapter = {
     platform: 'telegram',
     methods: telegram.methods,
-    parseUpdate: (u) => telegram.parseUpdate(u),
+    parseUpdate: (u, botId) => telegram.parseUpdate(u, botId),
     send: (botId, chatId, message) => (chatId === '5252' ? Promise.reject(raw('sendMessage')) : telegram.send(botId, chatId, message)),
     acknowledge: () => Promise.reject(raw('answerCallbackQuery')),
   };

@@ -45,7 +45,15 @@ describe('settings from the environment', () => {
 describe('the bots config file', () => {
   it('resolves scenario paths against the file and fills defaults', () => {
     const c = parseBotsConfig({ bots: [{ id: 'greeter', scenario: 'greeter.json' }] }, '/srv/bots/scenarist.config.json');
-    expect(c.bots).toEqual([{ id: 'greeter', name: 'greeter', account: 'default', scenario: '/srv/bots/greeter.json' }]);
+    expect(c.bots).toEqual([{ id: 'greeter', name: 'greeter', account: 'default', scenario: '/srv/bots/greeter.json', telegram: { groupDialogs: 'member' } }]);
+  });
+
+  it('reads the Telegram settings of a bot and refuses unknown ones', () => {
+    const c = parseBotsConfig({ bots: [{ id: 'quiz', scenario: 'q.json', telegram: { groupDialogs: 'chat' } }] }, '/c.json');
+    expect(c.bots[0]!.telegram).toEqual({ groupDialogs: 'chat' });
+    expect(() => parseBotsConfig({ bots: [{ id: 'a', scenario: 'a.json', telegram: { groupDialogs: 'everyone' } }] }, '/c.json')).toThrow(/bots\[0\]\.telegram\.groupDialogs/);
+    expect(() => parseBotsConfig({ bots: [{ id: 'a', scenario: 'a.json', telegram: { topics: true } }] }, '/c.json')).toThrow(/bots\[0\]\.telegram: unknown field "topics"/);
+    expect(() => parseBotsConfig({ bots: [{ id: 'a', scenario: 'a.json', telegram: 'chat' }] }, '/c.json')).toThrow(/bots\[0\]\.telegram: expected an object/);
   });
 
   it('reports every problem at once', () => {

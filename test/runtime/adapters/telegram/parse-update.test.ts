@@ -14,9 +14,35 @@ describe('parseTelegramUpdate: messages', () => {
     });
   });
 
-  it('maps a group message to the group chat', () => {
-    const r = parseTelegramUpdate({ update_id: 6, message: { chat: { id: -1001234567890, type: 'supergroup' }, from, text: '/start@MyBot' } });
+  it('maps a group message to the group chat when dialogs are per chat', () => {
+    const r = parseTelegramUpdate({ update_id: 6, message: { chat: { id: -1001234567890, type: 'supergroup' }, from, text: '/start@MyBot' } }, { groupDialogs: 'chat' });
     expect(r).toMatchObject({ kind: 'message', chatId: '-1001234567890', message: { text: '/start@MyBot' } });
+  });
+
+  it('maps a group message to the member in the chat by default', () => {
+    for (const type of ['group', 'supergroup']) {
+      const r = parseTelegramUpdate({ update_id: 6, message: { chat: { id: -1001234567890, type }, from, text: 'hi' } });
+      expect(r).toMatchObject({ kind: 'message', chatId: '-1001234567890:u77' });
+    }
+    // Without a sender there is no member to scope by.
+    expect(parseTelegramUpdate({ update_id: 6, message: { chat: { id: -5, type: 'group' }, text: 'hi' } })).toMatchObject({ chatId: '-5' });
+    // A private chat keeps its bare id whatever the setting.
+    expect(parseTelegramUpdate({ update_id: 6, message: { chat, from, text: 'hi' } })).toMatchObject({ chatId: '77' });
+  });
+
+  it('maps a forum topic message to the topic', () => {
+    const topic = { chat: { id: -100999, type: 'supergroup', is_forum: true }, from, text: 'hi', message_thread_id: 42, is_topic_message: true };
+    expect(parseTelegramUpdate({ update_id: 6, message: topic })).toMatchObject({ chatId: '-100999:t42:u77' });
+    expect(parseTelegramUpdate({ update_id: 6, message: topic }, { groupDialogs: 'chat' })).toMatchObject({ chatId: '-100999:t42' });
+    // A reply thread outside a forum is not a topic: replies go to the chat.
+    const reply = { chat: { id: -100999, type: 'supergroup' }, from, text: 'hi', message_thread_id: 42 };
+    expect(parseTelegramUpdate({ update_id: 6, message: reply }, { groupDialogs: 'chat' })).toMatchObject({ chatId: '-100999' });
+  });
+
+  it('maps a button press in a topic to the dialog of the member who pressed, in that topic', () => {
+    const message = { message_id: 3, date: 1, chat: { id: -100999, type: 'supergroup', is_forum: true }, message_thread_id: 42, is_topic_message: true };
+    const r = parseTelegramUpdate({ update_id: 9, callback_query: { id: 'cb1', from: { ...from, id: 78 }, chat_instance: 'ci', data: 'yes', message } });
+    expect(r).toMatchObject({ kind: 'message', chatId: '-100999:t42:u78', ackId: 'cb1' });
   });
 
   it('accepts a string chat id (channels)', () => {

@@ -48,6 +48,23 @@ describe.each(['direct', 'telegraf'] as const)('with the %s sender', (sender) =>
       expect(call.payload).toEqual({ chat_id: '100', text: 'Hello' });
     });
 
+    it('sends a text over 4096 characters as parts in order, the buttons on the last', async () => {
+      const text = ['a'.repeat(3000), 'b'.repeat(3000), 'c'.repeat(3000)].join('\n\n') + ' ' + 'd'.repeat(999);
+      await adapter.send('b1', '300', { text, buttons: [{ text: 'OK', value: 'ok' }] });
+      const parts = api.texts(300);
+      expect(parts).toEqual(['a'.repeat(3000), 'b'.repeat(3000), 'c'.repeat(3000) + ' ' + 'd'.repeat(999)]);
+      expect(api.sent(300).map((c) => c.payload['reply_markup'] !== undefined)).toEqual([false, false, true]);
+    });
+
+    it('sends to the forum topic of an address, and to the chat of a member-scoped one', async () => {
+      await adapter.send('b1', '-100500:t42:u7', { text: 'In the topic', buttons: [] });
+      await adapter.send('b1', '-100500:u7', { text: 'In the chat', buttons: [] });
+      expect(api.sent('-100500').map((c) => c.payload)).toEqual([
+        { chat_id: '-100500', text: 'In the topic', message_thread_id: 42 },
+        { chat_id: '-100500', text: 'In the chat' },
+      ]);
+    });
+
     it('sends buttons as an inline keyboard, one button per row', async () => {
       await adapter.send('b1', '-100200', {
         text: 'Pick one',
@@ -138,7 +155,7 @@ describe.each(['direct', 'telegraf'] as const)('with the %s sender', (sender) =>
       expect(e.kind).toBe('permanent');
       expect(e.message).toMatch(/chat not found/);
       // A real refusal of the fake, not an injected one.
-      expect((await failure(adapter.send('b1', '1', { text: 'x'.repeat(5000), buttons: [] }))).kind).toBe('permanent');
+      expect((await failure(adapter.send('b1', '1', { text: ' ', buttons: [] }))).kind).toBe('permanent');
     });
 
     it('connection refused → retry, without the token', async () => {
@@ -188,9 +205,28 @@ describe.each(['direct', 'telegraf'] as const)('with the %s sender', (sender) =>
       expect((await failure(adapter.acknowledge('b1', 'cbq-1'))).kind).toBe('permanent');
     });
 
-    it('parses updates', () => {
+    it('parses updates with the settings of the bot', () => {
       expect(adapter.platform).toBe('telegram');
-      expect(adapter.parseUpdate({ update_id: 1, message: { chat: { id: 1 }, text: 'hi' } })).toMatchObject({ kind: 'message', chatId: '1' });
+      expect(adapter.parseUpdate({ update_id: 1, message: { chat: { id: 1 }, text: 'hi' } }, 'b1')).toMatchObject({ kind: 'message', chatId: '1' });
+      const group = { update_id: 2, message: { chat: { id: -5, type: 'group' }, from: { id: 9 }, text: 'hi' } };
+      expect(adapter.parseUpdate(group, 'b1')).toMatchObject({ chatId: '-5:u9' });
+      const shared = new TelegramAdapter({ sender, apiRoot: api.url });
+      shared.addBot('quiz', TOKEN, { groupDialogs: 'chat' });
+      try {
+        expect(shared.parseUpdate(group, 'quiz')).toMatchObject({ chatId: '-5' });
+      } finally {
+        shared.close();
+      }
+    });
+
+    it('splits only what exceeds the limit', () => {
+      const short = { text: 'x'.repeat(4096), buttons: [{ text: 'OK', value: 'ok' }] };
+      expect(adapter.split(short)).toEqual([short]);
+      const parts = adapter.split({ text: 'x'.repeat(4096) + ' y', buttons: [{ text: 'OK', value: 'ok' }] });
+      expect(parts).toEqual([
+        { text: 'x'.repeat(4096), buttons: [] },
+        { text: 'y', buttons: [{ text: 'OK', value: 'ok' }] },
+      ]);
     });
   });
 });

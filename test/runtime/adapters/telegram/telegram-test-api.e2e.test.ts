@@ -32,7 +32,7 @@ beforeAll(async () => {
     apiRoot,
     onError: (error) => handlerErrors.push(error),
     onUpdate: async (update) => {
-      const p = adapter.parseUpdate(update);
+      const p = adapter.parseUpdate(update, 'e2e');
       parsed.push(p);
       if (p.kind !== 'message') return;
       if (p.ackId !== undefined) await adapter.acknowledge('e2e', p.ackId);
