@@ -234,7 +234,11 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.queue.length > 0) this.flush();
+    // Queued writes are committed first, a busy lock retried as usual (a write that waited too long fails).
+    while (this.queue.length > 0 && this.db.open) {
+      this.flush();
+      if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, busyPause(this.busyRetries)));
+    }
     if (this.db.open) this.db.close();
   }
 

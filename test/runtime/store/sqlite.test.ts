@@ -150,6 +150,19 @@ describe('SqliteStore', () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
+  it('commits the writes still queued at close, waiting out a busy lock', async () => {
+    fresh();
+    const store = open();
+    const other = raw();
+    other.exec('BEGIN IMMEDIATE');
+    const wrote = write(store, dialogState(dialogKey('c1'), 1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    setTimeout(() => other.exec('ROLLBACK'), 50);
+    await store.close();
+    expect(await wrote).toBe(true);
+    expect(raw().prepare('SELECT rev FROM dialogs').all()).toEqual([{ rev: 1 }]);
+  });
+
   it('spaces busy retries out, doubling up to a ceiling', () => {
     expect([0, 1, 2, 3].map((a) => busyPause(a, () => 1))).toEqual([5, 10, 20, 40]);
     expect(busyPause(3, () => 0)).toBe(20);
