@@ -66,6 +66,8 @@ interface QueuedWrite {
  * Writes of the dialog hot path are group-committed: the writes queued during one turn of the event loop run in one
  * IMMEDIATE transaction (a failing write rolls back alone: one statement, or writeDialog's savepoint), and every
  * promise settles after the COMMIT. A commit costs a WAL append; sharing it among concurrent dialogs is most of the throughput.
+ * better-sqlite3 blocks the event loop while SQLite waits for a lock, so that wait is kept to a few milliseconds: a
+ * statement or batch that finds the lock taken runs again after a timer, until busyTimeoutMs has passed.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -282,8 +284,11 @@ export class SqliteStore implements Store {
   private retryLater(ops: QueuedWrite[], err: unknown): void {
     const now = Date.now();
     const failure = toStoreError(err, 'the SQLite store failed');
-    const waiting = ops.filter((q) => now - q.since < this.busyTimeoutMs);
-    for (const q of ops) if (!waiting.includes(q)) q.reject(failure);
+    const waiting: QueuedWrite[] = [];
+    for (const q of ops) {
+      if (now - q.since < this.busyTimeoutMs) waiting.push(q);
+      else q.reject(failure);
+    }
     this.queue = waiting.concat(this.queue);
     if (this.queue.length === 0) {
       this.busyRetries = 0;
