@@ -24,23 +24,47 @@ export function encryptSecret(keyring: Keyring, botId: string, platform: string,
   return { keyId: keyring.current, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64') };
 }
 
-/** Fails closed: an unknown key id or a failed authentication throws CredentialError. */
-export function decryptSecret(keyring: Keyring, botId: string, platform: string, secret: EncryptedSecret): string {
-  const key = keyring.keys.get(secret.keyId);
-  if (!key) {
-    throw new CredentialError(
-      `the ${platform} credential of bot ${JSON.stringify(botId)} was encrypted with key ${secret.keyId}, which ENCRYPTION_KEY does not hold (it has ${[...keyring.keys.keys()].join(', ')})`,
-    );
-  }
+/** A decrypted credential, and the id of the key that opened it. */
+export interface OpenedSecret {
+  readonly plaintext: string;
+  readonly keyId: string;
+}
+
+/**
+ * Decrypts with the key the secret names, else with every other key of the ring: an id written by an earlier
+ * ENCRYPTION_KEY form (derived from the key, or given as `id:key`) may not be an id of this one. AES-GCM
+ * authenticates, so a key that is not the right one fails and the next is tried. Fails closed: no key, a wrong key
+ * or damaged data throws CredentialError.
+ */
+export function openSecret(keyring: Keyring, botId: string, platform: string, secret: EncryptedSecret): OpenedSecret {
   const raw = Buffer.from(secret.ciphertext, 'base64');
   if (raw.length < 29) throw new CredentialError(`the ${platform} credential of bot ${JSON.stringify(botId)} is damaged`);
+  const named = keyring.keys.get(secret.keyId);
+  const candidates = [...(named ? [[secret.keyId, named] as const] : []), ...[...keyring.keys].filter(([id]) => id !== secret.keyId)];
+  for (const [keyId, key] of candidates) {
+    const plaintext = tryDecrypt(key, aad(botId, platform), raw);
+    if (plaintext !== undefined) return { plaintext, keyId };
+  }
+  throw new CredentialError(
+    `the ${platform} credential of bot ${JSON.stringify(botId)} (encrypted with key ${secret.keyId}) does not decrypt with any key of ENCRYPTION_KEY (${[...keyring.keys.keys()].join(', ')}): wrong key or damaged data`,
+  );
+}
+
+export function decryptSecret(keyring: Keyring, botId: string, platform: string, secret: EncryptedSecret): string {
+  return openSecret(keyring, botId, platform, secret).plaintext;
+}
+
+/** Whether a stored secret should be encrypted again under the ring's current key (rotation). */
+export const isStale = (keyring: Keyring, secret: EncryptedSecret): boolean => secret.keyId !== keyring.current;
+
+function tryDecrypt(key: Buffer, additional: Buffer, raw: Buffer): string | undefined {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-    decipher.setAAD(aad(botId, platform));
+    decipher.setAAD(additional);
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
-    throw new CredentialError(`the ${platform} credential of bot ${JSON.stringify(botId)} does not decrypt with key ${secret.keyId}: wrong key or damaged data`);
+    return undefined;
   }
 }
 

@@ -1,2 +1,2 @@
-export { CredentialError, decryptSecret, deriveWebhookSecret, encryptSecret, type EncryptedSecret } from './credentials.js';
+export { CredentialError, decryptSecret, deriveWebhookSecret, encryptSecret, isStale, openSecret, type EncryptedSecret, type OpenedSecret } from './credentials.js';
 export { KeyError, keyIdOf, loadKeyring, parseKeyring, type Keyring } from './keyring.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { compileScenario, emitMachineConfig, type Diagnostic, type MachineConfig } from '../../compiler/index.js';
 import type { Logger } from '../log/index.js';
-import { CredentialError, decryptSecret, deriveWebhookSecret, encryptSecret, type Keyring } from '../secrets/index.js';
+import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecret, type Keyring } from '../secrets/index.js';
 import { activateVersion, type BotScenario, type Store } from '../store/index.js';
 import type { BotConfig } from './bots-config.js';
 import { compileStored } from './compile-stored.js';
@@ -88,12 +88,20 @@ async function resolveToken(botId: string, store: Store, keyring: Keyring, env: 
   }
   const stored = await store.getCredential(botId, 'telegram');
   if (!stored) return undefined;
+  let token: string;
   try {
-    return decryptSecret(keyring, botId, 'telegram', stored);
+    token = openSecret(keyring, botId, 'telegram', stored).plaintext;
   } catch (err) {
     if (!(err instanceof CredentialError)) throw err;
-    // Fail closed: a token we cannot decrypt is never guessed at; the bot runs without Telegram.
-    logger.error({ botId, err }, 'the stored Telegram token cannot be decrypted with ENCRYPTION_KEY: the bot runs without Telegram');
+    // Fail closed: a token we cannot decrypt is never guessed at, nor overwritten; the bot runs without Telegram.
+    logger.error({ botId, keyId: stored.keyId, err }, 'the stored Telegram token cannot be decrypted with ENCRYPTION_KEY: the bot runs without Telegram');
     return undefined;
   }
+  if (isStale(keyring, stored)) {
+    // Rotation: once every process has started with the new first key, the old keys can be removed.
+    const sealed = encryptSecret(keyring, botId, 'telegram', token);
+    await store.putCredential({ botId, platform: 'telegram', keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: at });
+    logger.info({ botId, from: stored.keyId, to: sealed.keyId }, 'the stored Telegram token was encrypted again with the first key of ENCRYPTION_KEY');
+  }
+  return token;
 }

@@ -185,9 +185,9 @@ async function startPolling(bot: LoadedBot, token: string, settings: Settings, m
 
 function announcePages(logger: Logger, url: string, settings: Settings, admin: ReturnType<typeof loadAdminToken>): void {
   if (settings.webchat) logger.info({ url }, `web chat: open ${url}/ in a browser to talk to the bots`);
-  // A generated token is a development convenience: the link carries it, as notebook servers do.
-  const dashboard = admin.source === 'env' ? `${url}/dashboard (sign in with ADMIN_TOKEN)` : `${url}/dashboard#token=${admin.token}`;
-  logger.info({ url: `${url}/dashboard` }, `dashboard: ${dashboard}`);
+  // The link with a generated token opens the admin API: `serve` prints it on the terminal, never into a log sink.
+  const signIn = admin.source === 'env' ? 'sign in with ADMIN_TOKEN' : 'the link with the admin token is printed on the terminal';
+  logger.info({ url: `${url}/dashboard` }, `dashboard: ${url}/dashboard (${signIn})`);
   if (admin.source === 'file') logger.warn({ tokenFile: join(settings.dataDir, 'admin.token') }, 'ADMIN_TOKEN is not set: the admin API uses a token generated in the data directory; set ADMIN_TOKEN in production');
 }
 

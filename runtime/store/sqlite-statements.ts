@@ -16,7 +16,6 @@ export const ACTIVE_SCENARIO_SQL = 'SELECT * FROM scenarios WHERE bot_id = ? ORD
 type S<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
 export interface Statements {
-  readonly ping: S<[], { ok: number }>;
   readonly upsertBot: S;
   readonly getBot: S<[string], BotRow>;
   readonly listBots: S<[], BotRow>;
@@ -48,7 +47,6 @@ export interface Statements {
 
 export function prepareStatements(db: Database.Database): Statements {
   const sql = {
-    ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
     upsertBot: db.prepare(
       `INSERT INTO bots (id, account_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,

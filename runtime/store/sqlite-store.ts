@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkBucketMs, checkWrite, dialogListLimit, historyAfterRev, historyLimit } from './shared.js';
-import { toStoreError } from './sqlite-errors.js';
+import { busyPause, isBusy, toStoreError } from './sqlite-errors.js';
 import { prepareQueries, type Queries } from './sqlite-queries.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import { botOf, credentialOf, deliveryOf, dialogOf, historyOf, migrate, scenarioOf } from './sqlite-schema.js';
@@ -35,15 +35,28 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** NORMAL (default) may lose the last commits on power loss, never on a process crash, and is much faster. */
   readonly synchronous?: 'FULL' | 'NORMAL';
-  /** How long a write waits for another connection's lock before failing (default 5000). */
+  /**
+   * How long a statement keeps being retried while another connection holds the lock, before it fails with
+   * StoreUnavailableError (default 5000). The retries wait on timers, so the event loop stays free meanwhile.
+   */
   readonly busyTimeoutMs?: number;
+  /**
+   * SQLite's own busy_timeout, a wait that blocks the event loop: kept short (default 10 ms), enough to ride out
+   * another process's commit without a retry. Opening the file (migrations) waits up to busyTimeoutMs.
+   */
+  readonly lockWaitMs?: number;
 }
+
+/** How long ping retries a busy write lock: a lock held longer than this makes the store not ready. */
+const PING_RETRY_MS = 250;
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
 }
 
 interface QueuedWrite {
+  /** When it was queued: a write retried on a busy lock fails once it has waited busyTimeoutMs. */
+  readonly since: number;
   readonly op: () => unknown;
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: unknown) => void;
@@ -53,6 +66,8 @@ interface QueuedWrite {
  * Writes of the dialog hot path are group-committed: the writes queued during one turn of the event loop run in one
  * IMMEDIATE transaction (a failing write rolls back alone: one statement, or writeDialog's savepoint), and every
  * promise settles after the COMMIT. A commit costs a WAL append; sharing it among concurrent dialogs is most of the throughput.
+ * better-sqlite3 blocks the event loop while SQLite waits for a lock, so that wait is kept to a few milliseconds: a
+ * statement or batch that finds the lock taken runs again after a timer, until busyTimeoutMs has passed.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -60,12 +75,16 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly q: Queries;
+  private readonly busyTimeoutMs: number;
   private queue: QueuedWrite[] = [];
   private flushScheduled = false;
+  /** Busy batches in a row: the backoff of the next retry. */
+  private busyRetries = 0;
   private batch!: Database.Transaction<(ops: QueuedWrite[], results: { ok: boolean; value: unknown }[]) => void>;
 
   constructor(options: SqliteStoreOptions) {
     this.file = options.file;
+    this.busyTimeoutMs = Math.max(0, options.busyTimeoutMs ?? 5000);
     const memory = options.file === ':memory:' || options.file === '';
     if (!memory) {
       try {
@@ -76,11 +95,13 @@ export class SqliteStore implements Store {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+      // Opening may wait for another process's migration: nothing is served yet, so blocking is harmless here.
+      db = new Database(options.file, { timeout: this.busyTimeoutMs });
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockWaitMs ?? 10))}`);
       this.sql = prepareStatements(db);
       this.q = prepareQueries(db);
       // Single statements are atomic on their own; writeDialog, the one multi-statement write, is a transaction
@@ -102,43 +123,43 @@ export class SqliteStore implements Store {
   }
 
   async upsertBot(bot: BotInstance): Promise<void> {
-    this.run(() => this.sql.upsertBot.run(bot.id, bot.accountId, bot.name, bot.createdAt, bot.updatedAt));
+    await this.run(() => this.sql.upsertBot.run(bot.id, bot.accountId, bot.name, bot.createdAt, bot.updatedAt));
   }
 
   async getBot(id: string): Promise<BotInstance | undefined> {
-    const row = this.run(() => this.sql.getBot.get(id));
+    const row = await this.run(() => this.sql.getBot.get(id));
     return row && botOf(row);
   }
 
   async listBots(): Promise<BotInstance[]> {
-    return this.run(() => this.sql.listBots.all()).map(botOf);
+    return (await this.run(() => this.sql.listBots.all())).map(botOf);
   }
 
   async putCredential(c: BotPlatformCredential): Promise<void> {
-    this.run(() => this.sql.putCredential.run(c.botId, c.platform, c.keyId, c.ciphertext, c.updatedAt));
+    await this.run(() => this.sql.putCredential.run(c.botId, c.platform, c.keyId, c.ciphertext, c.updatedAt));
   }
 
   async getCredential(botId: string, platform: string): Promise<BotPlatformCredential | undefined> {
-    const row = this.run(() => this.sql.getCredential.get(botId, platform));
+    const row = await this.run(() => this.sql.getCredential.get(botId, platform));
     return row && credentialOf(row);
   }
 
   async putScenario(s: NewBotScenario): Promise<BotScenario> {
-    return scenarioOf(this.run(() => this.sql.putScenario.immediate(s)));
+    return scenarioOf(await this.run(() => this.sql.putScenario.immediate(s)));
   }
 
   async getScenario(botId: string, hash?: string): Promise<BotScenario | undefined> {
-    const row = this.run(() => (hash === undefined ? this.sql.activeScenario.get(botId) : this.sql.scenarioByHash.get(botId, hash)));
+    const row = await this.run(() => (hash === undefined ? this.sql.activeScenario.get(botId) : this.sql.scenarioByHash.get(botId, hash)));
     return row && scenarioOf(row);
   }
 
   async activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined> {
-    const row = this.run(() => this.sql.activateScenario.get(at, botId, version));
+    const row = await this.run(() => this.sql.activateScenario.get(at, botId, version));
     return row && scenarioOf(row);
   }
 
   async getDialog(key: DialogKey): Promise<DialogState | undefined> {
-    const row = this.run(() => this.sql.getDialog.get(key.botId, key.platform, key.chatId));
+    const row = await this.run(() => this.sql.getDialog.get(key.botId, key.platform, key.chatId));
     return row && dialogOf(row);
   }
 
@@ -165,7 +186,7 @@ export class SqliteStore implements Store {
   }
 
   async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
-    const rows = this.run(() => this.sql.pending.all(now, Math.max(0, limit)));
+    const rows = await this.run(() => this.sql.pending.all(now, Math.max(0, limit)));
     return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
   }
 
@@ -173,14 +194,14 @@ export class SqliteStore implements Store {
     const limit = historyLimit(query);
     const afterRev = historyAfterRev(query);
     const { botId, platform, chatId } = key;
-    const rows = this.run(() =>
+    const rows = await this.run(() =>
       afterRev === undefined ? this.sql.history.all(botId, platform, chatId, limit) : this.sql.historyAfter.all(botId, platform, chatId, afterRev, limit),
     );
     return rows.map(historyOf);
   }
 
   async countDialogs(botId?: string): Promise<number> {
-    const row = this.run(() => (botId === undefined ? this.sql.countAll.get() : this.sql.countBot.get(botId)));
+    const row = await this.run(() => (botId === undefined ? this.sql.countAll.get() : this.sql.countBot.get(botId)));
     return row?.n ?? 0;
   }
 
@@ -206,19 +227,27 @@ export class SqliteStore implements Store {
     return this.run(() => this.q.listScenarios(botId));
   }
 
+  /**
+   * Ready means able to write: BEGIN IMMEDIATE takes the write lock without writing anything, so a lock held
+   * elsewhere for longer than a short retry fails the ping, as a read would not.
+   */
   async ping(): Promise<void> {
-    this.run(() => this.sql.ping.get());
+    await this.run(() => this.probeWrite(), Math.min(PING_RETRY_MS, this.busyTimeoutMs));
   }
 
   async close(): Promise<void> {
-    if (this.queue.length > 0) this.flush();
+    // Queued writes are committed first, a busy lock retried as usual (a write that waited too long fails).
+    while (this.queue.length > 0 && this.db.open) {
+      this.flush();
+      if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, busyPause(this.busyRetries)));
+    }
     if (this.db.open) this.db.close();
   }
 
   private enqueue<T>(op: () => T): Promise<T> {
     if (!this.db.open) return Promise.reject(new StoreUnavailableError('the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ since: Date.now(), op, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -236,11 +265,14 @@ export class SqliteStore implements Store {
       if (!this.db.open) throw new StoreUnavailableError('the store is closed');
       this.batch.immediate(ops, results);
     } catch (err) {
-      // The transaction did not commit: no write of the batch happened.
+      // The transaction did not commit: no write of the batch happened, so it can run again.
+      if (isBusy(err) && this.db.open) return this.retryLater(ops, err);
+      this.busyRetries = 0;
       const failure = toStoreError(err, 'the SQLite store failed');
       for (const q of ops) q.reject(failure);
       return;
     }
+    this.busyRetries = 0;
     ops.forEach((q, i) => {
       const r = results[i]!;
       if (r.ok) q.resolve(r.value);
@@ -248,12 +280,40 @@ export class SqliteStore implements Store {
     });
   }
 
-  private run<T>(fn: () => T): T {
-    if (!this.db.open) throw new StoreUnavailableError('the store is closed');
-    try {
-      return fn();
-    } catch (err) {
-      throw toStoreError(err, 'the SQLite store failed');
+  /** A busy batch runs again after a pause, with the writes queued meanwhile; a write that waited too long fails. */
+  private retryLater(ops: QueuedWrite[], err: unknown): void {
+    const now = Date.now();
+    const failure = toStoreError(err, 'the SQLite store failed');
+    const waiting: QueuedWrite[] = [];
+    for (const q of ops) {
+      if (now - q.since < this.busyTimeoutMs) waiting.push(q);
+      else q.reject(failure);
     }
+    this.queue = waiting.concat(this.queue);
+    if (this.queue.length === 0) {
+      this.busyRetries = 0;
+      return;
+    }
+    this.flushScheduled = true;
+    setTimeout(() => this.flush(), busyPause(this.busyRetries++));
+  }
+
+  /** Runs a statement now; on a busy lock, again after a pause, until `budgetMs` has passed. */
+  private async run<T>(fn: () => T, budgetMs = this.busyTimeoutMs): Promise<T> {
+    const since = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      if (!this.db.open) throw new StoreUnavailableError('the store is closed');
+      try {
+        return fn();
+      } catch (err) {
+        if (!isBusy(err) || Date.now() - since >= budgetMs) throw toStoreError(err, 'the SQLite store failed');
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(busyPause(attempt), Math.max(1, since + budgetMs - Date.now()))));
+    }
+  }
+
+  private probeWrite(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.db.exec('ROLLBACK');
   }
 }

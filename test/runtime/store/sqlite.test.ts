@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreUnavailableError, openSqliteStore, type Store } from '../../../runtime/store/index.js';
+import { busyPause } from '../../../runtime/store/sqlite-errors.js';
 import { describeStoreContract } from './contract.js';
 import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 
@@ -123,6 +124,49 @@ describe('SqliteStore', () => {
     expect((error as Error).cause).toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
     other.exec('ROLLBACK');
     expect(await write(store, dialogState(dialogKey('c1'), 1))).toBe(true);
+  });
+
+  it('retries writes held up by another connection on timers, and commits them once the lock is released', async () => {
+    fresh();
+    const store = open();
+    const other = raw();
+    other.exec('BEGIN IMMEDIATE');
+    let settled = 0;
+    const writes = [
+      write(store, dialogState(dialogKey('c1'), 1)),
+      store.putScenario(scenarioOf('b1', 'h1', 1)),
+      store.upsertBot({ id: 'b1', accountId: 'acc', name: 'B1', createdAt: 1, updatedAt: 1 }),
+    ].map((p) => p.finally(() => settled++));
+    // The lock is released from a timer: that timer runs only if no lock wait blocks the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(0);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    other.exec('ROLLBACK');
+    const [wrote, scenario] = await Promise.all(writes);
+    expect(wrote).toBe(true);
+    expect(scenario).toMatchObject({ version: 1 });
+    expect(await store.getDialog(dialogKey('c1'))).toMatchObject({ rev: 1 });
+    expect(await store.getBot('b1')).toMatchObject({ name: 'B1' });
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('commits the writes still queued at close, waiting out a busy lock', async () => {
+    fresh();
+    const store = open();
+    const other = raw();
+    other.exec('BEGIN IMMEDIATE');
+    const wrote = write(store, dialogState(dialogKey('c1'), 1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    setTimeout(() => other.exec('ROLLBACK'), 50);
+    await store.close();
+    expect(await wrote).toBe(true);
+    expect(raw().prepare('SELECT rev FROM dialogs').all()).toEqual([{ rev: 1 }]);
+  });
+
+  it('spaces busy retries out, doubling up to a ceiling', () => {
+    expect([0, 1, 2, 3].map((a) => busyPause(a, () => 1))).toEqual([5, 10, 20, 40]);
+    expect(busyPause(3, () => 0)).toBe(20);
+    expect(busyPause(50, () => 1)).toBe(200);
   });
 
   it('reports an unusable location or file as StoreUnavailableError', () => {
