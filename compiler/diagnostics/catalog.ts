@@ -198,7 +198,7 @@ export const catalog = {
   TYPE_MISMATCH: entry<{ detail: string }>('error', 'An operation on values of the wrong type.', (a) => `Type mismatch: ${a.detail}.`),
   TYPE_MISMATCH_EQUALITY: entry<{ detail: string }>(
     'warning',
-    'An equality test between values of different types.',
+    'An equality test between a number and text that is never a number, so it is constant.',
     (a) => `Type mismatch: ${a.detail}.`,
   ),
   EXPR_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in an expression.', (a) => a.detail),
