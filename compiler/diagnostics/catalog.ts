@@ -182,7 +182,7 @@ export const catalog = {
   ),
   VAR_UNASSIGNED: entry<{ variable: string; path: string }>(
     'warning',
-    'A variable that may be read before it is assigned.',
+    'A variable that may be read before it is assigned, where no default or `is set` guards the read.',
     (a) => `Variable ${q(a.variable)} may be read before it is assigned, on the path ${a.path}. Assign it earlier or use "| default: ...".`,
   ),
   UNDEFINED_VARIABLE: entry<{ variable: string; suggestion?: string }>(

@@ -45,3 +45,51 @@ describe('a number and a numeric string compare as numbers', () => {
     ]);
   });
 });
+
+describe('a variable that no step assigns', () => {
+  it('is reported whatever guards its reads: a default filter or "is set"', () => {
+    const text = scenario({
+      a: { ...say('Total: {{totl | default: "0"}}', cond([['profile.name is set', 'b']], 'b')), set: { total: '1' } },
+      b: say('{{total}}'),
+    });
+    const ds = check(text);
+    expect(find(ds, 'UNDEFINED_VARIABLE')).toMatchObject([
+      { severity: 'warning', ...at(text, 'totl |') },
+      at(text, 'profile.name'),
+    ]);
+    expect(find(ds, 'UNDEFINED_VARIABLE')[0]!.message).toContain('"total"');
+    expect(find(ds, 'VAR_UNASSIGNED')).toEqual([]);
+  });
+});
+
+describe('reads an "is set" guard protects', () => {
+  const maybeEmail = (route: unknown, rest: Record<string, unknown> = {}) =>
+    scenario({
+      start: ask('?', { type: 'button', variable: 'c' }, cond([['c == "p"', 'named']], 'show'), { buttons: buttons('p', 'q') }),
+      named: ask('email?', { type: 'email', variable: 'email' }, 'show'),
+      show: say('Menu', route),
+      mail: say('Mail goes to {{email}}'),
+      done: say('Bye'),
+      ...rest,
+    });
+
+  it('accepts a read reached only through a condition that proves the variable set', () => {
+    const text = maybeEmail(cond([['email is set', 'mail']], 'done'));
+    expect(codes(check(text))).toEqual([]);
+  });
+
+  it('accepts a read the same condition protects, or a condition before it', () => {
+    const and = maybeEmail(cond([['email is set and email matches "@example"', 'mail']], 'done'));
+    expect(codes(check(and))).toEqual([]);
+    const before = maybeEmail(cond([['email is not set', 'done'], ['email contains "@"', 'mail']], 'done'));
+    expect(codes(check(before))).toEqual([]);
+  });
+
+  it('still reports a read that no guard protects (either side of the "or" proves email set for "mail")', () => {
+    const text = maybeEmail(cond([['email is set or email contains "x"', 'mail']], 'unguarded'), { unguarded: say('No mail for {{email}}') });
+    expect(find(check(text), 'VAR_UNASSIGNED')).toMatchObject([
+      { severity: 'warning', ...at(text, 'email contains') },
+      at(text, 'email}}', { nth: 2 }),
+    ]);
+  });
+});
