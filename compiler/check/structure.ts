@@ -111,7 +111,8 @@ function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {
     if (b.text && b.value) out.push({ text: b.text.value, value: b.value.value });
   }
   if (step.buttons && step.buttons.items.length > 0 && !step.message) reporter.report('BUTTONS_WITHOUT_MESSAGE', step.buttons.loc);
-  if (step.buttons && step.buttons.items.length > 0 && step.input?.type && step.input.type.value !== 'button') {
+  // Without a button input (or with no input at all) a press arrives as typed text.
+  if (step.buttons && step.buttons.items.length > 0 && step.input?.type?.value !== 'button' && (!step.input || step.input.type)) {
     reporter.report('BUTTONS_IGNORED', step.buttons.loc);
   }
   return out;

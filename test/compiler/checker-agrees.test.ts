@@ -93,3 +93,17 @@ describe('reads an "is set" guard protects', () => {
     ]);
   });
 });
+
+describe('buttons on a step that waits for nothing', () => {
+  it('warns that they are ignored, as on a step that waits for typed text', () => {
+    const text = scenario({
+      menu: { ...say('Pick one', 'ask'), buttons: buttons('a', 'b') },
+      ask: ask('Name?', { type: 'text', variable: 'name' }, 'end', { buttons: buttons('x') }),
+      end: say('Bye {{name}}'),
+    });
+    expect(find(check(text), 'BUTTONS_IGNORED')).toMatchObject([
+      { severity: 'warning', ...at(text, '"buttons": [', { shift: 11 }) },
+      at(text, '"buttons": [', { nth: 2, shift: 11 }),
+    ]);
+  });
+});
