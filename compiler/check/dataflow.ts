@@ -177,6 +177,8 @@ export class Dataflow {
       if (++visited > DOMAIN_BUDGET) return 'top';
       const step = this.s.byId.get(id);
       if (!step) continue;
+      // A line of the step that did not parse may be a button or a `set` of this variable.
+      if (step.incomplete && at !== 'entry') return 'top';
       if (at === 'afterInput' && step.input?.variable === variable) {
         if (step.input.type !== 'button') return 'top';
         for (const b of step.buttons) out.add(b.value);

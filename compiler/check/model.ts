@@ -49,6 +49,8 @@ export interface CheckedStep {
   readonly buttons: readonly IrButton[];
   readonly input?: CheckedInput;
   readonly route: CheckedRoute;
+  /** Lines of the step did not parse: its buttons, input and route may be missing parts (see StepAst). */
+  readonly incomplete: boolean;
 }
 
 /** The whole scenario after structural checks; the analyses read this. */

@@ -31,6 +31,8 @@ function showPath(path: readonly string[]): string {
 /** Reads of variables that some path from the start reaches before any assignment. */
 export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow): void {
   const known = new Set(flow.index.keys());
+  // A line that did not parse may be the one that assigns a variable: then a name no step assigns is not reported.
+  const partial = s.steps.some((st) => st.incomplete);
   const reported = new Set<string>();
   const check = (step: CheckedStep, facts: Facts, reads: readonly Read[], assignedHere: ReadonlySet<string> = new Set()): void => {
     for (const read of reads) {
@@ -38,7 +40,7 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
       if (head === undefined || head === 'user') continue;
       const loc = spanLoc(read.src, read.span);
       if (!known.has(head) || read.path.length > 1) {
-        reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
+        if (!partial) reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
         continue;
       }
       if (read.guarded || facts.assigned(head) || assignedHere.has(head)) continue;

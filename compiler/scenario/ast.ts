@@ -69,6 +69,8 @@ export interface StepAst {
   readonly buttons?: { readonly loc: Loc; readonly items: readonly ButtonAst[] };
   readonly input?: InputAst;
   readonly next?: NextAst;
+  /** Some lines of the step did not parse (.scn): checks draw no conclusions from what the step seems to lack. */
+  readonly incomplete?: boolean;
 }
 
 export interface CommandAst {
