@@ -91,6 +91,9 @@ describe('reads an "is set" guard protects', () => {
       { severity: 'warning', ...at(text, 'email contains') },
       at(text, 'email}}', { nth: 2 }),
     ]);
+    // Reached when "email is set" failed: the guard proves the opposite.
+    const inverted = maybeEmail(cond([['email is set', 'done']], 'mail'));
+    expect(find(check(inverted), 'VAR_UNASSIGNED')).toMatchObject([at(inverted, 'email}}')]);
   });
 });
 
