@@ -61,6 +61,8 @@ export interface CheckedScenario {
   readonly steps: readonly CheckedStep[];
   readonly byId: ReadonlyMap<string, CheckedStep>;
   readonly commands: readonly { command: string; target: string; loc: Loc }[];
+  /** Some lines of the file did not parse: names that nothing assigns may be assigned on those lines. */
+  readonly incomplete: boolean;
 }
 
 export const BUILTIN_USER_FIELDS: Readonly<Record<string, 'string' | 'number'>> = {

@@ -32,7 +32,7 @@ function showPath(path: readonly string[]): string {
 export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow): void {
   const known = new Set(flow.index.keys());
   // A line that did not parse may be the one that assigns a variable: then a name no step assigns is not reported.
-  const partial = s.steps.some((st) => st.incomplete);
+  const partial = s.incomplete;
   const reported = new Set<string>();
   const check = (step: CheckedStep, facts: Facts, reads: readonly Read[], assignedHere: ReadonlySet<string> = new Set()): void => {
     for (const read of reads) {

@@ -23,7 +23,8 @@ import { spanLoc, StringParser } from './parse-strings.js';
 export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
   const stepIds = new Set(ast.steps.map((s) => s.id.value));
   // A line that did not parse may be the one that assigns a variable: then unknown names are not reported.
-  const parser = new StringParser(reporter, collectVariables(ast), { quietUnknownNames: ast.steps.some((s) => s.incomplete) });
+  const incomplete = ast.incomplete === true || ast.steps.some((s) => s.incomplete);
+  const parser = new StringParser(reporter, collectVariables(ast), { quietUnknownNames: incomplete });
   const ref = (target: Located<string>): { target: string; loc: Loc } | undefined => {
     if (stepIds.has(target.value)) return { target: target.value, loc: target.loc };
     reporter.report('UNKNOWN_STEP', target.loc, { step: target.value, suggestion: closest(target.value, stepIds) });
@@ -65,6 +66,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     steps,
     byId: new Map(steps.map((s) => [s.id, s])),
     commands,
+    incomplete,
   };
 }
 

@@ -88,4 +88,6 @@ export interface ScenarioAst {
   readonly commands: readonly CommandAst[];
   readonly steps: readonly StepAst[];
   readonly stepsLoc?: Loc;
+  /** Some lines did not parse (.scn): a missing line may be the one that assigns a variable or defines a step. */
+  readonly incomplete?: boolean;
 }

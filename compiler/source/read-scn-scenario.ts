@@ -91,6 +91,7 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
     startStep,
     commands,
     steps,
+    ...(parsed.issues.length > 0 ? { incomplete: true } : {}),
   };
 }
 

@@ -37,3 +37,10 @@ describe('no message renders an empty list', () => {
     expect(never[0]!.message).toContain('ok has no possible value here');
   });
 });
+
+describe('.scn: a misspelt step line', () => {
+  it('does not make the variables its lines assigned "never assigned"', () => {
+    const text = lines(...HEAD, 'step ask', '  say "Total: {{total}}"', '  go count', '', 'stpe count', '  set total = 1', '  go ask');
+    expect(show(compile(text).diagnostics).filter((d) => d.includes('VARIABLE') || d.includes('BARE_WORD'))).toEqual([]);
+  });
+});
