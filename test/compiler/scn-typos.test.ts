@@ -44,3 +44,12 @@ describe('.scn: a misspelt step line', () => {
     expect(show(compile(text).diagnostics).filter((d) => d.includes('VARIABLE') || d.includes('BARE_WORD'))).toEqual([]);
   });
 });
+
+describe('.scn: a misspelt route or ask', () => {
+  it('reports neither the steps it no longer leads to nor a loop it seems to make', () => {
+    const loop = lines(...HEAD, 'step ask', '  say "Ok?"', '  button "Yes" = yes', '  aks button -> ok', '  go ask', '', 'step done', '  say "done"');
+    expect(show(compile(loop).diagnostics)).toEqual(['7:3 SCN_SYNTAX']);
+    const route = lines(...HEAD, 'step ask', '  say "Ok?"', '  button "Yes" = yes', '  ask button -> ok', '  og done', '', 'step done', '  say "done"');
+    expect(show(compile(route).diagnostics)).toEqual(['8:3 SCN_SYNTAX']);
+  });
+});
