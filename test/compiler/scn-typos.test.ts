@@ -50,6 +50,8 @@ describe('.scn: a misspelt route or ask', () => {
     const loop = lines(...HEAD, 'step ask', '  say "Ok?"', '  button "Yes" = yes', '  aks button -> ok', '  go ask', '', 'step done', '  say "done"');
     expect(show(compile(loop).diagnostics)).toEqual(['7:3 SCN_SYNTAX']);
     const route = lines(...HEAD, 'step ask', '  say "Ok?"', '  button "Yes" = yes', '  ask button -> ok', '  og done', '', 'step done', '  say "done"');
-    expect(show(compile(route).diagnostics)).toEqual(['8:3 SCN_SYNTAX']);
+    const [typo] = compile(route).diagnostics;
+    expect(show([typo!])).toEqual(['8:3 SCN_SYNTAX']);
+    expect(typo!.message).toContain('Did you mean "go"?');
   });
 });
