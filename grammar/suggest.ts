@@ -2,15 +2,19 @@
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const letters = sortedLetters(word);
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
+    // On a tie, the same letters in another order ("og" for "go", not "on") is the likelier typo.
+    if (d < bestDistance || (d === bestDistance && best !== undefined && sortedLetters(c) === letters && sortedLetters(best) !== letters)) {
       best = c;
       bestDistance = d;
     }
   }
   return best;
 }
+
+const sortedLetters = (w: string): string => [...w.toLowerCase()].sort().join('');
 
 /** Edits to turn a into b, where swapping two neighbours counts as one edit (the commonest typo). */
 function editDistance(a: string, b: string): number {

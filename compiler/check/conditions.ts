@@ -16,6 +16,10 @@ type Combo = readonly (Literal | undefined)[];
 
 const show = (v: Literal | undefined): string => (v === undefined ? 'unset' : v === OTHER_TEXT ? 'any other text' : JSON.stringify(v));
 
+/** `n can only be "a", "b" here`; a step that accepts no answer (a button input without buttons) leaves none. */
+const possibleValues = (n: string, values: ReadonlySet<Literal | undefined>): string =>
+  values.size === 0 ? `${n} has no possible value here` : `${n} can only be ${[...values].map(show).join(', ')} here`;
+
 /** Every combination of the possible values of `names`, or undefined when some value is not known. */
 function combinations(names: readonly string[], domain: (v: string) => ReadonlySet<Literal | undefined> | 'top'): Combo[] | undefined {
   const domains: (Literal | undefined)[][] = [];
@@ -61,7 +65,8 @@ export function checkConditions(reporter: Reporter, s: CheckedScenario, flow: Da
   const pruned = new Set<string>();
   const shapes = variableShapes(s);
   for (const step of s.steps) {
-    if (step.route.kind !== 'branch') continue;
+    // A `when` line that did not parse leaves the route partial: say nothing about what it covers.
+    if (step.route.kind !== 'branch' || step.incomplete) continue;
     const f = flow.facts.get(step.id);
     if (!f) continue;
     checkRoute(reporter, step, flow.view(step.id, step.input ? 'afterInput' : 'afterSet'), shapes, pruned);
@@ -123,7 +128,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
               .map((n) =>
                 standIns.has(n)
                   ? `no possible value of ${n} satisfies it`
-                  : `${n} can only be ${[...(domain(n) as ReadonlySet<Literal | undefined>)].map(show).join(', ')} here`,
+                  : possibleValues(n, domain(n) as ReadonlySet<Literal | undefined>),
               )
               .join('; ');
       reporter.report('CONDITION_NEVER_TRUE', b.when.src.loc, { condition: condition(), why });

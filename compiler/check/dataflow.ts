@@ -32,6 +32,8 @@ const POOL_WORDS = 1 << 16;
 interface Pred {
   readonly from: string;
   readonly afterInput: boolean;
+  /** Variables the move proves set (an `is set` condition on the route). */
+  readonly known?: ReadonlySet<string>;
 }
 
 /**
@@ -53,7 +55,7 @@ export class Dataflow {
     variables.forEach((v, i) => this.index.set(v, i));
     this.words = Math.max(1, Math.ceil(variables.length / 32));
     this.entries = new Set(entrySteps(s));
-    for (const [from, list] of edges) for (const e of list) this.addPred(e.to, { from, afterInput: e.afterInput });
+    for (const [from, list] of edges) for (const e of list) this.addPred(e.to, { from, afterInput: e.afterInput, known: e.known });
     // A command may arrive while any step waits for input.
     for (const c of s.commands) for (const step of s.steps) if (step.input) this.addPred(c.target, { from: step.id, afterInput: false });
     this.solve();
@@ -121,7 +123,7 @@ export class Dataflow {
         for (const p of this.preds.get(id) ?? []) {
           const f = this.facts.get(p.from);
           if (!f) continue;
-          const src = p.afterInput && f.afterInput ? f.afterInput : f.afterSet;
+          const src = this.withKnown(p.afterInput && f.afterInput ? f.afterInput : f.afterSet, p.known);
           if (!entry) {
             entry = src;
             shared = true;
@@ -140,6 +142,14 @@ export class Dataflow {
         changed = true;
       }
     }
+  }
+
+  /** `bits` plus the variables a guarded move proves set (a fresh set only when that adds something). */
+  private withKnown(bits: Must, known: ReadonlySet<string> | undefined): Must {
+    if (!known || known.size === 0) return bits;
+    const m = this.copy(bits);
+    for (const v of known) this.set(m, v);
+    return m;
   }
 
   /** Visit marks of the backward walks: a stamp per walk, so no walk allocates or clears a visited set. */
@@ -167,6 +177,8 @@ export class Dataflow {
       if (++visited > DOMAIN_BUDGET) return 'top';
       const step = this.s.byId.get(id);
       if (!step) continue;
+      // A line of the step that did not parse may be a button or a `set` of this variable.
+      if (step.incomplete && at !== 'entry') return 'top';
       if (at === 'afterInput' && step.input?.variable === variable) {
         if (step.input.type !== 'button') return 'top';
         for (const b of step.buttons) out.add(b.value);
@@ -212,7 +224,7 @@ export class Dataflow {
       const step = this.s.byId.get(id);
       if (!step || step.set.some((a) => a.variable === variable)) continue;
       for (const e of this.edges.get(id) ?? []) {
-        if (e.afterInput && step.input?.variable === variable) continue;
+        if ((e.afterInput && step.input?.variable === variable) || e.known?.has(variable)) continue;
         if (parent.has(e.to)) continue;
         parent.set(e.to, id);
         queue.push(e.to);

@@ -1,3 +1,4 @@
+import { provenSet } from './guards.js';
 import type { CheckedScenario, CheckedStep } from './model.js';
 
 export type EdgeKind = 'next' | 'branch' | 'else' | 'fail';
@@ -11,6 +12,8 @@ export interface StepEdge {
   readonly branch?: number;
   /** True when the move happens after a valid input (so the input variable is assigned). */
   readonly afterInput: boolean;
+  /** Variables the route's conditions prove set when this move is taken (`when email is set go ...`). */
+  readonly known?: ReadonlySet<string>;
 }
 
 export function stepEdges(step: CheckedStep): StepEdge[] {
@@ -19,13 +22,30 @@ export function stepEdges(step: CheckedStep): StepEdge[] {
   const route = step.route;
   if (route.kind === 'goto') out.push({ from: step.id, to: route.target, kind: 'next', afterInput });
   if (route.kind === 'branch') {
+    const guards = branchGuards(step);
     route.branches.forEach((b, i) => {
-      if (b.target && b.when) out.push({ from: step.id, to: b.target.target, kind: 'branch', branch: i, afterInput });
+      if (b.target && b.when) out.push({ from: step.id, to: b.target.target, kind: 'branch', branch: i, afterInput, known: guards.taken[i] });
     });
-    if (route.else) out.push({ from: step.id, to: route.else.target, kind: 'else', afterInput });
+    if (route.else) out.push({ from: step.id, to: route.else.target, kind: 'else', afterInput, known: guards.otherwise });
   }
   if (step.input?.onFail && step.input.maxAttempts) out.push({ from: step.id, to: step.input.onFail.target, kind: 'fail', afterInput: false });
   return out;
+}
+
+/**
+ * What a route's conditions prove set: conditions are tried in order, so condition i is evaluated (`before[i]`)
+ * only when the ones before it failed, its branch is taken (`taken[i]`) when it also holds, and "else" when all failed.
+ */
+export function branchGuards(step: CheckedStep): { before: ReadonlySet<string>[]; taken: ReadonlySet<string>[]; otherwise: ReadonlySet<string> } {
+  const before: ReadonlySet<string>[] = [];
+  const taken: ReadonlySet<string>[] = [];
+  let failed = new Set<string>();
+  for (const b of step.route.kind === 'branch' ? step.route.branches : []) {
+    before.push(failed);
+    taken.push(b.when ? new Set([...failed, ...provenSet(b.when.expr, true)]) : failed);
+    if (b.when) failed = new Set([...failed, ...provenSet(b.when.expr, false)]);
+  }
+  return { before, taken, otherwise: failed };
 }
 
 /** Steps a dialog can enter without a preceding step: start_step and command targets. */

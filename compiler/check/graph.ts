@@ -20,7 +20,8 @@ export function checkReachability(reporter: Reporter, s: CheckedScenario, live: 
       }
     }
   }
-  for (const step of s.steps) if (!seen.has(step.id)) reporter.report('UNREACHABLE_STEP', step.ast.id.loc, { step: step.id });
+  // A line that did not parse may be the `go` or `when` that leads to a step: say nothing until the file parses.
+  if (!s.incomplete) for (const step of s.steps) if (!seen.has(step.id)) reporter.report('UNREACHABLE_STEP', step.ast.id.loc, { step: step.id });
   return seen;
 }
 
@@ -50,7 +51,8 @@ export function checkLoops(reporter: Reporter, s: CheckedScenario, live: Readonl
   for (const scc of stronglyConnected(s.steps.map((st) => st.id), (id) => auto(id).map((e) => e.to))) {
     const members = new Set(scc);
     const cyclic = scc.length > 1 || auto(scc[0]!).some((e) => e.to === scc[0]);
-    if (!cyclic) continue;
+    // A step with a line that did not parse may have lost its `ask` or the route that leaves the loop.
+    if (!cyclic || scc.some((id) => s.byId.get(id)?.incomplete)) continue;
     const ordered = s.steps.filter((st) => members.has(st.id));
     const exits = ordered.some((st) => auto(st.id).some((e) => !members.has(e.to)) || canFallThrough(st, pruned));
     const names = ordered.map((st) => `"${st.id}"`).join(', ');

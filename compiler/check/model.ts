@@ -49,6 +49,8 @@ export interface CheckedStep {
   readonly buttons: readonly IrButton[];
   readonly input?: CheckedInput;
   readonly route: CheckedRoute;
+  /** Lines of the step did not parse: its buttons, input and route may be missing parts (see StepAst). */
+  readonly incomplete: boolean;
 }
 
 /** The whole scenario after structural checks; the analyses read this. */
@@ -59,6 +61,8 @@ export interface CheckedScenario {
   readonly steps: readonly CheckedStep[];
   readonly byId: ReadonlyMap<string, CheckedStep>;
   readonly commands: readonly { command: string; target: string; loc: Loc }[];
+  /** Some lines of the file did not parse: names that nothing assigns may be assigned on those lines. */
+  readonly incomplete: boolean;
 }
 
 export const BUILTIN_USER_FIELDS: Readonly<Record<string, 'string' | 'number'>> = {

@@ -27,12 +27,13 @@ export class StringParser {
   constructor(
     private readonly reporter: Reporter,
     private readonly variables: ReadonlySet<string>,
+    private readonly options: { readonly quietUnknownNames?: boolean } = {},
   ) {}
 
   expr(src: SourceString): Expr | undefined {
     let parsed = this.expressions.get(src.value);
     if (!parsed) this.expressions.set(src.value, (parsed = parseExpression(src.value)));
-    return parseExpr(this.reporter, src, this.variables, parsed);
+    return parseExpr(this.reporter, src, this.variables, parsed, this.options.quietUnknownNames === true);
   }
 
   message(src: SourceString): Template | undefined {
@@ -46,7 +47,7 @@ export class StringParser {
  * Resolves a parsed condition or `set` expression. A bare word that names no variable becomes a string literal
  * (the spec writes `choice == more_info`), with a warning that suggests quotes.
  */
-function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet<string>, parsed: ReturnType<typeof parseExpression>): Expr | undefined {
+function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet<string>, parsed: ReturnType<typeof parseExpression>, quiet: boolean): Expr | undefined {
   const { expr, issues } = parsed;
   reportIssues(reporter, src, issues);
   if (!expr) return undefined;
@@ -61,7 +62,7 @@ function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet
       return ref;
     }
     if (rest.length > 0) return ref;
-    reporter.report('BARE_WORD', spanLoc(src, ref.span), { word: head });
+    if (!quiet) reporter.report('BARE_WORD', spanLoc(src, ref.span), { word: head });
     return refToLiteral(ref);
   });
 }

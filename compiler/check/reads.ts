@@ -1,11 +1,12 @@
 import type { Span } from '../../grammar/index.js';
-import { collectRefs } from '../../grammar/index.js';
 import { templateRefs } from '../../grammar/index.js';
 import type { Template } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { SourceString } from '../scenario/ast.js';
 import { closest } from '../../grammar/suggest.js';
 import type { Dataflow, Facts } from './dataflow.js';
+import { branchGuards } from './edges.js';
+import { guardedRefs } from './guards.js';
 import type { CheckedScenario, CheckedStep, ParsedExpr } from './model.js';
 import { spanLoc } from './parse-strings.js';
 
@@ -13,13 +14,14 @@ interface Read {
   readonly path: readonly string[];
   readonly span: Span;
   readonly src: SourceString;
+  /** A read that cannot see an unset variable (`| default`, `is set`): only a variable never assigned is a mistake. */
+  readonly guarded: boolean;
 }
 
-const exprReads = (p: ParsedExpr): Read[] => collectRefs(p.expr).filter((r) => !r.guarded).map((r) => ({ path: r.path, span: r.span, src: p.src }));
+const exprReads = (p: ParsedExpr, known?: ReadonlySet<string>): Read[] =>
+  guardedRefs(p.expr, known).map((r) => ({ path: r.path, span: r.span, src: p.src, guarded: r.guarded }));
 const templateReads = (t: { template: Template; src: SourceString }): Read[] =>
-  templateRefs(t.template)
-    .filter((r) => !r.hasDefault)
-    .map((r) => ({ path: r.path, span: r.span, src: t.src }));
+  templateRefs(t.template).map((r) => ({ path: r.path, span: r.span, src: t.src, guarded: r.hasDefault }));
 
 function showPath(path: readonly string[]): string {
   const shown = path.length > 8 ? [...path.slice(0, 3), '…', ...path.slice(-4)] : path;
@@ -29,6 +31,8 @@ function showPath(path: readonly string[]): string {
 /** Reads of variables that some path from the start reaches before any assignment. */
 export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow): void {
   const known = new Set(flow.index.keys());
+  // A line that did not parse may be the one that assigns a variable: then a name no step assigns is not reported.
+  const partial = s.incomplete;
   const reported = new Set<string>();
   const check = (step: CheckedStep, facts: Facts, reads: readonly Read[], assignedHere: ReadonlySet<string> = new Set()): void => {
     for (const read of reads) {
@@ -36,10 +40,10 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
       if (head === undefined || head === 'user') continue;
       const loc = spanLoc(read.src, read.span);
       if (!known.has(head) || read.path.length > 1) {
-        reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
+        if (!partial) reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
         continue;
       }
-      if (facts.assigned(head) || assignedHere.has(head)) continue;
+      if (read.guarded || facts.assigned(head) || assignedHere.has(head)) continue;
       const key = `${head}@${loc.offset}`;
       if (reported.has(key)) continue;
       reported.add(key);
@@ -60,7 +64,8 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
     if (step.route.kind === 'branch') {
       const routeFacts = step.input ? flow.view(step.id, 'afterInput') : afterSet;
-      for (const b of step.route.branches) if (b.when) check(step, routeFacts, exprReads(b.when));
+      const { before } = branchGuards(step);
+      step.route.branches.forEach((b, i) => b.when && check(step, routeFacts, exprReads(b.when, before[i])));
     }
   }
 }

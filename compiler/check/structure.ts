@@ -24,7 +24,9 @@ import { spanLoc, StringParser } from './parse-strings.js';
 /** Structural checks: names, references, buttons, inputs; parses every expression and template. */
 export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
   const stepIds = new Set(ast.steps.map((s) => s.id.value));
-  const parser = new StringParser(reporter, collectVariables(ast));
+  // A line that did not parse may be the one that assigns a variable: then unknown names are not reported.
+  const incomplete = ast.incomplete === true || ast.steps.some((s) => s.incomplete);
+  const parser = new StringParser(reporter, collectVariables(ast), { quietUnknownNames: incomplete });
   const ref = (target: Located<string>): { target: string; loc: Loc } | undefined => {
     if (stepIds.has(target.value)) return { target: target.value, loc: target.loc };
     reporter.report('UNKNOWN_STEP', target.loc, { step: target.value, suggestion: closest(target.value, stepIds) });
@@ -58,7 +60,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     if (message) checkMessageLength(reporter, message.template, message.src);
     const buttons = checkButtons(reporter, step);
     const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
-    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(parser, step, ref) };
+    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(parser, step, ref), incomplete: step.incomplete === true };
   });
   return {
     name: ast.name?.value ?? '',
@@ -67,6 +69,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     steps,
     byId: new Map(steps.map((s) => [s.id, s])),
     commands,
+    incomplete,
   };
 }
 
@@ -122,8 +125,11 @@ function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {
     if (b.text) texts.add(b.text.value.toLowerCase());
     if (b.text && b.value) out.push({ text: b.text.value, value: b.value.value });
   }
+  // What a step lacks (a message, an input) may be on a line that did not parse: that line's error says it all.
+  if (step.incomplete) return out;
   if (step.buttons && step.buttons.items.length > 0 && !step.message) reporter.report('BUTTONS_WITHOUT_MESSAGE', step.buttons.loc);
-  if (step.buttons && step.buttons.items.length > 0 && step.input?.type && step.input.type.value !== 'button') {
+  // Without a button input (or with no input at all) a press arrives as typed text.
+  if (step.buttons && step.buttons.items.length > 0 && step.input?.type?.value !== 'button' && (!step.input || step.input.type)) {
     reporter.report('BUTTONS_IGNORED', step.buttons.loc);
   }
   return out;
@@ -152,7 +158,7 @@ function checkInput(
     }
   }
   if (input.variable) checkVariableName(reporter, input.variable);
-  if (type === 'button' && buttons.length === 0 && !(step.buttons?.items.length)) reporter.report('BUTTON_INPUT_WITHOUT_BUTTONS', input.type?.loc ?? input.loc);
+  if (type === 'button' && buttons.length === 0 && !(step.buttons?.items.length) && !step.incomplete) reporter.report('BUTTON_INPUT_WITHOUT_BUTTONS', input.type?.loc ?? input.loc);
   const v = input.validation ?? {};
   const validation: IrValidation = {
     min: v.min?.value,
@@ -186,8 +192,8 @@ function checkInput(
     reporter.report('WRONG_TYPE', input.maxAttempts.loc, { field: 'max_attempts', expected: 'a whole number of at least 1', actual: String(input.maxAttempts.value) });
   }
   const onFail = input.onFail && ref(input.onFail);
-  if (input.onFail && !input.maxAttempts) reporter.report('ON_FAIL_WITHOUT_MAX_ATTEMPTS', input.onFail.loc);
-  if (input.maxAttempts && !input.onFail) reporter.report('MAX_ATTEMPTS_WITHOUT_ON_FAIL', input.maxAttempts.loc);
+  if (input.onFail && !input.maxAttempts && !step.incomplete) reporter.report('ON_FAIL_WITHOUT_MAX_ATTEMPTS', input.onFail.loc);
+  if (input.maxAttempts && !input.onFail && !step.incomplete) reporter.report('MAX_ATTEMPTS_WITHOUT_ON_FAIL', input.maxAttempts.loc);
   const errorMessage = input.errorMessage && parsedTemplate(parser, input.errorMessage);
   if (!type || !input.variable) return undefined;
   return {

@@ -1,5 +1,5 @@
 import type { Expr } from '../../grammar/index.js';
-import { childrenOf, printExpression } from '../../grammar/index.js';
+import { childrenOf, looseEquals, printExpression } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { IrValueType } from '../ir/types.js';
 import type { InputType } from '../scenario/ast.js';
@@ -10,6 +10,8 @@ export interface VarInfo {
   type: IrValueType;
   /** How the first assignment reads, for messages: `a text input of step "ask"`. */
   origin: string;
+  /** Whether some assignment may store text that reads as a number ("10"), which `==` equates with 10. */
+  numericText: boolean;
 }
 
 const INPUT_VALUE_TYPE: Record<InputType, IrValueType> = {
@@ -21,6 +23,14 @@ const INPUT_VALUE_TYPE: Record<InputType, IrValueType> = {
   date: 'string',
   button: 'string',
 };
+
+/** Input types whose answers are never numeric text: an address has "@", a date is "2024-05-01". */
+const NEVER_NUMERIC: ReadonlySet<InputType> = new Set(['email', 'date']);
+
+const isNumericText = (text: string): boolean => looseEquals(text, Number(text));
+
+/** Whether a stored value may be numeric text; anything but a literal is assumed to be. */
+const mayBeNumericText = (e: Expr | undefined): boolean => !(e?.kind === 'literal') || (typeof e.value === 'string' && isNumericText(e.value));
 
 /** "Not known yet" while inference runs; never left in the result. */
 const BOTTOM = 'bottom' as IrValueType;
@@ -59,12 +69,19 @@ export function exprType(e: Expr, vars: ReadonlyMap<string, VarInfo>): IrValueTy
 /** The type of each variable: the join of the types of everything assigned to it. */
 export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
   const vars = new Map<string, VarInfo>();
+  const numeric = new Set<string>();
   for (const step of s.steps) {
-    if (step.input && !vars.has(step.input.variable)) {
-      vars.set(step.input.variable, { type: INPUT_VALUE_TYPE[step.input.type], origin: `the ${step.input.type} input of step "${step.id}"` });
+    const input = step.input;
+    if (input && !vars.has(input.variable)) {
+      vars.set(input.variable, { type: INPUT_VALUE_TYPE[input.type], origin: `the ${input.type} input of step "${step.id}"`, numericText: false });
     }
-    for (const a of step.set) if (!vars.has(a.variable)) vars.set(a.variable, { type: BOTTOM, origin: `"set" in step "${step.id}"` });
+    if (input && (input.type === 'button' ? step.buttons.some((b) => isNumericText(b.value)) : !NEVER_NUMERIC.has(input.type))) numeric.add(input.variable);
+    for (const a of step.set) {
+      if (!vars.has(a.variable)) vars.set(a.variable, { type: BOTTOM, origin: `"set" in step "${step.id}"`, numericText: false });
+      if (mayBeNumericText(a.value?.expr)) numeric.add(a.variable);
+    }
   }
+  for (const name of numeric) vars.get(name)!.numericText = true;
   // Assignments may read each other: iterate to a fixed point.
   for (let round = 0; round < 8; round++) {
     const next = new Map<string, IrValueType>();
@@ -95,6 +112,11 @@ export function checkTypes(reporter: Reporter, parsed: ParsedExpr, vars: Readonl
     }
     return printExpression(e);
   };
+  const mayBeNumber = (text: Expr): boolean => {
+    if (text.kind === 'literal') return typeof text.value === 'string' && isNumericText(text.value);
+    if (text.kind === 'ref' && text.path.length === 1) return vars.get(text.path[0]!)?.numericText ?? true;
+    return true;
+  };
   const visit = (e: Expr): void => {
     switch (e.kind) {
       case 'compare': {
@@ -102,10 +124,10 @@ export function checkTypes(reporter: Reporter, parsed: ParsedExpr, vars: Readonl
         const r = exprType(e.right, vars);
         const numStr = (l === 'number' && r === 'string') || (l === 'string' && r === 'number');
         if (numStr && (e.op === '==' || e.op === '!=')) {
-          const str = l === 'string' ? e.left : e.right;
-          if (!(str.kind === 'literal' && typeof str.value === 'string' && str.value.trim() !== '' && Number.isFinite(Number(str.value)))) {
+          // A number equals numeric text ("10" == 10): only text that is never numeric makes this constant.
+          if (!mayBeNumber(l === 'string' ? e.left : e.right)) {
             reporter.report('TYPE_MISMATCH_EQUALITY', spanLoc(parsed.src, e.span), {
-              detail: `${describe(e.left)} ${e.op} ${describe(e.right)} compares a number with text, so it is ${e.op === '==' ? 'never' : 'always'} true`,
+              detail: `${describe(e.left)} ${e.op} ${describe(e.right)} compares a number with text that is never a number, so it is ${e.op === '==' ? 'never' : 'always'} true`,
             });
           }
         } else if (numStr) {

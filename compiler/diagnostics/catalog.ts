@@ -182,7 +182,7 @@ export const catalog = {
   ),
   VAR_UNASSIGNED: entry<{ variable: string; path: string }>(
     'warning',
-    'A variable that may be read before it is assigned.',
+    'A variable that may be read before it is assigned, where no default or `is set` guards the read.',
     (a) => `Variable ${q(a.variable)} may be read before it is assigned, on the path ${a.path}. Assign it earlier or use "| default: ...".`,
   ),
   UNDEFINED_VARIABLE: entry<{ variable: string; suggestion?: string }>(
@@ -198,7 +198,7 @@ export const catalog = {
   TYPE_MISMATCH: entry<{ detail: string }>('error', 'An operation on values of the wrong type.', (a) => `Type mismatch: ${a.detail}.`),
   TYPE_MISMATCH_EQUALITY: entry<{ detail: string }>(
     'warning',
-    'An equality test between values of different types.',
+    'An equality test between a number and text that is never a number, so it is constant.',
     (a) => `Type mismatch: ${a.detail}.`,
   ),
   EXPR_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in an expression.', (a) => a.detail),

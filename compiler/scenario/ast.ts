@@ -69,6 +69,8 @@ export interface StepAst {
   readonly buttons?: { readonly loc: Loc; readonly items: readonly ButtonAst[] };
   readonly input?: InputAst;
   readonly next?: NextAst;
+  /** Some lines of the step did not parse (.scn): checks draw no conclusions from what the step seems to lack. */
+  readonly incomplete?: boolean;
 }
 
 export interface CommandAst {
@@ -86,4 +88,6 @@ export interface ScenarioAst {
   readonly commands: readonly CommandAst[];
   readonly steps: readonly StepAst[];
   readonly stepsLoc?: Loc;
+  /** Some lines did not parse (.scn): a missing line may be the one that assigns a variable or defines a step. */
+  readonly incomplete?: boolean;
 }

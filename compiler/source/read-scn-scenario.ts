@@ -37,6 +37,7 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
   };
 
   for (const s of parsed.statements) {
+    if ((s.kind === 'unknown' || s.broken) && s.indent > 0) current?.markIncomplete();
     if (s.kind === 'unknown' || (s.broken && !hasContent(s) && s.kind !== 'step' && s.kind !== 'scenario')) {
       // An unreadable line at the left margin is most likely a broken step line: don't pin what follows on the step above.
       if (s.indent === 0 && current !== undefined) {
@@ -90,6 +91,7 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
     startStep,
     commands,
     steps,
+    ...(parsed.issues.length > 0 ? { incomplete: true } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export class StepBuilder {
   private readonly buttons: { loc: ButtonAst['loc']; text?: SourceString; value?: SourceString }[] = [];
   private readonly whens: ScnStatementOf<'when'>[] = [];
   private end: number;
+  private incomplete = false;
 
   constructor(
     private readonly header: ScnStatementOf<'step'>,
@@ -54,6 +55,11 @@ export class StepBuilder {
     this.set.push({ variable: this.src.located(variable), expr: this.src.str(expr) });
   }
 
+  /** A line of this step did not parse: it may have been the `ask`, a `button` or a `set` the step lacks. */
+  markIncomplete(): void {
+    this.incomplete = true;
+  }
+
   private opt(w: ScnWord | undefined): SourceString | undefined {
     return w && this.src.str(w);
   }
@@ -77,6 +83,7 @@ export class StepBuilder {
       buttons: this.buttons.length > 0 ? { loc: span(this.buttons.map((b) => b.loc)), items: this.buttons } : undefined,
       input: this.input(),
       next: this.next(),
+      ...(this.incomplete ? { incomplete: true } : {}),
     };
   }
 
@@ -96,7 +103,8 @@ export class StepBuilder {
   private input(): InputAst | undefined {
     const ask = this.get('ask');
     if (!ask) {
-      for (const o of this.options) {
+      // Options under an `ask` line that did not parse are not misplaced.
+      for (const o of this.incomplete ? [] : this.options) {
         this.reporter.report('SCN_MISPLACED', loc(o.keyword), { statement: keywordsOf(o), fix: 'input options go under the "ask" line of their step' });
       }
       return undefined;

@@ -90,6 +90,8 @@ export function tokenize(source: string, base = 0): LexResult {
   return { tokens: result.tokens, issue: { ...issue, span: { start: issue.span.start + base, end: issue.span.end + base } } };
 }
 
+const REVERSED: Readonly<Record<string, string>> = { '>': '>=', '<': '<=', '!': '!=' };
+
 function lexIssue(source: string, offset: number, base: number): GrammarIssue {
   const ch = source.charAt(offset);
   const col = base + offset + 1;
@@ -98,8 +100,12 @@ function lexIssue(source: string, offset: number, base: number): GrammarIssue {
     message = `Unclosed string starting at column ${col}; add the closing ${ch}.`;
     return grammarIssue('EXPR_SYNTAX', message, offset, source.length);
   }
-  if (ch === '=') message = `Unexpected "=" at column ${col}; use "==" to compare.`;
-  else if (ch === '&') message = `Unexpected "&" at column ${col}; use "and" (or "&&").`;
+  if (ch === '=') {
+    // `=>` and `=<` are reversed orderings, `=!` a reversed "!=": name the operator that was meant.
+    const meant = REVERSED[source.charAt(offset + 1)];
+    if (meant) return grammarIssue('EXPR_SYNTAX', `Unexpected "=${source.charAt(offset + 1)}" at column ${col}; use "${meant}".`, offset, offset + 2);
+    message = `Unexpected "=" at column ${col}; use "==" to compare.`;
+  } else if (ch === '&') message = `Unexpected "&" at column ${col}; use "and" (or "&&").`;
   else message = `Unexpected character ${quoteForMessage(ch)} at column ${col}; remove it or put the text in quotes.`;
   return grammarIssue('EXPR_SYNTAX', message, offset, offset + Math.max(ch.length, 1));
 }

@@ -14,7 +14,7 @@ export type DialogEvent =
       readonly stepAfter: string | null;
       /** Replies the turn stored for delivery. */
       readonly replies: number;
-      /** Validation errors the turn answered with (a re-prompt). */
+      /** Answers the turn refused (1 or 0): invalid, or matched by no condition, so the step re-asked or gave up (on_fail). */
       readonly rejected: number;
       readonly restarted: boolean;
       readonly durationMs: number;

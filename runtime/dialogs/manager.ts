@@ -335,7 +335,7 @@ export class DialogManager {
             stepBefore,
             stepAfter,
             replies: state.lastSeq - (previous?.lastSeq ?? 0),
-            rejected: turn.effects.filter((e) => e.type === 'error').length,
+            rejected: turn.refused ? 1 : 0,
             restarted,
             durationMs: elapsed(started),
           });
@@ -360,7 +360,7 @@ export class DialogManager {
       if (!(err instanceof EngineError)) throw err;
       // A machine failure is a bug, not bad input: record the update so the platform stops redelivering it.
       log.error('ERROR', 'the scenario machine failed on a message', { err, step });
-      return { effects: [], step: dialog.step, ended: dialog.ended };
+      return { effects: [], step: dialog.step, ended: dialog.ended, refused: false };
     }
   }
 

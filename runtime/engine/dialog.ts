@@ -1,6 +1,7 @@
 import { createActor, type Actor, type AnyStateMachine, type InspectionEvent, type Snapshot } from 'xstate';
 import { COMMAND_EVENT, ENDED_STATE, NEW_STATE, type MachineConfig } from '../../compiler/index.js';
 import { EngineError, SnapshotMismatchError } from './errors.js';
+import { answerRefused } from './implementations.js';
 import { createScenarioMachine } from './machine.js';
 import { withTracer, type EngineTracer } from './trace.js';
 import type { Effect, InboundEvent, ScenarioContext, UserProfile, Vars } from './types.js';
@@ -19,6 +20,8 @@ export interface TurnResult {
   /** The step the dialog waits in, or undefined when no dialog is running (not started, or ended). */
   readonly step: string | undefined;
   readonly ended: boolean;
+  /** The message answered a waiting step that did not take it (invalid, or no condition matched): a re-prompt or on_fail. */
+  readonly refused: boolean;
 }
 
 export interface DialogOptions {
@@ -83,7 +86,7 @@ export class Dialog {
     else this.actor.send(event);
     const snap = this.actor.getSnapshot();
     if (snap.status === 'error' || this.failure !== undefined) throw new EngineError('the scenario machine failed', { cause: this.failure ?? snap.error });
-    return { effects: this.context.effects, step: this.step, ended: this.ended };
+    return { effects: this.context.effects, step: this.step, ended: this.ended, refused: answerRefused(event) };
   }
 
   private get context(): ScenarioContext {

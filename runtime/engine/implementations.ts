@@ -33,15 +33,31 @@ export type InputOf = (step: string) => IrInput;
  * One message is validated once per step however many guards and actions look at it: events are fresh objects
  * per message, so a weak map keyed by the event forgets them with the event.
  */
-const answers = new WeakMap<InboundEvent, { input: IrInput; result: ParsedInput }>();
+const answers = new WeakMap<InboundEvent, Answer>();
 
-function answerOf(inputOf: InputOf, step: string, event: InboundEvent): { input: IrInput; result: ParsedInput } {
+/** A message read as the answer to a step; `taken` once a transition stored it (a valid answer that a route took). */
+interface Answer {
+  readonly input: IrInput;
+  readonly result: ParsedInput;
+  taken: boolean;
+}
+
+function answerOf(inputOf: InputOf, step: string, event: InboundEvent): Answer {
   const input = inputOf(step);
   const hit = answers.get(event);
   if (hit && hit.input === input) return hit;
-  const fresh = { input, result: parseInput(input, event) };
+  const fresh: Answer = { input, result: parseInput(input, event), taken: false };
   answers.set(event, fresh);
   return fresh;
+}
+
+/**
+ * Whether `event` answered a waiting step that did not take it: invalid, or matched by no condition. The step
+ * then asked again or gave up (on_fail). False for events no step waited for (commands, a new dialog).
+ */
+export function answerRefused(event: InboundEvent): boolean {
+  const answer = answers.get(event);
+  return answer !== undefined && !answer.taken;
 }
 
 export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
@@ -88,8 +104,10 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo) {
     say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
       push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
     storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
-      const { input, result: r } = answerOf(inputOf, p.step, event);
+      const answer = answerOf(inputOf, p.step, event);
+      const { input, result: r } = answer;
       if (!r.ok) return {};
+      answer.taken = true;
       activeTracer()?.variable({ step: p.step, variable: input.variable, value: r.value, sensitive: input.sensitive, source: 'input' });
       return { vars: { ...context.vars, [input.variable]: r.value } };
     },

@@ -24,7 +24,7 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
   const sent = counter('messages_sent_total', 'Messages delivered to the platform.', ['bot', 'platform']);
   const stepEntries = counter('step_entries_total', 'Turns that moved a dialog into a step.', ['bot', 'step']);
   const ended = counter('dialogs_ended_total', 'Turns that ended a dialog.', ['bot']);
-  const validationErrors = counter('validation_errors_total', 'Answers refused by a step validation (re-prompts).', ['bot']);
+  const validationErrors = counter('validation_errors_total', 'Answers a waiting step refused (invalid, or matched by no condition): re-prompts and on_fail.', ['bot']);
   const resets = counter('dialog_resets_total', 'Dialogs reset by an administrator.', ['bot']);
   const deliveryFailures = counter('delivery_failures_total', 'Failed deliveries, by kind (retry, blocked, permanent).', ['bot', 'platform', 'kind']);
 

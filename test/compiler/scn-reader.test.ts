@@ -54,7 +54,6 @@ describe('.scn: every syntax error in one pass, at its line and column', () => {
       '7:5 SCN_SYNTAX',
       '8:15 EXPR_SYNTAX',
       '9:12 SCN_STRING',
-      '9:3 BUTTONS_IGNORED',
       '10:3 SCN_SYNTAX',
       '11:3 SCN_DUPLICATE',
     ].sort(byPosition));

@@ -33,6 +33,8 @@ import { evaluate, renderTemplate, truthy, type Template, type Value } from '../
 import { parseInput, type Effect, type UserMessage, type UserProfile, type Vars } from '../../runtime/engine/index.js';
 
 export const MAX_STEPS_PER_TURN = 100;
+/** A path that starts with this reads the rest of the path and reports the read to `ReferenceDialog.onProbe`. */
+export const READ_PROBE = '\u0000probe';
 export const NEW = '$new';
 export const ENDED = '$ended';
 
@@ -69,6 +71,8 @@ export class ReferenceDialog {
   private entered: string[] = [];
   private outcome: Outcome = 'start';
   private readonly commands: ReadonlyMap<string, string>;
+  /** Sees every read through a READ_PROBE path, and whether the variable was assigned then. */
+  onProbe?: (path: readonly string[], assigned: boolean) => void;
 
   constructor(
     readonly ir: IrScenario,
@@ -163,10 +167,16 @@ export class ReferenceDialog {
 
   /** Variables by name; `user.<field>` from the last profile a message carried. */
   private lookup(vars: Vars) {
-    return (path: readonly string[]): unknown => {
+    const read = (path: readonly string[]): unknown => {
+      if (path[0] === READ_PROBE) {
+        const rest = path.slice(1);
+        this.onProbe?.(rest, rest.length === 1 && Object.hasOwn(vars, rest[0]!));
+        return read(rest);
+      }
       if (path[0] === 'user') return path.length === 2 ? (this.user as Record<string, unknown> | undefined)?.[path[1]!] : undefined;
       return path.length === 1 && Object.hasOwn(vars, path[0]!) ? vars[path[0]!] : undefined;
     };
+    return read;
   }
 
   private render(t: Template, vars: Vars = this.vars_): string {

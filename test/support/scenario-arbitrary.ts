@@ -299,7 +299,8 @@ class Builder {
           parts.push('Choice: {{choice}}.');
           break;
         case 1:
-          parts.push('N={{n | default: "?"}}');
+          // A default guards a read that may come first, not a variable that no step assigns (that is reported).
+          parts.push(this.vars.has('n') ? 'N={{n | default: "?"}}' : 'no N');
           break;
         case 2:
           parts.push(this.usesCount ? 'count={{count}}' : 'no count');
@@ -308,10 +309,10 @@ class Builder {
           parts.push('{{label | upper}}');
           break;
         case 4:
-          parts.push('{{t | default: "nothing" | capitalize}}');
+          parts.push(this.vars.has('t') ? '{{t | default: "nothing" | capitalize}}' : 'no t');
           break;
         case 5:
-          parts.push('mode {{mode | default: "-"}}, m {{m}}');
+          parts.push(`mode ${this.vars.has('mode') ? '{{mode | default: "-"}}' : '-'}, m {{m}}`);
           break;
         case 6:
           parts.push('{{pick | trim}}');
@@ -371,7 +372,7 @@ class Builder {
     } else if (s.inputType === 'text' && v < 2) {
       input.validation = v === 0 ? { max_length: 3 + (s.setSeed % 5) } : { pattern: '^[a-z]+$' };
     }
-    if (s.errorMessage) input.error_message = `Invalid answer at ${this.id(i)}{{choice | default: ""}}.`;
+    if (s.errorMessage) input.error_message = `Invalid answer at ${this.id(i)}${this.vars.has('choice') ? '{{choice | default: ""}}' : ''}.`;
     // Usually another step; sometimes the step itself (entered again: its `set` and message run again).
     const failTarget = (): string => {
       const t = s.failSeed % this.n;
