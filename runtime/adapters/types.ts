@@ -48,6 +48,13 @@ export interface PlatformAdapter {
   parseUpdate(update: unknown): ParsedUpdate;
   /** Delivers one message; throws DeliveryError. */
   send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
+  /** Splits a reply that exceeds the channel's limits into parts sent in order (buttons on the last part). */
+  split?(message: OutboundMessage): OutboundMessage[];
+  /**
+   * Whether this process can send for the bot (Telegram: its token is registered here). When false, the bot's
+   * replies are left pending, unclaimed, for a process that can. Absent means always.
+   */
+  canSend?(botId: string): boolean;
   /** Acknowledges an update (answers a callback query); failures are not fatal. */
   acknowledge?(botId: string, ackId: string): Promise<void>;
   /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */

@@ -5,6 +5,7 @@ export {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type DeliveryLease,
   type DeliveryState,
   type DialogKey,
   type DialogListQuery,

@@ -65,6 +65,11 @@ export class TelegramAdapter implements PlatformAdapter {
     return this.bots.has(botId);
   }
 
+  /** A bot whose token this process lacks (not configured, or not readable with this key) is left to others. */
+  canSend(botId: string): boolean {
+    return this.bots.has(botId);
+  }
+
   parseUpdate(update: unknown): ParsedUpdate {
     return parseTelegramUpdate(update);
   }
@@ -89,7 +94,7 @@ export class TelegramAdapter implements PlatformAdapter {
 
   private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {
     const bot = this.bots.get(botId);
-    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'permanent');
+    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'retry');
     try {
       if (this.direct) {
         await this.direct.call(bot.token, method, payload);
