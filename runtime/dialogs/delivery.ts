@@ -103,7 +103,7 @@ export class Delivery {
 
   /** Schedules the pending dialogs this process can serve; returns how many. */
   async sweep(): Promise<number> {
-    const keys = (await this.store.pendingDeliveries(this.clock(), 200)).filter((key) => this.canServe(key));
+    const keys = (await this.store.pendingDeliveries(this.clock(), 200, this.owner)).filter((key) => this.canServe(key));
     for (const key of keys) void this.schedule(key);
     return keys.length;
   }

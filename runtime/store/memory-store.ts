@@ -175,10 +175,10 @@ export class MemoryStore implements Store {
     return !pending;
   }
 
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
     this.open();
     return [...this.dialogs.values()]
-      .filter((r) => r.state.lastSeq > r.state.delivered && (r.leaseOwner === null || (r.leaseUntil ?? 0) < now))
+      .filter((r) => r.state.lastSeq > r.state.delivered && (r.leaseOwner === null || (r.leaseUntil ?? 0) < now || (owner !== undefined && r.leaseOwner === owner)))
       .sort((a, b) => a.state.updatedAt - b.state.updatedAt)
       .slice(0, Math.max(0, limit))
       .map((r) => copy(r.state.key));

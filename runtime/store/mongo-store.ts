@@ -236,10 +236,11 @@ export class MongoStore extends MongoQueries implements Store {
 
   // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
   // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
     if (limit <= 0) return [];
+    const free = [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, ...(owner === undefined ? [] : [{ leaseOwner: owner }])];
     const docs = await this.run(() =>
-      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }] })
+      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $or: free })
         .sort({ updatedAt: 1 })
         .limit(limit)
         .select({ botId: 1, platform: 1, chatId: 1 })

@@ -173,8 +173,10 @@ export class SqliteStore implements Store {
     return this.enqueue(() => this.sql.releaseDelivery(key, token, evenIfPending));
   }
 
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
-    const rows = this.run(() => this.sql.pending.all(now, Math.max(0, limit)));
+  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
+    // With no owner, a prefix no token has (tokens never start with a space).
+    const ours = owner === undefined ? ' ' : `${owner} `;
+    const rows = this.run(() => this.sql.pending.all(now, ours, ours, Math.max(0, limit)));
     return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
   }
 

@@ -224,8 +224,11 @@ export interface Store {
    * `evenIfPending` frees it anyway (shutdown: another process may send them at once).
    */
   releaseDelivery(key: DialogKey, token: string, evenIfPending?: boolean): Promise<boolean>;
-  /** Dialogs with undelivered messages whose lease is free or expired at `now`. */
-  pendingDeliveries(now: number, limit: number): Promise<DialogKey[]>;
+  /**
+   * Dialogs with undelivered messages whose lease is free or expired at `now`, or held by `owner` (a restarted
+   * process finds what its previous incarnation held).
+   */
+  pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]>;
 
   /** Entries of one dialog, oldest first; see HistoryQuery. Throws RangeError on a bad limit or afterRev. */
   history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;

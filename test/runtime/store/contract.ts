@@ -263,6 +263,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(['expired', 'free']).toContain(one[0]?.chatId);
       expect(await store.pendingDeliveries(2000, 0)).toEqual([]);
       expect((await store.pendingDeliveries(20_000, 10)).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
+      // A restarted owner finds the leases its previous incarnation held.
+      expect((await store.pendingDeliveries(2000, 10, 'A')).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
+      expect((await store.pendingDeliveries(2000, 10, 'B')).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
     });
 
     it('round-trips the outbox, vars and recent update ids, keeping at most RECENT_UPDATES_LIMIT', async () => {
