@@ -49,6 +49,7 @@ export class Delivery {
   private readonly unmarked = new Map<string, number>();
   /** Per dialog: how many parts of a split seq went out (a retry resumes after them). */
   private readonly partsSent = new Map<string, { readonly seq: number; readonly count: number }>();
+  private readonly warned = new Set<string>();
   private readonly opts: Required<DeliveryOptions>;
   private readonly stopping = new AbortController();
   private sweeper: NodeJS.Timeout | undefined;
@@ -103,9 +104,19 @@ export class Delivery {
 
   /** Schedules the pending dialogs this process can serve; returns how many. */
   async sweep(): Promise<number> {
-    const keys = (await this.store.pendingDeliveries(this.clock(), 200, this.owner)).filter((key) => this.canServe(key));
-    for (const key of keys) void this.schedule(key);
-    return keys.length;
+    const keys = await this.store.pendingDeliveries(this.clock(), 200, this.owner);
+    const servable = keys.filter((key) => this.canServe(key));
+    for (const key of servable) void this.schedule(key);
+    for (const key of keys) if (!this.canServe(key)) this.warnUnservable(key);
+    return servable.length;
+  }
+
+  /** Once per bot and platform: its replies wait for a process that can send them. */
+  private warnUnservable(key: DialogKey): void {
+    const which = `${key.botId}\u0000${key.platform}`;
+    if (this.warned.has(which)) return;
+    this.warned.add(which);
+    this.logger.warn({ event_type: 'ADAPTER', bot_id: key.botId, platform: key.platform }, 'replies wait: this process cannot send for the bot (no adapter or no token)');
   }
 
   /** Ends waits at once, lets sends in flight finish, and frees the leases held (pending replies included). */
