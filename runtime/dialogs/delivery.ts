@@ -106,7 +106,8 @@ export class Delivery {
   async sweep(): Promise<number> {
     const keys = await this.store.pendingDeliveries(this.clock(), 200, this.owner);
     const servable = keys.filter((key) => this.canServe(key));
-    for (const key of servable) void this.schedule(key);
+    // A dialog being delivered here already is left to that run (which goes on while replies are pending).
+    for (const key of servable) if (!this.running.has(keyString(key))) void this.schedule(key);
     for (const key of keys) if (!this.canServe(key)) this.warnUnservable(key);
     return servable.length;
   }
