@@ -45,6 +45,20 @@ describe('delivery across processes', () => {
     expect(sentTexts(api, chat)).toEqual(SPEC_REPLIES('Ann'));
   });
 
+  it('repeats a reply only when its answer was lost (the one case of a duplicate)', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail({ method: 'sendMessage', status: 200, drop: true, times: 1 });
+    const ws = processWorkspace();
+    const first = await started(ws, api.url);
+    await started(ws, api.url);
+    const chat = 5151;
+    expect(await first.post(textUpdate(chat, '/start', 1))).toBe(200);
+    await api.waitFor((a) => a.texts(chat).length >= 3, 30_000);
+    const [welcome, ask] = SPEC_REPLIES('x');
+    expect(api.texts(chat)).toEqual([welcome, welcome, ask]);
+  });
+
   it('after kill -9, the restarted process sends pending and new replies without waiting for the dead lease', async () => {
     const api = await FakeBotApi.start();
     cleanup.push(() => api.close());
@@ -69,6 +83,23 @@ describe('delivery across processes', () => {
     const texts = sentTexts(api, chat);
     expect(texts.slice(-3)).toEqual(SPEC_REPLIES('Bob').slice(0, 3));
     expect(texts.length).toBeLessThanOrEqual(4);
+  });
+
+  it('SIGTERM ends a retry_after wait, and the restarted process answers the chat at once', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail({ method: 'sendMessage', status: 429, retryAfter: 3600, times: 1 });
+    const ws = processWorkspace();
+    const first = await startServerProcess(ws, api.url);
+    const chat = 5401;
+    expect(await first.post(textUpdate(chat, '/start', 1))).toBe(200);
+    await api.waitFor((a) => a.calls.some((c) => c.method === 'sendMessage' && c.status === 429), 10_000);
+    // Waiting (capped at 30 s) for the second attempt: the stop must not wait for it.
+    const stopped = first.stop().then(() => 'exited');
+    expect(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 15_000))])).toBe('exited');
+    await started(ws, api.url, { DELIVERY_LEASE_SECONDS: '3600' });
+    await api.waitFor((a) => a.texts(chat).length >= 2, 20_000);
+    expect(api.texts(chat)).toEqual(SPEC_REPLIES('x').slice(0, 2));
   });
 
   it('keeps replies pending under a wrong ENCRYPTION_KEY, and delivers them once restarted with the right one', async () => {
