@@ -16,7 +16,8 @@ afterAll(async () => {
 
 async function started(...args: Parameters<typeof startServerProcess>): Promise<ServerProcess> {
   const s = await startServerProcess(...args);
-  cleanup.push(() => s.stop());
+  // SIGKILL: a process that would not stop must not hold the suite up.
+  cleanup.push(() => s.kill());
   return s;
 }
 
@@ -66,7 +67,7 @@ describe('delivery across processes', () => {
     api.fail({ method: 'sendMessage', status: 200, delayMs: 60_000, times: 1 });
     const ws = processWorkspace();
     const env = { DELIVERY_LEASE_SECONDS: '120', DELIVERY_SWEEP_SECONDS: '1' };
-    const first = await startServerProcess(ws, api.url, env);
+    const first = await started(ws, api.url, env);
     const chat = 5201;
     expect(await first.post(textUpdate(chat, '/start', 1))).toBe(200);
     await api.waitFor((a) => a.count('sendMessage') >= 1, 10_000);
@@ -90,7 +91,7 @@ describe('delivery across processes', () => {
     cleanup.push(() => api.close());
     api.fail({ method: 'sendMessage', status: 429, retryAfter: 3600, times: 1 });
     const ws = processWorkspace();
-    const first = await startServerProcess(ws, api.url);
+    const first = await started(ws, api.url);
     const chat = 5401;
     expect(await first.post(textUpdate(chat, '/start', 1))).toBe(200);
     await api.waitFor((a) => a.calls.some((c) => c.method === 'sendMessage' && c.status === 429), 10_000);
@@ -108,7 +109,7 @@ describe('delivery across processes', () => {
     api.fail({ method: 'sendMessage', status: 500, times: 2 });
     const ws = processWorkspace();
     const env = { DELIVERY_SWEEP_SECONDS: '1' };
-    const first = await startServerProcess(ws, api.url, env);
+    const first = await started(ws, api.url, env);
     const chat = 5301;
     expect(await first.post(textUpdate(chat, '/start', 1))).toBe(200);
     await api.waitFor((a) => a.count('sendMessage') >= 1, 10_000);
@@ -118,7 +119,7 @@ describe('delivery across processes', () => {
     expect((await store.getDialog(key(chat)))?.delivered).toBe(0);
 
     // The token is stored encrypted; without it in the environment, a wrong key cannot read it.
-    const wrong = await startServerProcess(ws, api.url, { ...env, ENCRYPTION_KEY: 'e'.repeat(64), TELEGRAM_TOKEN_GREETER: '' });
+    const wrong = await started(ws, api.url, { ...env, ENCRYPTION_KEY: 'e'.repeat(64), TELEGRAM_TOKEN_GREETER: '' });
     await expect.poll(() => wrong.lines.some((l) => l['bot_id'] === 'greeter' && String(l['msg']).startsWith('replies wait')), { timeout: 10_000 }).toBe(true);
     await wrong.stop();
     expect(await store.getDialog(key(chat))).toMatchObject({ lastSeq: 2, delivered: 0 });
