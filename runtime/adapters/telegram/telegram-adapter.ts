@@ -14,7 +14,7 @@ export interface TelegramAdapterOptions {
   readonly agent?: TelegramAgent;
   /** Per call; default 30 s. A timed-out send is retried, so it may arrive twice. */
   readonly timeoutMs?: number;
-  /** Backoff for 5xx and network errors; default 1000 ms. */
+  /** The wait for a 429 that names no retry_after; default 1000 ms (5xx and network errors name no wait: the runtime backs off). */
   readonly retryDelayMs?: number;
   /**
    * How replies are sent: 'direct' (default) posts sendMessage and answerCallbackQuery as plain keep-alive JSON
