@@ -28,7 +28,6 @@ class FakePlatform {
   splitAt: number | undefined;
 
   adapter(by: string): PlatformAdapter {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const platform = this;
     return {
       platform: 'test',
