@@ -50,6 +50,7 @@ export class Delivery {
   /** Per dialog: how many parts of a split seq went out (a retry resumes after them). */
   private readonly partsSent = new Map<string, { readonly seq: number; readonly count: number }>();
   private readonly warned = new Set<string>();
+  private readonly unservable = new Map<string, { readonly botId: string; readonly platform: string }>();
   private readonly opts: Required<DeliveryOptions>;
   private readonly stopping = new AbortController();
   private sweeper: NodeJS.Timeout | undefined;
@@ -104,17 +105,26 @@ export class Delivery {
 
   /** Schedules the pending dialogs this process can serve; returns how many. */
   async sweep(): Promise<number> {
-    const keys = await this.store.pendingDeliveries(this.clock(), 200, this.owner);
-    const servable = keys.filter((key) => this.canServe(key));
-    // A dialog being delivered here already is left to that run (which goes on while replies are pending).
-    for (const key of servable) if (!this.running.has(keyString(key))) void this.schedule(key);
-    for (const key of keys) if (!this.canServe(key)) this.warnUnservable(key);
-    return servable.length;
+    // Bots found unservable are left out of the query (so they cannot crowd out the others), until they can be served.
+    for (const [which, bot] of this.unservable) if (this.canServe({ ...bot, chatId: '' })) this.unservable.delete(which);
+    const keys = await this.store.pendingDeliveries(this.clock(), 200, { owner: this.owner, skip: [...this.unservable.values()] });
+    let scheduled = 0;
+    for (const key of keys) {
+      if (!this.canServe(key)) {
+        this.leaveUnservable(key);
+        continue;
+      }
+      scheduled++;
+      // A dialog being delivered here already is left to that run (which goes on while replies are pending).
+      if (!this.running.has(keyString(key))) void this.schedule(key);
+    }
+    return scheduled;
   }
 
-  /** Once per bot and platform: its replies wait for a process that can send them. */
-  private warnUnservable(key: DialogKey): void {
+  /** Its replies wait for a process that can send them; said once per bot and platform. */
+  private leaveUnservable(key: DialogKey): void {
     const which = `${key.botId}\u0000${key.platform}`;
+    this.unservable.set(which, { botId: key.botId, platform: key.platform });
     if (this.warned.has(which)) return;
     this.warned.add(which);
     this.logger.warn({ event_type: 'ADAPTER', bot_id: key.botId, platform: key.platform }, 'replies wait: this process cannot send for the bot (no adapter or no token)');

@@ -6,6 +6,7 @@ export {
   type BotPlatformCredential,
   type BotScenario,
   type DeliveryLease,
+  type PendingQuery,
   type DeliveryState,
   type DialogKey,
   type DialogListQuery,

@@ -34,6 +34,7 @@ import {
   type HistoryEntry,
   type HistoryQuery,
   type NewBotScenario,
+  type PendingQuery,
   type RateBucket,
   type ScenarioSummary,
   type Store,
@@ -175,10 +176,13 @@ export class MemoryStore implements Store {
     return !pending;
   }
 
-  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     this.open();
+    const { owner, skip = [] } = query;
+    const skipped = (k: DialogKey): boolean => skip.some((s) => s.botId === k.botId && s.platform === k.platform);
     return [...this.dialogs.values()]
       .filter((r) => r.state.lastSeq > r.state.delivered && (r.leaseOwner === null || (r.leaseUntil ?? 0) < now || (owner !== undefined && r.leaseOwner === owner)))
+      .filter((r) => !skipped(r.state.key))
       .sort((a, b) => a.state.updatedAt - b.state.updatedAt)
       .slice(0, Math.max(0, limit))
       .map((r) => copy(r.state.key));

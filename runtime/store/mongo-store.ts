@@ -19,6 +19,7 @@ import {
   type DialogState,
   type DialogWrite,
   type NewBotScenario,
+  type PendingQuery,
   type Store,
 } from './types.js';
 
@@ -236,11 +237,13 @@ export class MongoStore extends MongoQueries implements Store {
 
   // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
   // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
-  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     if (limit <= 0) return [];
+    const { owner, skip = [] } = query;
     const free = [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, ...(owner === undefined ? [] : [{ leaseOwner: owner }])];
+    const notSkipped = skip.map((s) => ({ $or: [{ botId: { $ne: s.botId } }, { platform: { $ne: s.platform } }] }));
     const docs = await this.run(() =>
-      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $or: free })
+      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $and: [{ $or: free }, ...notSkipped] })
         .sort({ updatedAt: 1 })
         .limit(limit)
         .select({ botId: 1, platform: 1, chatId: 1 })

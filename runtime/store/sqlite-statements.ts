@@ -40,7 +40,7 @@ export interface Statements {
   readonly release: S;
   readonly releaseAnyway: S;
   readonly pendingOf: S<Key, { pending: number }>;
-  readonly pending: S<[number, string, string, number], { bot_id: string; platform: string; chat_id: string }>;
+  readonly pending: S<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>;
   readonly history: S<[...Key, number], HistoryRow>;
   readonly historyAfter: S<[...Key, number, number], HistoryRow>;
   readonly countAll: S<[], { n: number }>;
@@ -109,9 +109,11 @@ export function prepareStatements(db: Database.Database): Statements {
     releaseAnyway: db.prepare(`UPDATE dialogs SET lease_owner = NULL, lease_until = NULL WHERE ${KEY} AND lease_owner = ?`),
     pendingOf: db.prepare<Key, { pending: number }>(`SELECT last_seq > delivered AS pending FROM dialogs WHERE ${KEY}`),
     // The condition repeats the partial index's WHERE verbatim so SQLite uses that index.
-    pending: db.prepare<[number, string, string, number], { bot_id: string; platform: string; chat_id: string }>(
+    // The third parameter is a JSON array of "<bot id>\u0000<platform>" to leave out.
+    pending: db.prepare<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>(
       `SELECT bot_id, platform, chat_id FROM dialogs
        WHERE last_seq > delivered AND (lease_owner IS NULL OR lease_until < ? OR substr(lease_owner, 1, length(?)) = ?)
+         AND bot_id || char(0) || platform NOT IN (SELECT value FROM json_each(?))
        ORDER BY updated_at LIMIT ?`,
     ),
     history: db.prepare<[...Key, number], HistoryRow>(

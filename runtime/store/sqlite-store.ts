@@ -16,6 +16,7 @@ import {
   type BotPlatformCredential,
   type BotScenario,
   type DeliveryLease,
+  type PendingQuery,
   type DialogKey,
   type DialogListQuery,
   type DialogState,
@@ -173,10 +174,11 @@ export class SqliteStore implements Store {
     return this.enqueue(() => this.sql.releaseDelivery(key, token, evenIfPending));
   }
 
-  async pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     // With no owner, a prefix no token has (tokens never start with a space).
-    const ours = owner === undefined ? ' ' : `${owner} `;
-    const rows = this.run(() => this.sql.pending.all(now, ours, ours, Math.max(0, limit)));
+    const ours = query.owner === undefined ? ' ' : `${query.owner} `;
+    const skip = JSON.stringify((query.skip ?? []).map((s) => `${s.botId}\u0000${s.platform}`));
+    const rows = this.run(() => this.sql.pending.all(now, ours, ours, skip, Math.max(0, limit)));
     return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
   }
 

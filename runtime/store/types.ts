@@ -68,6 +68,12 @@ export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSe
  */
 export type DeliveryLease = DeliveryState & { readonly token: string };
 
+/** Which pending deliveries a sweeper wants: see Store.pendingDeliveries. */
+export interface PendingQuery {
+  readonly owner?: string;
+  readonly skip?: readonly { readonly botId: string; readonly platform: string }[];
+}
+
 /** BotDialogHistory: one inbound or outbound message. */
 export interface HistoryEntry {
   readonly key: DialogKey;
@@ -225,10 +231,11 @@ export interface Store {
    */
   releaseDelivery(key: DialogKey, token: string, evenIfPending?: boolean): Promise<boolean>;
   /**
-   * Dialogs with undelivered messages whose lease is free or expired at `now`, or held by `owner` (a restarted
-   * process finds what its previous incarnation held).
+   * Dialogs with undelivered messages whose lease is free or expired at `now`, or held by `query.owner` (a
+   * restarted process finds what its previous incarnation held), leaving out the bots and platforms in
+   * `query.skip` (those the caller cannot send for).
    */
-  pendingDeliveries(now: number, limit: number, owner?: string): Promise<DialogKey[]>;
+  pendingDeliveries(now: number, limit: number, query?: PendingQuery): Promise<DialogKey[]>;
 
   /** Entries of one dialog, oldest first; see HistoryQuery. Throws RangeError on a bad limit or afterRev. */
   history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;

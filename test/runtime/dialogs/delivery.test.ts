@@ -24,7 +24,10 @@ class FakePlatform {
   readonly delivered: string[] = [];
   failures: DeliveryError[] = [];
   durationMs: (text: string) => number = () => 10;
-  servable = true;
+  servable: boolean | ((botId: string) => boolean) = true;
+  private can(botId: string): boolean {
+    return typeof this.servable === 'function' ? this.servable(botId) : this.servable;
+  }
   splitAt: number | undefined;
 
   adapter(by: string): PlatformAdapter {
@@ -32,11 +35,11 @@ class FakePlatform {
     return {
       platform: 'test',
       parseUpdate: (): ParsedUpdate => ({ kind: 'invalid', reason: 'unused' }),
-      canSend: () => platform.servable,
+      canSend: (botId) => platform.can(botId),
       ...(platform.splitAt !== undefined && { split: (m: OutboundMessage) => cut(m, platform.splitAt!) }),
-      async send(_botId: string, _chatId: string, message: OutboundMessage): Promise<void> {
+      async send(botId: string, _chatId: string, message: OutboundMessage): Promise<void> {
         platform.attempts.push({ by, text: message.text, at: Date.now() });
-        if (!platform.servable) throw new DeliveryError('bot is not registered', 'permanent');
+        if (!platform.can(botId)) throw new DeliveryError('bot is not registered', 'permanent');
         const ms = platform.durationMs(message.text);
         if (ms > 0) await new Promise((r) => setTimeout(r, ms));
         const failure = platform.failures.shift();
@@ -185,6 +188,23 @@ describe('Delivery', () => {
     second.start();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(rightKey.delivered).toEqual(['r1', 'r2']);
+  });
+
+  it('does not let many pending replies of a bot it cannot send for crowd out the others', async () => {
+    const store = new MemoryStore();
+    const platform = new FakePlatform();
+    platform.servable = (botId) => botId === 'bot';
+    for (let i = 0; i < 250; i++) {
+      const other = { ...key, botId: 'tokenless', chatId: `t${i}` };
+      await write(store, dialogState(other, 1, { outbox: [reply(1)], lastSeq: 1, updatedAt: 1 }));
+    }
+    await write(store, dialogState(key, 1, { outbox: [reply(1)], lastSeq: 1, updatedAt: 2 }));
+    const d = started(delivery(store, platform, 'A'));
+    expect(await d.sweep()).toBe(0);
+    expect(await d.sweep()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(platform.delivered).toEqual(['r1']);
+    expect(platform.attempts).toHaveLength(1);
   });
 
   it('caps a long retry_after, and stop() ends the wait at once and frees the lease for another process', async () => {

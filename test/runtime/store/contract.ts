@@ -264,8 +264,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.pendingDeliveries(2000, 0)).toEqual([]);
       expect((await store.pendingDeliveries(20_000, 10)).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
       // A restarted owner finds the leases its previous incarnation held.
-      expect((await store.pendingDeliveries(2000, 10, 'A')).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
-      expect((await store.pendingDeliveries(2000, 10, 'B')).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
+      expect((await store.pendingDeliveries(2000, 10, { owner: 'A' })).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
+      expect((await store.pendingDeliveries(2000, 10, { owner: 'B' })).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
+      // Bots a sweeper cannot send for are left out, per bot and platform.
+      const otherBot = dialogKey('other', 'b2');
+      await write(store, dialogState(otherBot, 1, { lastSeq: 1, updatedAt: 6 }));
+      expect((await store.pendingDeliveries(2000, 10)).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'other']);
+      expect((await store.pendingDeliveries(2000, 10, { skip: [{ botId: 'b1', platform: 'telegram' }] })).map((k) => k.chatId)).toEqual(['other']);
+      expect((await store.pendingDeliveries(2000, 10, { skip: [{ botId: 'b1', platform: 'web' }, { botId: 'b2', platform: 'telegram' }] })).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
+      expect(await store.pendingDeliveries(2000, 1, { skip: [{ botId: 'b1', platform: 'telegram' }] })).toEqual([otherBot]);
     });
 
     it('round-trips the outbox, vars and recent update ids, keeping at most RECENT_UPDATES_LIMIT', async () => {
