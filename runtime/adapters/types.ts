@@ -50,13 +50,13 @@ export interface PlatformAdapter {
   send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
   /** Splits a reply that exceeds the channel's limits into parts sent in order (buttons on the last part). */
   split?(message: OutboundMessage): OutboundMessage[];
+  /** Acknowledges an update (answers a callback query); failures are not fatal. */
+  acknowledge?(botId: string, ackId: string): Promise<void>;
+  /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */
+  readonly methods?: { readonly send: string; readonly acknowledge?: string };
   /**
    * Whether this process can send for the bot (Telegram: its token is registered here). When false, the bot's
    * replies are left pending, unclaimed, for a process that can. Absent means always.
    */
   canSend?(botId: string): boolean;
-  /** Acknowledges an update (answers a callback query); failures are not fatal. */
-  acknowledge?(botId: string, ackId: string): Promise<void>;
-  /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */
-  readonly methods?: { readonly send: string; readonly acknowledge?: string };
 }
