@@ -22,6 +22,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
  */
 export class LeaseHolder {
   private lost = false;
+  /** When the lease was last written as ours (claim or renewal), by the injected clock. */
+  private confirmedAt: number;
 
   constructor(
     private readonly store: Store,
@@ -29,7 +31,9 @@ export class LeaseHolder {
     private lease: DeliveryLease,
     private readonly leaseMs: number,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.confirmedAt = clock();
+  }
 
   get token(): string {
     return this.lease.token;
@@ -43,16 +47,23 @@ export class LeaseHolder {
     return this.lost;
   }
 
-  /** Renews the lease now; false when it was lost (or the store could not say: then nothing may be sent). */
-  async confirm(): Promise<boolean> {
+  /**
+   * Makes sure the lease is held for at least two thirds of its length: renews it unless it was written less than a
+   * third ago (nobody can take an unexpired lease but a restart of this owner). False when it was lost, or the
+   * store could not say: then nothing may be sent.
+   */
+  async confirm(force = false): Promise<boolean> {
     if (this.lost) return false;
-    const renewed = await this.store.renewDelivery(this.key, this.lease.token, this.clock(), this.leaseMs).catch(() => null);
+    const now = this.clock();
+    if (!force && now - this.confirmedAt < this.leaseMs / 3) return true;
+    const renewed = await this.store.renewDelivery(this.key, this.lease.token, now, this.leaseMs).catch(() => null);
     if (renewed === null) return false;
     if (renewed === undefined) {
       this.lost = true;
       return false;
     }
     this.lease = renewed;
+    this.confirmedAt = now;
     return true;
   }
 
@@ -63,7 +74,7 @@ export class LeaseHolder {
       for (;;) {
         await abortableSleep(Math.max(1, Math.floor(this.leaseMs / 3)), done.signal);
         if (done.signal.aborted || this.lost) return;
-        await this.confirm();
+        await this.confirm(true);
       }
     };
     void beat();

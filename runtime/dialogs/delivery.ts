@@ -167,8 +167,8 @@ export class Delivery {
           released = true;
           return;
         }
-        // New replies were committed while we sent: keep the lease and go on.
-        if (!(await lease.confirm())) return;
+        // New replies were committed while we sent: keep the lease and go on with a fresh view of them.
+        if (!(await lease.confirm(true))) return;
       }
     } finally {
       if (this.stopped && !released) await lease.release(true).catch(() => false);
