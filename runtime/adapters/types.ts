@@ -55,4 +55,9 @@ export interface PlatformAdapter {
   acknowledge?(botId: string, ackId: string): Promise<void>;
   /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */
   readonly methods?: { readonly send: string; readonly acknowledge?: string };
+  /**
+   * Whether this process can send for the bot (Telegram: its token is registered here). When false, the bot's
+   * replies are left pending, unclaimed, for a process that can. Absent means always.
+   */
+  canSend?(botId: string): boolean;
 }

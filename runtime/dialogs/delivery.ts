@@ -1,36 +1,59 @@
 import { performance } from 'node:perf_hooks';
-import { DeliveryError, type PlatformAdapter } from '../adapters/types.js';
+import { DeliveryError, type OutboundMessage, type PlatformAdapter } from '../adapters/types.js';
 import { withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DeliveryState, DialogKey, Store } from '../store/index.js';
+import { LeaseHolder, abortableSleep, backoffDelay } from './delivery-lease.js';
 import type { DialogListener } from './events.js';
 import { dialogContext, elapsed } from './logging.js';
 
 export interface DeliveryOptions {
-  /** How long a process may hold a dialog's delivery before another takes over. Default 30 s. */
+  /**
+   * How long a delivery lease lasts without renewal. A live process renews it every third of that while it sends
+   * or waits, so this is how long replies left by a crashed process wait. Default 10 s.
+   */
   readonly leaseMs?: number;
   /** Attempts per message for retryable failures before leaving it to the sweeper. Default 5. */
   readonly maxAttempts?: number;
-  /** Wait before retrying a failure that names no wait (5xx, network). Default 1 s, doubling. */
+  /** First wait before retrying a failure that names no wait (5xx, network): doubling, jittered ±50%. Default 1 s. */
   readonly backoffMs?: number;
+  /** The longest single wait before a retry, whatever the platform asks (Telegram retry_after). Default 30 s. */
+  readonly maxRetryWaitMs?: number;
   /** How often to look for replies left undelivered (a crash, a failed platform). Default 5 s. */
   readonly sweepMs?: number;
+  /** Uniform random numbers in [0, 1) for the backoff jitter. */
+  readonly random?: () => number;
 }
 
-export const DELIVERY_DEFAULTS = Object.freeze({ leaseMs: 30_000, maxAttempts: 5, backoffMs: 1_000, sweepMs: 5_000 });
+export const DELIVERY_DEFAULTS = Object.freeze({ leaseMs: 10_000, maxAttempts: 5, backoffMs: 1_000, maxRetryWaitMs: 30_000, sweepMs: 5_000 });
+
+/** Attempts to store a mark after a send before giving up for this round (the sent seq stays in memory). */
+const MARK_ATTEMPTS = 3;
 
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
+type Outbound = DeliveryState['outbox'][number];
+type SendOutcome = 'sent' | 'dropped' | 'blocked' | 'failed' | 'lost';
+
 /**
  * Sends the outbox of dialogs after their writes committed, in `seq` order, one process per dialog at a time
- * (a lease in the store). Marked delivered after each send: at-least-once, a duplicate only if the process dies
- * between a send and its mark.
+ * (a fenced lease in the store: every send happens after a renewal under the lease's token, and the lease is
+ * renewed while a send is in flight). Marked delivered after each send, under the same token; a seq sent but not
+ * yet marked (the store failed) is kept in memory and marked, not sent again, by the next round. At-least-once:
+ * a duplicate only when a send's outcome is unknown (its response lost or timed out, then retried), or when the
+ * process dies between a send and its mark.
  */
 export class Delivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** Per dialog: the highest seq sent whose mark is not stored yet. */
+  private readonly unmarked = new Map<string, number>();
+  /** Per dialog: how many parts of a split seq went out (a retry resumes after them). */
+  private readonly partsSent = new Map<string, { readonly seq: number; readonly count: number }>();
+  private readonly warned = new Set<string>();
+  private readonly unservable = new Map<string, { readonly botId: string; readonly platform: string }>();
   private readonly opts: Required<DeliveryOptions>;
+  private readonly stopping = new AbortController();
   private sweeper: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -40,10 +63,14 @@ export class Delivery {
     private readonly clock: () => number,
     private readonly owner: string,
     options: DeliveryOptions = {},
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
     private readonly emit: DialogListener = () => {},
   ) {
-    this.opts = { ...DELIVERY_DEFAULTS, ...options };
+    this.opts = { ...DELIVERY_DEFAULTS, random: Math.random, ...options };
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   /** Delivers the dialog's pending replies soon; calls for a dialog already being delivered coalesce. */
@@ -76,14 +103,36 @@ export class Delivery {
     this.sweeper.unref();
   }
 
+  /** Schedules the pending dialogs this process can serve; returns how many. */
   async sweep(): Promise<number> {
-    const keys = await this.store.pendingDeliveries(this.clock(), 200);
-    for (const key of keys) void this.schedule(key);
-    return keys.length;
+    // Bots found unservable are left out of the query (so they cannot crowd out the others), until they can be served.
+    for (const [which, bot] of this.unservable) if (this.canServe({ ...bot, chatId: '' })) this.unservable.delete(which);
+    const keys = await this.store.pendingDeliveries(this.clock(), 200, { owner: this.owner, skip: [...this.unservable.values()] });
+    let scheduled = 0;
+    for (const key of keys) {
+      if (!this.canServe(key)) {
+        this.leaveUnservable(key);
+        continue;
+      }
+      scheduled++;
+      // A dialog being delivered here already is left to that run (which goes on while replies are pending).
+      if (!this.running.has(keyString(key))) void this.schedule(key);
+    }
+    return scheduled;
   }
 
+  /** Its replies wait for a process that can send them; said once per bot and platform. */
+  private leaveUnservable(key: DialogKey): void {
+    const which = `${key.botId}\u0000${key.platform}`;
+    this.unservable.set(which, { botId: key.botId, platform: key.platform });
+    if (this.warned.has(which)) return;
+    this.warned.add(which);
+    this.logger.warn({ event_type: 'ADAPTER', bot_id: key.botId, platform: key.platform }, 'replies wait: this process cannot send for the bot (no adapter or no token)');
+  }
+
+  /** Ends waits at once, lets sends in flight finish, and frees the leases held (pending replies included). */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.running.values()]);
   }
@@ -92,61 +141,125 @@ export class Delivery {
     return this.running.size;
   }
 
+  /** False for a bot whose platform adapter is missing or cannot send for it (no token here): its replies wait. */
+  private canServe(key: DialogKey): boolean {
+    const adapter = this.adapterOf(key.platform);
+    return adapter !== undefined && (adapter.canSend?.(key.botId) ?? true);
+  }
+
   private async deliver(key: DialogKey, log: ConversationLogger): Promise<void> {
-    let state = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
-    while (state && !this.stopped) {
-      const finished = await this.sendPending(key, state, log);
-      if (!finished) return; // left for the sweeper once the lease expires
-      if (await this.store.releaseDelivery(key, this.owner)) return;
-      // New replies were committed while we sent: keep the lease and go on.
-      state = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
+    const adapter = this.adapterOf(key.platform);
+    if (!adapter || !this.canServe(key)) {
+      // Not claimed: a process that can send them will.
+      log.warning('ADAPTER', adapter ? 'this process cannot send for the bot: replies wait' : 'no adapter for the platform: replies wait', {});
+      return;
+    }
+    const claimed = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
+    if (!claimed) return;
+    const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock);
+    let released = false;
+    try {
+      while (!this.stopped) {
+        const finished = await this.sendPending(adapter, lease, log);
+        // Unfinished: the lease is left to expire, so the sweeper retries after it (a new message of ours at once).
+        if (!finished) return;
+        if (await lease.release(false)) {
+          released = true;
+          return;
+        }
+        // New replies were committed while we sent: keep the lease and go on with a fresh view of them.
+        if (!(await lease.confirm(true))) return;
+      }
+    } finally {
+      if (this.stopped && !released) await lease.release(true).catch(() => false);
     }
   }
 
-  /** Sends what is pending; false when a message could not be sent after all attempts. */
-  private async sendPending(key: DialogKey, state: DeliveryState, log: ConversationLogger): Promise<boolean> {
-    const adapter = this.adapterOf(key.platform);
+  /** Sends what is pending; false when it stopped short (a failure after all attempts, the lease lost, stopping). */
+  private async sendPending(adapter: PlatformAdapter, lease: LeaseHolder, log: ConversationLogger): Promise<boolean> {
+    const key = lease.key;
+    const k = keyString(key);
+    const state = lease.state;
     const pending = state.outbox.filter((m) => m.seq > state.delivered);
     if (pending.length === 0) return true;
-    if (!adapter) {
-      log.warning('ADAPTER', 'no adapter for the platform: replies wait', { pending: pending.length });
-      return false;
-    }
     if (state.blocked) {
       log.info('PROCESSING', 'the user blocked the bot: replies dropped', { dropped: pending.length });
-      await this.store.markDelivered(key, state.lastSeq);
-      return true;
+      return this.mark(lease, state.lastSeq, log);
     }
     for (const message of pending) {
-      const outcome = await this.sendOne(adapter, key, message, log);
-      if (outcome === 'failed') return false;
-      if (outcome === 'blocked') {
-        this.emit({ type: 'delivery-failed', key, kind: 'blocked' });
-        await this.store.setBlocked(key, true);
-        await this.store.markDelivered(key, state.lastSeq);
-        log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
-        return true;
+      if (this.stopped) return false;
+      // Sent in an earlier round but its mark was not stored: mark it, do not send it again.
+      if (message.seq > (this.unmarked.get(k) ?? 0)) {
+        const outcome = await this.sendParts(adapter, lease, message, log);
+        if (outcome === 'failed' || outcome === 'lost') return false;
+        if (outcome === 'blocked') {
+          this.emit({ type: 'delivery-failed', key, kind: 'blocked' });
+          await this.store.setBlocked(key, true);
+          log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
+          return this.mark(lease, state.lastSeq, log);
+        }
+        this.unmarked.set(k, message.seq);
+        if (outcome === 'sent') this.emit({ type: 'delivered', key, seq: message.seq });
       }
-      await this.store.markDelivered(key, message.seq);
-      if (outcome === 'sent') this.emit({ type: 'delivered', key, seq: message.seq });
+      if (!(await this.mark(lease, message.seq, log))) return false;
     }
     return true;
   }
 
-  private async sendOne(
-    adapter: PlatformAdapter,
-    key: DialogKey,
-    message: DeliveryState['outbox'][number],
-    log: ConversationLogger,
-  ): Promise<'sent' | 'dropped' | 'blocked' | 'failed'> {
-    const method = adapter.methods?.send ?? 'send';
-    let backoff = this.opts.backoffMs;
+  /** Stores `delivered = seq` under the lease, retrying a failing store a few times. */
+  private async mark(lease: LeaseHolder, seq: number, log: ConversationLogger): Promise<boolean> {
+    const k = keyString(lease.key);
     for (let attempt = 1; ; attempt++) {
+      try {
+        const ours = await this.store.markDelivered(lease.key, seq, lease.token);
+        if (!ours) {
+          log.warning('PROCESSING', 'the delivery lease was taken over: stopping', { seq });
+          return false;
+        }
+        if ((this.unmarked.get(k) ?? 0) <= seq) this.unmarked.delete(k);
+        return true;
+      } catch (err) {
+        if (attempt >= MARK_ATTEMPTS || this.stopped) {
+          log.error('ERROR', 'a sent reply could not be marked delivered: it will be marked, not sent, later', { seq, err });
+          return false;
+        }
+        await this.sleep(this.opts.backoffMs * attempt, this.stopping.signal);
+      }
+    }
+  }
+
+  /** Sends the parts of one reply in order, resuming after the parts this process already sent. */
+  private async sendParts(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, log: ConversationLogger): Promise<SendOutcome> {
+    const k = keyString(lease.key);
+    const whole = { text: message.text, buttons: message.buttons };
+    const parts = adapter.split?.(whole) ?? [whole];
+    const done = this.partsSent.get(k);
+    let outcome: SendOutcome = 'dropped';
+    for (let i = done?.seq === message.seq ? done.count : 0; i < parts.length; i++) {
+      const part = parts[i] ?? whole;
+      const one = await this.sendOne(adapter, lease, message, part, log);
+      if (one === 'failed' || one === 'lost' || one === 'blocked') return one;
+      if (one === 'sent') outcome = 'sent';
+      this.partsSent.set(k, { seq: message.seq, count: i + 1 });
+    }
+    this.partsSent.delete(k);
+    return outcome;
+  }
+
+  private async sendOne(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, part: OutboundMessage, log: ConversationLogger): Promise<SendOutcome> {
+    const key = lease.key;
+    const method = adapter.methods?.send ?? 'send';
+    for (let attempt = 1; ; attempt++) {
+      // Only under a lease known to be held: a renewal just written under its token.
+      if (!(await lease.confirm())) {
+        log.warning('PROCESSING', lease.isLost ? 'the delivery lease was taken over: stopping' : 'the delivery lease could not be renewed: will retry later', { seq: message.seq });
+        return lease.isLost ? 'lost' : 'failed';
+      }
       const started = performance.now();
       try {
-        await adapter.send(key.botId, key.chatId, { text: message.text, buttons: message.buttons });
+        await lease.hold(adapter.send(key.botId, key.chatId, part));
         if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started), seq: message.seq, attempt });
-        log.outgoingMessage(message.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
+        log.outgoingMessage(part.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
         return 'sent';
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', undefined, { cause: err });
@@ -162,12 +275,11 @@ export class Delivery {
           log.warning('ADAPTER', 'a reply could not be delivered: will retry later', where);
           return 'failed';
         }
-        const wait = e.retryAfterMs ?? backoff;
-        backoff *= 2;
+        const wait = Math.min(e.retryAfterMs ?? backoffDelay(this.opts.backoffMs, attempt, this.opts.random), this.opts.maxRetryWaitMs);
         log.warning('ADAPTER', 'delivery failed: retrying', { ...where, wait_ms: wait });
-        // Keep the lease for the whole wait.
-        await this.store.claimDelivery(key, this.owner, this.clock(), wait + this.opts.leaseMs);
-        await this.sleep(wait);
+        // The lease is renewed during the wait (so it lapses within leaseMs if this process dies), and stop() ends it.
+        await lease.hold(this.sleep(wait, this.stopping.signal));
+        if (this.stopped) return 'failed';
       }
     }
   }

@@ -14,6 +14,7 @@ import { openStore, StoreUnavailableError, type Store } from '../store/index.js'
 import { loadAdminToken } from './admin-token.js';
 import { loadBotsConfig } from './bots-config.js';
 import { loadBots, type LoadedBot } from './load-bots.js';
+import { acquireProcessIdentity } from './process-identity.js';
 import { refreshScenarios } from './scenario-refresh.js';
 import { readSettings, tokenEnvName, type Env, type Settings } from './settings.js';
 
@@ -54,6 +55,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     logger.warn({ keyFile: join(settings.dataDir, 'encryption.key') }, 'ENCRYPTION_KEY is not set: tokens are encrypted with a key kept in the data directory; set ENCRYPTION_KEY in production');
   }
   const store = await openStore(settings.databaseUrl, { sqliteSynchronous: settings.sqliteSynchronous });
+  const identity = acquireProcessIdentity(settings.dataDir);
   try {
     const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
     const manager = new DialogManager({
@@ -61,7 +63,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       logger,
       clock,
       registry: { maxSize: settings.maxLiveDialogs, idleMs: settings.dialogIdleSeconds * 1000 },
-      delivery: { leaseMs: settings.deliveryLeaseSeconds * 1000, sweepMs: settings.deliverySweepSeconds * 1000 },
+      owner: identity.owner,
+      delivery: {
+        leaseMs: settings.deliveryLeaseSeconds * 1000,
+        sweepMs: settings.deliverySweepSeconds * 1000,
+        maxRetryWaitMs: settings.deliveryMaxRetryWaitSeconds * 1000,
+      },
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
@@ -137,11 +144,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await new Promise<void>((resolve) => server.close(() => resolve()));
         clearTimeout(cut);
         await manager.stop();
+        identity.release();
         telegram.close();
         await store.close();
       },
     };
   } catch (err) {
+    identity.release();
     await store.close();
     throw err;
   }

@@ -26,8 +26,13 @@ export interface Settings {
   readonly maxLiveDialogs: number;
   /** DIALOG_IDLE_SECONDS: an actor idle this long is dropped (its snapshot stays stored). Default 600. */
   readonly dialogIdleSeconds: number;
-  /** DELIVERY_LEASE_SECONDS: how long a crashed process's pending replies wait before another process sends them. Default 30. */
+  /**
+   * DELIVERY_LEASE_SECONDS: how long a delivery lease lasts unless renewed; a live process renews it every third of
+   * that, so it is how long a crashed process's pending replies wait for another process. Default 10.
+   */
   readonly deliveryLeaseSeconds: number;
+  /** DELIVERY_MAX_RETRY_WAIT_SECONDS: the longest wait before retrying a send, whatever the platform asks. Default 30. */
+  readonly deliveryMaxRetryWaitSeconds: number;
   /** DELIVERY_SWEEP_SECONDS: how often to look for undelivered replies. Default 5. */
   readonly deliverySweepSeconds: number;
   /** ADMIN_TOKEN: the bearer token of the admin API, the dashboard and /metrics (16+ characters). Generated under DATA_DIR when unset. */
@@ -98,7 +103,8 @@ export function readSettings(env: Env = process.env): Settings {
     log: logSettings(env),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),
-    deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 30, 1, 3600),
+    deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 10, 1, 3600),
+    deliveryMaxRetryWaitSeconds: integer(env, 'DELIVERY_MAX_RETRY_WAIT_SECONDS', 30, 1, 600),
     deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     adminToken: adminToken(env),

@@ -5,6 +5,8 @@ export {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type DeliveryLease,
+  type PendingQuery,
   type DeliveryState,
   type DialogKey,
   type DialogListQuery,

@@ -13,6 +13,7 @@ import {
   historyAfterRev,
   historyLimit,
   keyId,
+  newLeaseToken,
   stepCounts,
   trimRecent,
   type FunnelGroup,
@@ -23,6 +24,7 @@ import {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type DeliveryLease,
   type DialogKey,
   type DialogListQuery,
   type DialogState,
@@ -32,6 +34,7 @@ import {
   type HistoryEntry,
   type HistoryQuery,
   type NewBotScenario,
+  type PendingQuery,
   type RateBucket,
   type ScenarioSummary,
   type Store,
@@ -41,6 +44,7 @@ interface DialogRecord {
   state: DialogState;
   leaseOwner: string | null;
   leaseUntil: number | null;
+  leaseToken: string | null;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -121,15 +125,17 @@ export class MemoryStore implements Store {
       recentUpdates: trimRecent(write.state.recentUpdates),
       delivered: current?.state.delivered ?? 0,
     };
-    this.dialogs.set(id, { state, leaseOwner: current?.leaseOwner ?? null, leaseUntil: current?.leaseUntil ?? null });
+    this.dialogs.set(id, { state, leaseOwner: current?.leaseOwner ?? null, leaseUntil: current?.leaseUntil ?? null, leaseToken: current?.leaseToken ?? null });
     if (write.history.length > 0) this.histories.set(id, [...(this.histories.get(id) ?? []), ...copy(write.history)]);
     return true;
   }
 
-  async markDelivered(key: DialogKey, seq: number): Promise<void> {
+  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
     this.open();
     const record = this.dialogs.get(keyId(key));
+    if (token !== undefined && record?.leaseToken !== token) return false;
     if (record && seq > record.state.delivered) record.state = { ...record.state, delivered: seq };
+    return true;
   }
 
   async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
@@ -138,31 +144,45 @@ export class MemoryStore implements Store {
     if (record) record.state = { ...record.state, blocked };
   }
 
-  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined> {
+  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
     this.open();
     const record = this.dialogs.get(keyId(key));
     if (!record || !leaseFree(record, now, owner)) return undefined;
     record.leaseOwner = owner;
     record.leaseUntil = now + leaseMs;
-    return copy(record.state);
+    record.leaseToken = newLeaseToken();
+    return { ...copy(record.state), token: record.leaseToken };
   }
 
-  async releaseDelivery(key: DialogKey, owner: string): Promise<boolean> {
+  async renewDelivery(key: DialogKey, token: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
+    this.open();
+    const record = this.dialogs.get(keyId(key));
+    if (!record || record.leaseToken !== token) return undefined;
+    record.leaseUntil = now + leaseMs;
+    return { ...copy(record.state), token };
+  }
+
+  async releaseDelivery(key: DialogKey, token: string, evenIfPending = false): Promise<boolean> {
     this.open();
     const record = this.dialogs.get(keyId(key));
     if (!record) return true;
-    if (record.state.lastSeq > record.state.delivered) return false;
-    if (record.leaseOwner === owner) {
+    const pending = record.state.lastSeq > record.state.delivered;
+    if (pending && !evenIfPending) return false;
+    if (record.leaseToken === token) {
       record.leaseOwner = null;
       record.leaseUntil = null;
+      record.leaseToken = null;
     }
-    return true;
+    return !pending;
   }
 
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     this.open();
+    const { owner, skip = [] } = query;
+    const skipped = (k: DialogKey): boolean => skip.some((s) => s.botId === k.botId && s.platform === k.platform);
     return [...this.dialogs.values()]
-      .filter((r) => r.state.lastSeq > r.state.delivered && (r.leaseOwner === null || (r.leaseUntil ?? 0) < now))
+      .filter((r) => r.state.lastSeq > r.state.delivered && (r.leaseOwner === null || (r.leaseUntil ?? 0) < now || (owner !== undefined && r.leaseOwner === owner)))
+      .filter((r) => !skipped(r.state.key))
       .sort((a, b) => a.state.updatedAt - b.state.updatedAt)
       .slice(0, Math.max(0, limit))
       .map((r) => copy(r.state.key));

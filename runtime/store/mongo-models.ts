@@ -48,6 +48,7 @@ export interface DialogDoc {
   blocked: boolean;
   leaseOwner: string | null;
   leaseUntil: number | null;
+  leaseToken?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -121,6 +122,7 @@ export const dialogSchema = new Schema<DialogDoc>(
     blocked: { type: Boolean, default: false },
     leaseOwner: { type: String, default: null },
     leaseUntil: { type: Number, default: null },
+    leaseToken: { type: String, default: null },
     createdAt: req(Number),
     updatedAt: req(Number),
   },

@@ -8,16 +8,18 @@ import { isDuplicateKey, toStoreError } from './mongo-errors.js';
 import { botOfDoc, credentialOfDoc, dialogFields, dialogOfDoc, historyDoc, keyFilter, scenarioOfDoc } from './mongo-docs.js';
 import { createModels, type Models } from './mongo-models.js';
 import { MongoQueries } from './mongo-queries.js';
-import { activeOf, checkWrite, trimRecent } from './shared.js';
+import { activeOf, checkWrite, newLeaseToken, trimRecent } from './shared.js';
 import {
   StoreUnavailableError,
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type DeliveryLease,
   type DialogKey,
   type DialogState,
   type DialogWrite,
   type NewBotScenario,
+  type PendingQuery,
   type Store,
 } from './types.js';
 
@@ -159,7 +161,7 @@ export class MongoStore extends MongoQueries implements Store {
     const written = await this.run(async () => {
       if (write.expectedRev === 0) {
         try {
-          const document = { ...keyFilter(key), ...fields, delivered: 0, leaseOwner: null, leaseUntil: null };
+          const document = { ...keyFilter(key), ...fields, delivered: 0, leaseOwner: null, leaseUntil: null, leaseToken: null };
           await this.m.Dialog.bulkWrite([{ insertOne: { document } }], { writeConcern: this.writeConcern });
           return true;
         } catch (err) {
@@ -186,33 +188,48 @@ export class MongoStore extends MongoQueries implements Store {
     return true;
   }
 
-  async markDelivered(key: DialogKey, seq: number): Promise<void> {
-    await this.run(() => this.m.Dialog.updateOne({ ...keyFilter(key), delivered: { $lt: seq } }, { $max: { delivered: seq } }, { writeConcern: this.writeConcern }));
+  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
+    const fence = token === undefined ? {} : { leaseToken: token };
+    return this.run(async () => {
+      const r = await this.m.Dialog.updateOne({ ...keyFilter(key), ...fence, delivered: { $lt: seq } }, { $max: { delivered: seq } }, { writeConcern: this.writeConcern });
+      if (token === undefined || r.matchedCount === 1) return true;
+      const doc = await this.m.Dialog.findOne(keyFilter(key)).select({ leaseToken: 1 }).lean();
+      return doc?.leaseToken === token;
+    });
   }
 
   async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
     await this.run(() => this.m.Dialog.updateOne(keyFilter(key), { $set: { blocked } }, { writeConcern: this.writeConcern }));
   }
 
-  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DialogState | undefined> {
+  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
+    const token = newLeaseToken();
     const doc = await this.run(() =>
       this.m.Dialog.findOneAndUpdate(
         { ...keyFilter(key), $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, { leaseOwner: owner }] },
-        { $set: { leaseOwner: owner, leaseUntil: now + leaseMs } },
+        { $set: { leaseOwner: owner, leaseUntil: now + leaseMs, leaseToken: token } },
         { returnDocument: 'after', writeConcern: this.writeConcern },
       ).lean(),
     );
-    return doc ? dialogOfDoc(doc) : undefined;
+    return doc ? { ...dialogOfDoc(doc), token } : undefined;
   }
 
-  async releaseDelivery(key: DialogKey, owner: string): Promise<boolean> {
+  async renewDelivery(key: DialogKey, token: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
+    const doc = await this.run(() =>
+      this.m.Dialog.findOneAndUpdate({ ...keyFilter(key), leaseToken: token }, { $set: { leaseUntil: now + leaseMs } }, { returnDocument: 'after', writeConcern: this.writeConcern }).lean(),
+    );
+    return doc ? { ...dialogOfDoc(doc), token } : undefined;
+  }
+
+  async releaseDelivery(key: DialogKey, token: string, evenIfPending = false): Promise<boolean> {
     return this.run(async () => {
+      const done = evenIfPending ? {} : { $expr: { $lte: ['$lastSeq', '$delivered'] } };
       const freed = await this.m.Dialog.updateOne(
-        { ...keyFilter(key), leaseOwner: owner, $expr: { $lte: ['$lastSeq', '$delivered'] } },
-        { $set: { leaseOwner: null, leaseUntil: null } },
+        { ...keyFilter(key), leaseToken: token, ...done },
+        { $set: { leaseOwner: null, leaseUntil: null, leaseToken: null } },
         { writeConcern: this.writeConcern },
       );
-      if (freed.matchedCount === 1) return true;
+      if (freed.matchedCount === 1 && !evenIfPending) return true;
       const doc = await this.m.Dialog.findOne(keyFilter(key)).select({ lastSeq: 1, delivered: 1 }).lean();
       return doc === null || doc.lastSeq <= doc.delivered;
     });
@@ -220,10 +237,13 @@ export class MongoStore extends MongoQueries implements Store {
 
   // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
   // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     if (limit <= 0) return [];
+    const { owner, skip = [] } = query;
+    const free = [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, ...(owner === undefined ? [] : [{ leaseOwner: owner }])];
+    const notSkipped = skip.map((s) => ({ $or: [{ botId: { $ne: s.botId } }, { platform: { $ne: s.platform } }] }));
     const docs = await this.run(() =>
-      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $or: [{ leaseOwner: null }, { leaseUntil: { $lt: now } }] })
+      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $and: [{ $or: free }, ...notSkipped] })
         .sort({ updatedAt: 1 })
         .limit(limit)
         .select({ botId: 1, platform: 1, chatId: 1 })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /** Helpers every store implementation uses, so they agree on the small rules of the port. */
 import { RECENT_UPDATES_LIMIT, type DialogKey, type ScenarioSummary, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
 
@@ -99,3 +100,6 @@ export function funnelOf(reached: Iterable<StepCount>, groups: readonly FunnelGr
   }
   return { dialogs, reached: stepCounts(reached), ended, current: stepCounts(groups.filter((g) => g.status === 'active')) };
 }
+
+/** A fencing token for one delivery claim. */
+export const newLeaseToken = (): string => randomBytes(9).toString('base64url');

@@ -4,7 +4,7 @@ import type {
   BotInstance,
   BotPlatformCredential,
   BotScenario,
-  DeliveryState,
+  DeliveryLease,
   DialogState,
   DialogSummary,
   HistoryEntry,
@@ -231,9 +231,10 @@ export const dialogOf = (r: DialogRow): DialogState => ({
   recentUpdates: JSON.parse(r.recent),
 });
 
-export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'>;
+export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'> & { lease_owner: string };
 
-export const deliveryOf = (r: DeliveryRow): DeliveryState => ({
+export const deliveryOf = (r: DeliveryRow): DeliveryLease => ({
+  token: r.lease_owner,
   key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
   rev: r.rev,
   outbox: JSON.parse(r.outbox),

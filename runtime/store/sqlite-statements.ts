@@ -31,18 +31,23 @@ export interface Statements {
   readonly updateDialog: S;
   readonly insertHistory: S;
   readonly markDelivered: S;
+  readonly markDeliveredFenced: S;
+  readonly leaseOf: S<Key, { lease_owner: string | null }>;
   readonly setBlocked: S;
-  readonly claim: S<[string, number, string, string, string, number, string], DeliveryRow>;
+  readonly claim: S<[string, number, string, string, string, number, string, string], DeliveryRow>;
+  readonly renew: S<[number, string, string, string, string], DeliveryRow>;
   readonly release: S;
+  readonly releaseAnyway: S;
   readonly pendingOf: S<Key, { pending: number }>;
-  readonly pending: S<[number, number], { bot_id: string; platform: string; chat_id: string }>;
+  readonly pending: S<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>;
   readonly history: S<[...Key, number], HistoryRow>;
   readonly historyAfter: S<[...Key, number, number], HistoryRow>;
   readonly countAll: S<[], { n: number }>;
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
   readonly writeDialog: Database.Transaction<(w: DialogWrite) => boolean>;
-  readonly releaseDelivery: (key: DialogKey, owner: string) => boolean;
+  readonly markDeliveredUnder: (key: DialogKey, seq: number, token: string) => boolean;
+  readonly releaseDelivery: (key: DialogKey, token: string, evenIfPending: boolean) => boolean;
 }
 
 export function prepareStatements(db: Database.Database): Statements {
@@ -84,18 +89,29 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
     markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
+    markDeliveredFenced: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ? AND lease_owner = ?`),
+    leaseOf: db.prepare<Key, { lease_owner: string | null }>(`SELECT lease_owner FROM dialogs WHERE ${KEY}`),
     setBlocked: db.prepare(`UPDATE dialogs SET blocked = ? WHERE ${KEY}`),
-    claim: db.prepare<[string, number, string, string, string, number, string], DeliveryRow>(
+    // lease_owner holds the claim's fencing token, "<owner> <random>"; the last two parameters are "<owner> ": the lease
+    // is already ours when lease_owner starts with it.
+    claim: db.prepare<[string, number, string, string, string, number, string, string], DeliveryRow>(
       `UPDATE dialogs SET lease_owner = ?, lease_until = ?
-       WHERE ${KEY} AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)
-       RETURNING bot_id, platform, chat_id, rev, outbox, last_seq, delivered, blocked`,
+       WHERE ${KEY} AND (lease_owner IS NULL OR lease_until < ? OR substr(lease_owner, 1, length(?)) = ?)
+       RETURNING bot_id, platform, chat_id, rev, outbox, last_seq, delivered, blocked, lease_owner`,
+    ),
+    renew: db.prepare<[number, string, string, string, string], DeliveryRow>(
+      `UPDATE dialogs SET lease_until = ? WHERE ${KEY} AND lease_owner = ?
+       RETURNING bot_id, platform, chat_id, rev, outbox, last_seq, delivered, blocked, lease_owner`,
     ),
     release: db.prepare(`UPDATE dialogs SET lease_owner = NULL, lease_until = NULL WHERE ${KEY} AND lease_owner = ? AND last_seq <= delivered`),
+    releaseAnyway: db.prepare(`UPDATE dialogs SET lease_owner = NULL, lease_until = NULL WHERE ${KEY} AND lease_owner = ?`),
     pendingOf: db.prepare<Key, { pending: number }>(`SELECT last_seq > delivered AS pending FROM dialogs WHERE ${KEY}`),
     // The condition repeats the partial index's WHERE verbatim so SQLite uses that index.
-    pending: db.prepare<[number, number], { bot_id: string; platform: string; chat_id: string }>(
+    // The third parameter is a JSON array of "<bot id>\u0000<platform>" to leave out.
+    pending: db.prepare<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>(
       `SELECT bot_id, platform, chat_id FROM dialogs
-       WHERE last_seq > delivered AND (lease_owner IS NULL OR lease_until < ?)
+       WHERE last_seq > delivered AND (lease_owner IS NULL OR lease_until < ? OR substr(lease_owner, 1, length(?)) = ?)
+         AND bot_id || char(0) || platform NOT IN (SELECT value FROM json_each(?))
        ORDER BY updated_at LIMIT ?`,
     ),
     history: db.prepare<[...Key, number], HistoryRow>(
@@ -142,11 +158,19 @@ export function prepareStatements(db: Database.Database): Statements {
 
   // The UPDATE covers the usual case; when it changes nothing, the read tells "pending" from "not ours".
   // Only the UPDATE writes, so it needs no transaction of its own (callers run it inside the group commit).
-  const releaseDelivery = (key: DialogKey, owner: string): boolean => {
-    if (sql.release.run(key.botId, key.platform, key.chatId, owner).changes > 0) return true;
+  const releaseDelivery = (key: DialogKey, token: string, evenIfPending: boolean): boolean => {
+    if (!evenIfPending && sql.release.run(key.botId, key.platform, key.chatId, token).changes > 0) return true;
+    if (evenIfPending) sql.releaseAnyway.run(key.botId, key.platform, key.chatId, token);
     const row = sql.pendingOf.get(key.botId, key.platform, key.chatId);
     return row === undefined || row.pending === 0;
   };
 
-  return { ...sql, putScenario, writeDialog, releaseDelivery };
+  // Fenced: the write happens only under the lease `token`; `delivered < ?` spares a write when nothing changes,
+  // and then the read tells "already marked" from "not our lease".
+  const markDeliveredUnder = (key: DialogKey, seq: number, token: string): boolean => {
+    if (sql.markDeliveredFenced.run(seq, key.botId, key.platform, key.chatId, seq, token).changes > 0) return true;
+    return sql.leaseOf.get(key.botId, key.platform, key.chatId)?.lease_owner === token;
+  };
+
+  return { ...sql, putScenario, writeDialog, releaseDelivery, markDeliveredUnder };
 }

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkBucketMs, checkWrite, dialogListLimit, historyAfterRev, historyLimit } from './shared.js';
+import { checkBucketMs, checkWrite, dialogListLimit, historyAfterRev, historyLimit, newLeaseToken } from './shared.js';
 import { busyPause, isBusy, toStoreError } from './sqlite-errors.js';
 import { prepareQueries, type Queries } from './sqlite-queries.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
@@ -15,7 +15,8 @@ import {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
-  type DeliveryState,
+  type DeliveryLease,
+  type PendingQuery,
   type DialogKey,
   type DialogListQuery,
   type DialogState,
@@ -168,25 +169,37 @@ export class SqliteStore implements Store {
     return this.enqueue(() => this.sql.writeDialog(write));
   }
 
-  async markDelivered(key: DialogKey, seq: number): Promise<void> {
+  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
+    if (token !== undefined) return this.enqueue(() => this.sql.markDeliveredUnder(key, seq, token));
     await this.enqueue(() => this.sql.markDelivered.run(seq, key.botId, key.platform, key.chatId, seq));
+    return true;
   }
 
   async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
     await this.enqueue(() => this.sql.setBlocked.run(blocked ? 1 : 0, key.botId, key.platform, key.chatId));
   }
 
-  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryState | undefined> {
-    const row = await this.enqueue(() => this.sql.claim.get(owner, now + leaseMs, key.botId, key.platform, key.chatId, now, owner));
+  async claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
+    // The token names its owner, so "already ours" is a prefix test on the one column.
+    const token = `${owner} ${newLeaseToken()}`;
+    const row = await this.enqueue(() => this.sql.claim.get(token, now + leaseMs, key.botId, key.platform, key.chatId, now, `${owner} `, `${owner} `));
     return row && deliveryOf(row);
   }
 
-  async releaseDelivery(key: DialogKey, owner: string): Promise<boolean> {
-    return this.enqueue(() => this.sql.releaseDelivery(key, owner));
+  async renewDelivery(key: DialogKey, token: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
+    const row = await this.enqueue(() => this.sql.renew.get(now + leaseMs, key.botId, key.platform, key.chatId, token));
+    return row && deliveryOf(row);
   }
 
-  async pendingDeliveries(now: number, limit: number): Promise<DialogKey[]> {
-    const rows = await this.run(() => this.sql.pending.all(now, Math.max(0, limit)));
+  async releaseDelivery(key: DialogKey, token: string, evenIfPending = false): Promise<boolean> {
+    return this.enqueue(() => this.sql.releaseDelivery(key, token, evenIfPending));
+  }
+
+  async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
+    // With no owner, a prefix no token has (tokens never start with a space).
+    const ours = query.owner === undefined ? ' ' : `${query.owner} `;
+    const skip = JSON.stringify((query.skip ?? []).map((s) => `${s.botId}\u0000${s.platform}`));
+    const rows = await this.run(() => this.sql.pending.all(now, ours, ours, skip, Math.max(0, limit)));
     return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
   }
 

@@ -61,6 +61,19 @@ export const RECENT_UPDATES_LIMIT = 100;
 /** What delivery needs of a dialog: its replies and how far they went (no snapshot to parse). */
 export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSeq' | 'delivered' | 'blocked'>;
 
+/**
+ * A delivery lease as held: the dialog's delivery view and the fencing token of this claim. Every claim draws a
+ * new token, so a holder whose lease was taken over (expired, or claimed again by a restarted process of the same
+ * owner) can no longer renew it, mark replies delivered or release it.
+ */
+export type DeliveryLease = DeliveryState & { readonly token: string };
+
+/** Which pending deliveries a sweeper wants: see Store.pendingDeliveries. */
+export interface PendingQuery {
+  readonly owner?: string;
+  readonly skip?: readonly { readonly botId: string; readonly platform: string }[];
+}
+
 /** BotDialogHistory: one inbound or outbound message. */
 export interface HistoryEntry {
   readonly key: DialogKey;
@@ -193,20 +206,36 @@ export interface Store {
   getDialog(key: DialogKey): Promise<DialogState | undefined>;
   /** Compare-and-set on `rev`. Returns false on a conflict (someone else wrote first); then nothing is written. */
   writeDialog(write: DialogWrite): Promise<boolean>;
-  /** Raises `delivered` to `seq` (never lowers it); leaves `rev` alone. */
-  markDelivered(key: DialogKey, seq: number): Promise<void>;
+  /**
+   * Raises `delivered` to `seq` (never lowers it); leaves `rev` alone. With a lease token, only while that lease
+   * is the dialog's current one: returns false (and writes nothing) when it is not.
+   */
+  markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean>;
   /** Sets `blocked` without a new revision. */
   setBlocked(key: DialogKey, blocked: boolean): Promise<void>;
 
   /**
-   * Takes the delivery lease of a dialog when it is free, expired (until < now) or already ours; returns the
-   * delivery view, or undefined when another owner holds it or there is no such dialog.
+   * Takes the delivery lease of a dialog when it is free, expired (until < now) or held by the same owner (a
+   * restarted process takes over its previous incarnation's leases); returns the delivery view with a new token,
+   * or undefined when another owner holds it or there is no such dialog.
    */
-  claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryState | undefined>;
-  /** Frees our lease unless messages are pending (lastSeq > delivered); returns false when they are. */
-  releaseDelivery(key: DialogKey, owner: string): Promise<boolean>;
-  /** Dialogs with undelivered messages whose lease is free or expired at `now`. */
-  pendingDeliveries(now: number, limit: number): Promise<DialogKey[]>;
+  claimDelivery(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined>;
+  /**
+   * Extends the lease to now + leaseMs while `token` is still the dialog's lease (even past its end, as long as
+   * nobody claimed it since); returns the fresh delivery view, or undefined when the lease was lost.
+   */
+  renewDelivery(key: DialogKey, token: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined>;
+  /**
+   * Frees the lease `token` unless messages are pending (lastSeq > delivered); returns false when they are.
+   * `evenIfPending` frees it anyway (shutdown: another process may send them at once).
+   */
+  releaseDelivery(key: DialogKey, token: string, evenIfPending?: boolean): Promise<boolean>;
+  /**
+   * Dialogs with undelivered messages whose lease is free or expired at `now`, or held by `query.owner` (a
+   * restarted process finds what its previous incarnation held), leaving out the bots and platforms in
+   * `query.skip` (those the caller cannot send for).
+   */
+  pendingDeliveries(now: number, limit: number, query?: PendingQuery): Promise<DialogKey[]>;
 
   /** Entries of one dialog, oldest first; see HistoryQuery. Throws RangeError on a bad limit or afterRev. */
   history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;

@@ -34,6 +34,8 @@ export interface FaultRule {
   retryAfter?: number;
   description?: string;
   delayMs?: number;
+  /** With status 200: the call is carried out (a message is delivered), then the connection is cut before the answer. */
+  drop?: boolean;
 }
 
 export interface FakeWebhook {
@@ -250,6 +252,11 @@ export class FakeBotApi {
       if (fault.status !== 200) return reply({ status: fault.status, body: faultBody(fault) });
     }
     if (method === 'getUpdates') return this.getUpdates(token, payload, res, reply);
+    if (fault?.drop) {
+      if (call) call.status = this.dispatch(token, method, payload).status;
+      res.socket?.destroy();
+      return;
+    }
     reply(this.dispatch(token, method, payload));
   }
 

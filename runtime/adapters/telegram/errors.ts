@@ -2,7 +2,7 @@ import { TelegramError } from 'telegraf';
 import { DeliveryError } from '../types.js';
 import { redactToken } from './token.js';
 
-/** Backoff for retryable failures that carry no retry_after (5xx, network errors). */
+/** The wait for a 429 that names no retry_after. 5xx and network errors name no wait: the runtime backs off. */
 export const DEFAULT_RETRY_MS = 1000;
 
 /** A failed Bot API call outside message delivery (webhook admin, polling). The message never holds the token. */
@@ -61,10 +61,10 @@ export function toDeliveryError(err: unknown, token: string, method: string, ret
       return new DeliveryError(message, 'retry', ms, options);
     }
     if (err.code === 403) return new DeliveryError(message, 'blocked', undefined, options);
-    if (err.code >= 500) return new DeliveryError(message, 'retry', retryMs, options);
+    if (err.code >= 500) return new DeliveryError(message, 'retry', undefined, options);
     return new DeliveryError(message, 'permanent', undefined, options);
   }
-  if (isNetworkError(err)) return new DeliveryError(message, 'retry', retryMs, options);
+  if (isNetworkError(err)) return new DeliveryError(message, 'retry', undefined, options);
   return new DeliveryError(message, 'permanent', undefined, options);
 }
 

@@ -16,7 +16,7 @@ export interface TelegramAdapterOptions {
   readonly agent?: TelegramAgent;
   /** Per call; default 30 s. A timed-out send is retried, so it may arrive twice. */
   readonly timeoutMs?: number;
-  /** Backoff for 5xx and network errors; default 1000 ms. */
+  /** The wait for a 429 that names no retry_after; default 1000 ms (5xx and network errors name no wait: the runtime backs off). */
   readonly retryDelayMs?: number;
   /**
    * How replies are sent: 'direct' (default) posts sendMessage and answerCallbackQuery as plain keep-alive JSON
@@ -75,6 +75,11 @@ export class TelegramAdapter implements PlatformAdapter {
     return this.bots.has(botId);
   }
 
+  /** A bot whose token this process lacks (not configured, or not readable with this key) is left to others. */
+  canSend(botId: string): boolean {
+    return this.bots.has(botId);
+  }
+
   /** `chatId` of a message is the dialog's address (address.ts), scoped by the bot's `groupDialogs`. */
   parseUpdate(update: unknown, botId: string): ParsedUpdate {
     return parseTelegramUpdate(update, { groupDialogs: this.bots.get(botId)?.groupDialogs ?? DEFAULT_GROUP_DIALOGS });
@@ -115,7 +120,7 @@ export class TelegramAdapter implements PlatformAdapter {
 
   private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {
     const bot = this.bots.get(botId);
-    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'permanent');
+    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'retry');
     try {
       if (this.direct) {
         await this.direct.call(bot.token, method, payload);

@@ -50,9 +50,9 @@ class SlowStore extends MemoryStore {
     return super.claimDelivery(key, owner, now, leaseMs);
   }
 
-  override async markDelivered(key: DialogKey, seq: number): Promise<void> {
+  override async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
     await this.inside('markDelivered', key);
-    return super.markDelivered(key, seq);
+    return super.markDelivered(key, seq, token);
   }
 }
 

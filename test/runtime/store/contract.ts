@@ -152,9 +152,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await write(store, dialogState(key, 2, { lastSeq: 5, delivered: 0 }));
       await write(store, dialogState(key, 3, { lastSeq: 5, delivered: 99 }));
       expect(await store.getDialog(key)).toMatchObject({ rev: 3, lastSeq: 5, delivered: 2 });
-      await store.markDelivered(key, 5);
+      expect(await store.markDelivered(key, 5)).toBe(true);
       expect(await store.getDialog(key)).toMatchObject({ rev: 3, delivered: 5 });
-      await expect(store.markDelivered(dialogKey('missing'), 1)).resolves.toBeUndefined();
+      await expect(store.markDelivered(dialogKey('missing'), 1)).resolves.toBe(true);
     });
 
     it('leases delivery: another owner waits until the lease expires; the owner may renew', async () => {
@@ -180,19 +180,65 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.pendingDeliveries(1100, 10)).toEqual([]);
     });
 
-    it('refuses to release while messages are pending, keeping the lease with its owner', async () => {
+    it('refuses to release while messages are pending, keeping the lease with its holder', async () => {
       const key = dialogKey('c1');
       await write(store, dialogState(key, 1, { lastSeq: 2 }));
-      expect(await store.claimDelivery(key, 'A', 1000, 500)).toBeDefined();
-      expect(await store.releaseDelivery(key, 'A')).toBe(false);
-      expect(await store.releaseDelivery(key, 'B')).toBe(false);
+      const a = await store.claimDelivery(key, 'A', 1000, 500);
+      expect(a).toBeDefined();
+      expect(await store.releaseDelivery(key, a!.token)).toBe(false);
+      expect(await store.releaseDelivery(key, 'not-a-token')).toBe(false);
       expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeUndefined();
       await store.markDelivered(key, 2);
-      expect(await store.releaseDelivery(key, 'B')).toBe(true);
+      expect(await store.releaseDelivery(key, 'not-a-token')).toBe(true);
       expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeUndefined();
-      expect(await store.releaseDelivery(key, 'A')).toBe(true);
+      expect(await store.releaseDelivery(key, a!.token)).toBe(true);
       expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeDefined();
-      expect(await store.releaseDelivery(dialogKey('missing'), 'A')).toBe(true);
+      expect(await store.releaseDelivery(dialogKey('missing'), 'x')).toBe(true);
+    });
+
+    it('fences the lease: every claim draws a new token; a stale token can neither renew, mark nor release', async () => {
+      const key = dialogKey('c1');
+      await write(store, dialogState(key, 1, { lastSeq: 3 }));
+      const a = await store.claimDelivery(key, 'A', 1000, 500);
+      expect(a?.token).toEqual(expect.any(String));
+      expect(await store.markDelivered(key, 1, a!.token)).toBe(true);
+      expect(await store.markDelivered(key, 1, a!.token)).toBe(true);
+      // Renewal extends the lease past its first end, with the same token and a fresh view.
+      expect(await store.renewDelivery(key, a!.token, 1400, 500)).toMatchObject({ token: a!.token, delivered: 1, lastSeq: 3 });
+      expect(await store.claimDelivery(key, 'B', 1600, 500)).toBeUndefined();
+      // Expired: B takes over with another token; A's writes are refused.
+      const b = await store.claimDelivery(key, 'B', 1901, 500);
+      expect(b?.token).toEqual(expect.any(String));
+      expect(b?.token).not.toBe(a!.token);
+      expect(await store.renewDelivery(key, a!.token, 1902, 500)).toBeUndefined();
+      expect(await store.markDelivered(key, 2, a!.token)).toBe(false);
+      expect((await store.getDialog(key))?.delivered).toBe(1);
+      expect(await store.releaseDelivery(key, a!.token, true)).toBe(false);
+      expect(await store.claimDelivery(key, 'A', 1903, 500)).toBeUndefined();
+      expect(await store.markDelivered(key, 2, b!.token)).toBe(true);
+      expect((await store.getDialog(key))?.delivered).toBe(2);
+      expect(await store.renewDelivery(dialogKey('missing'), b!.token, 1903, 500)).toBeUndefined();
+    });
+
+    it('a claim by the same owner takes the lease over (a restarted process) and fences the old claim', async () => {
+      const key = dialogKey('c1');
+      await write(store, dialogState(key, 1, { lastSeq: 1 }));
+      const old = await store.claimDelivery(key, 'A', 1000, 60_000);
+      const again = await store.claimDelivery(key, 'A', 1001, 60_000);
+      expect(again).toBeDefined();
+      expect(again!.token).not.toBe(old!.token);
+      expect(await store.markDelivered(key, 1, old!.token)).toBe(false);
+      expect(await store.renewDelivery(key, old!.token, 1002, 500)).toBeUndefined();
+      expect(await store.renewDelivery(key, again!.token, 1002, 500)).toBeDefined();
+    });
+
+    it('releases a lease with pending replies only when asked to (shutdown), so another owner may claim at once', async () => {
+      const key = dialogKey('c1');
+      await write(store, dialogState(key, 1, { lastSeq: 2 }));
+      const a = await store.claimDelivery(key, 'A', 1000, 60_000);
+      expect(await store.releaseDelivery(key, a!.token, true)).toBe(false);
+      expect(await store.pendingDeliveries(1001, 10)).toEqual([key]);
+      expect(await store.claimDelivery(key, 'B', 1001, 500)).toBeDefined();
     });
 
     it('lists pending deliveries: undelivered and not leased, or leased but expired', async () => {
@@ -217,6 +263,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(['expired', 'free']).toContain(one[0]?.chatId);
       expect(await store.pendingDeliveries(2000, 0)).toEqual([]);
       expect((await store.pendingDeliveries(20_000, 10)).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
+      // A restarted owner finds the leases its previous incarnation held.
+      expect((await store.pendingDeliveries(2000, 10, { owner: 'A' })).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'leased']);
+      expect((await store.pendingDeliveries(2000, 10, { owner: 'B' })).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
+      // Bots a sweeper cannot send for are left out, per bot and platform.
+      const otherBot = dialogKey('other', 'b2');
+      await write(store, dialogState(otherBot, 1, { lastSeq: 1, updatedAt: 6 }));
+      expect((await store.pendingDeliveries(2000, 10)).map((k) => k.chatId).sort()).toEqual(['expired', 'free', 'other']);
+      expect((await store.pendingDeliveries(2000, 10, { skip: [{ botId: 'b1', platform: 'telegram' }] })).map((k) => k.chatId)).toEqual(['other']);
+      expect((await store.pendingDeliveries(2000, 10, { skip: [{ botId: 'b1', platform: 'web' }, { botId: 'b2', platform: 'telegram' }] })).map((k) => k.chatId).sort()).toEqual(['expired', 'free']);
+      expect(await store.pendingDeliveries(2000, 1, { skip: [{ botId: 'b1', platform: 'telegram' }] })).toEqual([otherBot]);
     });
 
     it('round-trips the outbox, vars and recent update ids, keeping at most RECENT_UPDATES_LIMIT', async () => {

@@ -1,0 +1,99 @@
+import type { DeliveryLease, DialogKey, Store } from '../store/index.js';
+
+/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * One delivery lease as this process holds it. A send happens only after `confirm()` (a renewal written to the
+ * store under the lease's token); while a send or a wait is in flight, `hold()` renews it every third of the
+ * lease, so a live holder never lets it expire. Once a renewal finds the token replaced, the lease is lost for
+ * good: the holder stops sending.
+ */
+export class LeaseHolder {
+  private lost = false;
+  /** When the lease was last written as ours (claim or renewal), by the injected clock. */
+  private confirmedAt: number;
+
+  constructor(
+    private readonly store: Store,
+    readonly key: DialogKey,
+    private lease: DeliveryLease,
+    private readonly leaseMs: number,
+    private readonly clock: () => number,
+  ) {
+    this.confirmedAt = clock();
+  }
+
+  get token(): string {
+    return this.lease.token;
+  }
+
+  get state(): DeliveryLease {
+    return this.lease;
+  }
+
+  get isLost(): boolean {
+    return this.lost;
+  }
+
+  /**
+   * Makes sure the lease is held for at least two thirds of its length: renews it unless it was written less than a
+   * third ago (nobody can take an unexpired lease but a restart of this owner). False when it was lost, or the
+   * store could not say: then nothing may be sent.
+   */
+  async confirm(force = false): Promise<boolean> {
+    if (this.lost) return false;
+    const now = this.clock();
+    if (!force && now - this.confirmedAt < this.leaseMs / 3) return true;
+    const renewed = await this.store.renewDelivery(this.key, this.lease.token, now, this.leaseMs).catch(() => null);
+    if (renewed === null) return false;
+    if (renewed === undefined) {
+      this.lost = true;
+      return false;
+    }
+    this.lease = renewed;
+    this.confirmedAt = now;
+    return true;
+  }
+
+  /** Awaits `work` while renewing the lease (heartbeat); the work itself is never cut short. */
+  async hold<T>(work: Promise<T>): Promise<T> {
+    const done = new AbortController();
+    const beat = async (): Promise<void> => {
+      for (;;) {
+        await abortableSleep(Math.max(1, Math.floor(this.leaseMs / 3)), done.signal);
+        if (done.signal.aborted || this.lost) return;
+        await this.confirm(true);
+      }
+    };
+    void beat();
+    try {
+      return await work;
+    } finally {
+      done.abort();
+    }
+  }
+
+  /** Frees the lease (best effort); `evenIfPending` on shutdown so another process may go on at once. */
+  async release(evenIfPending: boolean): Promise<boolean> {
+    if (this.lost) return true;
+    return this.store.releaseDelivery(this.key, this.lease.token, evenIfPending);
+  }
+}
+
+/** The wait before retry `attempt` (1-based) of a failure that names no wait: base·2^(attempt-1), jittered by ±50%. */
+export function backoffDelay(baseMs: number, attempt: number, random: () => number): number {
+  const nominal = baseMs * 2 ** (attempt - 1);
+  return Math.round(nominal * (0.5 + random()));
+}
