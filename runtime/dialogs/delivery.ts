@@ -146,7 +146,8 @@ export class Delivery {
       try {
         await adapter.send(key.botId, key.chatId, { text: message.text, buttons: message.buttons });
         if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started), seq: message.seq, attempt });
-        log.outgoingMessage(message.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
+        // The platform got the text; the log gets it with sensitive values masked.
+        log.outgoingMessage(message.masked?.text ?? message.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
         return 'sent';
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', undefined, { cause: err });
