@@ -36,8 +36,8 @@ function chatEntry(h: HistoryEntry, text = h.text) {
 
 /**
  * The history keeps replies that show a sensitive value masked; this stream is the user's own chat, so it shows
- * them as sent, from the record's outbox, for as long as the outbox holds them (until a later write prunes
- * delivered replies: a page that replays the history after that shows the masked text, as every other view does).
+ * them as sent, from the record's outbox, for as long as the outbox holds them (a later write prunes delivered
+ * replies: a page that replays the history after that shows the masked text, as every other view does).
  */
 async function clearReplies(store: Store, key: DialogKey, entries: readonly HistoryEntry[]): Promise<(rev: number, reply: number) => string | undefined> {
   const none = (): undefined => undefined;
