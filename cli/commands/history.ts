@@ -13,7 +13,8 @@ export const historyCommand: Command = {
   usage: 'scenarist history --bot-id BOT --chat-id CHAT [--platform NAME] [--limit N] [--json] [--database URL]',
   help: `Prints the messages of one dialog (a chat of a bot on a platform) as the store keeps them, oldest first:
 time (UTC), who wrote (user or bot), the step, the text. A pressed button shows its value; a bot message
-lists its buttons below it. Sensitive answers are printed as stored (masked by the runtime).
+lists its buttons below it. Sensitive answers, and replies that show them, are printed as stored (masked by
+the runtime).
 
 Options:
   --bot-id BOT      the bot (required)

@@ -6,6 +6,7 @@ import { stepEdges, type StepEdge } from './edges.js';
 import { checkDeadEnds, checkLoops, checkReachability, liveEdges } from './graph.js';
 import type { CheckedScenario } from './model.js';
 import { checkReads } from './reads.js';
+import { checkSensitiveShown } from './sensitive.js';
 import { checkStructure } from './structure.js';
 import { checkTypes, inferVariables, type VarInfo } from './types.js';
 
@@ -27,6 +28,7 @@ export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter): CheckOut
   const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st)]));
   const flow = new Dataflow(s, edges, [...variables.keys()]);
   checkReads(reporter, s, flow);
+  checkSensitiveShown(reporter, s);
   const pruned = checkConditions(reporter, s, flow);
   const live = new Map([...edges].map(([id, list]) => [id, liveEdges(list, pruned)]));
   const reachable = checkReachability(reporter, s, live);

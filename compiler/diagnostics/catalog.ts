@@ -258,6 +258,12 @@ export const catalog = {
     'A validation range that no value satisfies.',
     (a) => `Validation ${a.low} is greater than ${a.high}: no input can pass.`,
   ),
+  SENSITIVE_SHOWN: entry<{ variable: string }>(
+    'warning',
+    'A message that shows a sensitive answer (or a value set from one).',
+    (a) =>
+      `This message shows ${q(a.variable)}, a sensitive value: the user sees it, while logs, the history and the admin views show "***". Leave it out of the message unless the user must see it.`,
+  ),
   ON_FAIL_WITHOUT_MAX_ATTEMPTS: entry(
     'warning',
     'on_fail without max_attempts is never used.',

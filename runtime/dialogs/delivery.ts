@@ -234,10 +234,11 @@ export class Delivery {
     const whole = { text: message.text, buttons: message.buttons };
     const parts = adapter.split?.(whole) ?? [whole];
     const done = this.partsSent.get(k);
+    const logged = loggedParts(adapter, message, parts);
     let outcome: SendOutcome = 'dropped';
     for (let i = done?.seq === message.seq ? done.count : 0; i < parts.length; i++) {
       const part = parts[i] ?? whole;
-      const one = await this.sendOne(adapter, lease, message, part, log);
+      const one = await this.sendOne(adapter, lease, message, part, logged[i] ?? '', log);
       if (one === 'failed' || one === 'lost' || one === 'blocked') return one;
       if (one === 'sent') outcome = 'sent';
       this.partsSent.set(k, { seq: message.seq, count: i + 1 });
@@ -246,7 +247,7 @@ export class Delivery {
     return outcome;
   }
 
-  private async sendOne(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, part: OutboundMessage, log: ConversationLogger): Promise<SendOutcome> {
+  private async sendOne(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, part: OutboundMessage, logText: string, log: ConversationLogger): Promise<SendOutcome> {
     const key = lease.key;
     const method = adapter.methods?.send ?? 'send';
     for (let attempt = 1; ; attempt++) {
@@ -259,7 +260,7 @@ export class Delivery {
       try {
         await lease.hold(adapter.send(key.botId, key.chatId, part));
         if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started), seq: message.seq, attempt });
-        log.outgoingMessage(part.text, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
+        log.outgoingMessage(logText, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
         return 'sent';
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', undefined, { cause: err });
@@ -283,4 +284,14 @@ export class Delivery {
       }
     }
   }
+}
+
+/** What the log shows of each part: the platform gets the text, the log the text with sensitive values masked. */
+function loggedParts(adapter: PlatformAdapter, message: Outbound, parts: readonly OutboundMessage[]): string[] {
+  if (!message.masked) return parts.map((p) => p.text);
+  const masked = message.masked.text;
+  const maskedParts = adapter.split?.({ text: masked, buttons: message.buttons }) ?? [{ text: masked, buttons: message.buttons }];
+  // Masking changes lengths, so the cuts may differ: then the whole masked text goes with the first part.
+  if (maskedParts.length === parts.length) return maskedParts.map((p) => p.text);
+  return parts.map((_, i) => (i === 0 ? masked : ''));
 }

@@ -1,7 +1,7 @@
 // How dialogs meet the conversation log: the context of a dialog's lines, the engine's trace as DEBUG lines,
 // and which answers are sensitive.
 import { performance } from 'node:perf_hooks';
-import type { EngineTracer, MachineConfig, UserMessage } from '../engine/index.js';
+import { sensitiveVariablesOf, type EngineTracer, type MachineConfig, type UserMessage } from '../engine/index.js';
 import { MASK, type ConversationLogger, type LogContext } from '../log/index.js';
 import type { DialogKey } from '../store/index.js';
 
@@ -24,14 +24,9 @@ export function messageText(message: UserMessage): string {
   return message.press ?? message.text ?? '';
 }
 
-/** The variables that hold answers to sensitive inputs (passwords, document numbers). */
+/** The variables that hold answers to sensitive inputs (passwords, document numbers), or values set from them. */
 export function sensitiveVariables(config: MachineConfig | undefined): Set<string> {
-  const out = new Set<string>();
-  for (const state of Object.values(config?.states ?? {})) {
-    const input = state.meta?.input;
-    if (input?.sensitive) out.add(input.variable);
-  }
-  return out;
+  return new Set(config ? sensitiveVariablesOf(config) : []);
 }
 
 /** Milliseconds since `started` (a performance.now() reading), to a tenth. */

@@ -38,15 +38,17 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     const press = sensitive && message.press !== undefined ? MASK : message.press;
     history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
   }
-  const replies: { text: string; buttons: OutboxMessage['buttons']; step?: string }[] = [
-    ...t.effects.flatMap((e) => (e.type === 'say' ? [{ text: e.text, buttons: e.buttons, step: e.step }] : [])),
+  const replies: { text: string; buttons: OutboxMessage['buttons']; step?: string; masked?: string }[] = [
+    ...t.effects.flatMap((e) => (e.type === 'say' ? [{ text: e.text, buttons: e.buttons, step: e.step, masked: e.masked }] : [])),
     ...(t.extra ?? []),
   ];
-  for (const r of replies) {
+  for (const [reply, r] of replies.entries()) {
     seq++;
     const step = r.step;
-    outbox.push(step === undefined ? { seq, text: r.text, buttons: r.buttons, at: t.now } : { seq, text: r.text, buttons: r.buttons, step, at: t.now });
-    history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: r.text, buttons: r.buttons, at: t.now });
+    // A reply that shows a sensitive value: in clear for the platform only, masked in the history (a record for people).
+    const masked = r.masked === undefined ? undefined : { text: r.masked, rev, reply };
+    outbox.push({ seq, text: r.text, buttons: r.buttons, ...(step === undefined ? {} : { step }), at: t.now, ...(masked ? { masked } : {}) });
+    history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: r.masked ?? r.text, buttons: r.buttons, at: t.now });
   }
   const recent = prev ? [...prev.recentUpdates] : [];
   if (t.inbound) {

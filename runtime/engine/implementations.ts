@@ -1,6 +1,7 @@
 import { evaluate, renderTemplate, truthy, type Expr, type Template, type Value } from '../../grammar/index.js';
 import type { IrButton, IrInput } from '../../compiler/index.js';
 import { parseInput, type ParsedInput } from './input.js';
+import { renderMasked, showsSensitive } from './sensitive.js';
 import type { TraceInfo } from './trace-info.js';
 import { activeTracer } from './trace.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
@@ -90,7 +91,7 @@ export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
 const push = (context: Ctx, ...effects: Effect[]): Partial<Ctx> => ({ effects: [...context.effects, ...effects] });
 
 /** Every action returns a partial context: they all become `assign` actions, so the machine stays pure. */
-export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo) {
+export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensitive: () => ReadonlySet<string>) {
   return {
     beginTurn: ({ context, event }: Args): Partial<Ctx> => ({ effects: [], hops: 0, user: event.user ?? context.user }),
     reset: (): Partial<Ctx> => ({ vars: {}, attempts: 0 }),
@@ -101,8 +102,13 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo) {
       if (tracer) tracer.variable({ step: traceInfo().stepOf(p), variable: p.variable, value, sensitive: traceInfo().assignSensitive(p), source: 'set' });
       return { vars: { ...context.vars, [p.variable]: value } };
     },
-    say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> =>
-      push(context, { type: 'say', step: p.step, text: renderTemplate(p.text, lookupIn(context)), buttons: p.buttons }),
+    say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> => {
+      const lookup = lookupIn(context);
+      const text = renderTemplate(p.text, lookup);
+      const hidden = sensitive();
+      const masked = showsSensitive(p.text, hidden) ? renderMasked(p.text, lookup, hidden) : undefined;
+      return push(context, masked === undefined ? { type: 'say', step: p.step, text, buttons: p.buttons } : { type: 'say', step: p.step, text, buttons: p.buttons, masked });
+    },
     storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
       const answer = answerOf(inputOf, p.step, event);
       const { input, result: r } = answer;

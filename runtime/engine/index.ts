@@ -2,6 +2,7 @@ export { Dialog, assertSnapshotFits, commandsOf, toEvent, type DialogOptions, ty
 export { EngineError, SnapshotMismatchError } from './errors.js';
 export { parseInput, type ParsedInput } from './input.js';
 export { lookupIn } from './implementations.js';
+export { renderMasked, SENSITIVE_MASK, sensitiveVariablesOf, showsSensitive } from './sensitive.js';
 export { createScenarioMachine, type ScenarioMachine } from './machine.js';
 export { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type UserProfile, type Vars } from './types.js';
 export type { MachineConfig } from '../../compiler/index.js';

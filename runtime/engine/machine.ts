@@ -2,14 +2,15 @@ import { assign, setup, type StateMachine } from 'xstate';
 import type { IrInput, MachineConfig } from '../../compiler/index.js';
 import { EngineError } from './errors.js';
 import { makeGuards, makeUpdates, type InputOf } from './implementations.js';
+import { sensitiveVariablesOf } from './sensitive.js';
 import { buildTraceInfo, type TraceInfo } from './trace-info.js';
 import type { InboundEvent, ScenarioContext, Vars } from './types.js';
 
 type Updates = ReturnType<typeof makeUpdates>;
 type P<K extends keyof Updates> = Parameters<Updates[K]>[1];
 
-function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo) {
-  const updates = makeUpdates(inputOf, traceInfo);
+function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo, sensitive: () => ReadonlySet<string>) {
+  const updates = makeUpdates(inputOf, traceInfo, sensitive);
   return setup({
     types: { context: {} as ScenarioContext, events: {} as InboundEvent },
     guards: makeGuards(inputOf, traceInfo),
@@ -62,7 +63,11 @@ export function createScenarioMachine<V = Vars, S extends string = string>(confi
   const own = structuredClone(config) as MachineConfig;
   let traceInfo: TraceInfo | undefined;
   // The config is plain JSON; XState's config type cannot express "any named guard with params".
-  const machine = scenarioSetup(inputOf, () => (traceInfo ??= buildTraceInfo(own))).createMachine(own as never);
+  const machine = scenarioSetup(
+    inputOf,
+    () => (traceInfo ??= buildTraceInfo(own)),
+    () => sensitiveVariablesOf(own),
+  ).createMachine(own as never);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, machine);
   return machine as unknown as ScenarioMachine<V, S>;

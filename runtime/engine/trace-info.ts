@@ -1,5 +1,6 @@
 import { collectRefs, mapChildren, printExpression, type Expr } from '../../grammar/index.js';
 import type { MachineConfig, TransitionConfig } from '../../compiler/index.js';
+import { sensitiveVariablesOf } from './sensitive.js';
 
 type Ref = NonNullable<TransitionConfig['guard']>;
 
@@ -9,7 +10,7 @@ export interface TraceInfo {
   stepOf(params: object): string | undefined;
   /** A condition as written, with its literals masked when it reads a sensitive variable. */
   printCondition(expr: Expr): string;
-  /** Whether an assignment stores a sensitive value: its variable is a sensitive input's, or it reads one. */
+  /** Whether an assignment stores a sensitive value: its variable is sensitive (see sensitiveVariablesOf), or it reads one. */
   assignSensitive(params: { readonly variable: string; readonly expr: Expr }): boolean;
 }
 
@@ -27,10 +28,8 @@ const paramsOf = (ref: Ref | undefined): Record<string, unknown> | undefined => 
 /** `config` must be the very object the machine was created from: params are found by identity. */
 export function buildTraceInfo(config: MachineConfig): TraceInfo {
   const steps = new WeakMap<object, string>();
-  const sensitive = new Set<string>();
+  const sensitive = sensitiveVariablesOf(config);
   for (const [id, state] of Object.entries(config.states)) {
-    const input = state.meta?.input;
-    if (input?.sensitive) sensitive.add(input.variable);
     for (const t of state.always ?? []) {
       const p = typeof t.guard === 'object' && t.guard.type === 'when' ? t.guard.params : undefined;
       if (p) steps.set(p, id);

@@ -6,8 +6,11 @@ import type { IrButton } from '../../compiler/index.js';
  * (the console, the conversation test runner and the server's delivery step all read the same list).
  */
 export type Effect =
-  /** Send a message, with buttons when the list is non-empty. */
-  | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[] }
+  /**
+   * Send a message, with buttons when the list is non-empty. `masked` is present when the text shows a sensitive
+   * variable: the same text with those values masked, for everything that is not the user's own chat (logs, history).
+   */
+  | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[]; readonly masked?: string }
   /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel. */
   | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' }
   /**

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { SESSION_ID, type WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
+import { SENSITIVE_MASK } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
 import { botOf, param } from './admin-context.js';
@@ -28,9 +29,23 @@ export const WEBCHAT_PLATFORM = 'webchat';
 const BODY_LIMIT = '16kb';
 const PAGE = 200;
 
-/** One history entry as the page shows it. */
-function chatEntry(h: HistoryEntry) {
-  return { direction: h.direction, text: h.text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId };
+/** One history entry as the page shows it; `text` replaces the stored one (a reply the user may see in clear). */
+function chatEntry(h: HistoryEntry, text = h.text) {
+  return { direction: h.direction, text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId };
+}
+
+/**
+ * The history keeps replies that show a sensitive value masked; this stream is the user's own chat, so it shows
+ * them as sent, from the record's outbox, for as long as the outbox holds them (a later write prunes delivered
+ * replies: a page that replays the history after that shows the masked text, as every other view does).
+ */
+async function clearReplies(store: Store, key: DialogKey, entries: readonly HistoryEntry[]): Promise<(rev: number, reply: number) => string | undefined> {
+  const none = (): undefined => undefined;
+  if (!entries.some((e) => e.direction === 'out' && e.text?.includes(SENSITIVE_MASK))) return none;
+  const dialog = await store.getDialog(key);
+  const clear = new Map<string, string>();
+  for (const m of dialog?.outbox ?? []) if (m.masked) clear.set(`${m.masked.rev}:${m.masked.reply}`, m.text);
+  return clear.size === 0 ? none : (rev, reply) => clear.get(`${rev}:${reply}`);
 }
 
 /**
@@ -116,10 +131,14 @@ async function sendAfter(stream: SseStream, key: DialogKey, cursor: number, stor
     const lastRev = entries[entries.length - 1]!.rev;
     // A full page may end inside a revision: keep that one for the next read, unless it is all there is.
     const complete = entries.length < PAGE || entries[0]!.rev === lastRev ? entries : entries.filter((e) => e.rev !== lastRev);
+    // Read after the page: the record is as new as the page or newer, so it holds the outbox of the page's replies.
+    const clearText = await clearReplies(store, key, complete);
     let rev = -1;
     let batch: HistoryEntry[] = [];
     const flush = (): void => {
-      if (batch.length > 0) stream.send('messages', { rev, entries: batch.map(chatEntry) }, rev);
+      let reply = 0;
+      const shown = batch.map((e) => (e.direction === 'out' ? chatEntry(e, clearText(e.rev, reply++) ?? e.text) : chatEntry(e)));
+      if (batch.length > 0) stream.send('messages', { rev, entries: shown }, rev);
       batch = [];
     };
     for (const e of complete) {

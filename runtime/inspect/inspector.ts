@@ -23,11 +23,13 @@ export class InspectorPortError extends Error {
 }
 
 function maskVars(context: unknown, sensitive: ReadonlySet<string>): unknown {
-  const c = context as { vars?: Record<string, unknown> } | undefined;
+  const c = context as { vars?: Record<string, unknown>; effects?: unknown } | undefined;
   if (!c?.vars || sensitive.size === 0) return context;
   const vars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c.vars)) vars[k] = sensitive.has(k) ? MASK : v;
-  return { ...c, vars };
+  // A reply that shows a sensitive value carries its masked text: show that one.
+  const effects = Array.isArray(c.effects) ? c.effects.map((e: { masked?: unknown }) => (typeof e?.masked === 'string' ? { ...e, text: e.masked } : e)) : c.effects;
+  return { ...c, vars, effects };
 }
 
 /**

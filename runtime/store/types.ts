@@ -26,6 +26,12 @@ export interface OutboxMessage {
   /** The step that produced it; absent for messages sent through `sendMessage`. */
   readonly step?: string;
   readonly at: number;
+  /**
+   * Present when `text` shows a sensitive value: the text as logs and the history keep it (values masked), and
+   * where its history line is: the revision and its place among that revision's replies (0-based). `text` itself
+   * is kept for the platform only; it leaves the record when a later write prunes delivered replies.
+   */
+  readonly masked?: { readonly text: string; readonly rev: number; readonly reply: number };
 }
 
 /** BotDialogState: everything about one dialog, written as one unit. */

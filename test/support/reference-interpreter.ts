@@ -24,12 +24,15 @@
  * - Built-in commands, when the scenario does not list its own: "/help" says the command list at the current
  *   state and changes nothing else; "/cancel" in a running dialog says that it is cancelled, ends it (`end`
  *   cancelled) and keeps nothing to wait for; with no dialog it only says there is nothing to cancel.
+ * - Sensitive values: the variables of `sensitive` inputs, and variables a `set` computes from one (to a fixed
+ *   point). A message that shows one (`{{v}}`, with or without filters) carries `masked`: the same text with
+ *   each such placeholder replaced by "***".
  * - Loops: the steps entered in one turn are counted; a step without input that is not final and is the
  *   MAX_STEPS_PER_TURN-th (100th) of the turn stops it with an `error` LOOP_LIMIT and `end` (error), instead of
  *   entering another step.
  */
 import type { IrScenario, IrStep } from '../../compiler/index.js';
-import { evaluate, renderTemplate, truthy, type Template, type Value } from '../../grammar/index.js';
+import { collectRefs, evaluate, renderTemplate, truthy, type Template, type Value } from '../../grammar/index.js';
 import { parseInput, type Effect, type UserMessage, type UserProfile, type Vars } from '../../runtime/engine/index.js';
 
 export const MAX_STEPS_PER_TURN = 100;
@@ -73,12 +76,24 @@ export class ReferenceDialog {
   private readonly commands: ReadonlyMap<string, string>;
   /** Sees every read through a READ_PROBE path, and whether the variable was assigned then. */
   onProbe?: (path: readonly string[], assigned: boolean) => void;
+  private readonly sensitive = new Set<string>();
 
   constructor(
     readonly ir: IrScenario,
     from?: ReferenceState,
   ) {
     this.commands = new Map(ir.commands.map((c) => [c.command, c.target]));
+    const steps = Object.values(ir.steps);
+    for (const step of steps) if (step.input?.sensitive) this.sensitive.add(step.input.variable);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const a of steps.flatMap((st) => st.set)) {
+        if (this.sensitive.has(a.variable) || !collectRefs(a.expr).some((r) => r.path.length === 1 && this.sensitive.has(r.path[0]!))) continue;
+        this.sensitive.add(a.variable);
+        grew = true;
+      }
+    }
     if (from) {
       this.state = from.state;
       this.vars_ = { ...from.vars };
@@ -183,6 +198,15 @@ export class ReferenceDialog {
     return renderTemplate(t, this.lookup(vars));
   }
 
+  /** A say effect, with `masked` when the template shows a sensitive variable. */
+  private sayEffect(step: string, t: Template, buttons: IrStep['buttons']): Effect {
+    const hidden = (p: Template['parts'][number]) => p.kind === 'value' && p.path.length === 1 && this.sensitive.has(p.path[0]!);
+    const text = this.render(t);
+    if (!t.parts.some(hidden)) return { type: 'say', step, text, buttons };
+    const masked = t.parts.map((p) => (hidden(p) ? '***' : renderTemplate({ parts: [p] }, this.lookup(this.vars_)))).join('');
+    return { type: 'say', step, text, buttons, masked };
+  }
+
   private holds(when: Parameters<typeof evaluate>[0], vars: Vars): boolean {
     return truthy(evaluate(when, this.lookup(vars)));
   }
@@ -221,7 +245,7 @@ export class ReferenceDialog {
     }
     this.outcome = 'retry';
     this.attempts += 1;
-    this.effects.push({ type: 'say', step: step.id, text: this.render(input.errorMessage), buttons: input.type === 'button' ? step.buttons : [] });
+    this.effects.push(this.sayEffect(step.id, input.errorMessage, input.type === 'button' ? step.buttons : []));
   }
 
   private enter(first: string): void {
@@ -232,7 +256,7 @@ export class ReferenceDialog {
       this.attempts = 0;
       this.entered.push(id);
       for (const a of step.set) this.vars_ = { ...this.vars_, [a.variable]: (evaluate(a.expr, this.lookup(this.vars_)) ?? null) as Value };
-      if (step.message) this.effects.push({ type: 'say', step: id, text: this.render(step.message), buttons: step.buttons });
+      if (step.message) this.effects.push(this.sayEffect(id, step.message, step.buttons));
       if (step.input) return;
       const route = step.route;
       if (route.kind === 'end') return this.finish(id, 'final');
