@@ -90,7 +90,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       telegramSecretOf: (id) => secrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
-      ...(settings.webchat ? { webchat: { hub: webchat.hub, ratePerMinute: settings.webchatRateLimit } } : {}),
+      ...(settings.webchat ? { webchat: { hub: webchat.hub, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
       trustProxy: settings.trustProxy,
       adminToken: admin.token,
       maskPii: settings.log.maskPii,
