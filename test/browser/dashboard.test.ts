@@ -136,6 +136,20 @@ describe.skipIf(SKIP)('the dashboard', () => {
     expect(await step.getAttribute('aria-label')).toMatch(/ \d+ live dialogs?$/);
   });
 
+  it('signs in with a #token= link pasted into a tab that is already on the dashboard', async () => {
+    page = await openPage(browser);
+    await page.goto(`${server.url}/dashboard?bot=${BOT}`);
+    await page.locator('#login').waitFor();
+    await page.evaluate(() => (window.marker = 1));
+    // Only the hash differs: the browser does not load the page again.
+    await page.goto(`${server.url}/dashboard?bot=${BOT}#token=${ADMIN_TOKEN}`);
+    await page.locator('#graph svg').waitFor({ timeout: WAIT_MS });
+    expect(await page.isHidden('#login')).toBe(true);
+    expect(await page.evaluate(() => window.marker)).toBe(1);
+    // The token leaves the address bar, as with a link opened in a new tab.
+    expect(new URL(page.url()).hash).toBe('');
+  });
+
   it('refuses a wrong token at sign-in and opens the board with the right one', async () => {
     page = await openPage(browser);
     // A fake clock (that still runs) lets the test skip ahead to the dashboard's 30 s refresh.
