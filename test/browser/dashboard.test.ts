@@ -185,4 +185,15 @@ describe.skipIf(SKIP)('the dashboard', () => {
     await page.reload();
     await page.locator('#login').waitFor();
   });
+
+  it('tells apart web chat sessions whose ids start alike, with the whole id in the title', async () => {
+    const prefix = newSession('same-start-of-a-long-id');
+    const sessions = [`${prefix}-first-one`, `${prefix}-second-one`];
+    for (const s of sessions) await post(server.url, BOT, s, { text: '/start' });
+    page = await openBoard();
+    const cells = await page.$$eval('#recent tbody tr[data-chat] td:first-child', (tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
+    const ours = cells.filter(([, title]) => title !== null && title.startsWith(prefix));
+    expect(ours.map(([, title]) => title).sort()).toEqual([...sessions].sort());
+    expect(new Set(ours.map(([text]) => text)).size).toBe(2);
+  });
 });
