@@ -89,7 +89,58 @@ export interface FunnelGroup extends StepCount {
   readonly status: 'active' | 'ended' | null;
 }
 
-/** The funnel from the distinct (dialog, step) pairs reached and the current state of the dialogs counted. */
+/** What the funnel reads of a history entry. */
+export interface FunnelEntry {
+  readonly rev: number;
+  readonly direction: 'in' | 'out';
+  readonly step: string | null;
+}
+
+/**
+ * Whether a revision starts a conversation: its message came when no dialog ran (the inbound entry's step is null:
+ * a new or ended dialog), or it entered the start step from another step (/start in the middle, a restart after a
+ * scenario change). The SQL of sqlite-queries.ts says the same.
+ */
+export function startsConversation(entries: readonly FunnelEntry[], startStep: string | undefined): boolean {
+  const inbound = entries.find((e) => e.direction === 'in');
+  if (inbound && inbound.step === null) return true;
+  return startStep !== undefined && (inbound?.step ?? null) !== startStep && entries.some((e) => e.direction === 'out' && e.step === startStep);
+}
+
+/**
+ * One dialog's entries in the funnel window, split into conversations: the steps each reached, and how each but the
+ * last ended (the last one's outcome is the dialog's current state). The next start tells how the previous
+ * conversation ended: its message found no dialog running (finished), or found it at a step (left there).
+ * The inbound entry of a start belongs to the new conversation, but its step is where the previous one stood.
+ */
+export function conversationsOf(entries: readonly FunnelEntry[], startStep: string | undefined): { reached: StepCount[]; past: FunnelGroup[] } {
+  const byRev = new Map<number, FunnelEntry[]>();
+  for (const e of entries) byRev.set(e.rev, [...(byRev.get(e.rev) ?? []), e]);
+  const reached: StepCount[] = [];
+  const past: FunnelGroup[] = [];
+  let steps: Set<string> | undefined;
+  const close = (): void => {
+    for (const step of steps ?? []) reached.push({ step, n: 1 });
+  };
+  for (const rev of [...byRev.keys()].sort((a, b) => a - b)) {
+    const revEntries = byRev.get(rev)!;
+    const starts = startsConversation(revEntries, startStep);
+    if (starts) {
+      if (steps) {
+        const inbound = revEntries.find((e) => e.direction === 'in');
+        past.push(inbound === undefined ? { status: null, step: null, n: 1 } : inbound.step === null ? { status: 'ended', step: null, n: 1 } : { status: 'active', step: inbound.step, n: 1 });
+      }
+      close();
+      steps = new Set();
+    }
+    steps ??= new Set();
+    for (const e of revEntries) if (e.step !== null && !(starts && e.direction === 'in')) steps.add(e.step);
+  }
+  close();
+  return { reached, past };
+}
+
+/** The funnel from the distinct (conversation, step) pairs reached and the outcomes of the conversations counted. */
 export function funnelOf(reached: Iterable<StepCount>, groups: readonly FunnelGroup[]): FunnelCounts {
   let dialogs = 0;
   let ended = 0;

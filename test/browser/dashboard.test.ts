@@ -78,7 +78,7 @@ describe.skipIf(SKIP)('the dashboard', () => {
       ['goodbye', '2', '0', '0%'],
       ['help', '0', '0', '—'],
     ]);
-    expect(await page.textContent('#funnel-summary')).toBe('5 dialogs in the last 24 hours; 2 finished (40%).');
+    expect(await page.textContent('#funnel-summary')).toBe('5 conversations in the last 24 hours; 2 finished (40%).');
     // 11 messages received (5 /start, 4 names, 2 presses) and 17 sent.
     expect(await page.textContent('#rate-summary')).toMatch(/; 28 in the last hour/);
     const bars = await page.$$eval('#rate svg rect', (rects) => rects.map((r) => Number(r.getAttribute('height'))));
