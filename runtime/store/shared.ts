@@ -101,10 +101,16 @@ export interface FunnelEntry {
  * a new or ended dialog), or it entered the start step from another step (/start in the middle, a restart after a
  * scenario change). The SQL of sqlite-queries.ts says the same.
  */
-export function startsConversation(entries: readonly FunnelEntry[], startStep: string | undefined): boolean {
-  const inbound = entries.find((e) => e.direction === 'in');
+export function startsConversation(entries: readonly FunnelEntry[], startStep: string | undefined, from = 0, to = entries.length): boolean {
+  let inbound: FunnelEntry | undefined;
+  let entersStart = false;
+  for (let i = from; i < to; i++) {
+    const e = entries[i]!;
+    if (e.direction === 'in') inbound ??= e;
+    else if (startStep !== undefined && e.step === startStep) entersStart = true;
+  }
   if (inbound && inbound.step === null) return true;
-  return startStep !== undefined && (inbound?.step ?? null) !== startStep && entries.some((e) => e.direction === 'out' && e.step === startStep);
+  return entersStart && (inbound?.step ?? null) !== startStep;
 }
 
 /**
@@ -114,27 +120,35 @@ export function startsConversation(entries: readonly FunnelEntry[], startStep: s
  * The inbound entry of a start belongs to the new conversation, but its step is where the previous one stood.
  */
 export function conversationsOf(entries: readonly FunnelEntry[], startStep: string | undefined): { reached: StepCount[]; past: FunnelGroup[] } {
-  const byRev = new Map<number, FunnelEntry[]>();
-  for (const e of entries) byRev.set(e.rev, [...(byRev.get(e.rev) ?? []), e]);
+  let inOrder = true;
+  for (let i = 1; i < entries.length && inOrder; i++) inOrder = entries[i - 1]!.rev <= entries[i]!.rev;
+  // Stable: entries of one revision keep their order. Most often already in order (stored so).
+  const sorted = inOrder ? entries : [...entries].sort((x, y) => x.rev - y.rev);
   const reached: StepCount[] = [];
   const past: FunnelGroup[] = [];
   let steps: Set<string> | undefined;
   const close = (): void => {
     for (const step of steps ?? []) reached.push({ step, n: 1 });
   };
-  for (const rev of [...byRev.keys()].sort((a, b) => a - b)) {
-    const revEntries = byRev.get(rev)!;
-    const starts = startsConversation(revEntries, startStep);
+  for (let i = 0; i < sorted.length; ) {
+    let end = i + 1;
+    while (end < sorted.length && sorted[end]!.rev === sorted[i]!.rev) end++;
+    const starts = startsConversation(sorted, startStep, i, end);
     if (starts) {
       if (steps) {
-        const inbound = revEntries.find((e) => e.direction === 'in');
+        let inbound: FunnelEntry | undefined;
+        for (let j = i; j < end && !inbound; j++) if (sorted[j]!.direction === 'in') inbound = sorted[j];
         past.push(inbound === undefined ? { status: null, step: null, n: 1 } : inbound.step === null ? { status: 'ended', step: null, n: 1 } : { status: 'active', step: inbound.step, n: 1 });
       }
       close();
       steps = new Set();
     }
     steps ??= new Set();
-    for (const e of revEntries) if (e.step !== null && !(starts && e.direction === 'in')) steps.add(e.step);
+    for (let j = i; j < end; j++) {
+      const e = sorted[j]!;
+      if (e.step !== null && !(starts && e.direction === 'in')) steps.add(e.step);
+    }
+    i = end;
   }
   close();
   return { reached, past };
