@@ -38,6 +38,7 @@ interface Bot {
   readonly id: string;
   readonly source: string;
   readonly config: MachineConfig;
+  readonly startStep: string;
   /** What users send at each waiting step; some answers are invalid and get re-asked. */
   readonly answers: Readonly<Record<string, readonly UserMessage[]>>;
 }
@@ -47,7 +48,7 @@ function bot(id: string, example: string, answers: Bot['answers']): Bot {
   const source = readFileSync(file, 'utf8');
   const { ir } = compileScenario(source, { file });
   if (!ir) throw new Error(`${file} does not compile`);
-  return { id, source, config: emitMachineConfig(ir), answers };
+  return { id, source, config: emitMachineConfig(ir), startStep: ir.startStep, answers };
 }
 
 // The measured bot (10 steps) first; every other dialog belongs to one of the two others.
@@ -156,7 +157,7 @@ async function dashboard(url: string, hours: number): Promise<string> {
   const res = await fetch(`${url}/api/bots/${MAIN.id}/dashboard?window=${hours}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   const body = (await res.json()) as { funnel?: { dialogs: number } };
   if (!res.ok || !body.funnel) throw new Error(`the dashboard answered ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
-  return `funnel ${body.funnel.dialogs} dialogs`;
+  return `funnel ${body.funnel.dialogs} conversations`;
 }
 
 type Row = readonly [measure: string, window: string, sample: { ms: number[]; result: string }];
@@ -170,7 +171,7 @@ async function measure(store: Store, url: string): Promise<Row[]> {
   for (const [label, span] of [['24 h', DAY], ['7 d', 7 * DAY]] as const) {
     const since = NOW - span;
     rows.push(['activeByStep', label, await sample(async () => `${Object.values(await store.activeByStep(MAIN.id, since)).reduce((a, b) => a + b, 0)} active`)]);
-    rows.push(['funnel', label, await sample(async () => `${(await store.funnel(MAIN.id, since)).dialogs} dialogs`)]);
+    rows.push(['funnel', label, await sample(async () => `${(await store.funnel(MAIN.id, since, MAIN.startStep)).dialogs} conversations`)]);
     rows.push(['messageRate (1 min)', label, await sample(async () => `${(await store.messageRate(MAIN.id, since, MINUTE)).length} buckets`)]);
   }
   rows.push(['listDialogs (20)', '-', await sample(async () => `${(await store.listDialogs(MAIN.id, { limit: 20 })).length} dialogs`)]);

@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { hasErrors } from './compile.js';
 import type { Diagnostic } from './diagnostics/types.js';
@@ -30,8 +31,10 @@ export function convertScenario(text: string, from: string, to: string): TextRes
   const read = readScenario(text, from);
   if (!read.ast || hasErrors(read.diagnostics)) return { diagnostics: read.diagnostics, notes: [] };
   const target: ScenarioFormat = formatOf(to);
-  const out = target === 'scn' ? printScn(read.ast, read.scn && new ScnComments(text, read.scn)) : printJson(read.ast);
+  const schema = read.scn ? undefined : schemaOf(text);
+  const out = target === 'scn' ? printScn(read.ast, read.scn && new ScnComments(text, read.scn)) : printJson(read.ast, schema && schemaFrom(schema, from, to));
   const notes: string[] = [];
+  if (target === 'scn' && schema !== undefined) notes.push('"$schema" is not kept: .scn has no such field');
   const comments = read.scn?.comments.length ?? 0;
   if (target === 'json' && comments > 0) notes.push(`${comments} comment${comments === 1 ? ' is' : 's are'} not kept: JSON has no comments`);
   const ignored = read.diagnostics.filter((d) => d.code === 'UNKNOWN_FIELD').length;
@@ -43,6 +46,23 @@ export function convertScenario(text: string, from: string, to: string): TextRes
     return { diagnostics: read.diagnostics, notes, failure: `the ${target} form would not read back as the same scenario: ${why}` };
   }
   return { text: out, diagnostics: read.diagnostics, notes };
+}
+
+/** The `$schema` string of a JSON scenario that read without errors, if it has one. */
+function schemaOf(json: string): string | undefined {
+  try {
+    const doc = JSON.parse(json) as unknown;
+    const schema = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>)['$schema'] : undefined;
+    return typeof schema === 'string' ? schema : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A relative `$schema` path points from the input's folder: point it from the output's, so editors still find it. */
+function schemaFrom(schema: string, from: string, to: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(schema) || isAbsolute(schema) || dirname(from) === dirname(to)) return schema;
+  return relative(dirname(to), join(dirname(from), schema)).replaceAll('\\', '/');
 }
 
 const EXPRESSION_FIELDS = new Set(['expr', 'if']);

@@ -14,7 +14,8 @@ export const convertCommand: Command = {
   help: `Writes the scenario IN to OUT in the format of OUT's extension: .scn for the text language, anything else
 for JSON. The output is read back and compared with IN before it is written, so a conversion never changes
 what the scenario says. Comments do not survive into JSON, and fields the format does not define are left out;
-both are reported.
+both are reported. A JSON input's "$schema" is kept in JSON output (a relative path is made to point from OUT's
+folder); .scn has no place for it, which is reported.
 
 A scenario with syntax errors is not converted. Errors of meaning (an unknown step, say) do not stop a
 conversion: "scenarist check" reports them in either form.

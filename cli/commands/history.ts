@@ -6,6 +6,8 @@ import type { Command } from './command.js';
 /** The store's default history page (runtime/store DEFAULT_HISTORY_LIMIT), repeated so --help needs no import. */
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 100_000;
+/** The platforms of this package, looked through when --platform is not given. */
+const PLATFORMS = ['telegram', 'webchat'] as const;
 
 export const historyCommand: Command = {
   name: 'history',
@@ -19,7 +21,7 @@ the runtime).
 Options:
   --bot-id BOT      the bot (required)
   --chat-id CHAT    the chat on the platform (required)
-  --platform NAME   the platform (default telegram)
+  --platform NAME   the platform (default: the one of telegram and webchat that has this chat)
   --limit N         the last N messages (default ${DEFAULT_LIMIT})
   --json            the stored entries as a JSON array
   --database URL    the store (default: $DATABASE_URL, else SQLite at data/scenarist.db): a SQLite path,
@@ -47,7 +49,7 @@ mistake.`,
     const botId = str('bot-id');
     const chatId = str('chat-id');
     if (botId === undefined || chatId === undefined) throw new UsageError('history needs --bot-id and --chat-id');
-    const platform = str('platform') ?? 'telegram';
+    const platformOption = str('platform');
     const limitText = str('limit');
     if (limitText !== undefined && (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_LIMIT)) {
       throw new UsageError(`--limit ${JSON.stringify(limitText)}: expected a number from 1 to ${MAX_LIMIT}`);
@@ -83,10 +85,18 @@ mistake.`,
       return 1;
     }
     try {
-      const key = { botId, platform, chatId };
+      let platform = platformOption ?? PLATFORMS[0];
       let entries;
       try {
-        entries = await store.history(key, { limit });
+        if (platformOption === undefined) {
+          const found = await platformsWith(store, botId, chatId);
+          if (found.length > 1) {
+            io.stderr(`scenarist history: chat ${chatId} of bot ${botId} has messages on ${found.join(' and ')}: choose one with --platform.\n`);
+            return 2;
+          }
+          platform = found[0] ?? platform;
+        }
+        entries = await store.history({ botId, platform, chatId }, { limit });
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
         io.stderr(`scenarist history: the store cannot be read: ${err.message}\n`);
@@ -94,7 +104,8 @@ mistake.`,
       }
       if (entries.length === 0) {
         if (json) io.stdout('[]\n');
-        io.stderr(`scenarist history: no messages for chat ${chatId} of bot ${botId} on ${platform} (${name}).\n`);
+        const where = platformOption ?? PLATFORMS.join(' or ');
+        io.stderr(`scenarist history: no messages for chat ${chatId} of bot ${botId} on ${where} (${name}).\n`);
         return 1;
       }
       if (json) {
@@ -111,6 +122,13 @@ mistake.`,
     }
   },
 };
+
+/** The platforms on which a chat of a bot has history. */
+async function platformsWith(store: { history(key: { botId: string; platform: string; chatId: string }, q: { limit: number }): Promise<readonly unknown[]> }, botId: string, chatId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const platform of PLATFORMS) if ((await store.history({ botId, platform, chatId }, { limit: 1 })).length > 0) found.push(platform);
+  return found;
+}
 
 interface Entry {
   readonly direction: 'in' | 'out';

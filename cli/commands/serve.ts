@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { UsageError, type Io } from '../io.js';
 import type { Command } from './command.js';
+import { startupBanner } from './serve-banner.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -14,8 +15,9 @@ Telegram: set TELEGRAM_TOKEN_<BOT_ID> (e.g. TELEGRAM_TOKEN_SPEC_EXAMPLE) to a to
 By default the server uses long polling (no public URL needed). With TELEGRAM_MODE=webhook it
 serves POST /webhooks/telegram/<bot id>; register it with "scenarist webhook set".
 
-The web chat is at http://localhost:PORT/ and the dashboard at /dashboard (admin token: ADMIN_TOKEN,
-or the link printed at startup).
+The server listens on HOST (default 0.0.0.0: every network interface) and says so at startup. The web
+chat is at http://localhost:PORT/ and the dashboard at /dashboard (admin token: ADMIN_TOKEN, or the link
+printed at startup).
 
 Options:
   --config FILE       the bots config file (default: $SCENARIST_CONFIG or scenarist.config.json)
@@ -37,7 +39,7 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
     const semiSpace = Number(process.env['SCENARIST_SEMI_SPACE_MB'] ?? 32);
     if (Number.isInteger(semiSpace) && semiSpace > 0) setFlagsFromString(`--max-semi-space-size=${semiSpace}`);
     // Loaded here: the server pulls in telegraf, koa and the database drivers, which other commands do not need.
-    const { ConfigError, readSettings, ScenarioLoadError, SettingsError, startServer } = await import('../../runtime/server/index.js');
+    const { ConfigError, listenAddress, readSettings, ScenarioLoadError, SettingsError, startServer } = await import('../../runtime/server/index.js');
     const { StoreUnavailableError } = await import('../../runtime/store/index.js');
     const { KeyError } = await import('../../runtime/secrets/index.js');
     const { InspectorPortError, startInspector } = await import('../../runtime/inspect/index.js');
@@ -64,17 +66,17 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
       }
       throw err;
     }
-    const page = `http://localhost:${server.port}`;
-    const withToken = server.bots.filter((b) => b.telegram).length;
     const log = settings.log;
-    const logs = `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`;
     io.stderr(
-      `Scenarist is serving ${server.bots.length} bot(s) on ${server.url} (${withToken} with Telegram). ${logs}\n` +
-        (settings.webchat ? `Chat with the bots in a browser: ${page}/\n` : '') +
-        `Dashboard: ${page}/dashboard${settings.adminToken ? ' (sign in with ADMIN_TOKEN)' : `#token=${server.adminToken}`}\n` +
-        (inspector ? `Inspector: ${inspector.url} (loads https://stately.ai/inspect: the browser needs internet)\n` : '') +
-        (withToken < server.bots.length ? 'Connect a bot: TELEGRAM_TOKEN_<BOT_ID>=<token from @BotFather> npm start (see the README).\n' : '') +
-        'Stop with Ctrl-C.\n',
+      startupBanner({
+        address: listenAddress(settings.host, server.port),
+        bots: server.bots.length,
+        withTelegram: server.bots.filter((b) => b.telegram).length,
+        logs: `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`,
+        webchat: settings.webchat,
+        dashboardSuffix: settings.adminToken ? ' (sign in with ADMIN_TOKEN)' : `#token=${server.adminToken}`,
+        inspectorUrl: inspector?.url,
+      }),
     );
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -7,9 +7,13 @@ class Entries {
   constructor(readonly entries: readonly (readonly [string, Json])[]) {}
 }
 
-/** Prints a scenario as JSON in the field order of the format reference. Fields the AST lacks are left out. */
-export function printJson(ast: ScenarioAst): string {
+/**
+ * Prints a scenario as JSON in the field order of the format reference. Fields the AST lacks are left out.
+ * `schema` is the `$schema` to write first (the AST does not hold it: it means nothing to a scenario).
+ */
+export function printJson(ast: ScenarioAst, schema?: string): string {
   const doc = {
+    $schema: schema,
     name: ast.name?.value,
     version: ast.version?.value,
     description: ast.description?.value,

@@ -42,10 +42,14 @@ export function mountAdminDashboard(router: Router, deps: DashboardDeps): void {
     const now = deps.clock();
     const config = deps.manager.configOf(bot.id)!;
     const since = now - windowHours * HOUR;
-    const [view, live, cached, rate, recent, scenario] = await Promise.all([
-      deps.views.of(bot.id, config.version),
+    const view = await deps.views.of(bot.id, config.version);
+    const [live, cached, rate, recent, scenario] = await Promise.all([
       deps.store.activeByStep(bot.id, now - liveMinutes * MINUTE),
-      funnels.get(`${bot.id}\u0000${config.version}\u0000${windowHours}`, funnelTtlMs(windowHours), async () => ({ counts: await deps.store.funnel(bot.id, since), at: now })),
+      // The start step tells a /start in the middle of a conversation (a new conversation) from a step.
+      funnels.get(`${bot.id}\u0000${config.version}\u0000${windowHours}`, funnelTtlMs(windowHours), async () => ({
+        counts: await deps.store.funnel(bot.id, since, view?.ir.startStep),
+        at: now,
+      })),
       deps.store.messageRate(bot.id, now - 60 * MINUTE, MINUTE),
       deps.store.listDialogs(bot.id, { limit: 20 }),
       deps.store.getScenario(bot.id, config.version),

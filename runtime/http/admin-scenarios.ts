@@ -14,8 +14,10 @@ const errorCount = (diagnostics: readonly { severity: string }[]) => diagnostics
 
 /** The :version of the route, or 400. */
 function versionOf(ctx: Context): number {
-  const version = Number(param(ctx, 'version'));
-  if (!Number.isSafeInteger(version) || version < 1) ctx.throw(400, 'the version must be a positive integer');
+  const raw = param(ctx, 'version');
+  // Number() would also take 0x1, 1e0 and ' 1': a version is written in decimal, as the API lists it.
+  const version = /^[1-9][0-9]*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(version)) ctx.throw(400, 'the version must be a positive integer');
   return version;
 }
 

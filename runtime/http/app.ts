@@ -10,6 +10,7 @@ import { mountAdmin } from './admin.js';
 import { errorMiddleware } from './errors-middleware.js';
 import { mountPages } from './pages.js';
 import { SseStreams } from './sse.js';
+import type { StreamLimits } from './stream-quota.js';
 import { mountTelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
 
@@ -27,7 +28,7 @@ export interface AppDeps {
   /** The bots the pages and the admin API show, with their names. Default: the manager's bots, named by id. */
   readonly bots?: () => readonly BotInfo[];
   /** The web chat's API (and its live streams); without it the web chat is off. */
-  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number; readonly ratePerMinute?: number };
+  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number; readonly ratePerMinute?: number; readonly streamLimits?: StreamLimits };
   /** The admin API and /metrics answer requests bearing this token; without it they are off (404). */
   readonly adminToken?: string;
   /** Mask e-mail addresses and phone numbers in what the admin API returns. */
@@ -43,7 +44,9 @@ export interface AppDeps {
 
 /** The Koa app: webhooks, the web chat, the admin API, metrics, the pages, liveness and readiness. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  // The last X-Forwarded-For entry is the one the proxy added; the ones before it are whatever the client sent,
+  // and a client free to choose its address would escape every per-address limit.
+  const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   const router = new Router();
   app.silent = true; // errors are logged by errorMiddleware, with context
   // Metrics first, so they record the status the client finally got.
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = { status: ctx.status === 200 ? 'ready' : 'not ready', store: { kind: deps.store.kind, status: store }, started: ready };
   });
   mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger });
-  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, ratePerMinute: deps.webchat.ratePerMinute, streams, logger: deps.logger, bots });
+  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, ratePerMinute: deps.webchat.ratePerMinute, streamLimits: deps.webchat.streamLimits, streams, logger: deps.logger, bots });
   if (deps.adminToken) {
     mountAdmin(router, {
       token: deps.adminToken,

@@ -9,6 +9,7 @@ import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
 import { botOf, param } from './admin-context.js';
 import { rateLimit } from './rate-limit.js';
 import { resumeFrom, type SseStream, type SseStreams } from './sse.js';
+import { StreamQuota, type StreamLimits } from './stream-quota.js';
 
 export interface WebChatDeps {
   readonly manager: DialogManager;
@@ -22,6 +23,8 @@ export interface WebChatDeps {
   readonly pollMs?: number | undefined;
   /** Messages a minute one client address may post (WEBCHAT_RATE_LIMIT). Default 120. */
   readonly ratePerMinute?: number | undefined;
+  /** Open event streams per client address and per session (WEBCHAT_STREAMS_PER_ADDRESS, WEBCHAT_STREAMS_PER_SESSION). */
+  readonly streamLimits?: StreamLimits | undefined;
 }
 
 export const WEBCHAT_PLATFORM = 'webchat';
@@ -55,6 +58,7 @@ async function clearReplies(store: Store, key: DialogKey, entries: readonly Hist
  */
 export function mountWebChat(router: Router, deps: WebChatDeps): void {
   const knownBot = (ctx: Context): string => botOf(ctx, deps).id;
+  const quota = new StreamQuota(deps.streamLimits);
 
   router.get('/chat/api/bots', (ctx) => {
     ctx.body = { bots: deps.bots().map((b) => ({ id: b.id, name: b.name })) };
@@ -75,7 +79,10 @@ export function mountWebChat(router: Router, deps: WebChatDeps): void {
     const session = param(ctx, 'session');
     if (!SESSION_ID.test(session)) ctx.throw(400, 'the session id must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -');
     const key: DialogKey = { botId, platform: WEBCHAT_PLATFORM, chatId: session };
+    const sessionKey = `${botId}\n${session}`;
+    quota.admit(ctx, sessionKey);
     const stream = deps.streams.start(ctx);
+    quota.track(ctx, sessionKey, stream);
     follow(stream, key, resumeFrom(ctx), deps);
   });
 }

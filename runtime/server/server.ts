@@ -13,6 +13,7 @@ import { loadKeyring } from '../secrets/index.js';
 import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
 import { loadBotsConfig } from './bots-config.js';
+import { listenAddress } from './listen-address.js';
 import { loadBots, type LoadedBot } from './load-bots.js';
 import { acquireProcessIdentity } from './process-identity.js';
 import { refreshScenarios } from './scenario-refresh.js';
@@ -28,7 +29,7 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  /** The base URL, e.g. http://127.0.0.1:3000. */
+  /** A base URL for clients on this machine, e.g. http://127.0.0.1:3000 (also when every interface is bound). */
   readonly url: string;
   readonly port: number;
   readonly bots: readonly LoadedBot[];
@@ -98,7 +99,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       telegramSecretOf: (id) => secrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
-      ...(settings.webchat ? { webchat: { hub: webchat.hub, ratePerMinute: settings.webchatRateLimit } } : {}),
+      ...(settings.webchat ? { webchat: { hub: webchat.hub, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
       trustProxy: settings.trustProxy,
       adminToken: admin.token,
       maskPii: settings.log.maskPii,
@@ -122,7 +123,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const stopRefresh = settings.scenarioRefreshSeconds > 0 ? refreshScenarios(bots.map((b) => b.id), manager, store, logger, settings.scenarioRefreshSeconds * 1000) : () => {};
     ready = true;
     const url = `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`;
-    announce(logger, url, bots, settings);
+    announce(logger, url, listenAddress(settings.host, port).hostPort, bots, settings);
     // Browsers reach a server on all interfaces as localhost.
     announcePages(logger, settings.host === '0.0.0.0' ? `http://localhost:${port}` : url, settings, admin);
     return {
@@ -200,8 +201,8 @@ function announcePages(logger: Logger, url: string, settings: Settings, admin: R
   if (admin.source === 'file') logger.warn({ tokenFile: join(settings.dataDir, 'admin.token') }, 'ADMIN_TOKEN is not set: the admin API uses a token generated in the data directory; set ADMIN_TOKEN in production');
 }
 
-function announce(logger: Logger, url: string, bots: readonly LoadedBot[], settings: Settings): void {
-  logger.info({ url, bots: bots.map((b) => b.id), mode: settings.telegramMode, database: settings.databaseUrl.startsWith('mongodb') ? 'mongodb' : settings.databaseUrl }, 'scenarist is serving');
+function announce(logger: Logger, url: string, listening: string, bots: readonly LoadedBot[], settings: Settings): void {
+  logger.info({ url, listening, bots: bots.map((b) => b.id), mode: settings.telegramMode, database: settings.databaseUrl.startsWith('mongodb') ? 'mongodb' : settings.databaseUrl }, 'scenarist is serving');
   for (const bot of bots) {
     if (bot.telegram) {
       if (settings.telegramMode === 'webhook') logger.info({ botId: bot.id, webhook: `${url}/webhooks/telegram/${bot.id}` }, 'webhook mode: register the public URL with `scenarist webhook set`');

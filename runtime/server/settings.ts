@@ -1,4 +1,5 @@
 import { LogSettingsError, readLogSettings, type LogSettings } from '../log/index.js';
+import { DEFAULT_STREAM_LIMITS } from '../http/index.js';
 
 /** Server settings from environment variables; every field has a documented default (README, Configuration). */
 export interface Settings {
@@ -41,7 +42,11 @@ export interface Settings {
   readonly webchat: boolean;
   /** WEBCHAT_RATE_LIMIT: messages a minute one client address may post to the web chat. Default 120. */
   readonly webchatRateLimit: number;
-  /** TRUST_PROXY: 'true' behind a reverse proxy, so client addresses come from X-Forwarded-For. Default false. */
+  /** WEBCHAT_STREAMS_PER_ADDRESS: open web chat event streams one client address may hold (429 beyond). Default 20. */
+  readonly webchatStreamsPerAddress: number;
+  /** WEBCHAT_STREAMS_PER_SESSION: open event streams of one chat session; a new one beyond closes the oldest. Default 3. */
+  readonly webchatStreamsPerSession: number;
+  /** TRUST_PROXY: 'true' behind one reverse proxy: a client's address is the last X-Forwarded-For entry. Default false. */
   readonly trustProxy: boolean;
   /** SCENARIO_REFRESH_SECONDS: how often to look for a scenario version uploaded through another process; 0 never. Default 10. */
   readonly scenarioRefreshSeconds: number;
@@ -110,6 +115,8 @@ export function readSettings(env: Env = process.env): Settings {
     adminToken: adminToken(env),
     webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',
     webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),
+    webchatStreamsPerAddress: integer(env, 'WEBCHAT_STREAMS_PER_ADDRESS', DEFAULT_STREAM_LIMITS.perAddress, 1, 1_000_000),
+    webchatStreamsPerSession: integer(env, 'WEBCHAT_STREAMS_PER_SESSION', DEFAULT_STREAM_LIMITS.perSession, 1, 1_000),
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
   });

@@ -9,6 +9,7 @@ import {
   checkWrite,
   compareText,
   dialogListLimit,
+  conversationsOf,
   funnelOf,
   historyAfterRev,
   historyLimit,
@@ -224,14 +225,17 @@ export class MemoryStore implements Store {
     return stepCounts(waiting.map((s) => ({ step: s.step, n: 1 })));
   }
 
-  async funnel(botId: string, since: number): Promise<FunnelCounts> {
+  async funnel(botId: string, since: number, startStep?: string): Promise<FunnelCounts> {
     this.open();
     const reached: StepCount[] = [];
     const groups: FunnelGroup[] = [];
     for (const [id, entries] of this.histories) {
       const recent = entries.filter((h) => h.key.botId === botId && h.at >= since);
       if (recent.length === 0) continue;
-      for (const step of new Set(recent.map((h) => h.step))) reached.push({ step, n: 1 });
+      const conversations = conversationsOf(recent, startStep);
+      reached.push(...conversations.reached);
+      groups.push(...conversations.past);
+      // The last conversation is where the dialog is now.
       const state = this.dialogs.get(id)?.state;
       groups.push({ status: state?.status ?? null, step: state?.step ?? null, n: 1 });
     }

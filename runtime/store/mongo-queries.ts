@@ -15,7 +15,7 @@ import {
   type SummaryDoc,
 } from './mongo-docs.js';
 import type { Models } from './mongo-models.js';
-import { checkBucketMs, dialogListLimit, funnelOf, historyAfterRev, historyLimit, stepCounts, type FunnelGroup, type StepCount } from './shared.js';
+import { checkBucketMs, conversationsOf, dialogListLimit, funnelOf, historyAfterRev, historyLimit, stepCounts, type FunnelGroup, type StepCount } from './shared.js';
 import type { DialogKey, DialogListQuery, DialogSummary, FunnelCounts, HistoryEntry, HistoryQuery, RateBucket, ScenarioSummary } from './types.js';
 
 export abstract class MongoQueries {
@@ -52,10 +52,20 @@ export abstract class MongoQueries {
   }
 
   // allowDiskUse: a long window may group more than the 100 MB a stage may hold in memory.
-  async funnel(botId: string, since: number): Promise<FunnelCounts> {
+  async funnel(botId: string, since: number, startStep?: string): Promise<FunnelCounts> {
     const pipeline = funnelPipeline(botId, since, this.m.Dialog.collection.collectionName);
-    const [result] = await this.run(() => this.m.History.aggregate<{ reached: StepCount[]; groups: FunnelGroup[] }>(pipeline).allowDiskUse(true));
-    return funnelOf(result?.reached ?? [], result?.groups ?? []);
+    const dialogs = await this.run(() => this.m.History.aggregate<FunnelDialogDoc>(pipeline).allowDiskUse(true));
+    const reached: StepCount[] = [];
+    const groups: FunnelGroup[] = [];
+    for (const d of dialogs) {
+      const conversations = conversationsOf(
+        d.entries.map((e) => ({ rev: e.rev, direction: e.direction, step: e.step ?? null })),
+        startStep,
+      );
+      reached.push(...conversations.reached);
+      groups.push(...conversations.past, { status: d.status, step: d.step, n: 1 });
+    }
+    return funnelOf(reached, groups);
   }
 
   async messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]> {
@@ -78,11 +88,21 @@ export function activeByStepPipeline(botId: string, since: number | undefined): 
   return [{ $match: match }, ...countPerStep('$step')];
 }
 
+/** One dialog with history in the funnel window: its entries there (any order), and its current status and step. */
+interface FunnelDialogDoc {
+  readonly entries: readonly { readonly rev: number; readonly direction: 'in' | 'out'; readonly step?: string | null }[];
+  readonly status: 'active' | 'ended' | null;
+  readonly step: string | null;
+}
+
+/**
+ * One document per dialog with history since `since`: the revision, direction and step of each entry (split into
+ * conversations by conversationsOf in shared.ts, as the other stores do) and the dialog's current state.
+ */
 export function funnelPipeline(botId: string, since: number, dialogCollection: string): PipelineStage[] {
   return [
     { $match: { botId, at: { $gte: since } } },
-    // One document per dialog, with the steps it was at since `since`.
-    { $group: { _id: { platform: '$platform', chatId: '$chatId' }, steps: { $addToSet: '$step' } } },
+    { $group: { _id: { platform: '$platform', chatId: '$chatId' }, entries: { $push: { rev: '$rev', direction: '$direction', step: '$step' } } } },
     {
       $lookup: {
         from: dialogCollection,
@@ -95,15 +115,13 @@ export function funnelPipeline(botId: string, since: number, dialogCollection: s
         as: 'now',
       },
     },
+    // A dialog with history but no record stays in (status null): it counts in `dialogs` only.
     {
-      $facet: {
-        reached: [{ $unwind: '$steps' }, { $match: { steps: HAS_STEP } }, ...countPerStep('$steps')],
-        // A dialog with history but no record stays in (status null): it counts in `dialogs` only.
-        groups: [
-          { $unwind: { path: '$now', preserveNullAndEmptyArrays: true } },
-          { $group: { _id: { status: '$now.status', step: '$now.step' }, n: { $sum: 1 } } },
-          { $project: { _id: 0, status: { $ifNull: ['$_id.status', null] }, step: { $ifNull: ['$_id.step', null] }, n: 1 } },
-        ],
+      $project: {
+        _id: 0,
+        entries: 1,
+        status: { $ifNull: [{ $arrayElemAt: ['$now.status', 0] }, null] },
+        step: { $ifNull: [{ $arrayElemAt: ['$now.step', 0] }, null] },
       },
     },
   ];

@@ -90,7 +90,72 @@ export interface FunnelGroup extends StepCount {
   readonly status: 'active' | 'ended' | null;
 }
 
-/** The funnel from the distinct (dialog, step) pairs reached and the current state of the dialogs counted. */
+/** What the funnel reads of a history entry. */
+export interface FunnelEntry {
+  readonly rev: number;
+  readonly direction: 'in' | 'out';
+  readonly step: string | null;
+}
+
+/**
+ * Whether a revision starts a conversation: its message came when no dialog ran (the inbound entry's step is null:
+ * a new or ended dialog), or it entered the start step from another step (/start in the middle, a restart after a
+ * scenario change). The SQL of sqlite-queries.ts says the same.
+ */
+export function startsConversation(entries: readonly FunnelEntry[], startStep: string | undefined, from = 0, to = entries.length): boolean {
+  let inbound: FunnelEntry | undefined;
+  let entersStart = false;
+  for (let i = from; i < to; i++) {
+    const e = entries[i]!;
+    if (e.direction === 'in') inbound ??= e;
+    else if (startStep !== undefined && e.step === startStep) entersStart = true;
+  }
+  if (inbound && inbound.step === null) return true;
+  return entersStart && (inbound?.step ?? null) !== startStep;
+}
+
+/**
+ * One dialog's entries in the funnel window, split into conversations: the steps each reached, and how each but the
+ * last ended (the last one's outcome is the dialog's current state). The next start tells how the previous
+ * conversation ended: its message found no dialog running (finished), or found it at a step (left there).
+ * The inbound entry of a start belongs to the new conversation, but its step is where the previous one stood.
+ */
+export function conversationsOf(entries: readonly FunnelEntry[], startStep: string | undefined): { reached: StepCount[]; past: FunnelGroup[] } {
+  let inOrder = true;
+  for (let i = 1; i < entries.length && inOrder; i++) inOrder = entries[i - 1]!.rev <= entries[i]!.rev;
+  // Stable: entries of one revision keep their order. Most often already in order (stored so).
+  const sorted = inOrder ? entries : [...entries].sort((x, y) => x.rev - y.rev);
+  const reached: StepCount[] = [];
+  const past: FunnelGroup[] = [];
+  let steps: Set<string> | undefined;
+  const close = (): void => {
+    for (const step of steps ?? []) reached.push({ step, n: 1 });
+  };
+  for (let i = 0; i < sorted.length; ) {
+    let end = i + 1;
+    while (end < sorted.length && sorted[end]!.rev === sorted[i]!.rev) end++;
+    const starts = startsConversation(sorted, startStep, i, end);
+    if (starts) {
+      if (steps) {
+        let inbound: FunnelEntry | undefined;
+        for (let j = i; j < end && !inbound; j++) if (sorted[j]!.direction === 'in') inbound = sorted[j];
+        past.push(inbound === undefined ? { status: null, step: null, n: 1 } : inbound.step === null ? { status: 'ended', step: null, n: 1 } : { status: 'active', step: inbound.step, n: 1 });
+      }
+      close();
+      steps = new Set();
+    }
+    steps ??= new Set();
+    for (let j = i; j < end; j++) {
+      const e = sorted[j]!;
+      if (e.step !== null && !(starts && e.direction === 'in')) steps.add(e.step);
+    }
+    i = end;
+  }
+  close();
+  return { reached, past };
+}
+
+/** The funnel from the distinct (conversation, step) pairs reached and the outcomes of the conversations counted. */
 export function funnelOf(reached: Iterable<StepCount>, groups: readonly FunnelGroup[]): FunnelCounts {
   let dialogs = 0;
   let ended = 0;

@@ -227,8 +227,8 @@ export class SqliteStore implements Store {
     return this.run(() => this.q.activeByStep(botId, since));
   }
 
-  async funnel(botId: string, since: number): Promise<FunnelCounts> {
-    return this.run(() => this.q.funnel(botId, since));
+  async funnel(botId: string, since: number, startStep?: string): Promise<FunnelCounts> {
+    return this.run(() => this.q.funnel(botId, since, startStep));
   }
 
   async messageRate(botId: string, since: number, bucketMs: number): Promise<RateBucket[]> {

@@ -166,14 +166,18 @@ export interface DialogListQuery {
 export type DialogSummary = Pick<DialogState, 'key' | 'rev' | 'scenarioVersion' | 'step' | 'status' | 'blocked' | 'createdAt' | 'updatedAt' | 'lastSeq'>;
 
 /** How far dialogs went through a scenario. A dialog is identified by (botId, platform, chatId). */
+/**
+ * The funnel counts conversations: a dialog's runs from one start to the next (see `startsConversation` in
+ * shared.ts), so a dialog finished and then started over counts one finished conversation and one more.
+ */
 export interface FunnelCounts {
-  /** Distinct dialogs with at least one history entry at or after `since`. */
+  /** Conversations with at least one history entry at or after `since`. */
   readonly dialogs: number;
-  /** Per step: distinct dialogs among those with a history entry at that step (at >= since). Null steps are left out. */
+  /** Per step: conversations among those with a history entry at that step (at >= since). Null steps are left out. */
   readonly reached: Readonly<Record<string, number>>;
-  /** Among `dialogs`: how many are now ended (status 'ended'). */
+  /** Among `dialogs`: how many finished (the dialog ended before the next start, or is ended now). */
   readonly ended: number;
-  /** Among `dialogs`: how many are now active, counted per current step. */
+  /** Among `dialogs`: how many stopped at a step, per step: the dialog is there now, or was started over from there. */
   readonly current: Readonly<Record<string, number>>;
 }
 
@@ -257,8 +261,12 @@ export interface Store {
    * Steps without such dialogs are absent.
    */
   activeByStep(botId: string, since?: number): Promise<Record<string, number>>;
-  /** The funnel of the dialogs of a bot that have history at or after `since`; see FunnelCounts. */
-  funnel(botId: string, since: number): Promise<FunnelCounts>;
+  /**
+   * The funnel of the conversations of a bot that have history at or after `since`; see FunnelCounts. `startStep`
+   * (the scenario's start_step) tells a /start in the middle of a conversation; without it only starts from a
+   * new or ended dialog are seen.
+   */
+  funnel(botId: string, since: number, startStep?: string): Promise<FunnelCounts>;
   /**
    * History entries of a bot at or after `since`, counted by direction per `bucketMs` bucket: only non-empty
    * buckets, ascending by `at`. Throws RangeError unless bucketMs is an integer >= 1000.

@@ -1,19 +1,27 @@
-/** One step of a conversation test; see docs/format.md. */
-export type Turn =
-  | { readonly user: string }
-  | { readonly press: string }
-  | { readonly bot: string; readonly buttons?: readonly string[] }
-  | { readonly bot_matches: string; readonly buttons?: readonly string[] }
-  | { readonly ended: boolean }
-  | { readonly step: string }
-  | { readonly vars: Readonly<Record<string, unknown>> };
+/**
+ * Checks in one turn, made together: the next bot message (`bot` or `bot_matches`, with its `buttons`), then the
+ * dialog's `step`, `ended` and `vars`. See docs/format.md.
+ */
+export interface Expectation {
+  readonly bot?: string;
+  readonly bot_matches?: string;
+  readonly buttons?: readonly string[];
+  readonly step?: string;
+  readonly ended?: boolean;
+  readonly vars?: Readonly<Record<string, unknown>>;
+}
+
+/** One turn of a conversation test: the user acts (one key), or the test checks what happened. */
+export type Turn = { readonly user: string } | { readonly press: string } | Expectation;
 
 export interface ConversationTest {
   readonly name: string;
   readonly turns: readonly Turn[];
 }
 
-const TURN_KEYS = ['user', 'press', 'bot', 'bot_matches', 'ended', 'step', 'vars'];
+const ACTIONS = ['user', 'press'];
+const CHECKS = ['bot', 'bot_matches', 'buttons', 'step', 'ended', 'vars'];
+const TURN_KEYS = [...ACTIONS, ...CHECKS];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -31,7 +39,7 @@ export function readConversationTests(json: unknown): { tests: ConversationTest[
     const turns = t['turns'] as unknown[];
     const bad = turns.findIndex((turn) => !validTurn(turn));
     if (bad >= 0) {
-      problems.push(`${t['name']}: turn ${bad + 1} is not a turn: ${JSON.stringify(turns[bad])}. Use one of ${TURN_KEYS.join(', ')}.`);
+      problems.push(`${t['name']}: turn ${bad + 1} is not a turn: ${JSON.stringify(turns[bad])}. Use ${ACTIONS.join(' or ')} alone, or checks among ${CHECKS.join(', ')} (at most one of bot, bot_matches).`);
       return;
     }
     tests.push({ name: t['name'], turns: turns as Turn[] });
@@ -39,29 +47,22 @@ export function readConversationTests(json: unknown): { tests: ConversationTest[
   return { tests, problems };
 }
 
+/** An action alone (`user` or `press`), or checks: at most one of `bot`/`bot_matches` (`buttons` only with one). */
 function validTurn(turn: unknown): boolean {
   if (!isRecord(turn)) return false;
   const keys = Object.keys(turn);
-  const main = keys.filter((k) => TURN_KEYS.includes(k));
-  if (main.length !== 1) return false;
-  const extra = keys.filter((k) => !TURN_KEYS.includes(k));
-  const [k] = main;
-  const v = turn[k!];
-  switch (k) {
-    case 'user':
-    case 'press':
-    case 'step':
-      return typeof v === 'string' && extra.length === 0;
-    case 'bot':
-    case 'bot_matches':
-      return typeof v === 'string' && extra.every((e) => e === 'buttons') && (turn['buttons'] === undefined || isStringArray(turn['buttons']));
-    case 'ended':
-      return typeof v === 'boolean' && extra.length === 0;
-    case 'vars':
-      return isRecord(v) && extra.length === 0;
-    default:
-      return false;
-  }
+  if (keys.length === 0 || keys.some((k) => !TURN_KEYS.includes(k))) return false;
+  const action = keys.find((k) => ACTIONS.includes(k));
+  if (action) return keys.length === 1 && typeof turn[action] === 'string';
+  const message = keys.filter((k) => k === 'bot' || k === 'bot_matches');
+  if (message.length > 1 || ('buttons' in turn && message.length === 0)) return false;
+  return (
+    message.every((k) => typeof turn[k] === 'string') &&
+    (turn['buttons'] === undefined || isStringArray(turn['buttons'])) &&
+    (turn['step'] === undefined || typeof turn['step'] === 'string') &&
+    (turn['ended'] === undefined || typeof turn['ended'] === 'boolean') &&
+    (turn['vars'] === undefined || isRecord(turn['vars']))
+  );
 }
 
 const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MachineConfig } from '../../compiler/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
-import type { ConversationTest, Turn } from './format.js';
+import type { ConversationTest, Expectation, Turn } from './format.js';
 
 export interface Divergence {
   /** 1-based index of the turn where the conversation went another way. */
@@ -51,23 +51,25 @@ function applyTurn(dialog: Dialog, turn: Turn, pending: Said[], setPending: (s: 
     setPending(result.effects.filter((e): e is Said => e.type === 'say'));
     return undefined;
   }
-  if ('bot' in turn || 'bot_matches' in turn) {
+  return checkTurn(dialog, turn, pending);
+}
+
+/** The checks of one turn, in order: the next bot message, then the step, whether the dialog ended, and variables. */
+function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expected: string; actual: string } | undefined {
+  if (turn.bot !== undefined || turn.bot_matches !== undefined) {
     const said = pending.shift();
-    const expected = 'bot' in turn ? `bot ${JSON.stringify(turn.bot)}` : `bot matching /${turn.bot_matches}/`;
-    const textOk = said && ('bot' in turn ? said.text === turn.bot : new RegExp(turn.bot_matches, 'u').test(said.text));
+    const expected = turn.bot !== undefined ? `bot ${JSON.stringify(turn.bot)}` : `bot matching /${turn.bot_matches}/`;
+    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : new RegExp(turn.bot_matches!, 'u').test(said.text));
     const buttonsOk = said && (!turn.buttons || isDeepStrictEqual(said.buttons.map((b) => b.text), [...turn.buttons]));
     if (!textOk || !buttonsOk) {
       return { expected: turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected, actual: showSaid(said) };
     }
-    return undefined;
   }
-  if ('ended' in turn) {
-    return dialog.ended === turn.ended ? undefined : { expected: turn.ended ? 'the dialog has ended' : 'the dialog is running', actual: describeState(dialog) };
+  if (turn.step !== undefined && dialog.step !== turn.step) return { expected: `step ${JSON.stringify(turn.step)}`, actual: describeState(dialog) };
+  if (turn.ended !== undefined && dialog.ended !== turn.ended) {
+    return { expected: turn.ended ? 'the dialog has ended' : 'the dialog is running', actual: describeState(dialog) };
   }
-  if ('step' in turn) {
-    return dialog.step === turn.step ? undefined : { expected: `step ${JSON.stringify(turn.step)}`, actual: describeState(dialog) };
-  }
-  for (const [name, value] of Object.entries(turn.vars)) {
+  for (const [name, value] of Object.entries(turn.vars ?? {})) {
     const actual = dialog.vars[name];
     if (!isDeepStrictEqual(actual, value)) {
       return { expected: `${name} = ${JSON.stringify(value)}`, actual: `${name} = ${actual === undefined ? 'unset' : JSON.stringify(actual)}` };

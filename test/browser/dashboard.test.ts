@@ -78,7 +78,7 @@ describe.skipIf(SKIP)('the dashboard', () => {
       ['goodbye', '2', '0', '0%'],
       ['help', '0', '0', '—'],
     ]);
-    expect(await page.textContent('#funnel-summary')).toBe('5 dialogs in the last 24 hours; 2 finished (40%).');
+    expect(await page.textContent('#funnel-summary')).toBe('5 conversations in the last 24 hours; 2 finished (40%).');
     // 11 messages received (5 /start, 4 names, 2 presses) and 17 sent.
     expect(await page.textContent('#rate-summary')).toMatch(/; 28 in the last hour/);
     const bars = await page.$$eval('#rate svg rect', (rects) => rects.map((r) => Number(r.getAttribute('height'))));
@@ -136,6 +136,20 @@ describe.skipIf(SKIP)('the dashboard', () => {
     expect(await step.getAttribute('aria-label')).toMatch(/ \d+ live dialogs?$/);
   });
 
+  it('signs in with a #token= link pasted into a tab that is already on the dashboard', async () => {
+    page = await openPage(browser);
+    await page.goto(`${server.url}/dashboard?bot=${BOT}`);
+    await page.locator('#login').waitFor();
+    await page.evaluate(() => (window.marker = 1));
+    // Only the hash differs: the browser does not load the page again.
+    await page.goto(`${server.url}/dashboard?bot=${BOT}#token=${ADMIN_TOKEN}`);
+    await page.locator('#graph svg').waitFor({ timeout: WAIT_MS });
+    expect(await page.isHidden('#login')).toBe(true);
+    expect(await page.evaluate(() => window.marker)).toBe(1);
+    // The token leaves the address bar, as with a link opened in a new tab.
+    expect(new URL(page.url()).hash).toBe('');
+  });
+
   it('refuses a wrong token at sign-in and opens the board with the right one', async () => {
     page = await openPage(browser);
     // A fake clock (that still runs) lets the test skip ahead to the dashboard's 30 s refresh.
@@ -170,5 +184,16 @@ describe.skipIf(SKIP)('the dashboard', () => {
     // The token is forgotten: a reload asks again.
     await page.reload();
     await page.locator('#login').waitFor();
+  });
+
+  it('tells apart web chat sessions whose ids start alike, with the whole id in the title', async () => {
+    const prefix = newSession('same-start-of-a-long-id');
+    const sessions = [`${prefix}-first-one`, `${prefix}-second-one`];
+    for (const s of sessions) await post(server.url, BOT, s, { text: '/start' });
+    page = await openBoard();
+    const cells = await page.$$eval('#recent tbody tr[data-chat] td:first-child', (tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
+    const ours = cells.filter(([, title]) => title !== null && title.startsWith(prefix));
+    expect(ours.map(([, title]) => title).sort()).toEqual([...sessions].sort());
+    expect(new Set(ours.map(([text]) => text)).size).toBe(2);
   });
 });

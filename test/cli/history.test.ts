@@ -29,6 +29,9 @@ function state(key: DialogKey, rev: number, step: string | null): DialogState {
 
 const greeter42: DialogKey = { botId: 'greeter', platform: 'telegram', chatId: '42' };
 const greeter77: DialogKey = { botId: 'greeter', platform: 'telegram', chatId: '77' };
+const WEB_SESSION = 'V1StGXR8_Z5jdHi6B-myT0aQ';
+const webSession: DialogKey = { botId: 'greeter', platform: 'webchat', chatId: WEB_SESSION };
+const both: DialogKey[] = ['telegram', 'webchat'].map((platform) => ({ botId: 'greeter', platform, chatId: '88' }));
 
 /** Three turns of chat 42: a greeting with buttons, a press, a sensitive answer (stored masked) and a two-line reply. */
 function turns(key: DialogKey): HistoryEntry[][] {
@@ -64,6 +67,10 @@ beforeAll(async () => {
     }
     const other: HistoryEntry = { key: greeter77, rev: 1, direction: 'in', step: null, text: 'hello from 77', at: AT };
     expect(await store.writeDialog({ expectedRev: 0, state: state(greeter77, 1, 'welcome'), history: [other] })).toBe(true);
+    for (const key of [webSession, ...both]) {
+      const hello: HistoryEntry = { key, rev: 1, direction: 'in', step: null, text: `hello on ${key.platform}`, at: AT };
+      expect(await store.writeDialog({ expectedRev: 0, state: state(key, 1, 'welcome'), history: [hello] })).toBe(true);
+    }
     stored = await store.history(greeter42);
   } finally {
     await store.close();
@@ -127,6 +134,17 @@ describe('scenarist history', () => {
     const r = await runCli(['history', '--bot-id', 'greeter', '--chat-id', '77', '--database', db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('greeter/telegram:77: 1 message\n2026-11-24 05:51:29  user  -  hello from 77\n');
+  });
+
+  it('finds a web chat session without --platform, and asks for --platform when a chat id is on two platforms', async () => {
+    const r = await runCli(['history', '--bot-id', 'greeter', '--chat-id', WEB_SESSION, '--database', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`greeter/webchat:${WEB_SESSION}: 1 message\n2026-11-24 05:51:29  user  -  hello on webchat\n`);
+    const twice = await runCli(['history', '--bot-id', 'greeter', '--chat-id', '88', '--database', db]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('telegram and webchat');
+    const chosen = await runCli(['history', '--bot-id', 'greeter', '--chat-id', '88', '--platform', 'webchat', '--database', db]);
+    expect(chosen.stdout).toContain('hello on webchat');
   });
 
   it('says so when a dialog has no history (exit 1)', async () => {

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderRecord } from '../../cli/commands/logs.js';
 import { logFilesIn } from '../../cli/log-viewer/files.js';
+import { ENV_FILE } from '../../cli/log-viewer/setup.js';
 import { readLogSettings } from '../../runtime/log/index.js';
 import { runCli } from '../support/cli.js';
 
@@ -257,6 +258,11 @@ describe('scenarist logs --setup', () => {
         .filter((l) => /^[A-Z_]+=/.test(l))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
+
+  it('writes a file that git ignores in this repository (it is local configuration)', () => {
+    const r = spawnSync('git', ['check-ignore', '--no-index', '-q', ENV_FILE], { cwd: resolve('.') });
+    expect(r.status).toBe(0);
+  });
 
   it('creates the log directory and .env.logging, and says how to use them', async () => {
     const cwd = temp();

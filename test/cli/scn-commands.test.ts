@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileScenario } from '../../compiler/index.js';
 import { runCli } from '../support/cli.js';
@@ -101,6 +101,21 @@ describe('scenarist convert', () => {
     const meaning = (file: string) => ({ ...compileScenario(readFileSync(file, 'utf8'), { file }).ir, hash: undefined });
     expect(meaning(join(dir, 'loan.scn'))).toEqual(meaning('examples/loan-conditions.json'));
     expect(meaning(join(dir, 'loan.json'))).toEqual(meaning('examples/loan-conditions.json'));
+  });
+
+  it('keeps "$schema" into JSON (pointing from the new folder) and says that .scn cannot hold it', async () => {
+    const dir = temp();
+    const schemaOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { $schema?: string }).$schema;
+    const moved = await runCli(['convert', 'examples/loan-conditions.json', join(dir, 'loan.json')]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(resolve(dir, schemaOf(join(dir, 'loan.json'))!)).toBe(resolve('schema/scenario.schema.json'));
+    expect(readFileSync(join(dir, 'loan.json'), 'utf8')).toMatch(/^\{\n {2}"\$schema": /);
+    const sameFolder = await runCli(['convert', 'loan.json', 'again.json'], { cwd: dir });
+    expect(sameFolder.code, sameFolder.stderr).toBe(0);
+    expect(schemaOf(join(dir, 'again.json'))).toBe(schemaOf(join(dir, 'loan.json')));
+    const scn = await runCli(['convert', 'examples/loan-conditions.json', join(dir, 'loan.scn')]);
+    expect(scn.code).toBe(0);
+    expect(scn.stderr).toContain('note: "$schema" is not kept');
   });
 
   it('says that comments do not survive into JSON', async () => {

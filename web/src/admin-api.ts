@@ -14,14 +14,18 @@ export function setToken(value: string): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-/** The token from the link the server printed (#token=...), once; then it lives in this browser only. */
+/** Keeps the token of a link the server printed (#token=...) and takes it out of the address bar; false without one. */
+export function takeLinkToken(): boolean {
+  const given = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!given) return false;
+  localStorage.setItem(TOKEN_KEY, given);
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+
+/** The token from the link (once; then it lives in this browser only), else the one this browser kept. */
 export function readToken(): string {
-  const hash = new URLSearchParams(location.hash.slice(1));
-  const given = hash.get('token');
-  if (given) {
-    localStorage.setItem(TOKEN_KEY, given);
-    history.replaceState(null, '', location.pathname + location.search);
-  }
+  takeLinkToken();
   token = localStorage.getItem(TOKEN_KEY) ?? '';
   return token;
 }

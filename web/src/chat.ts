@@ -198,6 +198,11 @@ function connect(): void {
     if (state.status === 'new' && lastRev === 0) void post({ text: '/start' });
   });
   es.addEventListener('problem', (e) => setStatus((JSON.parse((e as MessageEvent<string>).data) as { message: string }).message, true));
+  // Another tab or a reload of this session took the stream over: reconnecting would take it back, endlessly.
+  es.addEventListener('replaced', () => {
+    es.close();
+    setStatus('This conversation is open in another tab. Reload the page to continue here.', true);
+  });
   es.addEventListener('open', () => setStatus(''));
   es.addEventListener('error', () => setStatus(es.readyState === EventSource.CLOSED ? 'Disconnected. Reload the page to reconnect.' : 'Reconnecting…', true));
 }

@@ -18,6 +18,9 @@ const shown = new Map<string, HTMLOListElement>();
 
 const idOf = (d: Dashboard['recent'][number]): string => `${d.platform}:${d.chatId}`;
 
+/** A long chat id (a web chat session) keeps its start and its end, which tell sessions apart; the title has it whole. */
+export const shortChatId = (id: string): string => (id.length <= 20 ? id : `${id.slice(0, 10)}…${id.slice(-8)}`);
+
 async function loadTranscript(bot: string, d: Dashboard['recent'][number], into: HTMLElement): Promise<void> {
   const { entries } = await api<{ entries: TranscriptEntry[] }>(
     `/api/bots/${encodeURIComponent(bot)}/dialogs/${encodeURIComponent(d.platform)}/${encodeURIComponent(d.chatId)}/history?limit=200`,
@@ -65,7 +68,7 @@ export function renderRecent(data: Dashboard, bot: string): void {
       el(
         'tr',
         { 'data-chat': d.chatId },
-        el('td', {}, d.chatId.length > 14 ? `${d.chatId.slice(0, 12)}…` : d.chatId),
+        el('td', { title: d.chatId }, shortChatId(d.chatId)),
         el('td', {}, d.platform),
         el('td', {}, d.step ?? '—'),
         el('td', {}, d.status),

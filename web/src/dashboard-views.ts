@@ -8,6 +8,7 @@ export interface Dashboard {
     hours: number;
     at: number;
     refreshAt: number;
+    /** Conversations: a dialog started over counts again. */
     dialogs: number;
     ended: number;
     steps: { step: string; inScenario: boolean; reached: number; stopped: number }[];
@@ -26,7 +27,7 @@ function bar(fraction: number, kind: string): HTMLSpanElement {
 export function renderFunnel(data: Dashboard): void {
   const { funnel } = data;
   byId('funnel-summary').textContent =
-    `${funnel.dialogs} dialog${funnel.dialogs === 1 ? '' : 's'} in the last ${funnel.hours === 1 ? 'hour' : `${funnel.hours} hours`}; ` +
+    `${funnel.dialogs} conversation${funnel.dialogs === 1 ? '' : 's'} in the last ${funnel.hours === 1 ? 'hour' : `${funnel.hours} hours`}; ` +
     `${funnel.ended} finished (${percent(funnel.ended, funnel.dialogs)}).`;
   const rows = funnel.steps
     .filter((s) => s.inScenario || s.reached > 0)

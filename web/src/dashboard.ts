@@ -1,4 +1,4 @@
-import { adminToken, api, onUnauthorized, readToken, setToken, UnauthorizedError } from './admin-api.js';
+import { adminToken, api, onUnauthorized, readToken, setToken, takeLinkToken, UnauthorizedError } from './admin-api.js';
 import { byId, el, timeOf } from './dom.js';
 import { openEventStream } from './event-stream.js';
 import { renderFunnel, renderRate, type Dashboard } from './dashboard-views.js';
@@ -142,6 +142,11 @@ botSelect.addEventListener('change', () => {
 });
 liveWindow.addEventListener('change', () => void refresh());
 funnelWindow.addEventListener('change', () => void refresh());
+
+// A link pasted into a tab already on this page changes only the hash: the page does not load again.
+window.addEventListener('hashchange', () => {
+  if (takeLinkToken() && readToken()) start().catch(() => undefined);
+});
 
 onUnauthorized(() => showLogin('The admin token was refused. Enter the current one.'));
 if (readToken()) start().catch(() => undefined);

@@ -144,3 +144,30 @@ describe('the funnel cache', () => {
     f.now = T0 + 3 * MINUTE;
   });
 });
+
+describe('the funnel counts conversations', () => {
+  it('counts a finished conversation and the one after "Start over", and a conversation left by /start at its step', async () => {
+    const g = await appFixture();
+    try {
+      const [finished, left] = ['funnel-finished', 'funnel-left'].map(session) as [string, string];
+      await g.say('greeter', finished, 'hello');
+      await g.say('greeter', finished, 'Ann');
+      await g.press('greeter', finished, 'end');
+      await g.say('greeter', finished, '/start');
+      await g.say('greeter', left, 'hello');
+      await g.say('greeter', left, 'Bob');
+      await g.say('greeter', left, '/start');
+      const r = await g.admin('/api/bots/greeter/dashboard');
+      const { funnel } = (await r.json()) as { funnel: { dialogs: number; ended: number; steps: { step: string; reached: number; stopped: number }[] } };
+      expect([funnel.dialogs, funnel.ended]).toEqual([4, 1]);
+      expect(Object.fromEntries(funnel.steps.filter((s) => s.reached > 0).map((s) => [s.step, [s.reached, s.stopped]]))).toEqual({
+        welcome: [4, 0],
+        ask_name: [4, 2],
+        greet_with_name: [2, 1],
+        goodbye: [1, 0],
+      });
+    } finally {
+      await g.close();
+    }
+  });
+});

@@ -34,7 +34,7 @@ describe('admin scenarios', () => {
     expect(status).toBe(200);
     expect(one).toEqual({ version: 1, hash, format: 'json', createdAt: T0, activatedAt: T0, source: ORIGINAL, machine: JSON.parse(JSON.stringify(f.manager.configOf('greeter'))) });
     expect(await json(await f.admin('/api/bots/greeter/scenarios/9'))).toEqual([404, { error: { code: 'NOT_FOUND', message: 'bot greeter has no scenario version 9' } }]);
-    for (const bad of ['0', 'abc', '1.5']) {
+    for (const bad of ['0', 'abc', '1.5', '0x1', '0b1', '0o1', '1e0', '+1', '01', '%201']) {
       expect(await json(await f.admin(`/api/bots/greeter/scenarios/${bad}`)), bad).toEqual([400, { error: { code: 'BAD_REQUEST', message: 'the version must be a positive integer' } }]);
     }
     expect((await f.admin('/api/bots/nobody/scenarios')).status).toBe(404);
@@ -120,7 +120,7 @@ describe('admin scenarios', () => {
 
   it('answers 404 for an unknown version or bot and 400 for a bad version number', async () => {
     expect(await json(await activate(9))).toEqual([404, { error: { code: 'NOT_FOUND', message: 'bot greeter has no scenario version 9' } }]);
-    for (const bad of ['0', 'abc', '1.5', '-1']) {
+    for (const bad of ['0', 'abc', '1.5', '-1', '0x1', '1e0', '01']) {
       expect(await json(await activate(bad)), bad).toEqual([400, { error: { code: 'BAD_REQUEST', message: 'the version must be a positive integer' } }]);
     }
     expect((await activate(1, 'nobody')).status).toBe(404);

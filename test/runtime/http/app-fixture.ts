@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { compileScenario, emitMachineConfig, type MachineConfig } from '../../../compiler/index.js';
 import { WebChatAdapter, type WebChatHub } from '../../../runtime/adapters/webchat/index.js';
 import { DialogManager } from '../../../runtime/dialogs/index.js';
-import { createApp, SseStreams, WEBCHAT_PLATFORM } from '../../../runtime/http/index.js';
+import { createApp, SseStreams, WEBCHAT_PLATFORM, type StreamLimits } from '../../../runtime/http/index.js';
 import { silentLogger } from '../../../runtime/log/index.js';
 import { createMetrics } from '../../../runtime/metrics/index.js';
 import { openStore, type DialogKey, type Store } from '../../../runtime/store/index.js';
@@ -51,6 +51,10 @@ export interface FixtureOptions {
   readonly maxStreams?: number;
   /** Web chat messages a minute per client address; high by default, as every test posts from 127.0.0.1. */
   readonly ratePerMinute?: number;
+  /** Event streams per client address and per session; high by default, as every test connects from 127.0.0.1. */
+  readonly streamLimits?: StreamLimits;
+  /** Client addresses from X-Forwarded-For, so a test can speak from several addresses. */
+  readonly trustProxy?: boolean;
 }
 
 export interface AppFixture {
@@ -117,7 +121,8 @@ export async function appFixture(options: FixtureOptions = {}): Promise<AppFixtu
     clock,
     telegramSecretOf: () => undefined,
     bots: () => Object.entries(sources).map(([id, s]) => ({ id, name: s.name })),
-    webchat: { hub: adapter.hub, ratePerMinute: options.ratePerMinute ?? 10_000, ...(options.pollMs ? { pollMs: options.pollMs } : {}) },
+    webchat: { hub: adapter.hub, ratePerMinute: options.ratePerMinute ?? 10_000, ...(options.pollMs ? { pollMs: options.pollMs } : {}), streamLimits: options.streamLimits ?? { perAddress: 10_000, perSession: 10_000 } },
+    trustProxy: options.trustProxy ?? false,
     adminToken: ADMIN_TOKEN,
     maskPii: options.maskPii ?? false,
     metrics,

@@ -15,6 +15,7 @@ describe('scenarist serve --inspect', () => {
     const port = await freePort();
     // No Bot API is called: the dialog goes through the web chat.
     server = await startServerProcess(processWorkspace(), 'http://127.0.0.1:9', {}, ['--inspect', '--inspect-port', String(port)]);
+    expect(server.stderr()).toContain(`listening on ${new URL(server.url).host}.`);
     expect(server.stderr()).toContain(`Inspector: http://localhost:${port} (loads https://stately.ai/inspect: the browser needs internet)`);
     const events: { type: string; event?: { type?: string; text?: string } }[] = [];
     const sub = createWebSocketReceiver({ server: `ws://localhost:${port}` }).subscribe((e) => events.push(e as (typeof events)[number]));

@@ -37,6 +37,12 @@ describe('settings from the environment', () => {
     expect(() => readSettings({ TELEGRAM_API_ROOT: 'ftp://x' })).toThrow(/http\(s\) URL/);
   });
 
+  it('reads the web chat stream caps, 20 per address and 3 per session by default', () => {
+    expect(readSettings({})).toMatchObject({ webchatStreamsPerAddress: 20, webchatStreamsPerSession: 3 });
+    expect(readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '5', WEBCHAT_STREAMS_PER_SESSION: '1' })).toMatchObject({ webchatStreamsPerAddress: 5, webchatStreamsPerSession: 1 });
+    expect(() => readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '0' })).toThrow(SettingsError);
+  });
+
   it('names per-bot variables after the bot id', () => {
     expect(tokenEnvName('spec-example')).toBe('TELEGRAM_TOKEN_SPEC_EXAMPLE');
     expect(webhookSecretEnvName('menu_loop')).toBe('TELEGRAM_WEBHOOK_SECRET_MENU_LOOP');

@@ -133,6 +133,28 @@ export function describeReadQueries(current: () => Store): void {
     expect(await store.funnel('b3', 0)).toEqual({ dialogs: 0, reached: {}, ended: 0, current: {} });
   });
 
+  it('counts conversations in the funnel: a start after an end, or a jump back to the start step, begins another', async () => {
+    const store = current();
+    const [a, b, c] = ['finished-then-again', 'left-by-start', 're-asked-at-start'].map((id) => dialogKey(id));
+    const opening = (k: DialogKey, at: number) => [entry(k, 1, 'in', null, at), entry(k, 1, 'out', 'welcome', at), entry(k, 1, 'out', 'ask', at)];
+    // Finished, then "Start over": the second start's message finds no dialog running.
+    await dialogWith(store, a!, [opening(a!, 10), [entry(a!, 2, 'in', 'ask', 11), entry(a!, 2, 'out', 'done', 11)], [entry(a!, 3, 'in', null, 12), entry(a!, 3, 'out', 'welcome', 12), entry(a!, 3, 'out', 'ask', 12)]], { step: 'ask' });
+    // /start at `ask`: back to the start step, the first conversation left at `ask`; the second one finishes.
+    await dialogWith(store, b!, [opening(b!, 10), [entry(b!, 2, 'in', 'ask', 11), entry(b!, 2, 'out', 'welcome', 11), entry(b!, 2, 'out', 'ask', 11)], [entry(b!, 3, 'in', 'ask', 12), entry(b!, 3, 'out', 'done', 12)]], { step: null, status: 'ended' });
+    // A wrong answer at the start step is re-asked there: the same conversation.
+    await dialogWith(store, c!, [[entry(c!, 1, 'in', null, 10), entry(c!, 1, 'out', 'welcome', 10)], [entry(c!, 2, 'in', 'welcome', 11), entry(c!, 2, 'out', 'welcome', 11)]], { step: 'welcome' });
+
+    expect(await store.funnel('b1', 0, 'welcome')).toEqual({ dialogs: 5, reached: { ask: 4, done: 2, welcome: 5 }, ended: 2, current: { ask: 2, welcome: 1 } });
+    // Without the start step, only starts from an ended or new dialog are seen.
+    expect(await store.funnel('b1', 0)).toEqual({ dialogs: 4, reached: { ask: 3, done: 2, welcome: 4 }, ended: 2, current: { ask: 1, welcome: 1 } });
+
+    // The window opens in the middle of a conversation: its part in the window counts, and its end is the next start.
+    const d = dialogKey('d', 'b2');
+    await dialogWith(store, d, [opening(d, 5), [entry(d, 2, 'in', 'ask', 20), entry(d, 2, 'out', 'done', 20)], [entry(d, 3, 'in', null, 25), entry(d, 3, 'out', 'welcome', 25), entry(d, 3, 'out', 'ask', 25)]], { step: 'ask' });
+    expect(await store.funnel('b2', 15, 'welcome')).toEqual({ dialogs: 2, reached: { ask: 2, done: 1, welcome: 1 }, ended: 1, current: { ask: 1 } });
+    expect(await store.funnel('b2', 25, 'welcome')).toEqual({ dialogs: 1, reached: { ask: 1, welcome: 1 }, ended: 0, current: { ask: 1 } });
+  });
+
   it('counts messages per time bucket and direction, only non-empty buckets, ascending', async () => {
     const store = current();
     const minute = 60_000;

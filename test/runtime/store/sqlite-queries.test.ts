@@ -9,7 +9,7 @@ import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
 import { ACTIVE_SCENARIO_SQL } from '../../../runtime/store/sqlite-statements.js';
 import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 
-const PARAMS = { botId: 'b1', since: 0, limit: 10, platform: 'web', bucketMs: 60_000 };
+const PARAMS = { botId: 'b1', since: 0, limit: 10, platform: 'web', bucketMs: 60_000, startStep: 'welcome' };
 
 describe('SqliteStore read queries', () => {
   let dir: string;
@@ -45,9 +45,11 @@ describe('SqliteStore read queries', () => {
     }
     expect(plan('listDialogs')[0]).toBe('SEARCH dialogs USING INDEX dialogs_bot_updated (bot_id=?)');
     expect(plan('activeByStep')).toEqual(['SEARCH dialogs USING COVERING INDEX dialogs_bot_status_step (bot_id=? AND status=? AND step>?)']);
-    for (const name of ['reached', 'funnelGroups', 'messageRate'] as const) {
+    for (const name of ['conversations', 'funnelGroups', 'messageRate'] as const) {
       expect(plan(name)).toContain('SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)');
     }
+    // The conversations read the window once, never a bot's whole history through its unique key.
+    expect(plan('conversations').filter((d) => d.startsWith('SEARCH history'))).toEqual(['SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)']);
     expect(plan('funnelGroups')).toContain('SEARCH d USING INDEX sqlite_autoindex_dialogs_1 (bot_id=? AND platform=? AND chat_id=?) LEFT-JOIN');
     // The active version is the first entry of the index read backwards: no sort.
     expect((db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_SCENARIO_SQL}`).all('b1') as { detail: string }[]).map((r) => r.detail)).toEqual([
