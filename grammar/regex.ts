@@ -90,10 +90,10 @@ function invalid(pattern: string, error: RE2JSException): GrammarIssue {
 function explain(what: string, fragment: string, part: string): string {
   const unsupported = (name: string, fix: string) =>
     `Pattern uses ${name} (${part}), which the linear-time regex engine does not support; ${fix}.`;
-  if (/^\(\?<?[=!]/.test(fragment)) return unsupported('a lookaround', 'rewrite the pattern without it, or combine two conditions with "and not"');
+  if (/^\(\?<?[=!]/.test(fragment)) return unsupported('a lookaround', 'rewrite the pattern without it, or combine conditions with "and" / "and not"');
   if (/^\\([1-9]|k)/.test(fragment)) return unsupported('a backreference', 'rewrite the pattern without it');
-  if (/^\\u/.test(fragment)) return unsupported('"\\u", a JavaScript escape', 'write the character itself or "\\x{00E9}"');
-  if (/^\\c/.test(fragment)) return unsupported('"\\c", a JavaScript escape', 'write "\\x{01}" for a control character');
+  if (/^\\u/.test(fragment)) return unsupported('a JavaScript escape', 'write the character itself or "\\x{00E9}"');
+  if (/^\\c/.test(fragment)) return unsupported('a JavaScript escape', 'write "\\x{01}" for a control character');
   if (/^\\[pP]/.test(fragment)) {
     return `Unknown Unicode class ${part}; use a general category such as \\p{L}, \\p{Lu}, \\p{N} or a script such as \\p{Greek}.`;
   }

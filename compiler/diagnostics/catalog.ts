@@ -210,7 +210,11 @@ export const catalog = {
     'A regular expression the RE2 engine refuses: a syntax error, or a lookaround or backreference, which RE2 does not support.',
     (a) => a.detail,
   ),
-  REGEX_TOO_LARGE: entry<{ detail: string }>('error', 'A regular expression over 200 characters, or that compiles to over 1000 instructions.', (a) => a.detail),
+  REGEX_TOO_LARGE: entry<{ detail: string }>(
+    'error',
+    'A regular expression over 200 characters, or that compiles to over 1000 instructions.',
+    (a) => a.detail,
+  ),
   TEMPLATE_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in a message template.', (a) => a.detail),
   UNKNOWN_FILTER: entry<{ detail: string }>('error', 'A template filter that does not exist.', (a) => a.detail),
   FILTER_ARGS: entry<{ detail: string }>('error', 'A template filter with the wrong arguments.', (a) => a.detail),
