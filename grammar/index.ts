@@ -1,4 +1,4 @@
-// Public entry point of grammar/: conditions, message templates, regex safety and their issues.
+// Public entry point of grammar/: conditions, message templates, regular expressions and their issues.
 
 export type {
   ArithOp,
@@ -27,7 +27,8 @@ export type { TemplateRef } from './template/render.js';
 export { FILTERS, KNOWN_FILTERS, toText } from './template/filters.js';
 export type { FilterDef } from './template/filters.js';
 
-export { checkRegex, compileSafeRegex, MAX_PATTERN_LENGTH, MAX_REPEAT_COUNT, regexFlags } from './regex.js';
+export { checkRegex, compileRegex, MAX_PATTERN_LENGTH, MAX_PATTERN_SIZE, MAX_REPEAT_COUNT } from './regex.js';
+export type { CompiledRegex } from './regex.js';
 
 export { GRAMMAR_ISSUE_CODES, grammarIssue, shiftIssue } from './issues.js';
 export type { GrammarIssue, GrammarIssueCode } from './issues.js';

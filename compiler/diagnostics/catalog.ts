@@ -205,8 +205,16 @@ export const catalog = {
   EXPR_TOO_LONG: entry<{ detail: string }>('error', 'An expression longer than the limit.', (a) => a.detail),
   EXPR_TOO_DEEP: entry<{ detail: string }>('error', 'An expression nested deeper than the limit.', (a) => a.detail),
   EXPR_TOO_LARGE: entry<{ detail: string }>('error', 'An expression with more parts than the limit.', (a) => a.detail),
-  REGEX_INVALID: entry<{ detail: string }>('error', 'A regular expression that does not compile.', (a) => a.detail),
-  REGEX_UNSAFE: entry<{ detail: string }>('error', 'A regular expression prone to catastrophic backtracking.', (a) => a.detail),
+  REGEX_INVALID: entry<{ detail: string }>(
+    'error',
+    'A regular expression the RE2 engine refuses: a syntax error, or a lookaround or backreference, which RE2 does not support.',
+    (a) => a.detail,
+  ),
+  REGEX_TOO_LARGE: entry<{ detail: string }>(
+    'error',
+    'A regular expression over 200 characters, or that compiles to over 1000 instructions.',
+    (a) => a.detail,
+  ),
   TEMPLATE_SYNTAX: entry<{ detail: string }>('error', 'A syntax error in a message template.', (a) => a.detail),
   UNKNOWN_FILTER: entry<{ detail: string }>('error', 'A template filter that does not exist.', (a) => a.detail),
   FILTER_ARGS: entry<{ detail: string }>('error', 'A template filter with the wrong arguments.', (a) => a.detail),

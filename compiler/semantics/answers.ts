@@ -1,4 +1,4 @@
-import { compileSafeRegex } from '../../grammar/index.js';
+import { compileRegex } from '../../grammar/index.js';
 import type { InputType } from '../scenario/ast.js';
 import type { IrValidation } from '../ir/types.js';
 
@@ -41,13 +41,13 @@ function rangeOk(input: AnswerSpec, value: number): boolean {
   return (min === undefined || value >= min) && (max === undefined || value <= max);
 }
 
-/** Patterns only ever see this much text, which bounds their cost (see grammar's regex screening). */
+/** Patterns only ever see this much text, which bounds their cost (linear in the text; see grammar/regex.ts). */
 const MAX_PATTERN_SUBJECT = 1000;
 
 function patternOk(input: AnswerSpec, text: string): boolean {
   if (input.validation.pattern === undefined) return true;
   if (text.length > MAX_PATTERN_SUBJECT) return false;
-  const re = compileSafeRegex(input.validation.pattern);
+  const re = compileRegex(input.validation.pattern);
   return re !== undefined && re.test(text);
 }
 

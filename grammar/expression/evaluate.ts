@@ -1,4 +1,4 @@
-import { compileSafeRegex } from '../regex.js';
+import { compileRegex } from '../regex.js';
 import type { Expr } from './ast.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Expr } from './ast.js';
  * - `< <= > >=`: numbers numerically, strings by code unit (ISO dates order correctly); else false.
  * - `and` / `or` / `not`: on truthiness (undefined, null, false, 0, NaN and "" are falsy); return booleans.
  * - `contains`: case-insensitive substring test of two strings; anything else is false.
- * - `matches`: regex test of a string subject (first 1000 chars); non-strings and unsafe patterns are false.
+ * - `matches`: RE2 search in a string subject (first 1000 chars); non-strings and refused patterns are false.
  * - `in`: `==` against any element. `is empty`: undefined, null, blank string or empty array.
  *   `is set`: neither undefined nor null.
  * - `+`: numbers add; if either side is a string, the string forms are joined (undefined/null as "").
@@ -146,7 +146,7 @@ function evalNode(e: Expr, read: (path: readonly string[]) => Val): Val {
     }
     case 'matches': {
       const s = evalNode(e.subject, read);
-      const re = typeof s === 'string' ? compileSafeRegex(e.pattern) : undefined;
+      const re = typeof s === 'string' ? compileRegex(e.pattern) : undefined;
       return re !== undefined && re.test((s as string).slice(0, MATCH_SUBJECT_LIMIT));
     }
     case 'in': {

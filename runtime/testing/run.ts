@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MachineConfig } from '../../compiler/index.js';
+import { checkRegex, compileRegex } from '../../grammar/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
 import type { ConversationTest, Expectation, Turn } from './format.js';
 
@@ -59,7 +60,7 @@ function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expect
   if (turn.bot !== undefined || turn.bot_matches !== undefined) {
     const said = pending.shift();
     const expected = turn.bot !== undefined ? `bot ${JSON.stringify(turn.bot)}` : `bot matching /${turn.bot_matches}/`;
-    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : new RegExp(turn.bot_matches!, 'u').test(said.text));
+    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : botMatches(turn.bot_matches!, said.text));
     const buttonsOk = said && (!turn.buttons || isDeepStrictEqual(said.buttons.map((b) => b.text), [...turn.buttons]));
     if (!textOk || !buttonsOk) {
       return { expected: turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected, actual: showSaid(said) };
@@ -81,4 +82,11 @@ function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expect
 function describeState(dialog: Dialog): string {
   if (dialog.ended) return 'the dialog has ended';
   return dialog.step ? `step ${JSON.stringify(dialog.step)}` : 'no dialog yet';
+}
+
+/** The scenario's own regex engine, so a test's pattern means what a `matches` condition would. */
+function botMatches(pattern: string, text: string): boolean {
+  const regex = compileRegex(pattern);
+  if (!regex) throw new Error(`Invalid regular expression /${pattern}/: ${checkRegex(pattern)?.message ?? ''}`);
+  return regex.test(text);
 }

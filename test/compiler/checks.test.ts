@@ -161,10 +161,23 @@ describe('conditions', () => {
 
   it('rejects hostile expressions with a diagnostic, quickly', () => {
     const deep = `${'('.repeat(5000)}1${')'.repeat(5000)}`;
-    const text = scenario({ a: { ...say('a'), set: { x: deep, y: 'z matches "(a+)+$"' } } });
+    const text = scenario({ a: { ...say('a'), set: { x: deep, y: 'z matches "^(.{0,100}){10}$"' } } });
     const ds = codes(check(text));
     expect(ds).toContain('EXPR_TOO_LONG');
-    expect(ds).toContain('REGEX_UNSAFE');
+    expect(ds).toContain('REGEX_TOO_LARGE');
+  });
+
+  it('reports a validation pattern the regex engine refuses, at the construct', () => {
+    const text = scenario({ a: ask('?', { type: 'text', variable: 'pw', validation: { pattern: '^(?=.*\\d)\\w{8,}$' } }, 'a') });
+    const [d] = find(check(text), 'REGEX_INVALID');
+    expect(d).toMatchObject({ severity: 'error', ...at(text, '(?=') });
+    expect(d!.message).toContain('lookaround');
+  });
+
+  it('accepts a validation pattern that a backtracking engine would hang on', () => {
+    const name = `^${'[A-Za-z]{1,20} ?'.repeat(6)}$`;
+    const text = scenario({ a: ask('?', { type: 'text', variable: 'n', validation: { pattern: name } }, 'a') });
+    expect(codes(check(text)).filter((c) => c.startsWith('REGEX_'))).toEqual([]);
   });
 });
 

@@ -95,5 +95,5 @@ export const templateArb = fc.array(partArb, { maxLength: 6 }).map((parts) => ({
 
 const REGEX_TOKENS = ['a', 'b', '1', ' ', '\\d', '\\w', '\\s', '.', '(', ')', '(?:', '|', '*', '+', '?', '{2}', '{1,3}', '{2,}', '[ab]', '[^a]', '^', '$'];
 
-/** Patterns built from regex tokens; most are valid, and many would backtrack badly if allowed. */
+/** Patterns built from regex tokens; most are valid, and many would backtrack badly on a backtracking engine. */
 export const patternArb = fc.string({ unit: fc.constantFrom(...REGEX_TOKENS), maxLength: 12 });

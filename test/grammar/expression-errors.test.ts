@@ -47,11 +47,12 @@ describe('parseExpression: syntax errors', () => {
   });
 
   it('reports regex problems alongside the AST, at the pattern', () => {
-    const { expr, issues } = parseExpression('x matches "(a+)+$" or y matches "["');
+    const { expr, issues } = parseExpression(`x matches "(?=a)" or y matches "[" or z matches "${'a'.repeat(201)}"`);
     expect(expr).toBeDefined();
     expect(issues.map((i) => [i.code, i.span.start, i.span.end])).toEqual([
-      ['REGEX_UNSAFE', 10, 18],
-      ['REGEX_INVALID', 32, 35],
+      ['REGEX_INVALID', 10, 17],
+      ['REGEX_INVALID', 31, 34],
+      ['REGEX_TOO_LARGE', 48, 251],
     ]);
   });
 
