@@ -15,13 +15,14 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /**
- * One delivery lease as this process holds it. A send happens only after `confirm()` (a renewal written to the
- * store under the lease's token); while a send or a wait is in flight, `hold()` renews it every third of the
- * lease, so a live holder never lets it expire. Once a renewal finds the token replaced, the lease is lost for
+ * One delivery lease as this process holds it. A send happens only while the lease is `fresh` or after `confirm()`
+ * (a renewal written to the store under the lease's token); while a delivery round runs, the heartbeat renews it
+ * every third of the lease, so a live holder never lets it expire. Once a renewal finds the token replaced, the lease is lost for
  * good: the holder stops sending.
  */
 export class LeaseHolder {
   private lost = false;
+  private beat: NodeJS.Timeout | undefined;
   /** When the lease was last written as ours (claim or renewal), by the injected clock. */
   private confirmedAt: number;
 
@@ -67,22 +68,31 @@ export class LeaseHolder {
     return true;
   }
 
-  /** Awaits `work` while renewing the lease (heartbeat); the work itself is never cut short. */
-  async hold<T>(work: Promise<T>): Promise<T> {
-    const done = new AbortController();
-    const beat = async (): Promise<void> => {
-      for (;;) {
-        await abortableSleep(Math.max(1, Math.floor(this.leaseMs / 3)), done.signal);
-        if (done.signal.aborted || this.lost) return;
-        await this.confirm(true);
-      }
+  /** Written as ours less than a third of a lease ago: a send may go without a renewal first. */
+  get fresh(): boolean {
+    return !this.lost && this.clock() - this.confirmedAt < this.leaseMs / 3;
+  }
+
+  /**
+   * Renews the lease every third of its length until `stopHeartbeat`, so a slow send or a wait in a delivery round
+   * never lets it lapse. One timer per round, not per send: sends are the hot path.
+   */
+  startHeartbeat(): void {
+    const every = Math.max(1, Math.floor(this.leaseMs / 3));
+    const arm = (): void => {
+      this.beat = setTimeout(() => {
+        if (this.beat === undefined || this.lost) return;
+        void this.confirm(true).finally(() => {
+          if (this.beat !== undefined && !this.lost) arm();
+        });
+      }, every);
     };
-    void beat();
-    try {
-      return await work;
-    } finally {
-      done.abort();
-    }
+    arm();
+  }
+
+  stopHeartbeat(): void {
+    clearTimeout(this.beat);
+    this.beat = undefined;
   }
 
   /** Frees the lease (best effort); `evenIfPending` on shutdown so another process may go on at once. */

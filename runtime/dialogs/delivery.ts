@@ -158,6 +158,7 @@ export class Delivery {
     if (!claimed) return;
     const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock);
     let released = false;
+    lease.startHeartbeat();
     try {
       while (!this.stopped) {
         const finished = await this.sendPending(adapter, lease, log);
@@ -171,6 +172,7 @@ export class Delivery {
         if (!(await lease.confirm(true))) return;
       }
     } finally {
+      lease.stopHeartbeat();
       if (this.stopped && !released) await lease.release(true).catch(() => false);
     }
   }
@@ -252,13 +254,13 @@ export class Delivery {
     const method = adapter.methods?.send ?? 'send';
     for (let attempt = 1; ; attempt++) {
       // Only under a lease known to be held: a renewal just written under its token.
-      if (!(await lease.confirm())) {
+      if (!lease.fresh && !(await lease.confirm())) {
         log.warning('PROCESSING', lease.isLost ? 'the delivery lease was taken over: stopping' : 'the delivery lease could not be renewed: will retry later', { seq: message.seq });
         return lease.isLost ? 'lost' : 'failed';
       }
       const started = performance.now();
       try {
-        await lease.hold(adapter.send(key.botId, key.chatId, part));
+        await adapter.send(key.botId, key.chatId, part);
         if (log.isDebug) log.debug('ADAPTER', `${method} ok`, { method, duration_ms: elapsed(started), seq: message.seq, attempt });
         log.outgoingMessage(logText, message.step === undefined ? { seq: message.seq } : { seq: message.seq, step: message.step });
         return 'sent';
@@ -279,7 +281,7 @@ export class Delivery {
         const wait = Math.min(e.retryAfterMs ?? backoffDelay(this.opts.backoffMs, attempt, this.opts.random), this.opts.maxRetryWaitMs);
         log.warning('ADAPTER', 'delivery failed: retrying', { ...where, wait_ms: wait });
         // The lease is renewed during the wait (so it lapses within leaseMs if this process dies), and stop() ends it.
-        await lease.hold(this.sleep(wait, this.stopping.signal));
+        await this.sleep(wait, this.stopping.signal);
         if (this.stopped) return 'failed';
       }
     }
