@@ -231,10 +231,16 @@ export class Delivery {
   }
 
   /** Sends the parts of one reply in order, resuming after the parts this process already sent. */
-  private async sendParts(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, log: ConversationLogger): Promise<SendOutcome> {
-    const k = keyString(lease.key);
+  private sendParts(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, log: ConversationLogger): Promise<SendOutcome> {
     const whole = { text: message.text, buttons: message.buttons };
     const parts = adapter.split?.(whole) ?? [whole];
+    // Most replies are one part: no bookkeeping of parts sent.
+    if (parts.length === 1) return this.sendOne(adapter, lease, message, parts[0]!, message.masked?.text ?? message.text, log);
+    return this.sendSplit(adapter, lease, message, whole, parts, log);
+  }
+
+  private async sendSplit(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, whole: OutboundMessage, parts: readonly OutboundMessage[], log: ConversationLogger): Promise<SendOutcome> {
+    const k = keyString(lease.key);
     const done = this.partsSent.get(k);
     const logged = loggedParts(adapter, message, parts);
     let outcome: SendOutcome = 'dropped';
