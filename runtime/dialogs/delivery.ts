@@ -84,11 +84,16 @@ export class Delivery {
     // Its own context: started while an update is processed, a delivery may carry replies of later updates too.
     const run = withLogContext(dialogContext(key, undefined), async () => {
       const log = this.logs(key);
-      do {
-        this.again.delete(k);
-        await this.deliver(key, log).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
-      } while (this.again.has(k) && !this.stopped);
-    }).finally(() => this.running.delete(k));
+      try {
+        do {
+          this.again.delete(k);
+          await this.deliver(key, log).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
+        } while (this.again.has(k) && !this.stopped);
+      } finally {
+        // In the same turn as the last look at `again`: a schedule() after it starts a new run, never joins this one.
+        this.running.delete(k);
+      }
+    });
     this.running.set(k, run);
     return run;
   }
