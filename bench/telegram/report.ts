@@ -68,14 +68,23 @@ const MEDIANS = {
   otherCpuPct: 0,
 } as const satisfies Partial<Record<keyof RunFigures, number>>;
 
-export type TargetSummary = { runs: number; replyLagMs: number } & Record<keyof typeof MEDIANS, number>;
+export type TargetSummary = {
+  runs: number;
+  replyLagMs: number;
+  /** Calls carried in webhook answers in the last run, per method (the same in every run of a target). */
+  carried: Record<string, number>;
+} & Record<keyof typeof MEDIANS, number>;
 export type Summary = Record<string, TargetSummary>;
 
 export function summarize(results: Readonly<Record<string, readonly RunFigures[]>>): Summary {
   const out: Summary = {};
   for (const [name, rs] of Object.entries(results)) {
     if (rs.length === 0) continue;
-    const s = { runs: rs.length, replyLagMs: round(median(rs.map((r) => (r.seconds - r.webhookSeconds) * 1000)), 0) } as TargetSummary;
+    const s = {
+      runs: rs.length,
+      replyLagMs: round(median(rs.map((r) => Math.max(0, r.seconds - r.webhookSeconds) * 1000)), 0),
+      carried: rs[rs.length - 1]!.carried,
+    } as TargetSummary;
     for (const [field, digits] of Object.entries(MEDIANS) as [keyof typeof MEDIANS, number][]) {
       s[field] = round(median(rs.map((r) => r[field])), digits);
     }
@@ -176,6 +185,9 @@ export function ratioTable(rs: Record<string, Ratio>): string[] {
 
 export function markdown(r: Report): string {
   const rows = Object.entries(r.summary);
+  const carried = rows
+    .filter(([, s]) => Object.keys(s.carried).length > 0)
+    .map(([n, s]) => `${n} ${Object.entries(s.carried).map(([m, c]) => `${thousands(c)} ${m}`).join(', ')}`);
   const added = Object.entries(r.env.addedEnv).filter(([, e]) => Object.keys(e).length > 0);
   const table = rows.length === 0 ? ['No target completed a run.'] : [
     ...summaryTable(r.summary),
@@ -188,6 +200,7 @@ export function markdown(r: Report): string {
     'CPU during the measured window (median; ~100% = that side was the bottleneck): ' +
       rows.map(([n, s]) => `${n} server ${s.serverCpuPct}% / load generator ${s.loadCpuPct}% / other processes ${s.otherCpuPct}%`).join('; '),
     'Replies still on their way after the last webhook answer (median): ' + rows.map(([n, s]) => `${n} ${s.replyLagMs} ms`).join(', '),
+    ...(carried.length > 0 ? [`Calls carried in webhook answers, per run: ${carried.join('; ')}`] : []),
     ...(rows.some(([, s]) => s.otherCpuPct > 25)
       ? ['**Warning**: other processes took a noticeable share of the CPU during the runs; these figures are noisy.']
       : []),

@@ -9,7 +9,8 @@
  *   PACE=webhook          a chat's next update is posted after the previous one's webhook answer (as Telegram
  *                         sends them, as fast as the server acknowledges); PACE=reply: after the previous one's
  *                         replies arrived too (users who answer what they read)
- *   TARGETS=ours,telegraf also ours-telegraf-sender, ours-log-off, ours-log-file, ours-baseline (BASELINE_DIR=a
+ *   TARGETS=ours,telegraf also telegraf-webhook-reply (telegraf's default: answerCallbackQuery in the webhook
+ *                         answer), ours-telegraf-sender, ours-log-off, ours-log-file, ours-baseline (BASELINE_DIR=a
  *                         built checkout), and ours-<x>: ours with OURS_<X>_ENV='K=V,K=V' added to its environment
  *   SERVER_ENV='K=V,K=V'  added to the environment of every ours-* server (a lever on for all of them)
  *   VERIFY=20             dialogs checked first for exact texts and buttons (0: skip)

@@ -67,6 +67,13 @@ export const telegraf: Target = {
   readyUrl: (port) => local(port, '/readyz'),
 };
 
+/** telegraf with its default webhookReply: answerCallbackQuery carried in the webhook's HTTP answer. */
+export const telegrafWebhookReply: Target = {
+  ...telegraf,
+  name: 'telegraf-webhook-reply',
+  env: (ctx) => ({ ...telegraf.env(ctx), WEBHOOK_REPLY: 'true' }),
+};
+
 /** Ours with replies sent through telegraf's own client (TELEGRAM_SENDER=telegraf); run with TARGETS=ours,ours-telegraf-sender,telegraf. */
 export const oursTelegrafSender: Target = {
   ...ours,
@@ -102,7 +109,7 @@ export const oursBaseline: Target = {
   },
 };
 
-export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, oursLogOff, oursLogFile, oursBaseline];
+export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, telegrafWebhookReply, oursLogOff, oursLogFile, oursBaseline];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
