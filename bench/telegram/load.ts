@@ -3,7 +3,8 @@
  * connections. Each chat's updates go strictly in order, the next only after the previous one's webhook
  * answer (Telegram delivers one chat's updates that way) and, with pace `reply`, also after the previous one's
  * replies arrived (a user answers what they read); chats interleave across connections. A Bot API call in a
- * webhook's answer is carried out as Telegram would, when the answer arrives.
+ * webhook's answer is carried out as Telegram would, when the answer arrives; an update answered 429 or 503 is
+ * posted again after its Retry-After (intake backpressure), and its latencies count from the first post.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -43,6 +44,8 @@ export interface LoadResult {
   readonly latenciesMs: Float64Array;
   /** Bot API calls carried in webhook answers, per method. */
   readonly carried: Record<string, number>;
+  /** Posts answered 429 or 503 and posted again after Retry-After. */
+  readonly retried: number;
   /** performance.now() of the first request and of the last response. */
   readonly startedAt: number;
   readonly endedAt: number;
@@ -99,8 +102,19 @@ export function buildUpdate(step: Step, chatId: number): object {
 interface Answer {
   readonly status: number;
   readonly contentType: string | undefined;
+  readonly retryAfter: string | undefined;
   readonly body: string;
 }
+
+/** Statuses that ask the sender to come back later (intake backpressure): the update is posted again, as Telegram does. */
+const BACK_OFF = new Set([429, 503]);
+const MAX_RETRIES = 1000;
+/** Retry-After in seconds (fractions allowed here), else 100 ms. */
+export function retryDelayMs(retryAfter: string | undefined): number {
+  const seconds = Number(retryAfter);
+  return retryAfter !== undefined && retryAfter.trim() !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 100;
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
@@ -109,6 +123,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const errorSamples: string[] = [];
   const carried: Record<string, number> = {};
   let requests = 0;
+  let retried = 0;
   let errors = 0;
   let nextChat = 0;
 
@@ -132,7 +147,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: text }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], retryAfter: res.headers['retry-after'], body: text }));
           res.on('error', (e) => resolve(String(e)));
         },
       );
@@ -162,7 +177,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const body = Buffer.from(JSON.stringify(buildUpdate(step, chatId)));
         const t0 = performance.now();
         o.tracker.posted(chat, k, t0);
-        const answer = await post(body);
+        let answer = await post(body);
+        for (let n = 0; typeof answer !== 'string' && BACK_OFF.has(answer.status) && n < MAX_RETRIES; n++) {
+          retried++;
+          await sleep(retryDelayMs(answer.retryAfter));
+          answer = await post(body);
+        }
+        // From the first post: what the update's sender waited.
         latencies[requests++] = performance.now() - t0;
         let error = settle(answer);
         if (!error && o.pace === 'reply' && !(await o.tracker.whenComplete(chat, k))) error = 'its replies did not arrive in time';
@@ -180,7 +201,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: workers }, worker));
   const endedAt = performance.now();
   agent.destroy();
-  return { requests, errors, errorSamples, latenciesMs: latencies.subarray(0, requests), carried, startedAt, endedAt };
+  return { requests, errors, errorSamples, latenciesMs: latencies.subarray(0, requests), carried, retried, startedAt, endedAt };
 }
 
 export function percentile(sorted: Float64Array, p: number): number {

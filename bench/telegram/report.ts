@@ -28,6 +28,8 @@ export interface RunFigures {
   otherCpuPct: number;
   /** Bot API calls the server put in webhook answers, per method. */
   carried: Record<string, number>;
+  /** Webhook posts answered 429/503 and posted again. */
+  retried: number;
   getMeCalls: number;
   /** TCP connections the server opened to the fake Bot API (keep-alive check: should stay small). */
   apiConnections: number;
@@ -66,6 +68,7 @@ const MEDIANS = {
   serverCpuPct: 0,
   loadCpuPct: 0,
   otherCpuPct: 0,
+  retried: 0,
 } as const satisfies Partial<Record<keyof RunFigures, number>>;
 
 export type TargetSummary = {
@@ -201,6 +204,10 @@ export function markdown(r: Report): string {
       rows.map(([n, s]) => `${n} server ${s.serverCpuPct}% / load generator ${s.loadCpuPct}% / other processes ${s.otherCpuPct}%`).join('; '),
     'Replies still on their way after the last webhook answer (median): ' + rows.map(([n, s]) => `${n} ${s.replyLagMs} ms`).join(', '),
     ...(carried.length > 0 ? [`Calls carried in webhook answers, per run: ${carried.join('; ')}`] : []),
+    ...(rows.some(([, s]) => s.retried > 0)
+      ? ['Webhook posts answered 429/503 and posted again after Retry-After (median per run): ' +
+          rows.map(([n, s]) => `${n} ${thousands(s.retried)}`).join(', ')]
+      : []),
     ...(rows.some(([, s]) => s.otherCpuPct > 25)
       ? ['**Warning**: other processes took a noticeable share of the CPU during the runs; these figures are noisy.']
       : []),

@@ -19,7 +19,8 @@
  *   READY_TIMEOUT_MS=60000)
  *
  * Each run starts a fresh server process (core 0) and a fresh fake Bot API in this process (core 1), and ends
- * when the last expected reply arrives. Per run: delivered replies/s (replies the fake Bot API received, calls
+ * when the last expected reply arrives. A Bot API call in a webhook's answer counts as delivered when the answer
+ * arrives (Telegram carries it out); an update answered 429 or 503 is posted again after its Retry-After. Per run: delivered replies/s (replies the fake Bot API received, calls
  * carried in webhook answers included, from the first post to the last reply), updates/s, reply latency (post of
  * an update to the arrival of its last reply; p50/p90/p99/max), webhook-answer latency, server CPU µs per update
  * (the process's user + system CPU over the run / updates) and peak RSS (VmHWM). The summary gives medians per
@@ -188,6 +189,7 @@ async function measure(target: Target): Promise<RunFigures> {
       loadCpuPct: pct(cpu.selfMs),
       otherCpuPct: Math.max(0, pct(cpu.allMs - cpu.serverMs - cpu.selfMs)),
       carried: load.carried,
+      retried: load.retried,
       getMeCalls: api.count('getMe'),
       apiConnections: api.connections,
       logKB: round(fileSize(server.logFile) / 1024, 0),

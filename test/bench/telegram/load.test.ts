@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLoad, type Pace, type Step } from '../../../bench/telegram/load.js';
+import { retryDelayMs, runLoad, type Pace, type Step } from '../../../bench/telegram/load.js';
 import { ReplyTracker, type Expected } from '../../../bench/telegram/replies.js';
 import { FakeBotApi } from '../../../runtime/testing/fake-bot-api.js';
 
@@ -14,7 +14,7 @@ const REPLIES: Record<Step, Expected> = {
 };
 const STEPS: readonly Step[] = ['start', 'more_info'];
 
-type Answer = (update: Record<string, any>) => { type?: string; body: string };
+type Answer = (update: Record<string, any>) => { status?: number; retryAfter?: string; type?: string; body: string };
 
 /** Every reply rides in the webhook answer, as Telegram allows. */
 const carryAll: Answer = (u) => ({
@@ -37,7 +37,7 @@ async function webhookServer(answer: Answer): Promise<string> {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const a = answer(JSON.parse(body) as Record<string, unknown>);
-      res.writeHead(200, a.type ? { 'content-type': a.type } : {});
+      res.writeHead(a.status ?? 200, { ...(a.type ? { 'content-type': a.type } : {}), ...(a.retryAfter ? { 'retry-after': a.retryAfter } : {}) });
       res.end(a.body);
     });
   });
@@ -96,5 +96,32 @@ describe('runLoad and calls carried in webhook answers', () => {
     const load = await running;
     expect(load.requests).toBe(1);
     expect(load.errorSamples[0]).toMatch(/replies did not arrive/);
+  });
+});
+
+describe('runLoad under intake backpressure', () => {
+  it('posts an update answered 429 or 503 again, the same update, until it is accepted', async () => {
+    const seen = new Map<number, number>();
+    const answer: Answer = (u) => {
+      const n = (seen.get(u['update_id']) ?? 0) + 1;
+      seen.set(u['update_id'], n);
+      if (n === 1) return { status: 503, retryAfter: '0', body: '' };
+      if (n === 2) return { status: 429, retryAfter: '0.001', body: '' };
+      return carryAll(u);
+    };
+    const { load, tracker } = await play(answer, 'webhook', 3);
+    expect(load.errors).toBe(0);
+    expect(load.retried).toBe(12);
+    expect(load.requests).toBe(6);
+    expect([...seen.values()]).toEqual(Array(6).fill(3));
+    expect(tracker.done).toBe(true);
+  });
+
+  it('waits what Retry-After says, or 100 ms without it', () => {
+    expect(retryDelayMs('2')).toBe(2000);
+    expect(retryDelayMs('0.25')).toBe(250);
+    expect(retryDelayMs(undefined)).toBe(100);
+    expect(retryDelayMs('soon')).toBe(100);
+    expect(retryDelayMs('')).toBe(100);
   });
 });

@@ -5,7 +5,7 @@ function run(deliveredPerSec: number, replyP99Ms: number, cpuUsPerUpdate: number
   return {
     deliveredPerSec, updatesPerSec: deliveredPerSec / 2, replyP50Ms: 1, replyP90Ms: 2, replyP99Ms, replyMaxMs: 9,
     webhookP50Ms: 1, webhookP99Ms: 2, cpuUsPerUpdate, peakRssMB, seconds: 2, webhookSeconds: 1.5,
-    serverCpuPct: 90, loadCpuPct: 50, otherCpuPct: 5, carried: {}, getMeCalls: 0, apiConnections: 3, logKB: 0,
+    serverCpuPct: 90, loadCpuPct: 50, otherCpuPct: 5, carried: {}, retried: 0, getMeCalls: 0, apiConnections: 3, logKB: 0,
   };
 }
 
