@@ -1,7 +1,8 @@
 /**
  * The peer of the Telegram benchmark: the spec example (examples/spec-example.json) written by hand
  * the way telegraf users write it — a WizardScene in a Stage over in-memory session(), served through
- * bot.webhookCallback() on node:http. Run as its own process; reads PORT, API_ROOT, TOKEN, SECRET.
+ * bot.webhookCallback() on node:http. Run as its own process; reads PORT, API_ROOT, TOKEN, SECRET and
+ * WEBHOOK_REPLY.
  */
 import http from 'node:http';
 import { Markup, Scenes, Telegraf, session } from 'telegraf';
@@ -57,9 +58,10 @@ const spec = new Scenes.WizardScene<Ctx>(
 // http.globalAgent: so it is installed there too, or the option would be a no-op.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 http.globalAgent = agent;
-// webhookReply: false so that every reply is a real Bot API call, like ours (the default answers
-// the first reply inside the webhook response).
-const bot = new Telegraf<Ctx>(token, { telegram: { apiRoot: env('API_ROOT'), agent, webhookReply: false } });
+// webhookReply: false so that every reply is a real Bot API call, like ours. WEBHOOK_REPLY=true keeps
+// telegraf's default instead: answerCallbackQuery (on its allow-list) rides in the webhook's HTTP answer.
+const webhookReply = process.env['WEBHOOK_REPLY'] === 'true';
+const bot = new Telegraf<Ctx>(token, { telegram: { apiRoot: env('API_ROOT'), agent, webhookReply } });
 // Known up front, as after launch(): without it the first update waits for getMe.
 bot.botInfo = {
   id: Number(token.split(':')[0]),

@@ -23,6 +23,8 @@ export interface Target {
   readyUrl(port: number): string;
   /** Files whose size is reported by the memory phase (the SQLite database and its WAL). */
   dataFiles?(ctx: RunContext): string[];
+  /** Variables added on top of env() by SERVER_ENV or OURS_<X>_ENV (reported with the figures). */
+  readonly addedEnv?: Readonly<Record<string, string>>;
 }
 
 // dist/bench/telegram/ -> package root
@@ -65,6 +67,13 @@ export const telegraf: Target = {
   readyUrl: (port) => local(port, '/readyz'),
 };
 
+/** telegraf with its default webhookReply: answerCallbackQuery carried in the webhook's HTTP answer. */
+export const telegrafWebhookReply: Target = {
+  ...telegraf,
+  name: 'telegraf-webhook-reply',
+  env: (ctx) => ({ ...telegraf.env(ctx), WEBHOOK_REPLY: 'true' }),
+};
+
 /** Ours with replies sent through telegraf's own client (TELEGRAM_SENDER=telegraf); run with TARGETS=ours,ours-telegraf-sender,telegraf. */
 export const oursTelegrafSender: Target = {
   ...ours,
@@ -100,4 +109,47 @@ export const oursBaseline: Target = {
   },
 };
 
-export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, oursLogOff, oursLogFile, oursBaseline];
+export const TARGETS: readonly Target[] = [ours, oursTelegrafSender, telegraf, telegrafWebhookReply, oursLogOff, oursLogFile, oursBaseline];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `K=V,K=V` as variables; a comma not followed by `NAME=` belongs to the value before it. */
+export function parseEnvList(text: string | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (text === undefined || text.trim() === '') return out;
+  for (const part of text.split(/,(?=\s*[A-Za-z_][A-Za-z0-9_]*=)/)) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    if (eq <= 0 || !ENV_NAME.test(key)) throw new Error(`${what}: ${JSON.stringify(part)} is not NAME=value (write ${what}='K=V,K=V')`);
+    out[key] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+const isOurs = (name: string) => name === 'ours' || name.startsWith('ours-');
+/** The variable that configures the ad-hoc target `ours-<x>`: OURS_<X>_ENV. */
+export const variantEnvName = (name: string) => `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ENV`;
+
+function withAddedEnv(t: Target, name: string, added: Record<string, string>): Target {
+  if (name === t.name && Object.keys(added).length === 0) return t;
+  return { ...t, name, addedEnv: added, env: (ctx) => ({ ...t.env(ctx), ...added }) };
+}
+
+/**
+ * The targets named (in that order). Every ours-* target gets SERVER_ENV on top of its own variables; a name
+ * `ours-<x>` that is not a built-in target is ours with SERVER_ENV and then OURS_<X>_ENV, so that two
+ * configurations run side by side: TARGETS=ours,ours-b OURS_B_ENV='K=V'.
+ */
+export function targetsFor(names: readonly string[], env: Readonly<Record<string, string | undefined>>): Target[] {
+  const common = parseEnvList(env['SERVER_ENV'], 'SERVER_ENV');
+  return [...new Set(names)].map((name) => {
+    const known = TARGETS.find((t) => t.name === name);
+    if (known) return isOurs(name) ? withAddedEnv(known, name, common) : known;
+    const variable = variantEnvName(name);
+    if (isOurs(name) && env[variable] !== undefined) return withAddedEnv(ours, name, { ...common, ...parseEnvList(env[variable], variable) });
+    throw new Error(
+      `unknown target ${JSON.stringify(name)}: use ${TARGETS.map((t) => t.name).join(', ')}, ` +
+        `or ours-<x> with ${isOurs(name) ? variable : 'OURS_<X>_ENV'}='K=V,K=V'`,
+    );
+  });
+}

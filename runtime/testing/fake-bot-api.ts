@@ -45,6 +45,12 @@ export interface FakeWebhook {
   readonly maxConnections?: number;
 }
 
+/**
+ * Told of every answered call, synchronously and before the answer is written: benchmarks time replies with it,
+ * so it must stay cheap. Calls carried in a webhook answer (`deliver`) are told too.
+ */
+export type CallListener = (method: string, payload: Record<string, unknown>, status: number) => void;
+
 interface ActiveRule {
   readonly rule: FaultRule;
   remaining: number;
@@ -98,6 +104,7 @@ export class FakeBotApi {
   private readonly waiters = new Map<string, Waiter>();
   private nextMessageId = 1;
   private accepted = 0;
+  private listener: CallListener | undefined;
   private closed = false;
 
   private constructor(
@@ -144,6 +151,24 @@ export class FakeBotApi {
 
   texts(chatId: string | number): string[] {
     return this.sent(chatId).map((c) => String(c.payload['text']));
+  }
+
+  /** Sets (or, with undefined, removes) the one listener told of every answered call. */
+  observe(listener: CallListener | undefined): void {
+    this.listener = listener;
+  }
+
+  /**
+   * Carries out a call found in a webhook's HTTP answer, as Telegram does: counted, recorded and told to the
+   * listener like a call over HTTP (fault rules do not apply). Returns the status Telegram would have had.
+   */
+  deliver(token: string, method: string, payload: Record<string, unknown>): number {
+    this.total++;
+    this.counts.set(method, (this.counts.get(method) ?? 0) + 1);
+    const status = !TOKEN_RE.test(token) ? 401 : method === 'getUpdates' ? 400 : this.dispatch(token, method, payload).status;
+    if (this.record) this.calls.push({ token, method, payload, at: Date.now(), status });
+    this.listener?.(method, payload, status);
+    return status;
   }
 
   fail(rule: FaultRule): void {
@@ -195,6 +220,7 @@ export class FakeBotApi {
     this.webhooks.clear();
     this.nextMessageId = 1;
     this.accepted = 0;
+    this.listener = undefined;
   }
 
   async close(): Promise<void> {
@@ -242,6 +268,7 @@ export class FakeBotApi {
     if (call) this.calls.push(call);
     const reply = (answer: Answer): void => {
       if (call) call.status = answer.status;
+      this.listener?.(method, payload, answer.status);
       send(res, answer);
     };
     if (!TOKEN_RE.test(token)) return reply({ status: 401, body: error(401, 'Unauthorized') });
@@ -253,7 +280,9 @@ export class FakeBotApi {
     }
     if (method === 'getUpdates') return this.getUpdates(token, payload, res, reply);
     if (fault?.drop) {
-      if (call) call.status = this.dispatch(token, method, payload).status;
+      const status = this.dispatch(token, method, payload).status;
+      if (call) call.status = status;
+      this.listener?.(method, payload, status);
       res.socket?.destroy();
       return;
     }

@@ -269,3 +269,48 @@ describe('FakeBotApi helpers', () => {
     expect(await pending).toBe('dropped');
   });
 });
+
+describe('FakeBotApi listener and calls carried in a webhook answer', () => {
+  it('tells the listener of every answered call with its status, until removed', async () => {
+    const seen: [string, unknown, number][] = [];
+    api.observe((method, payload, status) => seen.push([method, payload['chat_id'], status]));
+    await call('sendMessage', { chat_id: 5, text: 'hi' });
+    await call('sendMessage', { chat_id: 5, text: '' });
+    api.fail({ method: 'sendMessage', status: 429 });
+    await call('sendMessage', { chat_id: 6, text: 'later' });
+    api.observe(undefined);
+    await call('sendMessage', { chat_id: 7, text: 'unseen' });
+    expect(seen).toEqual([
+      ['sendMessage', 5, 200],
+      ['sendMessage', 5, 400],
+      ['sendMessage', 6, 429],
+    ]);
+  });
+
+  it('carries out a webhook-answer call: counted, recorded, validated and told to the listener', () => {
+    const seen: string[] = [];
+    api.observe((method, _payload, status) => seen.push(`${method} ${status}`));
+    expect(api.deliver(TOKEN, 'sendMessage', { chat_id: 8, text: 'carried' })).toBe(200);
+    expect(api.deliver(TOKEN, 'answerCallbackQuery', { callback_query_id: 'q1' })).toBe(200);
+    expect(api.deliver(TOKEN, 'answerCallbackQuery', {})).toBe(400);
+    expect(api.deliver('not-a-token', 'sendMessage', { chat_id: 8, text: 'x' })).toBe(401);
+    expect(api.texts(8)).toEqual(['carried']);
+    expect(api.count('answerCallbackQuery')).toBe(2);
+    expect(api.count()).toBe(4);
+    expect(seen).toEqual(['sendMessage 200', 'answerCallbackQuery 200', 'answerCallbackQuery 400', 'sendMessage 401']);
+  });
+
+  it('counts carried calls without recording them when record is false', async () => {
+    const quiet = await FakeBotApi.start({ record: false });
+    try {
+      let told = 0;
+      quiet.observe(() => told++);
+      expect(quiet.deliver(TOKEN, 'answerCallbackQuery', { callback_query_id: 'q' })).toBe(200);
+      expect(quiet.count('answerCallbackQuery')).toBe(1);
+      expect(quiet.calls).toEqual([]);
+      expect(told).toBe(1);
+    } finally {
+      await quiet.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnvList, targetsFor, type RunContext } from '../../../bench/telegram/targets.js';
+
+const ctx: RunContext = { port: 1, apiRoot: 'http://127.0.0.1:2', dir: '/tmp/x', token: '1:a' };
+
+describe('parseEnvList', () => {
+  it('reads K=V pairs, keeping commas and = that belong to a value', () => {
+    expect(parseEnvList("A=1,B_2=x=y,NODE_OPTIONS=--a,--b, C=", 'SERVER_ENV')).toEqual({ A: '1', B_2: 'x=y', NODE_OPTIONS: '--a,--b', C: '' });
+    expect(parseEnvList(undefined, 'SERVER_ENV')).toEqual({});
+    expect(parseEnvList(' ', 'SERVER_ENV')).toEqual({});
+  });
+
+  it('refuses what is not NAME=value, naming the variable', () => {
+    expect(() => parseEnvList('A', 'SERVER_ENV')).toThrow(/SERVER_ENV/);
+    expect(() => parseEnvList('=1', 'OURS_B_ENV')).toThrow(/OURS_B_ENV/);
+    expect(() => parseEnvList('1A=2', 'SERVER_ENV')).toThrow(/SERVER_ENV/);
+  });
+});
+
+describe('targetsFor', () => {
+  it('adds SERVER_ENV to every ours-* target and not to telegraf, over their own variables', () => {
+    const [ours, logOff, telegraf] = targetsFor(['ours', 'ours-log-off', 'telegraf'], { SERVER_ENV: 'LEVER=1,BOT_LOG_LEVEL=WARN' });
+    expect(ours!.env(ctx)).toMatchObject({ LEVER: '1', TELEGRAM_MODE: 'webhook' });
+    expect(logOff!.env(ctx)).toMatchObject({ LEVER: '1', BOT_LOG_LEVEL: 'WARN' });
+    expect(telegraf!.env(ctx)).not.toHaveProperty('LEVER');
+    expect(ours!.addedEnv).toEqual({ LEVER: '1', BOT_LOG_LEVEL: 'WARN' });
+  });
+
+  it('makes ours-<x> ours with SERVER_ENV and then OURS_<X>_ENV', () => {
+    const [ours, b] = targetsFor(['ours', 'ours-b'], { SERVER_ENV: 'A=1,B=1', OURS_B_ENV: 'B=2' });
+    expect(b!.name).toBe('ours-b');
+    expect(b!.env(ctx)).toMatchObject({ A: '1', B: '2', TELEGRAM_MODE: 'webhook' });
+    expect(ours!.env(ctx)).toMatchObject({ A: '1', B: '1' });
+    expect(b!.webhookUrl(5)).toBe(ours!.webhookUrl(5));
+  });
+
+  it('keeps the order asked for and leaves targets without added variables as they are', () => {
+    expect(targetsFor(['telegraf', 'ours'], {}).map((t) => [t.name, t.addedEnv])).toEqual([
+      ['telegraf', undefined],
+      ['ours', undefined],
+    ]);
+  });
+
+  it('refuses an unknown target, and ours-<x> without its variable', () => {
+    expect(() => targetsFor(['nope'], {})).toThrow(/unknown target "nope"/);
+    expect(() => targetsFor(['ours-fast'], {})).toThrow(/OURS_FAST_ENV/);
+  });
+});
