@@ -78,6 +78,8 @@ function isJson(req: IncomingMessage): boolean {
 function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > BODY_LIMIT_BYTES) return Promise.reject(new Refusal(413, 'request entity too large'));
+  // A client gone while its request waited: the stream will say nothing more.
+  if (req.destroyed) return Promise.reject(new Refusal(400, 'the request was aborted'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -99,14 +101,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       cleanup();
       reject(new Refusal(400, `the body could not be read: ${err.message}`));
     };
+    const onClose = (): void => {
+      cleanup();
+      reject(new Refusal(400, 'the request was aborted'));
+    };
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

@@ -4,9 +4,10 @@
  * Retry-After once it waited INTAKE_MAX_WAIT_MS (Telegram redelivers it). The Bot API answers slowly for chat 1, so
  * its delivery stays in progress; the order of the manager's events shows what was held.
  */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DialogEvent } from '../../../runtime/dialogs/index.js';
-import { serverFixture, textUpdate, TOKEN, type ServerFixture } from '../../support/server-fixture.js';
+import { SECRET, serverFixture, textUpdate, TOKEN, type ServerFixture } from '../../support/server-fixture.js';
 
 let f: ServerFixture | undefined;
 afterEach(async () => {
@@ -58,6 +59,24 @@ describe('webhook intake over the backlog bound', () => {
     await f.api.waitFor((api) => api.texts(2).length === 2);
     expect((await dialogOf(f, 2))!.rev).toBe(1);
     expect(f.api.texts(2)).toEqual(['Welcome to our bot!', "What's your name?"]);
+  });
+});
+
+describe('a client gone while its update waits', () => {
+  it('frees its place: the next update is processed', async () => {
+    f = await serverFixture({ INTAKE_MAX_BACKLOG: '1', INTAKE_MAX_WAIT_MS: '3000' });
+    f.api.fail({ method: 'sendMessage', chatId: 1, status: 200, delayMs: 600, times: 2 });
+    expect((await f.post(textUpdate(1, '/start'))).status).toBe(200);
+    // A whole request, then the connection cut at once: it waits behind chat 1's replies with nobody to answer.
+    const { port } = new URL(f.server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = JSON.stringify(textUpdate(2, '/start'));
+    const request = `POST /webhooks/telegram/greeter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\n\r\n${body}`;
+    await new Promise((resolve) => socket.write(request, resolve));
+    socket.destroy();
+    await f.api.waitFor((api) => api.texts(1).length === 2);
+    expect((await f.post(textUpdate(3, '/start'))).status).toBe(200);
   });
 });
 
