@@ -57,7 +57,7 @@ export interface Settings {
    * wait before they are processed; keep it above Telegram's max_connections. Default 256.
    */
   readonly intakeMaxBacklog: number;
-  /** INTAKE_MAX_WAIT_MS: the longest a webhook waits over the backlog bound before it is answered 503. Default 10000. */
+  /** INTAKE_MAX_WAIT_MS: the longest a webhook waits over the backlog bound before it is answered 503 (at most 25000, under the 30 s request timeout). Default 10000. */
   readonly intakeMaxWaitMs: number;
 }
 
@@ -127,7 +127,7 @@ export function readSettings(env: Env = process.env): Settings {
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
     intakeMaxBacklog: integer(env, 'INTAKE_MAX_BACKLOG', INTAKE_DEFAULTS.maxBacklog, 1, 10_000_000),
-    intakeMaxWaitMs: integer(env, 'INTAKE_MAX_WAIT_MS', INTAKE_DEFAULTS.maxWaitMs, 0, 50_000),
+    intakeMaxWaitMs: integer(env, 'INTAKE_MAX_WAIT_MS', INTAKE_DEFAULTS.maxWaitMs, 0, 25_000),
   });
 }
 
