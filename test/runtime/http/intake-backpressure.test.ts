@@ -28,7 +28,7 @@ const dialogOf = (fixture: ServerFixture, chat: number) => fixture.server.store.
 
 describe('webhook intake over the backlog bound', () => {
   it('holds an update while the backlog is over the bound, and serves it once a reply went out', async () => {
-    f = await serverFixture({ INTAKE_MAX_BACKLOG: '1', INTAKE_MAX_WAIT_MS: '30000' });
+    f = await serverFixture({ INTAKE_MAX_BACKLOG: '1', INTAKE_MAX_WAIT_MS: '25000' });
     const events = eventLog(f);
     f.api.fail({ method: 'sendMessage', chatId: 1, status: 200, delayMs: 400, times: 2 });
     expect((await f.post(textUpdate(1, '/start'))).status).toBe(200);
