@@ -135,6 +135,11 @@ export class DialogManager {
     this.registry.clear();
   }
 
+  /** Dialogs whose committed replies are being sent by this process: how far replies are behind intake. */
+  get backlog(): number {
+    return this.delivery.active;
+  }
+
   get stats(): { liveDialogs: number; queuedDialogs: number; deliveries: number } {
     return { liveDialogs: this.registry.size, queuedDialogs: this.mailboxes.size, deliveries: this.delivery.active };
   }

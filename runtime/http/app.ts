@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { WebChatHub } from '../adapters/webchat/index.js';
@@ -11,7 +12,8 @@ import { errorMiddleware } from './errors-middleware.js';
 import { mountPages } from './pages.js';
 import { SseStreams } from './sse.js';
 import type { StreamLimits } from './stream-quota.js';
-import { mountTelegramWebhook } from './telegram-webhook.js';
+import type { IntakeGate } from './intake-gate.js';
+import { telegramWebhook, TELEGRAM_WEBHOOK_ROUTE, type TelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
 
 export interface AppDeps {
@@ -40,10 +42,36 @@ export interface AppDeps {
   readonly streams?: SseStreams;
   /** Read the client's address from X-Forwarded-For (behind a reverse proxy). */
   readonly trustProxy?: boolean;
+  /** Holds Telegram updates while replies fall behind (INTAKE_MAX_BACKLOG). */
+  readonly intake?: IntakeGate;
 }
 
-/** The Koa app: webhooks, the web chat, the admin API, metrics, the pages, liveness and readiness. */
+/**
+ * The server's request listener: a Telegram webhook POST goes straight to its handler on node:http (the hot path
+ * needs none of Koa's per-request work), everything else to the Koa app.
+ */
+export function createRequestListener(deps: AppDeps): { readonly app: Koa; readonly listener: RequestListener } {
+  const webhook = telegramWebhook({ manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger, intake: deps.intake });
+  const app = koaApp(deps, webhook);
+  const koa = app.callback();
+  const observe = deps.metrics?.startRequest;
+  const listener: RequestListener = (req, res) => {
+    const botId = webhook.botIdOf(req);
+    if (botId === undefined) void koa(req, res);
+    else void webhook.serve(req, res, botId, observe);
+  };
+  return { app, listener };
+}
+
+/**
+ * The Koa app: webhooks, the web chat, the admin API, metrics, the pages, liveness and readiness. A server listens
+ * with createRequestListener's listener, which serves the Telegram webhook without Koa.
+ */
 export function createApp(deps: AppDeps): Koa {
+  return createRequestListener(deps).app;
+}
+
+function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
   // The last X-Forwarded-For entry is the one the proxy added; the ones before it are whatever the client sent,
   // and a client free to choose its address would escape every per-address limit.
   const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
@@ -64,7 +92,11 @@ export function createApp(deps: AppDeps): Koa {
     ctx.status = ready && store === 'ok' ? 200 : 503;
     ctx.body = { status: ctx.status === 200 ? 'ready' : 'not ready', store: { kind: deps.store.kind, status: store }, started: ready };
   });
-  mountTelegramWebhook(router, { manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger });
+  // Reached through app.listen() and for URLs only the router matches; the metrics middleware above records it.
+  router.post(TELEGRAM_WEBHOOK_ROUTE, async (ctx) => {
+    ctx.respond = false;
+    await webhook.serve(ctx.req, ctx.res, (ctx.params as { botId: string }).botId);
+  });
   if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, ratePerMinute: deps.webchat.ratePerMinute, streamLimits: deps.webchat.streamLimits, streams, logger: deps.logger, bots });
   if (deps.adminToken) {
     mountAdmin(router, {

@@ -23,8 +23,14 @@ export function routeOf(ctx: Context): string {
   return UNMATCHED_ROUTE;
 }
 
-/** Koa middleware counting requests and timing them. Mount it first, so it sees the status the client gets. */
-export function httpMetrics(registry: Registry, prefix: string, now: () => number): () => Middleware {
+export interface HttpMetrics {
+  /** Koa middleware counting requests and timing them. Mount it first, so it sees the status the client gets. */
+  readonly middleware: () => Middleware;
+  /** Starts timing a request served outside Koa; the function returned records it with the status answered. */
+  readonly startRequest: (method: string, route: string) => (status: number) => void;
+}
+
+export function httpMetrics(registry: Registry, prefix: string, now: () => number): HttpMetrics {
   const requests = new Counter<'method' | 'route' | 'status'>({
     name: `${prefix}http_requests_total`,
     help: 'HTTP requests answered, by route pattern and status.',
@@ -38,8 +44,13 @@ export function httpMetrics(registry: Registry, prefix: string, now: () => numbe
     buckets: [...HTTP_BUCKETS],
     registers: [registry],
   });
+  const record = (method: string, route: string, status: number, start: number): void => {
+    const labels = { method: METHODS.has(method) ? method : 'OTHER', route };
+    requests.inc({ ...labels, status: String(status) });
+    seconds.observe(labels, (now() - start) / 1000);
+  };
 
-  return () => async (ctx, next) => {
+  const middleware = (): Middleware => async (ctx, next) => {
     const start = now();
     let status: number | undefined;
     try {
@@ -49,9 +60,12 @@ export function httpMetrics(registry: Registry, prefix: string, now: () => numbe
       status = statusOf(err);
       throw err;
     } finally {
-      const labels = { method: METHODS.has(ctx.method) ? ctx.method : 'OTHER', route: routeOf(ctx) };
-      requests.inc({ ...labels, status: String(status ?? ctx.status) });
-      seconds.observe(labels, (now() - start) / 1000);
+      record(ctx.method, routeOf(ctx), status ?? ctx.status, start);
     }
   };
+  const startRequest = (method: string, route: string) => {
+    const start = now();
+    return (status: number) => record(method, route, status, start);
+  };
+  return { middleware, startRequest };
 }

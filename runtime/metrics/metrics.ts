@@ -39,6 +39,8 @@ export interface Metrics {
   trackManager(stats: () => ManagerStats): void;
   /** Koa middleware counting and timing requests by route pattern; mount it before the router. */
   httpMiddleware(): Middleware;
+  /** Times a request served outside Koa (the Telegram webhook); call the result with the status answered. */
+  startRequest(method: string, route: string): (status: number) => void;
 }
 
 export class MetricsPrefixError extends Error {
@@ -55,7 +57,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
   const observeDialogs = dialogMetrics(registry, prefix);
-  const httpMiddleware = httpMetrics(registry, prefix, now);
+  const http = httpMetrics(registry, prefix, now);
 
   let stats: (() => ManagerStats) | undefined;
   const trackManager = (source: () => ManagerStats): void => {
@@ -74,7 +76,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     text: () => registry.metrics(),
     observeDialogs,
     trackManager,
-    httpMiddleware,
+    httpMiddleware: http.middleware,
+    startRequest: http.startRequest,
   };
 }
 

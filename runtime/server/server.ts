@@ -1,12 +1,12 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { DialogManager } from '../dialogs/index.js';
-import { createApp, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
+import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { loadKeyring } from '../secrets/index.js';
@@ -91,7 +91,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));
     const streams = new SseStreams();
     let ready = false;
-    const app = createApp({
+    const intake = new IntakeGate({ maxBacklog: settings.intakeMaxBacklog, maxWaitMs: settings.intakeMaxWaitMs, backlog: () => manager.backlog, clock });
+    const { listener } = createRequestListener({
       manager,
       store,
       logger,
@@ -105,8 +106,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       maskPii: settings.log.maskPii,
       metrics,
       streams,
+      intake,
     });
-    const server: Server = app.listen(settings.port, settings.host);
+    const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
     server.requestTimeout = 30_000;
     await once(server, 'listening');
@@ -116,7 +118,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (settings.telegramMode === 'polling') {
       for (const bot of bots) {
         if (!bot.telegram) continue;
-        const poll = await startPolling(bot, bot.telegram.token, settings, manager, logger);
+        const poll = await startPolling(bot, bot.telegram.token, settings, manager, logger, intake);
         if (poll) polls.push(poll);
       }
     }
@@ -137,6 +139,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         ready = false;
         stopRefresh();
         await Promise.all(polls.map((p) => p.stop()));
+        intake.close();
         streams.closeAll();
         server.closeIdleConnections();
         // Requests in flight get a grace period; a connection still open after it is cut, so shutdown ends.
@@ -161,10 +164,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
  * Long polling. An update is retried while the store is unavailable, since the poller moves past it after.
  * A bot Telegram refuses (a set webhook, a revoked token) is logged and left out; the server goes on.
  */
-async function startPolling(bot: LoadedBot, token: string, settings: Settings, manager: DialogManager, logger: Logger): Promise<TelegramPolling | undefined> {
+async function startPolling(bot: LoadedBot, token: string, settings: Settings, manager: DialogManager, logger: Logger, intake: IntakeGate): Promise<TelegramPolling | undefined> {
   const started = startTelegramPolling({
     token,
     apiRoot: settings.telegramApiRoot,
+    // Over the backlog bound an update waits here; telegraf fetches the next batch only after this one's handlers.
+    admit: async () => {
+      const admitted = intake.tryEnter() || (await intake.enter(Infinity));
+      return admitted ? () => intake.leave() : () => {};
+    },
     onUpdate: async (update) => {
       for (let attempt = 1; ; attempt++) {
         try {

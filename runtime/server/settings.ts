@@ -1,5 +1,5 @@
 import { LogSettingsError, readLogSettings, type LogSettings } from '../log/index.js';
-import { DEFAULT_STREAM_LIMITS } from '../http/index.js';
+import { DEFAULT_STREAM_LIMITS, INTAKE_DEFAULTS } from '../http/index.js';
 
 /** Server settings from environment variables; every field has a documented default (README, Configuration). */
 export interface Settings {
@@ -52,6 +52,13 @@ export interface Settings {
   readonly scenarioRefreshSeconds: number;
   /** SQLITE_SYNCHRONOUS: NORMAL (survives a process crash) or FULL (also a power loss). Default NORMAL. */
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /**
+   * INTAKE_MAX_BACKLOG: dialogs waiting for their replies (plus updates in process) above which Telegram updates
+   * wait before they are processed; keep it above Telegram's max_connections. Default 256.
+   */
+  readonly intakeMaxBacklog: number;
+  /** INTAKE_MAX_WAIT_MS: the longest a webhook waits over the backlog bound before it is answered 503 (at most 25000, under the 30 s request timeout). Default 10000. */
+  readonly intakeMaxWaitMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -119,6 +126,8 @@ export function readSettings(env: Env = process.env): Settings {
     webchatStreamsPerSession: integer(env, 'WEBCHAT_STREAMS_PER_SESSION', DEFAULT_STREAM_LIMITS.perSession, 1, 1_000),
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
+    intakeMaxBacklog: integer(env, 'INTAKE_MAX_BACKLOG', INTAKE_DEFAULTS.maxBacklog, 1, 10_000_000),
+    intakeMaxWaitMs: integer(env, 'INTAKE_MAX_WAIT_MS', INTAKE_DEFAULTS.maxWaitMs, 0, 25_000),
   });
 }
 

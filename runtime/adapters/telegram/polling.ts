@@ -11,6 +11,11 @@ export interface TelegramPollingOptions {
   readonly agent?: TelegramAgent;
   /** Called with each raw update; updates of one getUpdates batch are handled concurrently. */
   readonly onUpdate: (update: unknown) => Promise<void>;
+  /**
+   * Waits until the server can take an update (backpressure), and returns what to call once it is handled. telegraf
+   * fetches the next batch only after every handler of the last one returned, so a held update stops polling.
+   */
+  readonly admit?: () => Promise<() => void>;
   /** A failed `onUpdate` (the error's message is token-free). Default: a line on stderr. Polling goes on. */
   readonly onError?: (error: Error, update: unknown) => void;
   /** Stops polling when aborted. */
@@ -51,7 +56,17 @@ function defaultOnError(error: Error): void {
 
 /** Long polling for development (no public URL needed), with telegraf's polling loop. */
 export async function startTelegramPolling(options: TelegramPollingOptions): Promise<TelegramPolling> {
-  const { token, onUpdate } = options;
+  const { token, admit } = options;
+  const onUpdate = admit
+    ? async (update: unknown): Promise<void> => {
+        const leave = await admit();
+        try {
+          await options.onUpdate(update);
+        } finally {
+          leave();
+        }
+      }
+    : options.onUpdate;
   if (!isTelegramToken(token)) throw new TelegramApiError('not a Telegram bot token (expected <digits>:<secret>)');
   const apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
   apiRootProtocol(apiRoot);
