@@ -99,12 +99,17 @@ export function mountTelegramWebhook(router: Router, deps: TelegramWebhookDeps):
   const handle = async (ctx: Context): Promise<void> => {
     const botId = (ctx as Context & { params: { botId: string } }).params.botId;
     if (!ctx.is('application/json')) ctx.throw(400, 'the body must be a JSON Telegram update (Content-Type: application/json)');
-    const result = await deps.manager.processIncomingMessage({ botId, platform: 'telegram', update: ctx.request.body });
+    const result = await deps.manager.processIncomingMessage({ botId, platform: 'telegram', update: ctx.request.body, answerInline: true });
     (ctx.state as WebhookState).result = result;
     if (result.status === 'invalid') ctx.throw(400, `not a Telegram update: ${result.reason}`);
     ctx.status = 200;
-    ctx.type = 'text/plain';
-    ctx.body = 'ok';
+    const answer = result.status === 'applied' || result.status === 'duplicate' ? result.webhookAnswer : undefined;
+    if (answer) {
+      ctx.body = answer; // an object goes out as application/json: Telegram executes the call
+    } else {
+      ctx.type = 'text/plain';
+      ctx.body = 'ok';
+    }
   };
   if (deps.logger) router.post('/webhooks/telegram/:botId', webhookLog(deps.logger), authenticate, parseBody, handle);
   else router.post('/webhooks/telegram/:botId', authenticate, parseBody, handle);
