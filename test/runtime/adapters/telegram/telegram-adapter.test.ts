@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Telegram } from 'telegraf';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -283,6 +284,39 @@ describe("the direct sender's connection pool", () => {
       expect(done).toEqual(['fast', 'slow']);
     } finally {
       await local.close();
+    }
+  });
+
+  it('never sends a call whose time ran out while it waited for a connection', async () => {
+    const local = new TelegramAdapter({ apiRoot: api.url, connections: 1, timeoutMs: 100 });
+    local.addBot('b1', TOKEN);
+    try {
+      api.fail({ chatId: '1', status: 200, delayMs: 1000 });
+      const held = local.send('b1', '1', { text: 'holds the connection', buttons: [] });
+      const queued = local.send('b1', '2', { text: 'waits for it', buttons: [] });
+      expect((await failure(held)).kind).toBe('retry');
+      expect((await failure(queued)).kind).toBe('retry');
+      // The pool sends in call order: had the timed-out call gone out, it would have gone before this one.
+      await local.send('b1', '3', { text: 'after', buttons: [] });
+      expect(api.texts(3)).toEqual(['after']);
+      expect(api.texts(2)).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('speaks TLS to an https:// apiRoot', async () => {
+    const firstBytes: number[] = [];
+    const tcp = net.createServer((socket) => socket.once('data', (chunk: Buffer) => (firstBytes.push(chunk[0]!), socket.destroy())));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const local = new TelegramAdapter({ apiRoot: `https://127.0.0.1:${(tcp.address() as AddressInfo).port}` });
+    local.addBot('b1', TOKEN);
+    try {
+      expect((await failure(local.send('b1', '1', { text: 'x', buttons: [] }))).kind).toBe('retry');
+      expect(firstBytes).toEqual([0x16]); // a TLS handshake record, not "POST"
+    } finally {
+      await local.close();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
     }
   });
 
