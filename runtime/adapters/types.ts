@@ -53,6 +53,11 @@ export interface PlatformAdapter {
   split?(message: OutboundMessage): OutboundMessage[];
   /** Acknowledges an update (answers a callback query); failures are not fatal. */
   acknowledge?(botId: string, ackId: string): Promise<void>;
+  /**
+   * The acknowledgement as a platform call to put in the webhook's HTTP answer instead (Telegram: an
+   * answerCallbackQuery object), or undefined to send it with `acknowledge`. Its result is never known.
+   */
+  inlineAcknowledge?(botId: string, ackId: string): Readonly<Record<string, unknown>> | undefined;
   /** The platform calls behind `send` and `acknowledge` (Telegram: sendMessage, answerCallbackQuery), for ADAPTER log lines. */
   readonly methods?: { readonly send: string; readonly acknowledge?: string };
   /**

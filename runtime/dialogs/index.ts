@@ -6,3 +6,4 @@ export { nextState, type TurnOutcome } from './next-state.js';
 export { DialogRegistry, REGISTRY_DEFAULTS, type RegistryOptions } from './registry.js';
 export { DialogEvents, type DialogEvent, type DialogListener } from './events.js';
 export { isSensitiveStep, sensitiveVariables } from './logging.js';
+export type { WebhookAnswer } from './manager.js';

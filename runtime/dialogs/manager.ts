@@ -37,11 +37,16 @@ export interface IncomingMessage {
   readonly chatId?: string;
   /** The platform's raw update (a Telegram Update object). */
   readonly update: unknown;
+  /** The caller can carry one platform call in its answer to this update (a Telegram webhook): see `webhookAnswer`. */
+  readonly answerInline?: boolean;
 }
 
+/** A platform call for the webhook's HTTP answer (Telegram executes it; its result is never known). */
+export type WebhookAnswer = Readonly<Record<string, unknown>>;
+
 export type IncomingResult =
-  | { readonly status: 'applied'; readonly key: DialogKey; readonly rev: number; readonly effects: readonly Effect[]; readonly restarted: boolean }
-  | { readonly status: 'duplicate'; readonly key: DialogKey }
+  | { readonly status: 'applied'; readonly key: DialogKey; readonly rev: number; readonly effects: readonly Effect[]; readonly restarted: boolean; readonly webhookAnswer?: WebhookAnswer }
+  | { readonly status: 'duplicate'; readonly key: DialogKey; readonly webhookAnswer?: WebhookAnswer }
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'invalid'; readonly reason: string };
 
@@ -178,7 +183,7 @@ export class DialogManager {
         throw err;
       }
       if (result.status === 'duplicate') this.events.emit({ type: 'duplicate', key, durationMs: elapsed(started) });
-      if (result.status === 'applied' && parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
+      if (parsed.ackId !== undefined) result = this.acknowledgeIn(result, adapter, incoming, parsed.ackId, log);
       void this.delivery.schedule(key);
       return result;
     });
@@ -278,6 +283,18 @@ export class DialogManager {
     const config = this.bots.get(botId);
     if (!config) throw new UnknownBotError(`unknown bot ${JSON.stringify(botId)}`);
     return config;
+  }
+
+  /**
+   * Puts the acknowledgement in the webhook's answer when the caller can carry it (a redelivered update too: its
+   * first answer may have been lost), else sends it once, for an applied update.
+   */
+  private acknowledgeIn(result: IncomingResult, adapter: PlatformAdapter, incoming: IncomingMessage, ackId: string, log: ConversationLogger): IncomingResult {
+    if (result.status !== 'applied' && result.status !== 'duplicate') return result;
+    const inline = incoming.answerInline === true ? adapter.inlineAcknowledge?.(incoming.botId, ackId) : undefined;
+    if (inline) return { ...result, webhookAnswer: inline };
+    if (result.status === 'applied' && adapter.acknowledge) this.acknowledge(adapter, incoming.botId, ackId, log);
+    return result;
   }
 
   /** Answers a callback query; a failure only costs the user a spinner for a while. */

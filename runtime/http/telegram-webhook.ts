@@ -164,10 +164,10 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
     if (intake && !intake.tryEnter() && !(await intake.enter())) throw new Refusal(503, 'OVERLOADED');
     try {
       seen.body = parseJson(await readBody(req));
-      const result = await manager.processIncomingMessage({ botId, platform: 'telegram', update: seen.body });
+      const result = await manager.processIncomingMessage({ botId, platform: 'telegram', update: seen.body, answerInline: true });
       seen.result = result;
       if (result.status === 'invalid') throw new Refusal(400, `not a Telegram update: ${result.reason}`);
-      const answer = result.status === 'applied' ? (result as { webhookAnswer?: Readonly<Record<string, unknown>> }).webhookAnswer : undefined;
+      const answer = result.status === 'applied' || result.status === 'duplicate' ? result.webhookAnswer : undefined;
       if (answer) send(res, 200, 'application/json; charset=utf-8', JSON.stringify(answer));
       else send(res, 200, 'text/plain; charset=utf-8', OK);
       return 200;

@@ -77,7 +77,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     metrics.trackManager(() => manager.stats);
     const webchat = new WebChatAdapter();
     if (settings.webchat) manager.registerPlatformAdapter(WEBCHAT_PLATFORM, webchat);
-    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender });
+    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer });
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
@@ -149,7 +149,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         clearTimeout(cut);
         await manager.stop();
         identity.release();
-        telegram.close();
+        await telegram.close();
         await store.close();
       },
     };

@@ -21,6 +21,8 @@ export interface Settings {
   readonly telegramMode: 'polling' | 'webhook';
   /** TELEGRAM_SENDER: 'direct' (plain keep-alive requests for replies) or 'telegraf' (telegraf's client). Default direct. */
   readonly telegramSender: 'direct' | 'telegraf';
+  /** TELEGRAM_WEBHOOK_ANSWER: 'ack' puts a button press's answerCallbackQuery in the webhook's answer; 'off' never. Default ack. */
+  readonly telegramWebhookAnswer: 'off' | 'ack';
   /** Logging: BOT_LOG_LEVEL, BOT_LOG_FORMAT, BOT_FILE_LOGGING, BOT_LOG_DIR and more (runtime/log/settings.ts). */
   readonly log: LogSettings;
   /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
@@ -112,6 +114,7 @@ export function readSettings(env: Env = process.env): Settings {
     telegramApiRoot: apiRoot.replace(/\/+$/, ''),
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
+    telegramWebhookAnswer: oneOf(env, 'TELEGRAM_WEBHOOK_ANSWER', ['off', 'ack'] as const, 'ack'),
     log: logSettings(env),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),

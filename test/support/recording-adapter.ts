@@ -43,6 +43,13 @@ export class RecordingAdapter implements PlatformAdapter {
     this.acks.push(ackId);
   }
 
+  /** Whether a caller that can answer inline gets the acknowledgement as a call object (a webhook's answer). */
+  inlineAcks = true;
+
+  inlineAcknowledge(_botId: string, ackId: string): Readonly<Record<string, unknown>> | undefined {
+    return this.inlineAcks ? { method: 'ack', ack_id: ackId } : undefined;
+  }
+
   fail(kind: DeliveryError['kind'], times = 1, retryAfterMs?: number): void {
     for (let i = 0; i < times; i++) this.failures.push(new DeliveryError(`injected ${kind}`, kind, retryAfterMs));
   }

@@ -1,4 +1,4 @@
-export { TelegramAdapter, type TelegramAdapterOptions, type TelegramBotOptions } from './telegram-adapter.js';
+export { TelegramAdapter, type TelegramAdapterOptions, type TelegramBotOptions, type WebhookAnswerMode } from './telegram-adapter.js';
 export { parseTelegramUpdate, MAX_TEXT_LENGTH, type ParseUpdateOptions } from './parse-update.js';
 export { encodeAddress, decodeAddress, GROUP_DIALOGS, DEFAULT_GROUP_DIALOGS, type TelegramAddress, type GroupDialogs } from './address.js';
 export { splitText, TELEGRAM_TEXT_LIMIT } from './split-text.js';

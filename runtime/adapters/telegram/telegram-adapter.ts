@@ -2,7 +2,7 @@ import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { DeliveryError, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
 import { createKeepAliveAgent, createTelegramClient, DEFAULT_API_ROOT, type TelegramAgent } from './client.js';
-import { DirectSender } from './direct-sender.js';
+import { DEFAULT_CONNECTIONS, DirectSender } from './direct-sender.js';
 import { DEFAULT_RETRY_MS, toDeliveryError } from './errors.js';
 import { decodeAddress, DEFAULT_GROUP_DIALOGS, type GroupDialogs } from './address.js';
 import { parseTelegramUpdate } from './parse-update.js';
@@ -12,18 +12,28 @@ import { isTelegramToken } from './token.js';
 export interface TelegramAdapterOptions {
   /** Default https://api.telegram.org. */
   readonly apiRoot?: string;
-  /** Default: a keep-alive agent of the apiRoot's protocol with 64 sockets, shared by all bots. */
+  /** For the telegraf sender. Default: a keep-alive agent of the apiRoot's protocol with 64 sockets, shared by all bots. */
   readonly agent?: TelegramAgent;
+  /** For the direct sender: keep-alive connections to the apiRoot, shared by all bots, one call each at a time. Default 64. */
+  readonly connections?: number;
   /** Per call; default 30 s. A timed-out send is retried, so it may arrive twice. */
   readonly timeoutMs?: number;
   /** The wait for a 429 that names no retry_after; default 1000 ms (5xx and network errors name no wait: the runtime backs off). */
   readonly retryDelayMs?: number;
   /**
-   * How replies are sent: 'direct' (default) posts sendMessage and answerCallbackQuery as plain keep-alive JSON
-   * requests; 'telegraf' sends them through telegraf's client. Errors are telegraf's TelegramError either way.
+   * How replies are sent: 'direct' (default) posts sendMessage and answerCallbackQuery as plain JSON requests through
+   * an undici pool of keep-alive connections; 'telegraf' sends them through telegraf's client. Errors are telegraf's
+   * TelegramError either way.
    */
   readonly sender?: 'direct' | 'telegraf';
+  /**
+   * What a webhook's HTTP answer carries: 'ack' (default) a button press's answerCallbackQuery, instead of a
+   * separate call; 'off' nothing (every call is a separate request). Long polling always makes separate calls.
+   */
+  readonly webhookAnswer?: WebhookAnswerMode;
 }
+
+export type WebhookAnswerMode = 'off' | 'ack';
 
 /** Per-bot settings (the `telegram` object of a bot in the config file). */
 export interface TelegramBotOptions {
@@ -50,6 +60,7 @@ export class TelegramAdapter implements PlatformAdapter {
   private readonly retryDelayMs: number;
   private readonly bots = new Map<string, Bot>();
   private readonly direct: DirectSender | undefined;
+  private readonly webhookAnswer: WebhookAnswerMode;
 
   constructor(options: TelegramAdapterOptions = {}) {
     this.apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
@@ -57,7 +68,8 @@ export class TelegramAdapter implements PlatformAdapter {
     this.agent = options.agent ?? createKeepAliveAgent(this.apiRoot);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_MS;
-    this.direct = (options.sender ?? 'direct') === 'direct' ? new DirectSender(this.apiRoot, this.agent, this.timeoutMs) : undefined;
+    this.webhookAnswer = options.webhookAnswer ?? 'ack';
+    this.direct = (options.sender ?? 'direct') === 'direct' ? new DirectSender(this.apiRoot, this.timeoutMs, options.connections ?? DEFAULT_CONNECTIONS) : undefined;
   }
 
   /** Registers (or replaces the token and settings of) a bot. */
@@ -113,9 +125,20 @@ export class TelegramAdapter implements PlatformAdapter {
     await this.call(botId, 'answerCallbackQuery', { callback_query_id: ackId });
   }
 
-  /** Frees the sockets of the agent the adapter created (a given agent is left to its owner). */
-  close(): void {
+  /** The callback query's answer as a call in the webhook's HTTP answer ('ack' mode): Telegram reports no result for it. */
+  inlineAcknowledge(_botId: string, ackId: string): { method: 'answerCallbackQuery'; callback_query_id: string } | undefined {
+    return this.webhookAnswer === 'off' ? undefined : { method: 'answerCallbackQuery', callback_query_id: ackId };
+  }
+
+  /** Connections the direct sender holds open now (0 with the telegraf sender). */
+  get connected(): number {
+    return this.direct?.connected ?? 0;
+  }
+
+  /** Closes the direct sender's connections and the agent the adapter created (a given agent is left to its owner). */
+  async close(): Promise<void> {
     if (this.ownAgent) this.agent.destroy();
+    await this.direct?.close();
   }
 
   private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {

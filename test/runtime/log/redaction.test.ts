@@ -60,6 +60,8 @@ async function serverPart(): Promise<void> {
       TELEGRAM_API_ROOT: api.url,
       TELEGRAM_MODE: 'webhook',
       TELEGRAM_SENDER: 'telegraf',
+      // answerCallbackQuery as a Bot API call of its own, so its failure is logged.
+      TELEGRAM_WEBHOOK_ANSWER: 'off',
       ENCRYPTION_KEY: 'd'.repeat(64),
       TELEGRAM_TOKEN_SIGNUP: TOKEN,
       TELEGRAM_WEBHOOK_SECRET_SIGNUP: SECRET,

@@ -22,6 +22,9 @@ describe('settings from the environment', () => {
     });
     expect(readSettings({ TELEGRAM_SENDER: 'telegraf', DELIVERY_LEASE_SECONDS: '2' })).toMatchObject({ telegramSender: 'telegraf', deliveryLeaseSeconds: 2 });
     expect(() => readSettings({ TELEGRAM_SENDER: 'grammy' })).toThrow(/direct, telegraf/);
+    expect(s.telegramWebhookAnswer).toBe('ack');
+    expect(readSettings({ TELEGRAM_WEBHOOK_ANSWER: 'off' }).telegramWebhookAnswer).toBe('off');
+    expect(() => readSettings({ TELEGRAM_WEBHOOK_ANSWER: 'all' })).toThrow(SettingsError);
     expect(Object.isFrozen(s)).toBe(true);
   });
 
