@@ -2,13 +2,18 @@ import type { Dialog } from '../engine/index.js';
 import type { DialogState } from '../store/index.js';
 import { packIds, unpackIds, type PackedIds } from './packed-ids.js';
 
-/** A written record as the registry keeps it: the recent update ids packed into one string. */
-type KeptRecord = Omit<DialogState, 'recentUpdates'> & { readonly recent: PackedIds };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A written record as the registry keeps it: a copy of its own, the recent update ids packed into one string.
+ * `delivered` and `outbox` change in place as replies go out (a copy per delivered reply was measurable).
+ */
+type KeptRecord = Omit<Mutable<DialogState>, 'recentUpdates'> & { readonly recent: PackedIds };
 
 /** A dialog at rest in this process: the record it last wrote, and an actor only while an inspector watches. */
 export class LiveDialog {
   constructor(
-    public record: KeptRecord,
+    readonly record: KeptRecord,
     /** Kept only with an inspector (a live actor reports to it); otherwise each turn restores from the record. */
     readonly dialog: Dialog | undefined,
     public lastUsed: number,
@@ -80,7 +85,8 @@ export class DialogRegistry {
     const hit = this.entries.get(key);
     if (!hit || hit.record.delivered >= seq) return;
     const r = hit.record;
-    hit.record = { ...r, delivered: seq, outbox: r.outbox.filter((m) => m.seq > seq) };
+    r.delivered = seq;
+    if (r.outbox.length > 0 && r.outbox[0]!.seq <= seq) r.outbox = r.outbox.filter((m) => m.seq > seq);
   }
 
   delete(key: string): void {
