@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { UsageError, type Io } from '../io.js';
 import type { Command } from './command.js';
@@ -34,10 +33,8 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
     const env = { ...process.env };
     if (typeof args.values['config'] === 'string') env['SCENARIST_CONFIG'] = args.values['config'];
     if (typeof args.values['port'] === 'string') env['PORT'] = args.values['port'];
-    // A larger young generation: a busy server allocates per message, and small semi-spaces make it collect
-    // several times as often (about 15% of throughput measured with bench/telegram). SCENARIST_SEMI_SPACE_MB=0 keeps V8's default.
-    const semiSpace = Number(process.env['SCENARIST_SEMI_SPACE_MB'] ?? 32);
-    if (Number.isInteger(semiSpace) && semiSpace > 0) setFlagsFromString(`--max-semi-space-size=${semiSpace}`);
+    // V8's young generation is sized at startup only (v8.setFlagsFromString here would change nothing): set it with
+    // `node --max-semi-space-size=N` or NODE_OPTIONS (see the README's configuration).
     // Loaded here: the server pulls in telegraf, koa and the database drivers, which other commands do not need.
     const { ConfigError, listenAddress, readSettings, ScenarioLoadError, SettingsError, startServer } = await import('../../runtime/server/index.js');
     const { StoreUnavailableError } = await import('../../runtime/store/index.js');

@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { InspectionEvent } from 'xstate';
-import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage } from '../engine/index.js';
+import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage, type Vars } from '../engine/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
 import { maskInputEvent } from '../inspect/mask-input.js';
-import { DialogEvents, type DialogListener } from './events.js';
+import { DialogEvents, type DialogEvent, type DialogListener } from './events.js';
 import { dialogContext, elapsed, engineTracer, isSensitiveStep, messageText } from './logging.js';
 import { Mailboxes } from './mailbox.js';
 import { nextState } from './next-state.js';
-import { DialogRegistry, type RegistryOptions } from './registry.js';
+import { DialogRegistry, type LiveDialog, type RegistryOptions } from './registry.js';
 
 export interface DialogManagerOptions {
   readonly store: Store;
@@ -61,9 +61,15 @@ export interface OutgoingMessage {
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
 /**
- * Runs dialogs: one XState actor per active dialog, restored from the store on its first event and kept in a
- * bounded registry; one event per dialog at a time; one compare-and-set write per event (snapshot, replies and
- * the update id together); replies delivered only after that write committed.
+ * Replies a kept record may hold undelivered before the next event re-reads how far delivery went: another process
+ * may deliver them (its marks are not seen here), and a record that keeps every reply makes every write bigger.
+ */
+const PENDING_BEFORE_REREAD = 8;
+
+/**
+ * Runs dialogs: each event turns the dialog's machine from its compact state (kept in a bounded registry after
+ * this process wrote it, else read from the store); one event per dialog at a time; one compare-and-set write per
+ * event (state, replies and the update id together); replies delivered only after that write committed.
  */
 export class DialogManager {
   private readonly adapters = new Map<string, PlatformAdapter>();
@@ -93,7 +99,13 @@ export class DialogManager {
     this.events = new DialogEvents(this.logger);
     this.registry = new DialogRegistry(options.registry ?? {}, this.clock);
     const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    const emit = this.events.emit.bind(this.events);
+    const events = this.events;
+    const registry = this.registry;
+    // Delivery marks replies in the store, not in the kept record: the record learns them here, so the next write prunes them.
+    const emit = (event: DialogEvent): void => {
+      if (event.type === 'delivered') registry.delivered(keyString(event.key), event.seq);
+      events.emit(event);
+    };
     this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
   }
 
@@ -201,23 +213,21 @@ export class DialogManager {
     const log = this.logs(key);
     const rev = await this.mailboxes.run(keyString(key), async () => {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-        const live = this.registry.get(keyString(key));
-        const previous = live?.state ?? (await this.store.getDialog(key));
-        const snapshot = live ? persistable(live.dialog.persisted()) : (previous?.snapshot ?? new Dialog(config).persisted());
+        const { live, previous } = await this.previousOf(keyString(key), key);
         const { state, history } = nextState({
           key,
           previous,
           scenarioVersion: previous?.scenarioVersion ?? config.version,
           stepBefore: previous?.step ?? null,
           stepAfter: previous?.step ?? null,
-          vars: live ? live.dialog.vars : (previous?.vars ?? {}),
-          snapshot,
+          vars: previous?.vars ?? {},
+          snapshot: previous?.snapshot ?? new Dialog(config).compact(),
           effects: [],
           extra: [{ text: message.text, buttons: message.buttons ?? [] }],
           now: this.clock(),
         });
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          if (live) this.registry.set(keyString(key), live.dialog, slim(state));
+          this.registry.set(keyString(key), live?.dialog, state);
           if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
           this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'message' });
           return state.rev;
@@ -252,7 +262,7 @@ export class DialogManager {
             stepBefore: previous.step,
             stepAfter: null,
             vars: {},
-            snapshot: fresh.persisted(),
+            snapshot: fresh.compact(),
             effects: [],
             now: this.clock(),
           });
@@ -312,14 +322,14 @@ export class DialogManager {
   private async applyTurn(key: DialogKey, config: MachineConfig, updateId: string, message: UserMessage, log: ConversationLogger, started: number): Promise<IncomingResult> {
     const k = keyString(key);
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-      const live = this.registry.get(k);
-      const previous = live ? live.state : await this.store.getDialog(key);
+      const { live, previous } = await this.previousOf(k, key);
       if (previous?.recentUpdates.includes(updateId)) {
         // Not logged as INCOMING: the dialog has moved on, and whether the text was a sensitive answer is unknown now.
         if (log.isDebug) log.debug('PROCESSING', 'duplicate update: already applied', { rev: previous.rev });
         return { status: 'duplicate', key };
       }
-      const { dialog, restarted } = live?.state.scenarioVersion === config.version ? { dialog: live.dialog, restarted: false } : this.restore(config, previous, log);
+      const { dialog, restarted } =
+        live?.dialog && previous?.scenarioVersion === config.version ? { dialog: live.dialog, restarted: false } : this.restore(config, previous, live !== undefined, log);
       try {
         const stepBefore = dialog.step ?? null;
         // After a restart the answer was meant for the stored step: mask it if that step is (or may have been) sensitive.
@@ -341,13 +351,13 @@ export class DialogManager {
           stepBefore,
           stepAfter,
           vars: dialog.vars,
-          snapshot: persistable(dialog.persisted()),
+          snapshot: dialog.compact(),
           effects: turn.effects,
           inbound: { updateId, message, sensitive },
           now: this.clock(),
         });
         if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          this.registry.set(k, dialog, slim(state));
+          this.registry.set(k, this.inspect ? dialog : undefined, state);
           if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
           this.logTurn(turn.effects, log);
           this.events.emit({
@@ -386,15 +396,32 @@ export class DialogManager {
     }
   }
 
-  /** A live actor from the stored snapshot; a snapshot that no longer fits the scenario restarts the dialog. */
-  private restore(config: MachineConfig, state: DialogState | undefined, log: ConversationLogger): { dialog: Dialog; restarted: boolean } {
+  /**
+   * The record this process last wrote (with `delivered` re-read when many replies look pending), else the stored
+   * one. A kept record another process wrote over is dropped: the stored one is newer.
+   */
+  private async previousOf(k: string, key: DialogKey): Promise<{ live: LiveDialog | undefined; previous: DialogState | undefined }> {
+    const live = this.registry.get(k);
+    if (!live) return { live, previous: await this.store.getDialog(key) };
+    if (live.pending <= PENDING_BEFORE_REREAD) return { live, previous: live.state };
+    const stored = await this.store.getDialog(key);
+    if (stored?.rev === live.record.rev) {
+      this.registry.delivered(k, stored.delivered);
+      return { live, previous: live.state };
+    }
+    this.registry.delete(k);
+    return { live: undefined, previous: stored };
+  }
+
+  /** The dialog from its record; a record that no longer fits the scenario restarts the dialog. */
+  private restore(config: MachineConfig, state: DialogState | undefined, kept: boolean, log: ConversationLogger): { dialog: Dialog; restarted: boolean } {
     if (!state) {
       if (log.isDebug) log.debug('PROCESSING', 'new dialog');
       return { dialog: new Dialog(config, { inspect: this.inspect }), restarted: false };
     }
     try {
-      const dialog = new Dialog(config, { snapshot: state.snapshot, inspect: this.inspect });
-      if (log.isDebug) log.debug('PROCESSING', 'dialog restored from the store', { rev: state.rev, step: state.step });
+      const dialog = new Dialog(config, { snapshot: state.snapshot, vars: state.vars as Vars, inspect: this.inspect });
+      if (log.isDebug && !kept) log.debug('PROCESSING', 'dialog restored from the store', { rev: state.rev, step: state.step });
       return { dialog, restarted: false };
     } catch (err) {
       if (!(err instanceof SnapshotMismatchError)) throw err;
@@ -421,18 +448,6 @@ function incomingMeta(message: UserMessage, step: string | null, sensitive: bool
   else if (message.text === undefined) meta['no_text'] = true;
   if (attempt > 0) meta['attempt'] = attempt;
   return meta;
-}
-
-/** What the registry keeps of a written record: the live actor holds the snapshot and the variables. */
-function slim(state: DialogState): DialogState {
-  return { ...state, snapshot: null, vars: {} };
-}
-
-/** The last turn's effects are already in the outbox; storing them again in the snapshot is waste. */
-function persistable(snapshot: unknown): unknown {
-  const s = snapshot as { context?: { effects?: unknown[] } };
-  if (!s?.context?.effects?.length) return snapshot;
-  return { ...s, context: { ...s.context, effects: [] } };
 }
 
 export type { OutboundMessage };

@@ -1,26 +1,54 @@
 import type { Dialog } from '../engine/index.js';
 import type { DialogState } from '../store/index.js';
+import { packIds, unpackIds, type PackedIds } from './packed-ids.js';
 
-export interface LiveDialog {
-  readonly dialog: Dialog;
-  /** The record as last written by this process; its `rev` is what the next write expects. */
-  readonly state: DialogState;
-  lastUsed: number;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A written record as the registry keeps it: a copy of its own, the recent update ids packed into one string.
+ * `delivered` and `outbox` change in place as replies go out (a copy per delivered reply was measurable).
+ */
+type KeptRecord = Omit<Mutable<DialogState>, 'recentUpdates'> & { readonly recent: PackedIds };
+
+/** A dialog at rest in this process: the record it last wrote, and an actor only while an inspector watches. */
+export class LiveDialog {
+  constructor(
+    readonly record: KeptRecord,
+    /** Kept only with an inspector (a live actor reports to it); otherwise each turn restores from the record. */
+    readonly dialog: Dialog | undefined,
+    public lastUsed: number,
+  ) {}
+
+  /** The record as last written by this process (its `rev` is what the next write expects), `delivered` as known here. */
+  get state(): DialogState {
+    const { recent, ...rest } = this.record;
+    return { ...rest, recentUpdates: unpackIds(recent) };
+  }
+
+  /** Replies written but not known to be delivered. */
+  get pending(): number {
+    return this.record.lastSeq - this.record.delivered;
+  }
 }
 
 export interface RegistryOptions {
-  /** Live actors kept at most. Default 10,000 (about 4 KB each). */
+  /** Dialogs kept at most. Default 10,000 (about 1 KB each; 5 KB with an inspector, which keeps actors). */
   readonly maxSize?: number;
-  /** An actor unused this long is dropped. Default 10 minutes. */
+  /** A dialog unused this long is dropped. Default 10 minutes. */
   readonly idleMs?: number;
 }
 
 export const REGISTRY_DEFAULTS = Object.freeze({ maxSize: 10_000, idleMs: 10 * 60_000 });
 
+function keep(state: DialogState): KeptRecord {
+  const { recentUpdates, ...rest } = state;
+  return { ...rest, recent: packIds(recentUpdates ?? []) };
+}
+
 /**
- * The bounded set of live actors, least recently used first (a Map keeps insertion order). Dropping an actor
- * loses nothing: the store holds its snapshot, and it is restored on the dialog's next event. Dropped actors are
- * not stopped: a turn may still hold one, and scenario actors own no timers or children.
+ * The bounded set of dialogs at rest in this process, least recently used first (a Map keeps insertion order):
+ * the record each last wrote, so its next event needs no read. Dropping one loses nothing: the store holds it.
+ * Dropped actors are not stopped: a turn may still hold one, and scenario actors own no timers or children.
  */
 export class DialogRegistry {
   private readonly entries = new Map<string, LiveDialog>();
@@ -45,17 +73,27 @@ export class DialogRegistry {
     return hit;
   }
 
-  set(key: string, dialog: Dialog, state: DialogState): void {
+  /** Keeps the record just written (and the dialog's actor when an inspector watches). */
+  set(key: string, dialog: Dialog | undefined, state: DialogState): void {
     this.entries.delete(key);
-    this.entries.set(key, { dialog, state, lastUsed: this.clock() });
+    this.entries.set(key, new LiveDialog(keep(state), dialog, this.clock()));
     while (this.entries.size > this.maxSize) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Learns that replies up to `seq` were delivered: they leave the kept outbox, and the next write prunes them. */
+  delivered(key: string, seq: number): void {
+    const hit = this.entries.get(key);
+    if (!hit || hit.record.delivered >= seq) return;
+    const r = hit.record;
+    r.delivered = seq;
+    if (r.outbox.length > 0 && r.outbox[0]!.seq <= seq) r.outbox = r.outbox.filter((m) => m.seq > seq);
   }
 
   delete(key: string): void {
     this.entries.delete(key);
   }
 
-  /** Drops actors idle for longer than idleMs; returns how many. */
+  /** Drops dialogs idle for longer than idleMs; returns how many. */
   sweep(): number {
     const limit = this.clock() - this.idleMs;
     let dropped = 0;

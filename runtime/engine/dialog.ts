@@ -1,8 +1,10 @@
-import { createActor, type Actor, type AnyStateMachine, type InspectionEvent, type Snapshot } from 'xstate';
+import { createActor, type Actor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { COMMAND_EVENT, ENDED_STATE, NEW_STATE, type MachineConfig } from '../../compiler/index.js';
-import { EngineError, SnapshotMismatchError } from './errors.js';
+import { compactOf, restoreSnapshot, type CompactState } from './compact.js';
+import { EngineError } from './errors.js';
 import { answerRefused } from './implementations.js';
 import { createScenarioMachine } from './machine.js';
+import { initialSnapshot, pureTransition } from './pure-turn.js';
 import { withTracer, type EngineTracer } from './trace.js';
 import type { Effect, InboundEvent, ScenarioContext, UserProfile, Vars } from './types.js';
 
@@ -25,8 +27,10 @@ export interface TurnResult {
 }
 
 export interface DialogOptions {
-  /** A persisted snapshot to continue from (see `Dialog.persisted`). */
+  /** A stored snapshot to continue from: `Dialog.compact()` (with `vars`) or `Dialog.persisted()`. */
   readonly snapshot?: unknown;
+  /** The variables of a compact snapshot (stored apart from it). */
+  readonly vars?: Vars;
   readonly inspect?: (event: InspectionEvent) => void;
   /** Receives the conditions evaluated and the variables set by every turn (unless `send` is given another). */
   readonly tracer?: EngineTracer;
@@ -52,28 +56,59 @@ export function toEvent(message: UserMessage, commands: ReadonlySet<string>): In
   return { type: 'user.input', text: message.text, press: message.press, user: message.user };
 }
 
+/** What a config's dialogs share: its machine, commands, and whether its scenario reads `user.*`. */
+interface ConfigFacts {
+  readonly machine: AnyStateMachine;
+  readonly commands: ReadonlySet<string>;
+  readonly readsUser: boolean;
+}
+
+const facts = new WeakMap<MachineConfig, ConfigFacts>();
+
+function factsOf(config: MachineConfig): ConfigFacts {
+  let hit = facts.get(config);
+  if (!hit) {
+    // A path `user.x` is the string "user" in the config's JSON; a false positive only keeps a profile for nothing.
+    hit = { machine: createScenarioMachine(config), commands: commandsOf(config), readsUser: JSON.stringify(config.states).includes('"user"') };
+    facts.set(config, hit);
+  }
+  return hit;
+}
+
 /**
- * One conversation driven through one XState actor. `send` runs a turn and returns its effects; the machine does
- * no I/O. Used alike by `scenarist test`, `scenarist chat` and the server.
+ * One conversation. `send` runs a turn and returns its effects; the machine does no I/O. Used alike by
+ * `scenarist test`, `scenarist chat` and the server. A dialog is its machine snapshot: turns run through the
+ * machine's transition function, with no actor, unless an inspector watches (then a live actor reports to it).
  */
 export class Dialog {
-  private readonly actor: Actor<AnyStateMachine>;
+  private readonly machine: AnyStateMachine;
+  private readonly actor: Actor<AnyStateMachine> | undefined;
   private readonly commands: ReadonlySet<string>;
+  private readonly readsUser: boolean;
   private readonly tracer: EngineTracer | undefined;
+  private current: AnyMachineSnapshot;
   private failure: unknown;
 
   constructor(
     readonly config: MachineConfig,
     options: DialogOptions = {},
   ) {
-    const machine = createScenarioMachine(config);
-    if (options.snapshot !== undefined) assertSnapshotFits(machine, options.snapshot);
-    this.actor = createActor(machine, { snapshot: options.snapshot as Snapshot<unknown> | undefined, inspect: options.inspect });
-    // Without an error observer XState rethrows from a timer and takes the process down.
-    this.actor.subscribe({ error: (err) => (this.failure = err) });
-    this.actor.start();
-    this.commands = commandsOf(config);
+    const { machine, commands, readsUser } = factsOf(config);
+    this.machine = machine;
+    this.commands = commands;
+    this.readsUser = readsUser;
     this.tracer = options.tracer;
+    const restored = options.snapshot === undefined ? undefined : restoreSnapshot(machine, options.snapshot, options.vars);
+    if (options.inspect) {
+      this.actor = createActor(machine, { snapshot: restored, inspect: options.inspect });
+      // Without an error observer XState rethrows from a timer and takes the process down.
+      this.actor.subscribe({ error: (err) => (this.failure = err) });
+      this.actor.start();
+      this.current = this.actor.getSnapshot() as AnyMachineSnapshot;
+    } else {
+      this.actor = undefined;
+      this.current = restored ?? initialSnapshot(machine);
+    }
   }
 
   /** Runs one turn. `tracer` (default: the one given at construction) sees its conditions and variable updates. */
@@ -82,19 +117,30 @@ export class Dialog {
   }
 
   sendEvent(event: InboundEvent, tracer: EngineTracer | undefined = this.tracer): TurnResult {
-    if (tracer) withTracer(tracer, () => this.actor.send(event));
-    else this.actor.send(event);
-    const snap = this.actor.getSnapshot();
-    if (snap.status === 'error' || this.failure !== undefined) throw new EngineError('the scenario machine failed', { cause: this.failure ?? snap.error });
+    const next = tracer ? withTracer(tracer, () => this.transition(event)) : this.transition(event);
+    if (next.status === 'error' || this.failure !== undefined) throw new EngineError('the scenario machine failed', { cause: this.failure ?? next.error });
+    this.current = next;
     return { effects: this.context.effects, step: this.step, ended: this.ended, refused: answerRefused(event) };
   }
 
+  private transition(event: InboundEvent): AnyMachineSnapshot {
+    if (this.actor) {
+      this.actor.send(event);
+      return this.actor.getSnapshot() as AnyMachineSnapshot;
+    }
+    try {
+      return pureTransition(this.machine, this.current, event);
+    } catch (cause) {
+      throw new EngineError('the scenario machine failed', { cause });
+    }
+  }
+
   private get context(): ScenarioContext {
-    return this.actor.getSnapshot().context as ScenarioContext;
+    return this.current.context as ScenarioContext;
   }
 
   get state(): string {
-    return String(this.actor.getSnapshot().value);
+    return String(this.current.value);
   }
 
   get step(): string | undefined {
@@ -110,26 +156,22 @@ export class Dialog {
     return this.context.vars;
   }
 
-  /** A JSON-safe snapshot to store and later pass back as `snapshot`. */
+  /** A JSON-safe XState snapshot to store and later pass back as `snapshot`. */
   persisted(): unknown {
-    return this.actor.getPersistedSnapshot();
+    return this.machine.getPersistedSnapshot(this.current);
+  }
+
+  /** The compact state to store (with `vars` apart) and later pass back as `snapshot`, with `vars`. */
+  compact(): CompactState {
+    return compactOf(this.current, this.readsUser);
   }
 
   stop(): void {
-    this.actor.stop();
+    this.actor?.stop();
   }
 }
 
-/** Throws SnapshotMismatchError when a stored snapshot does not fit the machine (the scenario changed). */
-export function assertSnapshotFits(machine: AnyStateMachine, snapshot: unknown): void {
-  const s = snapshot as { value?: unknown; context?: unknown; status?: unknown } | null;
-  if (!s || typeof s !== 'object' || typeof s.value !== 'string' || typeof s.context !== 'object' || s.context === null) {
-    throw new SnapshotMismatchError('the stored snapshot is not a scenario snapshot');
-  }
-  if (s.status !== 'active') throw new SnapshotMismatchError(`the stored snapshot has status ${JSON.stringify(s.status)}`);
-  try {
-    machine.resolveState({ value: s.value, context: s.context });
-  } catch (cause) {
-    throw new SnapshotMismatchError(`the stored state ${JSON.stringify(s.value)} does not exist in this scenario`, { cause });
-  }
+/** Throws SnapshotMismatchError when a stored snapshot (compact or full) does not fit the machine (the scenario changed). */
+export function assertSnapshotFits(machine: AnyStateMachine, snapshot: unknown, vars?: Vars): void {
+  restoreSnapshot(machine, snapshot, vars);
 }

@@ -1,4 +1,5 @@
 export { Dialog, assertSnapshotFits, commandsOf, toEvent, type DialogOptions, type TurnResult, type UserMessage } from './dialog.js';
+export { isCompactState, type CompactState } from './compact.js';
 export { EngineError, SnapshotMismatchError } from './errors.js';
 export { parseInput, type ParsedInput } from './input.js';
 export { lookupIn } from './implementations.js';

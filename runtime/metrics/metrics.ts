@@ -63,7 +63,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const trackManager = (source: () => ManagerStats): void => {
     // Registered on first use: an untracked manager reports nothing rather than a misleading 0.
     if (!stats) {
-      managerGauge(registry, `${prefix}live_dialogs`, 'Dialogs with a running actor.', () => stats?.().liveDialogs);
+      managerGauge(registry, `${prefix}live_dialogs`, 'Dialogs whose last written record this process keeps in memory.', () => stats?.().liveDialogs);
       managerGauge(registry, `${prefix}queued_dialogs`, 'Dialogs with updates waiting in their mailbox.', () => stats?.().queuedDialogs);
       managerGauge(registry, `${prefix}deliveries_in_flight`, 'Deliveries to platforms in progress.', () => stats?.().deliveries);
     }
