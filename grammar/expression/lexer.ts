@@ -1,4 +1,5 @@
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createToken, Lexer } from '../chevrotain.js';
 import { grammarIssue, quoteForMessage, type GrammarIssue } from '../issues.js';
 
 // Shared by expressions and the inside of template `{{ }}` (Pipe and Colon are template-only).
