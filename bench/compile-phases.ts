@@ -1,7 +1,7 @@
 /**
  * Where one cold `scenarist compile` of a generated 10,000-step scenario spends its time, phase by phase, each
- * phase in a fresh process (the first compile of a process is the one a user waits for). Garbage collection is
- * counted inside the phase that caused it and also shown apart.
+ * run in a fresh process (the first compile of a process is the one a user waits for). Garbage collection pauses
+ * (from --trace-gc) are counted inside the phase that caused them and also shown apart as `gc`.
  *
  * Run: npm run build && flock /tmp/bench.lock node dist/bench/compile-phases.js
  * Options: STEPS=10000 RUNS=5; BASELINE_DIR=/path/to/another/built/checkout adds its phases, run alternately.
@@ -18,10 +18,7 @@ type Phases = Record<(typeof PHASES)[number], number>;
 
 /** The child: times the phases of `compileScenario` and the emitters, as `scenarist compile` runs them. */
 const CHILD = `
-import { PerformanceObserver } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-let gc = 0;
-new PerformanceObserver((list) => { for (const e of list.getEntries()) gc += e.duration; }).observe({ entryTypes: ['gc'] });
 const dist = process.env.DIST_URL;
 const t = [performance.now()];
 const c = await import(dist + 'compiler/index.js');
@@ -46,9 +43,8 @@ const json = JSON.stringify(config, null, 2);
 t.push(performance.now());
 const ts = c.emitTypeScript(ir, { source: 'generated.json', configImport: './generated.machine.json' });
 t.push(performance.now());
-await new Promise((r) => setImmediate(r));
 const d = t.slice(1).map((x, i) => x - t[i]);
-process.stdout.write(JSON.stringify([...d, t[t.length - 1] - t[0], gc, json.length + ts.length]));
+process.stdout.write(JSON.stringify([...d, t[t.length - 1] - t[0], json.length + ts.length]) + '\\n');
 `;
 
 const steps = Number(process.env['STEPS'] ?? 10_000);
@@ -64,13 +60,16 @@ writeFileSync(source, JSON.stringify(generateScenario(steps), null, 2));
 const samples = new Map<string, Phases[]>(targets.map((t) => [t.name, []]));
 for (let r = 0; r < runs; r++) {
   for (const t of r % 2 ? [...targets].reverse() : targets) {
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    const child = spawnSync(process.execPath, ['--trace-gc', '--input-type=module', '-e', CHILD], {
       encoding: 'utf8',
       env: { ...process.env, DIST_URL: t.dist, SOURCE: source },
       cwd: fileURLToPath(new URL('.', import.meta.url)),
     });
     if (child.status !== 0) throw new Error(`${t.name}: ${child.stderr}`);
-    const values = JSON.parse(child.stdout) as number[];
+    const lines = child.stdout.trimEnd().split('\n');
+    // --trace-gc prints each pause as "..., 12.3 / 0.0 ms ...": the main thread's time first.
+    const gc = lines.reduce((sum, line) => sum + Number(/ ([\d.]+) \/ [\d.]+ ms/.exec(line)?.[1] ?? 0), 0);
+    const values = [...(JSON.parse(lines.at(-1)!) as number[]).slice(0, 8), gc];
     samples.get(t.name)!.push(Object.fromEntries(PHASES.map((p, i) => [p, values[i]!])) as Phases);
   }
 }
