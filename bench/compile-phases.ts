@@ -44,7 +44,7 @@ t.push(performance.now());
 const ts = c.emitTypeScript(ir, { source: 'generated.json', configImport: './generated.machine.json' });
 t.push(performance.now());
 const d = t.slice(1).map((x, i) => x - t[i]);
-process.stdout.write(JSON.stringify([...d, t[t.length - 1] - t[0], json.length + ts.length]) + '\\n');
+process.stdout.write('PHASES ' + JSON.stringify([...d, t[t.length - 1] - t[0], json.length + ts.length]) + '\\n');
 `;
 
 const steps = Number(process.env['STEPS'] ?? 10_000);
@@ -69,7 +69,8 @@ for (let r = 0; r < runs; r++) {
     const lines = child.stdout.trimEnd().split('\n');
     // --trace-gc prints each pause as "..., 12.3 / 0.0 ms ...": the main thread's time first.
     const gc = lines.reduce((sum, line) => sum + Number(/ ([\d.]+) \/ [\d.]+ ms/.exec(line)?.[1] ?? 0), 0);
-    const values = [...(JSON.parse(lines.at(-1)!) as number[]).slice(0, 8), gc];
+    const phases = lines.find((line) => line.startsWith('PHASES '))!.slice('PHASES '.length);
+    const values = [...(JSON.parse(phases) as number[]).slice(0, 8), gc];
     samples.get(t.name)!.push(Object.fromEntries(PHASES.map((p, i) => [p, values[i]!])) as Phases);
   }
 }
