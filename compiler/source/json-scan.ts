@@ -4,10 +4,11 @@ import { JsonNode } from './json-node.js';
  * A strict JSON reader for well-formed documents, about five times faster than jsonc-parser's visitor on a large
  * scenario. It builds the same tree `parseJsonTree` builds and gives up (returns undefined) at the first thing
  * that is not plain JSON (a syntax error, a comment, a byte-order mark, any whitespace beyond space, tab, CR, LF),
- * so that jsonc-parser reads those documents and reports their errors exactly as before.
+ * so that jsonc-parser reads those documents and reports their errors exactly as before. It also gives up past
+ * `maxDepth` levels of nesting, which the caller reports.
  */
-export function scanJsonTree(text: string): JsonNode | undefined {
-  const scanner = new Scanner(text);
+export function scanJsonTree(text: string, maxDepth: number): JsonNode | undefined {
+  const scanner = new Scanner(text, maxDepth);
   try {
     const root = scanner.value();
     scanner.skipSpace();
@@ -39,8 +40,12 @@ const CLOSE_BRACKET = 93;
 
 class Scanner {
   pos = 0;
+  private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
 
   skipSpace(): void {
     const text = this.text;
@@ -62,8 +67,12 @@ class Scanner {
       const end = this.stringEnd(start);
       return new JsonNode('string', start, end - start, this.stringValue(start, end));
     }
-    if (c === OPEN_BRACE) return this.object(start);
-    if (c === OPEN_BRACKET) return this.array(start);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++this.depth > this.maxDepth) throw GIVE_UP;
+      const node = c === OPEN_BRACE ? this.object(start) : this.array(start);
+      this.depth--;
+      return node;
+    }
     if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number(start);
     if (text.startsWith('true', start)) return this.literal(start, 4, true);
     if (text.startsWith('false', start)) return this.literal(start, 5, false);

@@ -54,13 +54,13 @@ export function nestingBeyond(text: string, limit: number): number | undefined {
  * same way its `parseTree` builds its tree, which also finds and places the errors.
  */
 export function parseJsonTree(text: string, reporter: Reporter): JsonNode | undefined {
+  const plain = scanJsonTree(text, MAX_JSON_DEPTH);
+  if (plain) return plain;
   const tooDeep = nestingBeyond(text, MAX_JSON_DEPTH);
   if (tooDeep !== undefined) {
     reporter.report('JSON_TOO_DEEP', { offset: tooDeep, length: 1 }, { limit: MAX_JSON_DEPTH });
     return undefined;
   }
-  const plain = scanJsonTree(text);
-  if (plain) return plain;
   return parseJsonTreeTolerantly(text, reporter);
 }
 

@@ -17,13 +17,18 @@ const indent = fc.constantFrom<string | number | undefined>(undefined, 0, 1, 2, 
 const value = fc.jsonValue({ stringUnit: 'binary', maxDepth: 6 });
 
 describe('the strict JSON reader', () => {
+  it('reads nesting up to the limit', () => {
+    const text = '{"a": '.repeat(127) + '[]' + '}'.repeat(127);
+    expect(scanJsonTree(text, 128)).toStrictEqual(tolerant(text).tree);
+  });
+
   it('builds the tree jsonc-parser builds for any well-formed JSON', () => {
     fc.assert(
       fc.property(value, indent, (v, space) => {
         const text = JSON.stringify(v, null, space);
         const expected = tolerant(text);
         expect(expected.codes).toEqual([]);
-        expect(scanJsonTree(text)).toStrictEqual(expected.tree);
+        expect(scanJsonTree(text, 128)).toStrictEqual(expected.tree);
       }),
       fcOptions,
     );
@@ -39,7 +44,7 @@ describe('the strict JSON reader', () => {
       });
     fc.assert(
       fc.property(damaged, (text) => {
-        const fast = scanJsonTree(text);
+        const fast = scanJsonTree(text, 128);
         if (fast === undefined) return;
         const expected = tolerant(text);
         expect(expected.codes).toEqual([]);
@@ -66,7 +71,8 @@ describe('the strict JSON reader', () => {
     ['a single-quoted key', "{'a': 1}"],
     ['content after the document', '{} {}'],
     ['an empty document', '  '],
+    ['nesting past the limit', '{"a": '.repeat(128) + '[]' + '}'.repeat(128)],
   ])('leaves %s to jsonc-parser', (_, text) => {
-    expect(scanJsonTree(text)).toBeUndefined();
+    expect(scanJsonTree(text, 128)).toBeUndefined();
   });
 });
