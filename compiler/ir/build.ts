@@ -131,7 +131,11 @@ export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>, 
   const inputsOf = new Map<string, CheckedStep[]>();
   const setAnywhere = new Set<string>();
   for (const step of s.steps) {
-    if (step.input) inputsOf.set(step.input.variable, [...(inputsOf.get(step.input.variable) ?? []), step]);
+    if (step.input) {
+      const list = inputsOf.get(step.input.variable);
+      if (list) list.push(step);
+      else inputsOf.set(step.input.variable, [step]);
+    }
     for (const a of step.set) setAnywhere.add(a.variable);
   }
   const variables: Record<string, IrVariable> = {};
