@@ -1,46 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chatCommand } from './commands/chat.js';
-import { checkCommand } from './commands/check.js';
 import type { Command } from './commands/command.js';
-import { compileCommand } from './commands/compile.js';
-import { convertCommand } from './commands/convert.js';
-import { fmtCommand } from './commands/fmt.js';
-import { graphCommand } from './commands/graph.js';
-import { historyCommand } from './commands/history.js';
-import { logsCommand } from './commands/logs.js';
-import { serveCommand } from './commands/serve.js';
-import { testCommand } from './commands/test.js';
-import { webhookCommand } from './commands/webhook.js';
 import { processIo, UsageError, type Io } from './io.js';
 
-export const COMMANDS: readonly Command[] = [
-  checkCommand,
-  compileCommand,
-  graphCommand,
-  testCommand,
-  chatCommand,
-  fmtCommand,
-  convertCommand,
-  logsCommand,
-  historyCommand,
-  serveCommand,
-  webhookCommand,
-];
+/**
+ * Each command's module, loaded only when it runs (or for the overall help): `compile` and `check` must not pay for
+ * the server's modules (Koa, SQLite, pino, XState) at every start. In the order the help lists them.
+ */
+const COMMAND_MODULES: Readonly<Record<string, () => Promise<Command>>> = {
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  compile: async () => (await import('./commands/compile.js')).compileCommand,
+  graph: async () => (await import('./commands/graph.js')).graphCommand,
+  test: async () => (await import('./commands/test.js')).testCommand,
+  chat: async () => (await import('./commands/chat.js')).chatCommand,
+  fmt: async () => (await import('./commands/fmt.js')).fmtCommand,
+  convert: async () => (await import('./commands/convert.js')).convertCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
+  history: async () => (await import('./commands/history.js')).historyCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  webhook: async () => (await import('./commands/webhook.js')).webhookCommand,
+};
+
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMAND_MODULES);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function mainHelp(): Promise<string> {
+  const commands = await Promise.all(COMMAND_NAMES.map((name) => COMMAND_MODULES[name]!()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `scenarist: check, compile, test and run conversation scenarios
 
 Usage: scenarist COMMAND [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run "scenarist COMMAND --help" for a command's options.
 Options: --help, --version
@@ -51,18 +47,19 @@ Options: --help, --version
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(mainHelp());
+    io.stdout(await mainHelp());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${version()}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`scenarist: unknown command ${JSON.stringify(name)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
+  const load = Object.hasOwn(COMMAND_MODULES, name) ? COMMAND_MODULES[name] : undefined;
+  if (!load) {
+    io.stderr(`scenarist: unknown command ${JSON.stringify(name)}. Commands: ${COMMAND_NAMES.join(', ')}.\n`);
     return 2;
   }
+  const command = await load();
   try {
     const { values, positionals } = parseArgs({
       args: [...rest],

@@ -53,7 +53,8 @@ export function checkLoops(reporter: Reporter, s: CheckedScenario, live: Readonl
     const cyclic = scc.length > 1 || auto(scc[0]!).some((e) => e.to === scc[0]);
     // A step with a line that did not parse may have lost its `ask` or the route that leaves the loop.
     if (!cyclic || scc.some((id) => s.byId.get(id)?.incomplete)) continue;
-    const ordered = s.steps.filter((st) => members.has(st.id));
+    // In file order, without a pass over every step per loop.
+    const ordered = scc.flatMap((id) => s.byId.get(id) ?? []).sort((a, b) => a.index - b.index);
     const exits = ordered.some((st) => auto(st.id).some((e) => !members.has(e.to)) || canFallThrough(st, pruned));
     const names = ordered.map((st) => `"${st.id}"`).join(', ');
     const first = ordered[0]!;

@@ -38,12 +38,12 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     for (const read of reads) {
       const [head] = read.path;
       if (head === undefined || head === 'user') continue;
-      const loc = spanLoc(read.src, read.span);
       if (!known.has(head) || read.path.length > 1) {
-        if (!partial) reporter.report('UNDEFINED_VARIABLE', loc, { variable: read.path.join('.'), suggestion: closest(head, known) });
+        if (!partial) reporter.report('UNDEFINED_VARIABLE', spanLoc(read.src, read.span), { variable: read.path.join('.'), suggestion: closest(head, known) });
         continue;
       }
       if (read.guarded || facts.assigned(head) || assignedHere.has(head)) continue;
+      const loc = spanLoc(read.src, read.span);
       const key = `${head}@${loc.offset}`;
       if (reported.has(key)) continue;
       reported.add(key);

@@ -59,6 +59,19 @@ export function stripExprSpans(e: Expr): Expr {
   }
 }
 
+/** `stripSpans` for a template, without the generic walk: the same keys in the same order. */
+export function stripTemplateSpans(t: Template): Template {
+  const parts: Template['parts'] = new Array(t.parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = t.parts[i]!;
+    parts[i] =
+      p.kind === 'text'
+        ? { kind: p.kind, text: p.text }
+        : ({ kind: p.kind, path: p.path.slice(), filters: p.filters.map((f) => ({ name: f.name, args: f.args.slice() })) } as Template['parts'][number]);
+  }
+  return { parts };
+}
+
 const defaultTemplates = new Map<string, Template>();
 
 function constantTemplate(text: string): Template {
@@ -87,18 +100,18 @@ function irStep(step: CheckedStep): IrStep {
     id: step.id,
     set: step.set.flatMap((a) => (a.value ? [{ variable: a.variable, expr: stripExprSpans(a.value.expr) }] : [])),
   };
-  if (step.message) out['message'] = stripSpans(step.message.template);
+  if (step.message) out['message'] = stripTemplateSpans(step.message.template);
   out['buttons'] = stripSpans(step.buttons);
-  if (input) out['input'] = stripSpans({
-      type: input.type,
-      variable: input.variable,
-      validation: input.validation,
-      errorMessage: input.errorMessage?.template ?? constantTemplate(DEFAULT_ERROR_MESSAGES[input.type]),
-      maxAttempts: input.maxAttempts,
-      onFail: input.onFail?.target,
-      sensitive: input.sensitive,
-      buttons: input.type === 'button' ? step.buttons : [],
-    });
+  if (input) {
+    // The keys `stripSpans` of this object would give, in its order, without walking the template generically.
+    const ir: Record<string, unknown> = { type: input.type, variable: input.variable, validation: stripSpans(input.validation) };
+    ir['errorMessage'] = stripTemplateSpans(input.errorMessage?.template ?? constantTemplate(DEFAULT_ERROR_MESSAGES[input.type]));
+    if (input.maxAttempts !== undefined) ir['maxAttempts'] = input.maxAttempts;
+    if (input.onFail !== undefined) ir['onFail'] = input.onFail.target;
+    ir['sensitive'] = input.sensitive;
+    ir['buttons'] = input.type === 'button' ? stripSpans(step.buttons) : [];
+    out['input'] = ir;
+  }
   out['route'] = route(step);
   return out as unknown as IrStep;
 }
@@ -118,7 +131,11 @@ export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>, 
   const inputsOf = new Map<string, CheckedStep[]>();
   const setAnywhere = new Set<string>();
   for (const step of s.steps) {
-    if (step.input) inputsOf.set(step.input.variable, [...(inputsOf.get(step.input.variable) ?? []), step]);
+    if (step.input) {
+      const list = inputsOf.get(step.input.variable);
+      if (list) list.push(step);
+      else inputsOf.set(step.input.variable, [step]);
+    }
     for (const a of step.set) setAnywhere.add(a.variable);
   }
   const variables: Record<string, IrVariable> = {};

@@ -1,6 +1,10 @@
 import { printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
+import { scanJsonTree } from './json-scan.js';
+import { JsonNode, type JsonType } from './json-node.js';
+
+export { JsonNode, type JsonType } from './json-node.js';
 
 const PARSE_ERROR_TEXT: Record<string, string> = {
   InvalidSymbol: 'unexpected character',
@@ -21,33 +25,9 @@ const PARSE_ERROR_TEXT: Record<string, string> = {
   InvalidCharacter: 'control character in string (escape it)',
 };
 
-export type JsonType = 'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null';
-
-/**
- * A JSON value with its offsets. Lighter than jsonc-parser's `Node`: no parent links, and a property is one node
- * (its key in `value`/`offset`/`length`, its value in `valueNode`) rather than a property, a key and a list.
- */
-export class JsonNode {
-  /** Array items; the properties of an object. */
-  children: JsonNode[] | undefined = undefined;
-  /** The value of a property (the first one, as jsonc-parser's tree reads). */
-  valueNode: JsonNode | undefined = undefined;
-
-  constructor(
-    readonly type: JsonType,
-    readonly offset: number,
-    public length: number,
-    readonly value: unknown,
-  ) {}
-}
-
 const literalType = (value: unknown): JsonType =>
   value === null ? 'null' : typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'string';
 
-/**
- * Parses JSON keeping offsets of every value. Syntax errors are reported; the partial tree is still returned.
- * Built from jsonc-parser's `visit` events the same way its `parseTree` builds its tree.
- */
 /** Scenarios nest a handful of levels; the parser recurses per level, so a hostile file must stop here. */
 export const MAX_JSON_DEPTH = 128;
 
@@ -68,12 +48,24 @@ export function nestingBeyond(text: string, limit: number): number | undefined {
   return undefined;
 }
 
+/**
+ * Parses JSON keeping offsets of every value. Syntax errors are reported; the partial tree is still returned.
+ * Well-formed JSON takes a fast strict reader; anything else is built from jsonc-parser's `visit` events the
+ * same way its `parseTree` builds its tree, which also finds and places the errors.
+ */
 export function parseJsonTree(text: string, reporter: Reporter): JsonNode | undefined {
+  const plain = scanJsonTree(text, MAX_JSON_DEPTH);
+  if (plain) return plain;
   const tooDeep = nestingBeyond(text, MAX_JSON_DEPTH);
   if (tooDeep !== undefined) {
     reporter.report('JSON_TOO_DEEP', { offset: tooDeep, length: 1 }, { limit: MAX_JSON_DEPTH });
     return undefined;
   }
+  return parseJsonTreeTolerantly(text, reporter);
+}
+
+/** jsonc-parser's reading: every syntax error reported, the partial tree returned. */
+export function parseJsonTreeTolerantly(text: string, reporter: Reporter): JsonNode | undefined {
   const errors: ParseError[] = [];
   const root = new JsonNode('array', -1, -1, undefined); // artificial root
   root.children = [];

@@ -1,4 +1,5 @@
-import { tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { tokenMatcher } from '../chevrotain.js';
 import { grammarIssue, quoteForMessage, type GrammarIssue } from '../issues.js';
 import * as T from './lexer.js';
 import { expectedAfter } from './parser.js';

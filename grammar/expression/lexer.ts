@@ -1,5 +1,7 @@
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { createToken, Lexer } from '../chevrotain.js';
 import { grammarIssue, quoteForMessage, type GrammarIssue } from '../issues.js';
+import { lexPlain } from './fast-lexer.js';
 
 // Shared by expressions and the inside of template `{{ }}` (Pipe and Colon are template-only).
 
@@ -83,6 +85,13 @@ export interface LexResult {
 
 /** `base` is where `source` starts in the enclosing text (templates); tokens keep local offsets. */
 export function tokenize(source: string, base = 0): LexResult {
+  const plain = lexPlain(source);
+  if (plain) return { tokens: plain };
+  return tokenizeWithChevrotain(source, base);
+}
+
+/** Chevrotain's lexing, which also finds and places errors (`tokenize` takes it for all but plain text). */
+export function tokenizeWithChevrotain(source: string, base = 0): LexResult {
   const result = lexer.tokenize(source);
   const first = result.errors[0];
   if (!first) return { tokens: result.tokens };

@@ -1,4 +1,5 @@
-import { tokenMatcher, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { tokenMatcher } from '../chevrotain.js';
 import { grammarIssue, quoteForMessage, type GrammarIssue } from '../issues.js';
 import { checkRegex } from '../regex.js';
 import type { ArithOp, CompareOp, Expr, ExprOf } from './ast.js';

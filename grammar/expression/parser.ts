@@ -1,4 +1,5 @@
-import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IOrAlt, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { CstParser } from '../chevrotain.js';
 import * as T from './lexer.js';
 
 /**

@@ -1,4 +1,5 @@
-import { EOF, tokenLabel, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { EOF, tokenLabel } from '../chevrotain.js';
 import { quoteForMessage } from '../issues.js';
 import { closest } from '../suggest.js';
 import { STATEMENT_WORDS } from './tokens.js';

@@ -1,4 +1,5 @@
-import { CstParser, type IOrAlt } from 'chevrotain';
+import type { IOrAlt } from 'chevrotain';
+import { CstParser } from '../chevrotain.js';
 import { scnErrorMessages } from './messages.js';
 import * as T from './tokens.js';
 

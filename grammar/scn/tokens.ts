@@ -1,4 +1,5 @@
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, Lexer as ChevrotainLexer, TokenType } from 'chevrotain';
+import { createToken, Lexer } from '../chevrotain.js';
 
 // Tokens of the .scn scenario language. Statements are lines; a line that starts with `set` or `when` switches the
 // lexer into a mode where the expression is one token holding the raw text, parsed later by the expression parser.
@@ -231,7 +232,7 @@ export const lexerDefinition = { modes: { main: MAIN, assign: ASSIGN, cond: COND
 /** Every token type the parser may see. */
 export const ALL_TOKENS: TokenType[] = [Newline, Name, ...new Set([...MAIN, ...ASSIGN, ...COND])];
 
-let lexer: Lexer | undefined;
+let lexer: ChevrotainLexer | undefined;
 
 /** Built on first use: most processes that load the compiler never read a .scn file. */
-export const scnLexer = (): Lexer => (lexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
+export const scnLexer = (): ChevrotainLexer => (lexer ??= new Lexer(lexerDefinition, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
