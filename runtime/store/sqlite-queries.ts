@@ -23,8 +23,7 @@ export const QUERY_SQL = {
     WHERE bot_id = @botId AND status = 'active' AND step IS NOT NULL AND updated_at >= @since GROUP BY step`,
   // The window's entries, split into conversations by conversationsOf (shared.ts), as the other stores do: one
   // index range read, cheaper than window functions over the same rows (bench:dashboard).
-  conversations: `SELECT h.platform, h.chat_id, h.rev, e.value ->> 'direction', e.value ->> 'step'
-    FROM history AS h, json_each(h.entries) AS e WHERE h.bot_id = @botId AND h.at >= @since`,
+  conversations: `SELECT platform, chat_id, rev, steps FROM history WHERE bot_id = @botId AND at >= @since`,
   // The last conversation of each dialog: where the dialog is now. LEFT JOIN: a dialog with history but no record
   // still counts in `dialogs` (status null).
   funnelGroups: `SELECT d.status AS status, d.step AS step, COUNT(*) AS n
@@ -43,7 +42,7 @@ interface Window {
   since: number;
 }
 
-type WindowRow = [platform: string, chatId: string, rev: number, direction: 'in' | 'out', step: string | null];
+type WindowRow = [platform: string, chatId: string, rev: number, steps: string];
 
 export interface Queries {
   /** The newest `limit` entries, or with afterRev the oldest `limit` after it; oldest first either way. */
@@ -68,11 +67,12 @@ export function prepareQueries(db: Database.Database): Queries {
   // One read transaction: both queries see the same snapshot even while other processes write.
   const funnel = db.transaction((w: Window & { startStep: string | undefined }): FunnelCounts => {
     const byDialog = new Map<string, FunnelEntry[]>();
-    for (const [platform, chatId, rev, direction, step] of windowRows.all({ botId: w.botId, since: w.since })) {
+    for (const [platform, chatId, rev, stepsJson] of windowRows.all({ botId: w.botId, since: w.since })) {
       const id = `${platform}\u0000${chatId}`;
-      const entries = byDialog.get(id);
-      if (entries) entries.push({ rev, direction, step });
-      else byDialog.set(id, [{ rev, direction, step }]);
+      let entries = byDialog.get(id);
+      if (!entries) byDialog.set(id, (entries = []));
+      const steps = JSON.parse(stepsJson) as (string | null)[];
+      for (let i = 0; i < steps.length; i += 2) entries.push({ rev, direction: steps[i] as 'in' | 'out', step: steps[i + 1]! });
     }
     const reached: StepCount[] = [];
     const past: FunnelGroup[] = [];

@@ -72,7 +72,8 @@ CREATE INDEX IF NOT EXISTS dialogs_pending ON dialogs (updated_at) WHERE last_se
 -- write order; entries with different times, which the manager never writes, take one row per run of equal times).
 -- An INTEGER PRIMARY KEY without AUTOINCREMENT: ids still grow (rows are never deleted) and an insert skips the
 -- sqlite_sequence update. No UNIQUE key: a revision's rows are inserted in the compare-and-set transaction that
--- writes the revision, so they cannot be written twice. in_count and out_count let messageRate sum, not parse.
+-- writes the revision, so they cannot be written twice. in_count and out_count let messageRate sum, and steps
+-- (each entry's direction and step: ["in", null, "out", "ask"]) lets the funnel skip the texts, not parse them.
 CREATE TABLE IF NOT EXISTS history (
   id INTEGER PRIMARY KEY,
   bot_id TEXT NOT NULL,
@@ -82,7 +83,8 @@ CREATE TABLE IF NOT EXISTS history (
   at INTEGER NOT NULL,
   in_count INTEGER NOT NULL,
   out_count INTEGER NOT NULL,
-  entries TEXT NOT NULL
+  entries TEXT NOT NULL,
+  steps TEXT NOT NULL
 );
 `;
 
@@ -134,10 +136,11 @@ DROP INDEX IF EXISTS dialogs_bot_status_step;
 DROP INDEX IF EXISTS history_bot_at;
 ALTER TABLE history RENAME TO history_version1;
 ${DDL}
-INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries)
-SELECT bot_id, platform, chat_id, rev, at, SUM(direction = 'in'), SUM(direction = 'out'), json_group_array(json(entry) ORDER BY ordinal)
+INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries, steps)
+SELECT bot_id, platform, chat_id, rev, at, SUM(direction = 'in'), SUM(direction = 'out'), json_group_array(json(entry) ORDER BY ordinal),
+  '[' || group_concat(json_quote(direction) || ',' || json_quote(step), ',' ORDER BY ordinal) || ']'
 FROM (
-  SELECT id, bot_id, platform, chat_id, rev, at, ordinal, direction,
+  SELECT id, bot_id, platform, chat_id, rev, at, ordinal, direction, step,
     ordinal - ROW_NUMBER() OVER (PARTITION BY bot_id, platform, chat_id, rev, at ORDER BY ordinal) AS run,
     json_patch('{}', json_object('direction', direction, 'step', step, 'text', text, 'press', press,
       'buttons', json(buttons), 'updateId', update_id)) AS entry
@@ -302,6 +305,13 @@ export function storedEntries(entries: readonly HistoryEntry[]): string {
       ...(h.updateId !== undefined && { updateId: h.updateId }),
     })),
   );
+}
+
+/** The `steps` column of a run of entries: what the funnel reads of them. */
+export function storedSteps(entries: readonly HistoryEntry[]): string {
+  const steps: (string | null)[] = [];
+  for (const h of entries) steps.push(h.direction, h.step);
+  return JSON.stringify(steps);
 }
 
 /** The entries of history rows of one dialog, in the rows' order. */

@@ -1,7 +1,7 @@
 /** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
 import type Database from 'better-sqlite3';
 import { trimRecent } from './shared.js';
-import { storedEntries, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
+import { storedEntries, storedSteps, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
 import type { DialogKey, DialogWrite, HistoryEntry, NewBotScenario } from './types.js';
 
 const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
@@ -80,7 +80,9 @@ export function prepareStatements(db: Database.Database): Statements {
          last_seq = ?, recent = ?, blocked = ?, created_at = ?, updated_at = ?
        WHERE ${KEY} AND rev = ?`,
     ),
-    insertHistory: db.prepare('INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertHistory: db.prepare(
+      'INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
     markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
     markDeliveredFenced: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ? AND lease_owner = ?`),
@@ -130,7 +132,7 @@ export function prepareStatements(db: Database.Database): Statements {
       const run = from === 0 && to === entries.length ? entries : entries.slice(from, to);
       let ins = 0;
       for (const h of run) if (h.direction === 'in') ins++;
-      sql.insertHistory.run(key.botId, key.platform, key.chatId, rev, run[0]!.at, ins, run.length - ins, storedEntries(run));
+      sql.insertHistory.run(key.botId, key.platform, key.chatId, rev, run[0]!.at, ins, run.length - ins, storedEntries(run), storedSteps(run));
       from = to;
     }
   };

@@ -49,11 +49,11 @@ describe('SqliteStore read queries', () => {
     // A dialog's history in order straight from its index: no sort.
     expect(plan('history')).toEqual(['SEARCH history USING INDEX history_dialog (bot_id=? AND platform=? AND chat_id=?)']);
     expect(plan('historyAfter')).toEqual(['SEARCH history USING INDEX history_dialog (bot_id=? AND platform=? AND chat_id=? AND rev>?)']);
-    for (const name of ['funnelGroups', 'messageRate'] as const) {
+    for (const name of ['conversations', 'funnelGroups', 'messageRate'] as const) {
       expect(plan(name)).toContain('SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)');
     }
     // The conversations read the window once, never a bot's whole history through its unique key.
-    expect(plan('conversations').filter((d) => d.startsWith('SEARCH h'))).toEqual(['SEARCH h USING INDEX history_bot_at (bot_id=? AND at>?)']);
+    expect(plan('conversations').filter((d) => d.startsWith('SEARCH history'))).toEqual(['SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)']);
     expect(plan('funnelGroups')).toContain('SEARCH d USING INDEX sqlite_autoindex_dialogs_1 (bot_id=? AND platform=? AND chat_id=?) LEFT-JOIN');
     // The active version is the first entry of the index read backwards: no sort.
     expect((db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_SCENARIO_SQL}`).all('b1') as { detail: string }[]).map((r) => r.detail)).toEqual([
