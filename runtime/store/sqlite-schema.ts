@@ -5,6 +5,7 @@ import type {
   BotPlatformCredential,
   BotScenario,
   DeliveryLease,
+  DialogKey,
   DialogState,
   DialogSummary,
   HistoryEntry,
@@ -12,7 +13,7 @@ import type {
   ScenarioSummary,
 } from './types.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // No foreign keys to `bots`: the port lets credentials, scenarios and dialogs exist for any bot id, and the
 // other stores do not check either; SQLite must not be the only one refusing such writes.
@@ -67,48 +68,53 @@ CREATE TABLE IF NOT EXISTS dialogs (
 );
 -- Only dialogs with undelivered replies are in it, so the delivery poller never scans idle dialogs.
 CREATE INDEX IF NOT EXISTS dialogs_pending ON dialogs (updated_at) WHERE last_seq > delivered;
--- An INTEGER PRIMARY KEY without AUTOINCREMENT: ids still grow (rows are never deleted) and an insert skips
--- the sqlite_sequence update. The UNIQUE key makes a repeated history write a no-op and serves the reads.
+-- History is an append-only log: one row per transition (its inbound message and replies, as a JSON array in
+-- write order; entries with different times, which the manager never writes, take one row per run of equal times).
+-- An INTEGER PRIMARY KEY without AUTOINCREMENT: ids still grow (rows are never deleted) and an insert skips the
+-- sqlite_sequence update. No UNIQUE key: a revision's rows are inserted in the compare-and-set transaction that
+-- writes the revision, so they cannot be written twice. in_count and out_count let messageRate sum, and steps
+-- (each entry's direction and step: ["in", null, "out", "ask"]) lets the funnel skip the texts, not parse them.
 CREATE TABLE IF NOT EXISTS history (
   id INTEGER PRIMARY KEY,
   bot_id TEXT NOT NULL,
   platform TEXT NOT NULL,
   chat_id TEXT NOT NULL,
   rev INTEGER NOT NULL,
-  ordinal INTEGER NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-  step TEXT,
-  text TEXT,
-  press TEXT,
-  buttons TEXT,
-  update_id TEXT,
   at INTEGER NOT NULL,
-  UNIQUE (bot_id, platform, chat_id, rev, ordinal)
+  in_count INTEGER NOT NULL,
+  out_count INTEGER NOT NULL,
+  entries TEXT NOT NULL,
+  steps TEXT NOT NULL
 );
 `;
 
-// Indexes of the dashboard and web chat reads (sqlite-queries.ts). They are additive: a build without them reads
-// and writes the file as before, so adding them does not bump user_version (which would lock such builds out).
+// Indexes of the reads (history, dashboard, web chat). They are additive: a build without them reads and writes the
+// file as before, so adding one does not bump user_version (which would lock such builds out). Each costs a B-tree
+// update per write that changes its columns, so there are as few as the reads allow: every dialog write moves
+// updated_at, every transition appends a history row.
 const INDEXES = `
+-- A dialog's history in order: by revision, then by id (the order of writing), which every index entry ends with.
+CREATE INDEX IF NOT EXISTS history_dialog ON history (bot_id, platform, chat_id, rev);
 CREATE INDEX IF NOT EXISTS history_bot_at ON history (bot_id, at);
-CREATE INDEX IF NOT EXISTS dialogs_bot_updated ON dialogs (bot_id, updated_at);
--- updated_at last, so activeByStep counts from the index alone.
-CREATE INDEX IF NOT EXISTS dialogs_bot_status_step ON dialogs (bot_id, status, step, updated_at);
+-- listDialogs reads it newest first; activeByStep counts from it alone (status and step are in it).
+CREATE INDEX IF NOT EXISTS dialogs_bot_recent ON dialogs (bot_id, updated_at, status, step);
 -- The active version of a bot is the first row of this index read backwards (version breaks ties).
 CREATE INDEX IF NOT EXISTS scenarios_bot_activated ON scenarios (bot_id, activated_at, version);
 `;
-export const INDEX_NAMES = ['history_bot_at', 'dialogs_bot_updated', 'dialogs_bot_status_step', 'scenarios_bot_activated'] as const;
+export const INDEX_NAMES = ['history_dialog', 'history_bot_at', 'dialogs_bot_recent', 'scenarios_bot_activated'] as const;
 
 /**
- * Creates the tables and indexes that are missing; safe when two processes open the same file at the same time
- * (the IMMEDIATE transaction serializes them, and everything is IF NOT EXISTS). Building an index on a large
- * existing file holds the write lock meanwhile: other writers wait up to their busy timeout.
+ * Creates the tables and indexes that are missing, and brings a file of an older layout up to this one; safe when
+ * two processes open the same file at the same time (the IMMEDIATE transaction serializes them, the version is read
+ * inside it, and everything else is IF NOT EXISTS). Building an index or converting the history of a large existing
+ * file holds the write lock meanwhile: other writers wait up to their busy timeout.
  */
 export function migrate(db: Database.Database): void {
   if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION && hasIndexes(db)) return;
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
+    if (version === 1) upgradeFromVersion1(db);
     if (version < SCHEMA_VERSION) {
       db.exec(DDL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -116,6 +122,34 @@ export function migrate(db: Database.Database): void {
     addActivatedAt(db);
     db.exec(INDEXES);
   }).immediate();
+}
+
+/**
+ * Version 1 kept a history row per message, unique by (dialog, rev, ordinal), and two dialog indexes. Its rows are
+ * regrouped into one row per run of equal times of a revision, in their order (a run: ordinals that stay
+ * consecutive among the revision's entries at that time); null fields are left out of the entries.
+ */
+function upgradeFromVersion1(db: Database.Database): void {
+  db.exec(`
+DROP INDEX IF EXISTS dialogs_bot_updated;
+DROP INDEX IF EXISTS dialogs_bot_status_step;
+DROP INDEX IF EXISTS history_bot_at;
+ALTER TABLE history RENAME TO history_version1;
+${DDL}
+INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries, steps)
+SELECT bot_id, platform, chat_id, rev, at, SUM(direction = 'in'), SUM(direction = 'out'), json_group_array(json(entry) ORDER BY ordinal),
+  '[' || group_concat(json_quote(direction) || ',' || json_quote(step), ',' ORDER BY ordinal) || ']'
+FROM (
+  SELECT id, bot_id, platform, chat_id, rev, at, ordinal, direction, step,
+    ordinal - ROW_NUMBER() OVER (PARTITION BY bot_id, platform, chat_id, rev, at ORDER BY ordinal) AS run,
+    json_patch('{}', json_object('direction', direction, 'step', step, 'text', text, 'press', press,
+      'buttons', json(buttons), 'updateId', update_id)) AS entry
+  FROM history_version1
+)
+GROUP BY bot_id, platform, chat_id, rev, at, run
+ORDER BY MIN(id);
+DROP TABLE history_version1;
+`);
 }
 
 /**
@@ -244,30 +278,54 @@ export const deliveryOf = (r: DeliveryRow): DeliveryLease => ({
 });
 
 export interface HistoryRow {
-  bot_id: string;
-  platform: string;
-  chat_id: string;
   rev: number;
-  direction: 'in' | 'out';
-  step: string | null;
-  text: string | null;
-  press: string | null;
-  buttons: string | null;
-  update_id: string | null;
   at: number;
+  entries: string;
 }
 
-export function historyOf(r: HistoryRow): HistoryEntry {
-  const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = {
-    key: { botId: r.bot_id, platform: r.platform, chatId: r.chat_id },
-    rev: r.rev,
-    direction: r.direction,
-    step: r.step,
-    at: r.at,
-  };
-  if (r.text !== null) entry.text = r.text;
-  if (r.press !== null) entry.press = r.press;
-  if (r.buttons !== null) entry.buttons = JSON.parse(r.buttons) as OutboxButton[];
-  if (r.update_id !== null) entry.updateId = r.update_id;
-  return entry;
+/** An entry as stored in a history row: what the row's key, rev and at do not say. Absent fields are null or none. */
+interface StoredEntry {
+  direction: 'in' | 'out';
+  step?: string | null;
+  text?: string;
+  press?: string;
+  buttons?: OutboxButton[];
+  updateId?: string;
+}
+
+/** The `entries` column of a run of entries of one write. */
+export function storedEntries(entries: readonly HistoryEntry[]): string {
+  return JSON.stringify(
+    entries.map((h): StoredEntry => ({
+      direction: h.direction,
+      ...(h.step !== null && { step: h.step }),
+      ...(h.text !== undefined && { text: h.text }),
+      ...(h.press !== undefined && { press: h.press }),
+      ...(h.buttons !== undefined && { buttons: [...h.buttons] }),
+      ...(h.updateId !== undefined && { updateId: h.updateId }),
+    })),
+  );
+}
+
+/** The `steps` column of a run of entries: what the funnel reads of them. */
+export function storedSteps(entries: readonly HistoryEntry[]): string {
+  const steps: (string | null)[] = [];
+  for (const h of entries) steps.push(h.direction, h.step);
+  return JSON.stringify(steps);
+}
+
+/** The entries of history rows of one dialog, in the rows' order. */
+export function historyOf(key: DialogKey, rows: readonly HistoryRow[]): HistoryEntry[] {
+  const out: HistoryEntry[] = [];
+  for (const r of rows) {
+    for (const e of JSON.parse(r.entries) as StoredEntry[]) {
+      const entry: { -readonly [K in keyof HistoryEntry]: HistoryEntry[K] } = { key, rev: r.rev, direction: e.direction, step: e.step ?? null, at: r.at };
+      if (e.text !== undefined) entry.text = e.text;
+      if (e.press !== undefined) entry.press = e.press;
+      if (e.buttons !== undefined) entry.buttons = e.buttons;
+      if (e.updateId !== undefined) entry.updateId = e.updateId;
+      out.push(entry);
+    }
+  }
+  return out;
 }

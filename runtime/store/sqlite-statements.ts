@@ -1,13 +1,12 @@
 /** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
 import type Database from 'better-sqlite3';
 import { trimRecent } from './shared.js';
-import type { BotRow, CredentialRow, DeliveryRow, DialogRow, HistoryRow, ScenarioRow } from './sqlite-schema.js';
-import type { DialogKey, DialogWrite, NewBotScenario } from './types.js';
+import { storedEntries, storedSteps, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
+import type { DialogKey, DialogWrite, HistoryEntry, NewBotScenario } from './types.js';
 
 const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
 const DIALOG_COLUMNS =
   'bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, delivered, recent, blocked, created_at, updated_at';
-const HISTORY_COLUMNS = 'bot_id, platform, chat_id, rev, direction, step, text, press, buttons, update_id, at';
 
 type Key = [string, string, string];
 
@@ -40,8 +39,6 @@ export interface Statements {
   readonly releaseAnyway: S;
   readonly pendingOf: S<Key, { pending: number }>;
   readonly pending: S<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>;
-  readonly history: S<[...Key, number], HistoryRow>;
-  readonly historyAfter: S<[...Key, number, number], HistoryRow>;
   readonly countAll: S<[], { n: number }>;
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
@@ -84,8 +81,7 @@ export function prepareStatements(db: Database.Database): Statements {
        WHERE ${KEY} AND rev = ?`,
     ),
     insertHistory: db.prepare(
-      `INSERT INTO history (bot_id, platform, chat_id, rev, ordinal, direction, step, text, press, buttons, update_id, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      'INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
     markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
@@ -114,11 +110,6 @@ export function prepareStatements(db: Database.Database): Statements {
          AND bot_id || char(0) || platform NOT IN (SELECT value FROM json_each(?))
        ORDER BY updated_at LIMIT ?`,
     ),
-    history: db.prepare<[...Key, number], HistoryRow>(
-      `SELECT * FROM (SELECT ${HISTORY_COLUMNS}, ordinal FROM history WHERE ${KEY} ORDER BY rev DESC, ordinal DESC LIMIT ?)
-       ORDER BY rev, ordinal`,
-    ),
-    historyAfter: db.prepare<[...Key, number, number], HistoryRow>(`SELECT ${HISTORY_COLUMNS} FROM history WHERE ${KEY} AND rev > ? ORDER BY rev, ordinal LIMIT ?`),
     countAll: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM dialogs'),
     countBot: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dialogs WHERE bot_id = ?'),
   };
@@ -134,6 +125,18 @@ export function prepareStatements(db: Database.Database): Statements {
     return { bot_id: s.botId, version, hash: s.hash, format: s.format, source: s.source, machine, created_at: s.createdAt, activated_at: s.createdAt };
   });
 
+  // One history row per run of entries with the same time: one per transition, as the manager writes them.
+  const insertHistory = (key: DialogKey, rev: number, entries: readonly HistoryEntry[]): void => {
+    for (let from = 0, to = 1; from < entries.length; to++) {
+      if (to < entries.length && entries[to]!.at === entries[from]!.at) continue;
+      const run = from === 0 && to === entries.length ? entries : entries.slice(from, to);
+      let ins = 0;
+      for (const h of run) if (h.direction === 'in') ins++;
+      sql.insertHistory.run(key.botId, key.platform, key.chatId, rev, run[0]!.at, ins, run.length - ins, storedEntries(run), storedSteps(run));
+      from = to;
+    }
+  };
+
   // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
   const writeDialog = db.transaction((w: DialogWrite): boolean => {
     const s = w.state;
@@ -148,11 +151,7 @@ export function prepareStatements(db: Database.Database): Statements {
         ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
         : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
     if (info.changes === 0) return false;
-    for (let ordinal = 0; ordinal < w.history.length; ordinal++) {
-      const h = w.history[ordinal]!;
-      const buttons = h.buttons === undefined ? null : JSON.stringify(h.buttons);
-      sql.insertHistory.run(botId, platform, chatId, h.rev, ordinal, h.direction, h.step, h.text ?? null, h.press ?? null, buttons, h.updateId ?? null, h.at);
-    }
+    insertHistory(s.key, s.rev, w.history);
     return true;
   });
 

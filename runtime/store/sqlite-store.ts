@@ -9,7 +9,7 @@ import { checkBucketMs, checkWrite, dialogListLimit, historyAfterRev, historyLim
 import { busyPause, isBusy, toStoreError } from './sqlite-errors.js';
 import { prepareQueries, type Queries } from './sqlite-queries.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
-import { botOf, credentialOf, deliveryOf, dialogOf, historyOf, migrate, scenarioOf } from './sqlite-schema.js';
+import { botOf, credentialOf, deliveryOf, dialogOf, migrate, scenarioOf } from './sqlite-schema.js';
 import {
   StoreUnavailableError,
   type BotInstance,
@@ -206,11 +206,7 @@ export class SqliteStore implements Store {
   async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
     const limit = historyLimit(query);
     const afterRev = historyAfterRev(query);
-    const { botId, platform, chatId } = key;
-    const rows = await this.run(() =>
-      afterRev === undefined ? this.sql.history.all(botId, platform, chatId, limit) : this.sql.historyAfter.all(botId, platform, chatId, afterRev, limit),
-    );
-    return rows.map(historyOf);
+    return this.run(() => this.q.history(key, afterRev, limit));
   }
 
   async countDialogs(botId?: string): Promise<number> {

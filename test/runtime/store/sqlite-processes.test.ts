@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
-import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
+import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schema.js';
 import { buildStoreForChildProcesses } from './build-store.js';
-import { dialogKey, dialogState, scenarioOf, write } from './helpers.js';
+import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
+import { VERSION_1, writeVersion1 } from './schema-version1.js';
 
 const WORKER = 'test/runtime/store/fixtures/cas-worker.mjs';
 const INCREMENTS = 1500;
@@ -100,6 +101,30 @@ describe('SqliteStore across processes', () => {
       [1, 1],
     ]);
     expect((await store.getScenario('b1'))?.version).toBe(2);
+    await store.close();
+  });
+  it('converts a file of schema version 1 once when several processes open it at once', async () => {
+    const file = join(dir, 'version1.db');
+    const key = dialogKey('shared');
+    const old = new Database(file);
+    old.exec(VERSION_1);
+    for (let rev = 1; rev <= 3; rev++) {
+      writeVersion1(old, { expectedRev: rev - 1, state: dialogState(key, rev), history: [historyEntry(key, rev, 'in', `q${rev}`), historyEntry(key, rev, 'out', `a${rev}`)] });
+    }
+    old.close();
+
+    const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
+    for (const w of workers) expect(await nextLine(w)).toBe('ready');
+    for (const w of workers) w.child.stdin.write('go\n');
+    expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => ({ code: 0, stderr: '' })));
+
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM history').get()).toEqual({ n: 3 });
+    db.close();
+    const store = openSqliteStore({ file });
+    expect((await store.history(key)).map((h) => `${h.rev}:${h.text}`)).toEqual(['1:q1', '1:a1', '2:q2', '2:a2', '3:q3', '3:a3']);
+    expect((await store.getDialog(key))?.rev).toBe(3);
     await store.close();
   });
 });

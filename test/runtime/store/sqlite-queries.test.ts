@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
 import { QUERY_SQL } from '../../../runtime/store/sqlite-queries.js';
-import { INDEX_NAMES } from '../../../runtime/store/sqlite-schema.js';
+import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schema.js';
 import { ACTIVE_SCENARIO_SQL } from '../../../runtime/store/sqlite-statements.js';
 import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 
-const PARAMS = { botId: 'b1', since: 0, limit: 10, platform: 'web', bucketMs: 60_000, startStep: 'welcome' };
+const PARAMS = { botId: 'b1', chatId: 'c1', afterRev: 0, since: 0, limit: 10, platform: 'web', bucketMs: 60_000, startStep: 'welcome' };
 
 describe('SqliteStore read queries', () => {
   let dir: string;
@@ -43,8 +43,12 @@ describe('SqliteStore read queries', () => {
       expect(details.filter((d) => /^SCAN (dialogs|history|scenarios)\b/.test(d)), name).toEqual([]);
       expect(details.some((d) => /^SEARCH \w+ USING (COVERING )?INDEX \w+ \(bot_id=\?/.test(d)), name).toBe(true);
     }
-    expect(plan('listDialogs')[0]).toBe('SEARCH dialogs USING INDEX dialogs_bot_updated (bot_id=?)');
-    expect(plan('activeByStep')).toEqual(['SEARCH dialogs USING COVERING INDEX dialogs_bot_status_step (bot_id=? AND status=? AND step>?)']);
+    // One dialogs index serves both: every dialog write moves updated_at, so each index costs every write.
+    expect(plan('listDialogs')[0]).toBe('SEARCH dialogs USING INDEX dialogs_bot_recent (bot_id=?)');
+    expect(plan('activeByStep')).toEqual(['SEARCH dialogs USING COVERING INDEX dialogs_bot_recent (bot_id=? AND updated_at>?)', 'USE TEMP B-TREE FOR GROUP BY']);
+    // A dialog's history in order straight from its index: no sort.
+    expect(plan('history')).toEqual(['SEARCH history USING INDEX history_dialog (bot_id=? AND platform=? AND chat_id=?)']);
+    expect(plan('historyAfter')).toEqual(['SEARCH history USING INDEX history_dialog (bot_id=? AND platform=? AND chat_id=? AND rev>?)']);
     for (const name of ['conversations', 'funnelGroups', 'messageRate'] as const) {
       expect(plan(name)).toContain('SEARCH history USING INDEX history_bot_at (bot_id=? AND at>?)');
     }
@@ -71,7 +75,7 @@ describe('SqliteStore read queries', () => {
     opened.push(store);
     const db = raw();
     expect(indexNames(db)).toContain('scenarios_bot_activated');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT version, activated_at FROM scenarios ORDER BY version').all()).toEqual([
       { version: 1, activated_at: 1 },
       { version: 2, activated_at: 2 },
@@ -88,14 +92,14 @@ describe('SqliteStore read queries', () => {
     await before.close();
     const old = new Database(file);
     for (const name of INDEX_NAMES) old.exec(`DROP INDEX ${name}`);
-    expect(old.pragma('user_version', { simple: true })).toBe(1);
+    expect(old.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     old.close();
 
     const store = openSqliteStore({ file });
     opened.push(store);
     const db = raw();
     expect(indexNames(db)).toEqual(expect.arrayContaining([...INDEX_NAMES]));
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect((await store.listDialogs('b1')).map((d) => [d.key.chatId, d.updatedAt])).toEqual([['c1', 7]]);
     expect(await store.messageRate('b1', 0, 1000)).toEqual([{ at: 0, in: 1, out: 0 }]);
     // Opening again finds nothing to do, and takes no write lock for it.

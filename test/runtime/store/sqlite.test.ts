@@ -76,7 +76,11 @@ describe('SqliteStore', () => {
         .map((i) => (db.pragma(`index_info(${i.name})`) as { name: string }[]).map((c) => c.name).join(','));
     expect(unique('scenarios').sort()).toEqual(['bot_id,hash', 'bot_id,version']);
     expect(unique('dialogs')).toEqual(['bot_id,platform,chat_id']);
-    expect(unique('history')).toEqual(['bot_id,platform,chat_id,rev,ordinal']);
+    // History is an append-only log: the compare-and-set transaction writes a revision's rows once, no key needed.
+    expect(unique('history')).toEqual([]);
+    const columns = (name: string) => (db.pragma(`index_info(${name})`) as { name: string }[]).map((c) => c.name).join(',');
+    expect(columns('history_dialog')).toBe('bot_id,platform,chat_id,rev');
+    expect(columns('dialogs_bot_recent')).toBe('bot_id,updated_at,status,step');
   });
 
   it('keeps data across reopening the file', async () => {
