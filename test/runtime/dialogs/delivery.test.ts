@@ -59,12 +59,12 @@ function cut(m: OutboundMessage, size: number): OutboundMessage[] {
 /** A store whose next `failMarks` marks throw, as on a full disk. */
 class FailingMarkStore extends MemoryStore {
   failMarks = 0;
-  override async markDelivered(k: DialogKey, seq: number, token?: string): Promise<boolean> {
+  override async markDelivered(...args: Parameters<MemoryStore['markDelivered']>): ReturnType<MemoryStore['markDelivered']> {
     if (this.failMarks > 0) {
       this.failMarks--;
       throw new Error('SQLITE_FULL: database or disk is full');
     }
-    return super.markDelivered(k, seq, token);
+    return super.markDelivered(...args);
   }
 }
 
