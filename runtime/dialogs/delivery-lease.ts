@@ -32,8 +32,10 @@ export class LeaseHolder {
     private lease: DeliveryLease,
     private readonly leaseMs: number,
     private readonly clock: () => number,
+    /** When the lease was written as ours: a lease taken with a write was written before it committed. */
+    confirmedAt = clock(),
   ) {
-    this.confirmedAt = clock();
+    this.confirmedAt = confirmedAt;
   }
 
   get token(): string {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DeliveryError, type OutboundMessage, type PlatformAdapter } from '../adapters/types.js';
 import { withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
-import type { DeliveryState, DialogKey, Store } from '../store/index.js';
+import type { DeliveryLease, DeliveryState, DialogKey, LeasedWrite, Store, WriteLease } from '../store/index.js';
 import { LeaseHolder, abortableSleep, backoffDelay } from './delivery-lease.js';
 import type { DialogListener } from './events.js';
 import { dialogContext, elapsed } from './logging.js';
@@ -29,10 +29,24 @@ export const DELIVERY_DEFAULTS = Object.freeze({ leaseMs: 10_000, maxAttempts: 5
 /** Attempts to store a mark after a send before giving up for this round (the sent seq stays in memory). */
 const MARK_ATTEMPTS = 3;
 
+const RELEASE = Object.freeze({ release: true });
+
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
 type Outbound = DeliveryState['outbox'][number];
 type SendOutcome = 'sent' | 'dropped' | 'blocked' | 'failed' | 'lost';
+/**
+ * How a round ended: its last mark freed the lease ('released') or found newer replies ('kept'); nothing was left to
+ * send ('done', the lease still held); or it stopped short ('unfinished').
+ */
+type RoundOutcome = 'released' | 'kept' | 'done' | 'unfinished';
+
+/** A lease taken by a write, with the record that write committed: the first round needs no claim. */
+interface HeldLease {
+  readonly lease: DeliveryLease;
+  /** When it was written as ours (the write's `now`). */
+  readonly at: number;
+}
 
 /**
  * Sends the outbox of dialogs after their writes committed, in `seq` order, one process per dialog at a time
@@ -75,19 +89,47 @@ export class Delivery {
 
   /** Delivers the dialog's pending replies soon; calls for a dialog already being delivered coalesce. */
   schedule(key: DialogKey): Promise<void> {
+    return this.run(key, undefined);
+  }
+
+  /**
+   * The lease to take in the write that commits `state` (see DialogWrite.lease): none when nothing can be pending,
+   * when this process cannot send for the bot, or when a delivery of the dialog runs here already (it goes on with
+   * the new replies).
+   */
+  leaseFor(state: DeliveryState): WriteLease | undefined {
+    if (state.lastSeq <= state.delivered || this.stopped || this.running.has(keyString(state.key)) || !this.canServe(state.key)) return undefined;
+    return { owner: this.owner, now: this.clock(), leaseMs: this.opts.leaseMs };
+  }
+
+  /**
+   * After a committed write of `state`: when the write took the lease, sends from the record it wrote (no claim, no
+   * read-back); when another owner holds the lease or none was asked for, as schedule().
+   */
+  afterWrite(state: DeliveryState, written: true | LeasedWrite, lease?: WriteLease): Promise<void> {
+    if (written === true) return state.lastSeq > state.delivered ? this.schedule(state.key) : Promise.resolve();
+    if (written.token === undefined || lease === undefined) return state.lastSeq > written.delivered ? this.schedule(state.key) : Promise.resolve();
+    const held = { key: state.key, rev: state.rev, outbox: state.outbox, lastSeq: state.lastSeq, delivered: written.delivered, blocked: state.blocked, token: written.token };
+    return this.run(state.key, { lease: held, at: lease.now });
+  }
+
+  private run(key: DialogKey, held: HeldLease | undefined): Promise<void> {
     const k = keyString(key);
     const current = this.running.get(k);
     if (current) {
+      // A lease taken meanwhile by a write fenced the running round out: the next round claims it again.
       this.again.add(k);
       return current;
     }
     // Its own context: started while an update is processed, a delivery may carry replies of later updates too.
     const run = withLogContext(dialogContext(key, undefined), async () => {
       const log = this.logs(key);
+      let first = held;
       try {
         do {
           this.again.delete(k);
-          await this.deliver(key, log).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
+          await this.deliver(key, log, first).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
+          first = undefined;
         } while (this.again.has(k) && !this.stopped);
       } finally {
         // In the same turn as the last look at `again`: a schedule() after it starts a new run, never joins this one.
@@ -152,24 +194,25 @@ export class Delivery {
     return adapter !== undefined && (adapter.canSend?.(key.botId) ?? true);
   }
 
-  private async deliver(key: DialogKey, log: ConversationLogger): Promise<void> {
+  private async deliver(key: DialogKey, log: ConversationLogger, held: HeldLease | undefined): Promise<void> {
     const adapter = this.adapterOf(key.platform);
     if (!adapter || !this.canServe(key)) {
-      // Not claimed: a process that can send them will.
+      // Not claimed (a lease taken by the write is given back): a process that can send them will.
+      if (held) await this.store.releaseDelivery(key, held.lease.token, true).catch(() => false);
       log.warning('ADAPTER', adapter ? 'this process cannot send for the bot: replies wait' : 'no adapter for the platform: replies wait', {});
       return;
     }
-    const claimed = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
+    const claimed = held?.lease ?? (await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs));
     if (!claimed) return;
-    const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock);
+    const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock, held?.at);
     let released = false;
     lease.startHeartbeat();
     try {
       while (!this.stopped) {
-        const finished = await this.sendPending(adapter, lease, log);
+        const outcome = await this.sendPending(adapter, lease, log);
         // Unfinished: the lease is left to expire, so the sweeper retries after it (a new message of ours at once).
-        if (!finished) return;
-        if (await lease.release(false)) {
+        if (outcome === 'unfinished') return;
+        if (outcome === 'released' || (outcome === 'done' && (await lease.release(false)))) {
           released = true;
           return;
         }
@@ -182,49 +225,60 @@ export class Delivery {
     }
   }
 
-  /** Sends what is pending; false when it stopped short (a failure after all attempts, the lease lost, stopping). */
-  private async sendPending(adapter: PlatformAdapter, lease: LeaseHolder, log: ConversationLogger): Promise<boolean> {
+  /**
+   * Sends what is pending, marking each reply after its send; the last mark of the round also frees the lease
+   * unless newer replies were committed meanwhile (one write, not two).
+   */
+  private async sendPending(adapter: PlatformAdapter, lease: LeaseHolder, log: ConversationLogger): Promise<RoundOutcome> {
     const key = lease.key;
     const k = keyString(key);
     const state = lease.state;
     const pending = state.outbox.filter((m) => m.seq > state.delivered);
-    if (pending.length === 0) return true;
+    if (pending.length === 0) return 'done';
     if (state.blocked) {
       log.info('PROCESSING', 'the user blocked the bot: replies dropped', { dropped: pending.length });
-      return this.mark(lease, state.lastSeq, log);
+      return this.markLast(lease, state.lastSeq, log);
     }
-    for (const message of pending) {
-      if (this.stopped) return false;
+    for (let i = 0; i < pending.length; i++) {
+      const message = pending[i]!;
+      if (this.stopped) return 'unfinished';
       // Sent in an earlier round but its mark was not stored: mark it, do not send it again.
       if (message.seq > (this.unmarked.get(k) ?? 0)) {
         const outcome = await this.sendParts(adapter, lease, message, log);
-        if (outcome === 'failed' || outcome === 'lost') return false;
+        if (outcome === 'failed' || outcome === 'lost') return 'unfinished';
         if (outcome === 'blocked') {
           this.emit({ type: 'delivery-failed', key, kind: 'blocked' });
           await this.store.setBlocked(key, true);
           log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
-          return this.mark(lease, state.lastSeq, log);
+          return this.markLast(lease, state.lastSeq, log);
         }
         this.unmarked.set(k, message.seq);
         if (outcome === 'sent') this.emit({ type: 'delivered', key, seq: message.seq });
       }
-      if (!(await this.mark(lease, message.seq, log))) return false;
+      if (i === pending.length - 1) return this.markLast(lease, message.seq, log);
+      if (!(await this.mark(lease, message.seq, log, false))) return 'unfinished';
     }
-    return true;
+    return 'done';
   }
 
-  /** Stores `delivered = seq` under the lease, retrying a failing store a few times. */
-  private async mark(lease: LeaseHolder, seq: number, log: ConversationLogger): Promise<boolean> {
+  /** The round's last mark, which frees the lease when nothing newer is pending. */
+  private async markLast(lease: LeaseHolder, seq: number, log: ConversationLogger): Promise<RoundOutcome> {
+    const marked = await this.mark(lease, seq, log, true);
+    return marked === 'released' ? 'released' : marked ? 'kept' : 'unfinished';
+  }
+
+  /** Stores `delivered = seq` under the lease (and frees it with `release`), retrying a failing store a few times. */
+  private async mark(lease: LeaseHolder, seq: number, log: ConversationLogger, release: boolean): Promise<boolean | 'released'> {
     const k = keyString(lease.key);
     for (let attempt = 1; ; attempt++) {
       try {
-        const ours = await this.store.markDelivered(lease.key, seq, lease.token);
+        const ours = await this.store.markDelivered(lease.key, seq, lease.token, release ? RELEASE : undefined);
         if (!ours) {
           log.warning('PROCESSING', 'the delivery lease was taken over: stopping', { seq });
           return false;
         }
         if ((this.unmarked.get(k) ?? 0) <= seq) this.unmarked.delete(k);
-        return true;
+        return ours;
       } catch (err) {
         if (attempt >= MARK_ATTEMPTS || this.stopped) {
           log.error('ERROR', 'a sent reply could not be marked delivered: it will be marked, not sent, later', { seq, err });

@@ -174,7 +174,8 @@ export class DialogManager {
       }
       if (result.status === 'duplicate') this.events.emit({ type: 'duplicate', key, durationMs: elapsed(started) });
       if (result.status === 'applied' && parsed.ackId !== undefined && adapter.acknowledge) this.acknowledge(adapter, key.botId, parsed.ackId, log);
-      void this.delivery.schedule(key);
+      // An applied update's replies are on their way from its write (applyTurn).
+      if (result.status !== 'applied') void this.delivery.schedule(key);
       return result;
     });
   }
@@ -206,10 +207,13 @@ export class DialogManager {
           extra: [{ text: message.text, buttons: message.buttons ?? [] }],
           now: this.clock(),
         });
-        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
+        const lease = this.delivery.leaseFor(state);
+        const written = await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history, lease });
+        if (written) {
           if (live) this.registry.set(keyString(key), live.dialog, slim(state));
           if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
           this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'message' });
+          void this.delivery.afterWrite(state, written, lease);
           return state.rev;
         }
         this.registry.delete(keyString(key));
@@ -217,7 +221,6 @@ export class DialogManager {
       }
       throw new WriteConflictError(`could not store a message for chat ${key.chatId}: too many concurrent writes`);
     });
-    void this.delivery.schedule(key);
     return { rev };
   }
 
@@ -324,7 +327,10 @@ export class DialogManager {
           inbound: { updateId, message, sensitive },
           now: this.clock(),
         });
-        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
+        // The delivery lease is taken in the same write, so the replies go out from this record (no claim).
+        const lease = this.delivery.leaseFor(state);
+        const written = await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history, lease });
+        if (written) {
           this.registry.set(k, dialog, slim(state));
           if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
           this.logTurn(turn.effects, log);
@@ -339,6 +345,7 @@ export class DialogManager {
             restarted,
             durationMs: elapsed(started),
           });
+          void this.delivery.afterWrite(state, written, lease);
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
         }
       } catch (err) {
