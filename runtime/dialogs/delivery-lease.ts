@@ -1,4 +1,4 @@
-import type { DeliveryLease, DialogKey, Store } from '../store/index.js';
+import type { DeliveryLease, DeliveryState, DialogKey, Store } from '../store/index.js';
 
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -44,6 +44,19 @@ export class LeaseHolder {
 
   get state(): DeliveryLease {
     return this.lease;
+  }
+
+  /**
+   * Goes on from a newer record committed in this process, keeping what this lease marked: no read-back. The
+   * lease's freshness is unchanged.
+   */
+  adopt(view: DeliveryState): void {
+    this.lease = { ...view, delivered: Math.max(view.delivered, this.lease.delivered), token: this.lease.token };
+  }
+
+  /** A mark stored under this lease: the view's `delivered` follows it. */
+  noteDelivered(seq: number): void {
+    if (seq > this.lease.delivered) this.lease = { ...this.lease, delivered: seq };
   }
 
   get isLost(): boolean {

@@ -59,6 +59,8 @@ interface HeldLease {
 export class Delivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** Per dialog being delivered: the newest record committed here meanwhile (its round goes on from it, no read-back). */
+  private readonly latest = new Map<string, DeliveryState>();
   /** Per dialog: the highest seq sent whose mark is not stored yet. */
   private readonly unmarked = new Map<string, number>();
   /** Per dialog: how many parts of a split seq went out (a retry resumes after them). */
@@ -107,7 +109,11 @@ export class Delivery {
    * read-back); when another owner holds the lease or none was asked for, as schedule().
    */
   afterWrite(state: DeliveryState, written: true | LeasedWrite, lease?: WriteLease): Promise<void> {
-    if (written === true) return state.lastSeq > state.delivered ? this.schedule(state.key) : Promise.resolve();
+    if (written === true) {
+      if (state.lastSeq <= state.delivered) return Promise.resolve();
+      if (this.running.has(keyString(state.key))) this.latest.set(keyString(state.key), state);
+      return this.schedule(state.key);
+    }
     if (written.token === undefined || lease === undefined) return state.lastSeq > written.delivered ? this.schedule(state.key) : Promise.resolve();
     const held = { key: state.key, rev: state.rev, outbox: state.outbox, lastSeq: state.lastSeq, delivered: written.delivered, blocked: state.blocked, token: written.token };
     return this.run(state.key, { lease: held, at: lease.now });
@@ -128,12 +134,19 @@ export class Delivery {
       try {
         do {
           this.again.delete(k);
-          await this.deliver(key, log, first).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
+          const releasedAt = await this.deliver(key, log, first).catch((err: unknown) => void log.error('ERROR', 'delivery failed', { err }));
           first = undefined;
+          // Asked again only for records committed here that the released round had already delivered: done.
+          const latest = this.latest.get(k);
+          if (releasedAt !== undefined && latest !== undefined && latest.lastSeq <= releasedAt && this.again.has(k)) {
+            this.latest.delete(k);
+            this.again.delete(k);
+          }
         } while (this.again.has(k) && !this.stopped);
       } finally {
         // In the same turn as the last look at `again`: a schedule() after it starts a new run, never joins this one.
         this.running.delete(k);
+        this.latest.delete(k);
       }
     });
     this.running.set(k, run);
@@ -194,16 +207,17 @@ export class Delivery {
     return adapter !== undefined && (adapter.canSend?.(key.botId) ?? true);
   }
 
-  private async deliver(key: DialogKey, log: ConversationLogger, held: HeldLease | undefined): Promise<void> {
+  /** One delivery of a dialog; returns the seq up to which it delivered when it freed the lease. */
+  private async deliver(key: DialogKey, log: ConversationLogger, held: HeldLease | undefined): Promise<number | undefined> {
     const adapter = this.adapterOf(key.platform);
     if (!adapter || !this.canServe(key)) {
       // Not claimed (a lease taken by the write is given back): a process that can send them will.
       if (held) await this.store.releaseDelivery(key, held.lease.token, true).catch(() => false);
       log.warning('ADAPTER', adapter ? 'this process cannot send for the bot: replies wait' : 'no adapter for the platform: replies wait', {});
-      return;
+      return undefined;
     }
     const claimed = held?.lease ?? (await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs));
-    if (!claimed) return;
+    if (!claimed) return undefined;
     const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock, held?.at);
     let released = false;
     lease.startHeartbeat();
@@ -214,9 +228,13 @@ export class Delivery {
         if (outcome === 'unfinished') return;
         if (outcome === 'released' || (outcome === 'done' && (await lease.release(false)))) {
           released = true;
-          return;
+          return outcome === 'released' ? lease.state.delivered : lease.state.lastSeq;
         }
-        // New replies were committed while we sent: keep the lease and go on with a fresh view of them.
+        // New replies were committed while we sent: keep the lease and go on with a view that has them (the record
+        // committed here, or the heartbeat's last read), else with a fresh read.
+        const latest = this.latest.get(keyString(key));
+        if (latest !== undefined && latest.lastSeq > lease.state.lastSeq) lease.adopt(latest);
+        if (outcome === 'kept' && lease.state.lastSeq > lease.state.delivered) continue;
         if (!(await lease.confirm(true))) return;
       }
     } finally {
@@ -278,6 +296,7 @@ export class Delivery {
           return false;
         }
         if ((this.unmarked.get(k) ?? 0) <= seq) this.unmarked.delete(k);
+        lease.noteDelivered(seq);
         return ours;
       } catch (err) {
         if (attempt >= MARK_ATTEMPTS || this.stopped) {

@@ -138,8 +138,10 @@ describe('Delivery', () => {
     });
   });
 
-  it('a write committed while a round runs here asks for no lease; the round sends its replies too, then frees the lease', async () => {
+  it('a write committed while a round runs here asks for no lease; the round goes on from that record, then frees the lease', async () => {
     const store = new MemoryStore();
+    const claims = vi.spyOn(store, 'claimDelivery');
+    const renewals = vi.spyOn(store, 'renewDelivery');
     const platform = new FakePlatform();
     platform.durationMs = (text) => (text === 'r1' ? 5_000 : 10);
     await pending(store, 2);
@@ -155,6 +157,9 @@ describe('Delivery', () => {
     await vi.advanceTimersByTimeAsync(20_000);
     expect(counts(platform.attempts.map((s) => s.text))).toEqual({ r1: 1, r2: 1, r3: 1 });
     expect((await store.getDialog(key))?.delivered).toBe(3);
+    // One claim for the round, renewals only by the heartbeat during the 5 s send (no read-back for r3).
+    expect(claims).toHaveBeenCalledTimes(1);
+    expect(renewals).toHaveBeenCalledTimes(1);
     expect(await store.claimDelivery(key, 'B', Date.now(), 1_000)).toBeDefined();
   });
 
