@@ -3,7 +3,7 @@
  * the record that write committed, and the round's last mark frees the lease.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, type Store } from '../../../runtime/store/index.js';
+import { MemoryStore, openSqliteStore, type Store } from '../../../runtime/store/index.js';
 import { harness, key } from './harness.js';
 
 /** Store calls by method name, and the options of each markDelivered. */
@@ -24,9 +24,12 @@ function counted(store: Store): { store: Store; calls: Map<string, number>; mark
   return { store: proxy, calls, marks };
 }
 
-describe('delivery from the committed record', () => {
+describe.each([
+  { name: 'memory', open: (): Store => new MemoryStore() },
+  { name: 'sqlite', open: (): Store => openSqliteStore({ file: ':memory:' }) },
+])('delivery from the committed record ($name)', ({ open }) => {
   it('sends an update’s replies without a claim or a read-back: one write, then one mark per reply, the last freeing the lease', async () => {
-    const { store, calls, marks } = counted(new MemoryStore());
+    const { store, calls, marks } = counted(open());
     const h = harness({ store });
     await h.send({ id: 1, chat: 'c', text: '/start' });
     await h.settle();
@@ -45,7 +48,7 @@ describe('delivery from the committed record', () => {
   });
 
   it('marks each of several replies as it goes, and frees the lease with the last mark', async () => {
-    const { store, marks } = counted(new MemoryStore());
+    const { store, marks } = counted(open());
     const h = harness({ store });
     await h.send({ id: 1, chat: 'c', text: '/start' });
     await h.settle();
@@ -57,7 +60,7 @@ describe('delivery from the committed record', () => {
   });
 
   it('falls back to a claim when another process holds the lease, and leaves the replies to it', async () => {
-    const { store, calls } = counted(new MemoryStore());
+    const { store, calls } = counted(open());
     const h = harness({ store });
     await h.send({ id: 1, chat: 'c', text: '/start' });
     await h.settle();
