@@ -50,8 +50,9 @@ interface HeldLease {
 
 /**
  * Sends the outbox of dialogs after their writes committed, in `seq` order, one process per dialog at a time
- * (a fenced lease in the store: every send happens after a renewal under the lease's token, and the lease is
- * renewed while a send is in flight). Marked delivered after each send, under the same token; a seq sent but not
+ * (a fenced lease in the store, taken by the write that committed the replies or claimed: every send happens
+ * while the lease is known held under its token, and it is renewed while a send is in flight). Marked delivered
+ * after each send, under the same token, the round's last mark freeing the lease; a seq sent but not
  * yet marked (the store failed) is kept in memory and marked, not sent again, by the next round. At-least-once:
  * a duplicate only when a send's outcome is unknown (its response lost or timed out, then retried), or when the
  * process dies between a send and its mark.
