@@ -166,8 +166,8 @@ export function prepareStatements(db: Database.Database): Statements {
     return { bot_id: s.botId, version, hash: s.hash, format: s.format, source: s.source, machine, created_at: s.createdAt, activated_at: s.createdAt };
   });
 
-  // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
-  const writeDialog = db.transaction((w: DialogWrite): boolean | LeasedWrite => {
+  // The record itself: an INSERT or a compare-and-set UPDATE, taking the delivery lease when the write asks for it.
+  const writeRecord = (w: DialogWrite): boolean | LeasedWrite => {
     const s = w.state;
     const { botId, platform, chatId } = s.key;
     const vars = JSON.stringify(s.vars);
@@ -176,36 +176,43 @@ export function prepareStatements(db: Database.Database): Statements {
     const recent = JSON.stringify(trimRecent(s.recentUpdates));
     const blocked = s.blocked ? 1 : 0;
     const lease = w.lease;
-    // The token names its owner, so "already ours" is a prefix test on the one column (as claim does).
-    const token = lease && `${lease.owner} ${newLeaseToken()}`;
-    let result: boolean | LeasedWrite;
-    if (w.expectedRev === 0) {
-      const taken = lease !== undefined && s.lastSeq > 0;
-      const info = sql[taken ? 'insertDialogLeased' : 'insertDialog'].run(
-        botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt,
-        ...(taken ? [token, lease.now + lease.leaseMs] : []),
-      );
-      if (info.changes === 0) return false;
-      result = lease === undefined ? true : taken ? { delivered: 0, token: token! } : { delivered: 0 };
-    } else if (lease) {
-      const { now, leaseMs, owner } = lease;
-      const row = sql.updateDialogLeased.get({
-        rev: s.rev, scenarioVersion: s.scenarioVersion, status: s.status, step: s.step, vars, snapshot, outbox, lastSeq: s.lastSeq, recent, blocked,
-        createdAt: s.createdAt, updatedAt: s.updatedAt, token, until: now + leaseMs, now, ours: `${owner} `, botId, platform, chatId, expectedRev: w.expectedRev,
-      });
-      if (row === undefined) return false;
-      result = row.lease_owner === token ? { delivered: row.delivered, token: token! } : { delivered: row.delivered };
-    } else {
-      const info = sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
-      if (info.changes === 0) return false;
-      result = true;
+    if (lease === undefined) {
+      const info =
+        w.expectedRev === 0
+          ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
+          : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
+      return info.changes > 0;
     }
+    // The token names its owner, so "already ours" is a prefix test on the one column (as claim does).
+    const token = `${lease.owner} ${newLeaseToken()}`;
+    const until = lease.now + lease.leaseMs;
+    if (w.expectedRev === 0) {
+      // A new record's lease is free: taken when it has replies.
+      const taken = s.lastSeq > 0;
+      const row = [botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt];
+      const info = taken ? sql.insertDialogLeased.run(...row, token, until) : sql.insertDialog.run(...row);
+      if (info.changes === 0) return false;
+      return taken ? { delivered: 0, token } : { delivered: 0 };
+    }
+    const { rev, scenarioVersion, status, step, lastSeq, createdAt, updatedAt } = s;
+    const fields = { rev, scenarioVersion, status, step, vars, snapshot, outbox, lastSeq, recent, blocked, createdAt, updatedAt };
+    const where = { botId, platform, chatId, expectedRev: w.expectedRev };
+    const row = sql.updateDialogLeased.get({ ...fields, ...where, token, until, now: lease.now, ours: `${lease.owner} ` });
+    if (row === undefined) return false;
+    return row.lease_owner === token ? { delivered: row.delivered, token } : { delivered: row.delivered };
+  };
+
+  // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
+  const writeDialog = db.transaction((w: DialogWrite): boolean | LeasedWrite => {
+    const written = writeRecord(w);
+    if (written === false) return false;
+    const { botId, platform, chatId } = w.state.key;
     for (let ordinal = 0; ordinal < w.history.length; ordinal++) {
       const h = w.history[ordinal]!;
       const buttons = h.buttons === undefined ? null : JSON.stringify(h.buttons);
       sql.insertHistory.run(botId, platform, chatId, h.rev, ordinal, h.direction, h.step, h.text ?? null, h.press ?? null, buttons, h.updateId ?? null, h.at);
     }
-    return result;
+    return written;
   });
 
   // The UPDATE covers the usual case; when it changes nothing, the read tells "pending" from "not ours".
