@@ -78,7 +78,8 @@ export class LeaseHolder {
       this.lost = true;
       return false;
     }
-    this.lease = renewed;
+    // A renewal read before a mark of ours was stored must not take `delivered` back: the round would send again.
+    this.lease = renewed.delivered >= this.lease.delivered ? renewed : { ...renewed, delivered: this.lease.delivered };
     this.confirmedAt = now;
     return true;
   }
