@@ -120,7 +120,7 @@ async function seed(store: Store): Promise<{ entries: number; ms: number; perBot
   let entries = 0;
   const perBot = new Map<string, number>();
   for (let from = 0; from < total; from += CHUNK) {
-    const pending: Promise<boolean>[] = [];
+    const pending: Promise<unknown>[] = [];
     for (let g = from; g < Math.min(total, from + CHUNK); g++) {
       const bot = botOf(g);
       perBot.set(bot.id, (perBot.get(bot.id) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import type { DeliveryLease, DialogKey, Store } from '../store/index.js';
+import type { DeliveryLease, DeliveryState, DialogKey, Store } from '../store/index.js';
 
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -32,8 +32,10 @@ export class LeaseHolder {
     private lease: DeliveryLease,
     private readonly leaseMs: number,
     private readonly clock: () => number,
+    /** When the lease was written as ours: a lease taken with a write was written before it committed. */
+    confirmedAt = clock(),
   ) {
-    this.confirmedAt = clock();
+    this.confirmedAt = confirmedAt;
   }
 
   get token(): string {
@@ -42,6 +44,19 @@ export class LeaseHolder {
 
   get state(): DeliveryLease {
     return this.lease;
+  }
+
+  /**
+   * Goes on from a newer record committed in this process, keeping what this lease marked: no read-back. The
+   * lease's freshness is unchanged.
+   */
+  adopt(view: DeliveryState): void {
+    this.lease = { ...view, delivered: Math.max(view.delivered, this.lease.delivered), token: this.lease.token };
+  }
+
+  /** A mark stored under this lease: the view's `delivered` follows it. */
+  noteDelivered(seq: number): void {
+    if (seq > this.lease.delivered) this.lease = { ...this.lease, delivered: seq };
   }
 
   get isLost(): boolean {
@@ -63,7 +78,8 @@ export class LeaseHolder {
       this.lost = true;
       return false;
     }
-    this.lease = renewed;
+    // A renewal read before a mark of ours was stored must not take `delivered` back: the round would send again.
+    this.lease = renewed.delivered >= this.lease.delivered ? renewed : { ...renewed, delivered: this.lease.delivered };
     this.confirmedAt = now;
     return true;
   }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DeliveryError, type OutboundMessage, type PlatformAdapter } from '../adapters/types.js';
 import { withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
-import type { DeliveryState, DialogKey, Store } from '../store/index.js';
+import type { DeliveryLease, DeliveryState, DialogKey, LeasedWrite, Store, WriteLease } from '../store/index.js';
 import { LeaseHolder, abortableSleep, backoffDelay } from './delivery-lease.js';
 import type { DialogListener } from './events.js';
 import { dialogContext, elapsed } from './logging.js';
@@ -29,15 +29,30 @@ export const DELIVERY_DEFAULTS = Object.freeze({ leaseMs: 10_000, maxAttempts: 5
 /** Attempts to store a mark after a send before giving up for this round (the sent seq stays in memory). */
 const MARK_ATTEMPTS = 3;
 
+const RELEASE = Object.freeze({ release: true });
+
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
 type Outbound = DeliveryState['outbox'][number];
 type SendOutcome = 'sent' | 'dropped' | 'blocked' | 'failed' | 'lost';
+/**
+ * How a round ended: its last mark freed the lease ('released') or found newer replies ('kept'); nothing was left to
+ * send ('done', the lease still held); or it stopped short ('unfinished').
+ */
+type RoundOutcome = 'released' | 'kept' | 'done' | 'unfinished';
+
+/** A lease taken by a write, with the record that write committed: the first round needs no claim. */
+interface HeldLease {
+  readonly lease: DeliveryLease;
+  /** When it was written as ours (the write's `now`). */
+  readonly at: number;
+}
 
 /**
  * Sends the outbox of dialogs after their writes committed, in `seq` order, one process per dialog at a time
- * (a fenced lease in the store: every send happens after a renewal under the lease's token, and the lease is
- * renewed while a send is in flight). Marked delivered after each send, under the same token; a seq sent but not
+ * (a fenced lease in the store, taken by the write that committed the replies or claimed: every send happens
+ * while the lease is known held under its token, and it is renewed while a send is in flight). Marked delivered
+ * after each send, under the same token, the round's last mark freeing the lease; a seq sent but not
  * yet marked (the store failed) is kept in memory and marked, not sent again, by the next round. At-least-once:
  * a duplicate only when a send's outcome is unknown (its response lost or timed out, then retried), or when the
  * process dies between a send and its mark.
@@ -45,6 +60,8 @@ type SendOutcome = 'sent' | 'dropped' | 'blocked' | 'failed' | 'lost';
 export class Delivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** Per dialog being delivered: the newest record committed here meanwhile (its round goes on from it, no read-back). */
+  private readonly latest = new Map<string, DeliveryState>();
   /** Per dialog: the highest seq sent whose mark is not stored yet. */
   private readonly unmarked = new Map<string, number>();
   /** Per dialog: how many parts of a split seq went out (a retry resumes after them). */
@@ -75,23 +92,62 @@ export class Delivery {
 
   /** Delivers the dialog's pending replies soon; calls for a dialog already being delivered coalesce. */
   schedule(key: DialogKey): Promise<void> {
+    return this.run(key, undefined);
+  }
+
+  /**
+   * The lease to take in the write that commits `state` (see DialogWrite.lease): none when nothing can be pending,
+   * when this process cannot send for the bot, or when a delivery of the dialog runs here already (it goes on with
+   * the new replies).
+   */
+  leaseFor(state: DeliveryState): WriteLease | undefined {
+    if (state.lastSeq <= state.delivered || this.stopped || this.running.has(keyString(state.key)) || !this.canServe(state.key)) return undefined;
+    return { owner: this.owner, now: this.clock(), leaseMs: this.opts.leaseMs };
+  }
+
+  /**
+   * After a committed write of `state`: when the write took the lease, sends from the record it wrote (no claim, no
+   * read-back); when another owner holds the lease or none was asked for, as schedule().
+   */
+  afterWrite(state: DeliveryState, written: true | LeasedWrite, lease?: WriteLease): Promise<void> {
+    if (written === true) {
+      if (state.lastSeq <= state.delivered) return Promise.resolve();
+      if (this.running.has(keyString(state.key))) this.latest.set(keyString(state.key), state);
+      return this.schedule(state.key);
+    }
+    if (written.token === undefined || lease === undefined) return state.lastSeq > written.delivered ? this.schedule(state.key) : Promise.resolve();
+    const held = { key: state.key, rev: state.rev, outbox: state.outbox, lastSeq: state.lastSeq, delivered: written.delivered, blocked: state.blocked, token: written.token };
+    return this.run(state.key, { lease: held, at: lease.now });
+  }
+
+  private run(key: DialogKey, held: HeldLease | undefined): Promise<void> {
     const k = keyString(key);
     const current = this.running.get(k);
     if (current) {
+      // A lease taken meanwhile by a write fenced the running round out: the next round claims it again.
       this.again.add(k);
       return current;
     }
     // Its own context: started while an update is processed, a delivery may carry replies of later updates too.
     const run = withLogContext(dialogContext(key, undefined), async () => {
       const log = this.logs(key);
+      let first = held;
       try {
         do {
           this.again.delete(k);
-          await this.deliver(key, log).catch((err: unknown) => log.error('ERROR', 'delivery failed', { err }));
+          const releasedAt = await this.deliver(key, log, first).catch((err: unknown) => void log.error('ERROR', 'delivery failed', { err }));
+          first = undefined;
+          // Asked again only for records committed here that the released round had already delivered: done.
+          const latest = this.latest.get(k);
+          if (releasedAt !== undefined && latest !== undefined && latest.lastSeq <= releasedAt && this.again.has(k)) {
+            this.latest.delete(k);
+            this.again.delete(k);
+          }
         } while (this.again.has(k) && !this.stopped);
       } finally {
         // In the same turn as the last look at `again`: a schedule() after it starts a new run, never joins this one.
         this.running.delete(k);
+        this.latest.delete(k);
       }
     });
     this.running.set(k, run);
@@ -152,28 +208,34 @@ export class Delivery {
     return adapter !== undefined && (adapter.canSend?.(key.botId) ?? true);
   }
 
-  private async deliver(key: DialogKey, log: ConversationLogger): Promise<void> {
+  /** One delivery of a dialog; returns the seq up to which it delivered when it freed the lease. */
+  private async deliver(key: DialogKey, log: ConversationLogger, held: HeldLease | undefined): Promise<number | undefined> {
     const adapter = this.adapterOf(key.platform);
     if (!adapter || !this.canServe(key)) {
-      // Not claimed: a process that can send them will.
+      // Not claimed (a lease taken by the write is given back): a process that can send them will.
+      if (held) await this.store.releaseDelivery(key, held.lease.token, true).catch(() => false);
       log.warning('ADAPTER', adapter ? 'this process cannot send for the bot: replies wait' : 'no adapter for the platform: replies wait', {});
-      return;
+      return undefined;
     }
-    const claimed = await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs);
-    if (!claimed) return;
-    const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock);
+    const claimed = held?.lease ?? (await this.store.claimDelivery(key, this.owner, this.clock(), this.opts.leaseMs));
+    if (!claimed) return undefined;
+    const lease = new LeaseHolder(this.store, key, claimed, this.opts.leaseMs, this.clock, held?.at);
     let released = false;
     lease.startHeartbeat();
     try {
       while (!this.stopped) {
-        const finished = await this.sendPending(adapter, lease, log);
+        const outcome = await this.sendPending(adapter, lease, log);
         // Unfinished: the lease is left to expire, so the sweeper retries after it (a new message of ours at once).
-        if (!finished) return;
-        if (await lease.release(false)) {
+        if (outcome === 'unfinished') return;
+        if (outcome === 'released' || (outcome === 'done' && (await lease.release(false)))) {
           released = true;
-          return;
+          return outcome === 'released' ? lease.state.delivered : lease.state.lastSeq;
         }
-        // New replies were committed while we sent: keep the lease and go on with a fresh view of them.
+        // New replies were committed while we sent: keep the lease and go on with a view that has them (the record
+        // committed here, or the heartbeat's last read), else with a fresh read.
+        const latest = this.latest.get(keyString(key));
+        if (latest !== undefined && latest.lastSeq > lease.state.lastSeq) lease.adopt(latest);
+        if (outcome === 'kept' && lease.state.lastSeq > lease.state.delivered) continue;
         if (!(await lease.confirm(true))) return;
       }
     } finally {
@@ -182,49 +244,61 @@ export class Delivery {
     }
   }
 
-  /** Sends what is pending; false when it stopped short (a failure after all attempts, the lease lost, stopping). */
-  private async sendPending(adapter: PlatformAdapter, lease: LeaseHolder, log: ConversationLogger): Promise<boolean> {
+  /**
+   * Sends what is pending, marking each reply after its send; the last mark of the round also frees the lease
+   * unless newer replies were committed meanwhile (one write, not two).
+   */
+  private async sendPending(adapter: PlatformAdapter, lease: LeaseHolder, log: ConversationLogger): Promise<RoundOutcome> {
     const key = lease.key;
     const k = keyString(key);
     const state = lease.state;
     const pending = state.outbox.filter((m) => m.seq > state.delivered);
-    if (pending.length === 0) return true;
+    if (pending.length === 0) return 'done';
     if (state.blocked) {
       log.info('PROCESSING', 'the user blocked the bot: replies dropped', { dropped: pending.length });
-      return this.mark(lease, state.lastSeq, log);
+      return this.markLast(lease, state.lastSeq, log);
     }
-    for (const message of pending) {
-      if (this.stopped) return false;
+    for (let i = 0; i < pending.length; i++) {
+      const message = pending[i]!;
+      if (this.stopped) return 'unfinished';
       // Sent in an earlier round but its mark was not stored: mark it, do not send it again.
       if (message.seq > (this.unmarked.get(k) ?? 0)) {
         const outcome = await this.sendParts(adapter, lease, message, log);
-        if (outcome === 'failed' || outcome === 'lost') return false;
+        if (outcome === 'failed' || outcome === 'lost') return 'unfinished';
         if (outcome === 'blocked') {
           this.emit({ type: 'delivery-failed', key, kind: 'blocked' });
           await this.store.setBlocked(key, true);
           log.warning('ADAPTER', 'the user blocked the bot: dialog marked, replies dropped', { seq: message.seq, dropped: state.lastSeq - message.seq + 1 });
-          return this.mark(lease, state.lastSeq, log);
+          return this.markLast(lease, state.lastSeq, log);
         }
         this.unmarked.set(k, message.seq);
         if (outcome === 'sent') this.emit({ type: 'delivered', key, seq: message.seq });
       }
-      if (!(await this.mark(lease, message.seq, log))) return false;
+      if (i === pending.length - 1) return this.markLast(lease, message.seq, log);
+      if (!(await this.mark(lease, message.seq, log, false))) return 'unfinished';
     }
-    return true;
+    return 'done';
   }
 
-  /** Stores `delivered = seq` under the lease, retrying a failing store a few times. */
-  private async mark(lease: LeaseHolder, seq: number, log: ConversationLogger): Promise<boolean> {
+  /** The round's last mark, which frees the lease when nothing newer is pending. */
+  private async markLast(lease: LeaseHolder, seq: number, log: ConversationLogger): Promise<RoundOutcome> {
+    const marked = await this.mark(lease, seq, log, true);
+    return marked === 'released' ? 'released' : marked ? 'kept' : 'unfinished';
+  }
+
+  /** Stores `delivered = seq` under the lease (and frees it with `release`), retrying a failing store a few times. */
+  private async mark(lease: LeaseHolder, seq: number, log: ConversationLogger, release: boolean): Promise<boolean | 'released'> {
     const k = keyString(lease.key);
     for (let attempt = 1; ; attempt++) {
       try {
-        const ours = await this.store.markDelivered(lease.key, seq, lease.token);
+        const ours = await this.store.markDelivered(lease.key, seq, lease.token, release ? RELEASE : undefined);
         if (!ours) {
           log.warning('PROCESSING', 'the delivery lease was taken over: stopping', { seq });
           return false;
         }
         if ((this.unmarked.get(k) ?? 0) <= seq) this.unmarked.delete(k);
-        return true;
+        lease.noteDelivered(seq);
+        return ours;
       } catch (err) {
         if (attempt >= MARK_ATTEMPTS || this.stopped) {
           log.error('ERROR', 'a sent reply could not be marked delivered: it will be marked, not sent, later', { seq, err });

@@ -5,7 +5,7 @@ import type { InspectionEvent } from 'xstate';
 import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage, type Vars } from '../engine/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
-import type { DialogKey, DialogState, OutboxButton, Store } from '../store/index.js';
+import type { DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
 import { maskInputEvent } from '../inspect/mask-input.js';
@@ -196,7 +196,8 @@ export class DialogManager {
       }
       if (result.status === 'duplicate') this.events.emit({ type: 'duplicate', key, durationMs: elapsed(started) });
       if (parsed.ackId !== undefined) result = this.acknowledgeIn(result, adapter, incoming, parsed.ackId, log);
-      void this.delivery.schedule(key);
+      // An applied update's replies are on their way from its write (applyTurn).
+      if (result.status !== 'applied') void this.delivery.schedule(key);
       return result;
     });
   }
@@ -226,10 +227,13 @@ export class DialogManager {
           extra: [{ text: message.text, buttons: message.buttons ?? [] }],
           now: this.clock(),
         });
-        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          this.registry.set(keyString(key), live?.dialog, state);
+        const lease = this.delivery.leaseFor(state);
+        const written = await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history, lease });
+        if (written) {
+          this.keep(keyString(key), live?.dialog, state, written);
           if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
           this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'message' });
+          void this.delivery.afterWrite(state, written, lease);
           return state.rev;
         }
         this.registry.delete(keyString(key));
@@ -237,7 +241,6 @@ export class DialogManager {
       }
       throw new WriteConflictError(`could not store a message for chat ${key.chatId}: too many concurrent writes`);
     });
-    void this.delivery.schedule(key);
     return { rev };
   }
 
@@ -281,6 +284,12 @@ export class DialogManager {
   /** Delivers what is pending for a dialog now (tests, and the HTTP layer after a restart). */
   deliverPending(key: DialogKey): Promise<void> {
     return this.delivery.schedule(key);
+  }
+
+  /** Keeps the record just written; a leased write also says how far delivery went, so the kept outbox sheds what went out. */
+  private keep(k: string, dialog: Dialog | undefined, state: DialogState, written: true | LeasedWrite): void {
+    this.registry.set(k, dialog, state);
+    if (written !== true) this.registry.delivered(k, written.delivered);
   }
 
   private adapterFor(platform: string): PlatformAdapter {
@@ -356,8 +365,11 @@ export class DialogManager {
           inbound: { updateId, message, sensitive },
           now: this.clock(),
         });
-        if (await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history })) {
-          this.registry.set(k, this.inspect ? dialog : undefined, state);
+        // The delivery lease is taken in the same write, so the replies go out from this record (no claim).
+        const lease = this.delivery.leaseFor(state);
+        const written = await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history, lease });
+        if (written) {
+          this.keep(k, this.inspect ? dialog : undefined, state, written);
           if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
           this.logTurn(turn.effects, log);
           this.events.emit({
@@ -371,6 +383,7 @@ export class DialogManager {
             restarted,
             durationMs: elapsed(started),
           });
+          void this.delivery.afterWrite(state, written, lease);
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
         }
       } catch (err) {

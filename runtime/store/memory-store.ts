@@ -34,6 +34,8 @@ import {
   type FunnelCounts,
   type HistoryEntry,
   type HistoryQuery,
+  type LeasedWrite,
+  type MarkOptions,
   type NewBotScenario,
   type PendingQuery,
   type RateBucket,
@@ -115,28 +117,32 @@ export class MemoryStore implements Store {
     return copy(this.dialogs.get(keyId(key))?.state);
   }
 
-  async writeDialog(write: DialogWrite): Promise<boolean> {
+  async writeDialog(write: DialogWrite): Promise<boolean | LeasedWrite> {
     this.open();
     checkWrite(write);
     const id = keyId(write.state.key);
     const current = this.dialogs.get(id);
     if (write.expectedRev === 0 ? current !== undefined : current?.state.rev !== write.expectedRev) return false;
-    const state: DialogState = {
-      ...copy(write.state),
-      recentUpdates: trimRecent(write.state.recentUpdates),
-      delivered: current?.state.delivered ?? 0,
-    };
-    this.dialogs.set(id, { state, leaseOwner: current?.leaseOwner ?? null, leaseUntil: current?.leaseUntil ?? null, leaseToken: current?.leaseToken ?? null });
+    const delivered = current?.state.delivered ?? 0;
+    const state: DialogState = { ...copy(write.state), recentUpdates: trimRecent(write.state.recentUpdates), delivered };
+    const record: DialogRecord = { state, leaseOwner: current?.leaseOwner ?? null, leaseUntil: current?.leaseUntil ?? null, leaseToken: current?.leaseToken ?? null };
+    this.dialogs.set(id, record);
     if (write.history.length > 0) this.histories.set(id, [...(this.histories.get(id) ?? []), ...copy(write.history)]);
-    return true;
+    const lease = write.lease;
+    if (!lease) return true;
+    if (state.lastSeq <= delivered || !leaseFree(record, lease.now, lease.owner)) return { delivered };
+    take(record, lease.owner, lease.now + lease.leaseMs);
+    return { delivered, token: record.leaseToken! };
   }
 
-  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
+  async markDelivered(key: DialogKey, seq: number, token?: string, options?: MarkOptions): Promise<boolean | 'released'> {
     this.open();
     const record = this.dialogs.get(keyId(key));
     if (token !== undefined && record?.leaseToken !== token) return false;
     if (record && seq > record.state.delivered) record.state = { ...record.state, delivered: seq };
-    return true;
+    if (token === undefined || !options?.release || record!.state.lastSeq > record!.state.delivered) return true;
+    free(record!);
+    return 'released';
   }
 
   async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
@@ -149,10 +155,8 @@ export class MemoryStore implements Store {
     this.open();
     const record = this.dialogs.get(keyId(key));
     if (!record || !leaseFree(record, now, owner)) return undefined;
-    record.leaseOwner = owner;
-    record.leaseUntil = now + leaseMs;
-    record.leaseToken = newLeaseToken();
-    return { ...copy(record.state), token: record.leaseToken };
+    take(record, owner, now + leaseMs);
+    return { ...copy(record.state), token: record.leaseToken! };
   }
 
   async renewDelivery(key: DialogKey, token: string, now: number, leaseMs: number): Promise<DeliveryLease | undefined> {
@@ -169,11 +173,7 @@ export class MemoryStore implements Store {
     if (!record) return true;
     const pending = record.state.lastSeq > record.state.delivered;
     if (pending && !evenIfPending) return false;
-    if (record.leaseToken === token) {
-      record.leaseOwner = null;
-      record.leaseUntil = null;
-      record.leaseToken = null;
-    }
+    if (record.leaseToken === token) free(record);
     return !pending;
   }
 
@@ -281,4 +281,17 @@ export class MemoryStore implements Store {
 
 function leaseFree(record: DialogRecord, now: number, owner: string): boolean {
   return record.leaseOwner === null || record.leaseOwner === owner || (record.leaseUntil ?? 0) < now;
+}
+
+/** Every take draws a new token, fencing out the previous holder. */
+function take(record: DialogRecord, owner: string, until: number): void {
+  record.leaseOwner = owner;
+  record.leaseUntil = until;
+  record.leaseToken = newLeaseToken();
+}
+
+function free(record: DialogRecord): void {
+  record.leaseOwner = null;
+  record.leaseUntil = null;
+  record.leaseToken = null;
 }

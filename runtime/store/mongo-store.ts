@@ -18,6 +18,9 @@ import {
   type DialogKey,
   type DialogState,
   type DialogWrite,
+  type LeasedWrite,
+  type MarkOptions,
+  type WriteLease,
   type NewBotScenario,
   type PendingQuery,
   type Store,
@@ -154,23 +157,40 @@ export class MongoStore extends MongoQueries implements Store {
     return doc ? dialogOfDoc(doc) : undefined;
   }
 
-  async writeDialog(write: DialogWrite): Promise<boolean> {
+  async writeDialog(write: DialogWrite): Promise<boolean | LeasedWrite> {
     checkWrite(write);
     const key = write.state.key;
     const fields = dialogFields(write.state, trimRecent(write.state.recentUpdates));
-    const written = await this.run(async () => {
+    const lease = write.lease;
+    const token = lease && newLeaseToken();
+    const written = await this.run(async (): Promise<boolean | LeasedWrite> => {
       if (write.expectedRev === 0) {
+        const taken = lease !== undefined && write.state.lastSeq > 0;
+        const leaseFields = taken ? { leaseOwner: lease.owner, leaseUntil: lease.now + lease.leaseMs, leaseToken: token } : { leaseOwner: null, leaseUntil: null, leaseToken: null };
         try {
-          const document = { ...keyFilter(key), ...fields, delivered: 0, leaseOwner: null, leaseUntil: null, leaseToken: null };
+          const document = { ...keyFilter(key), ...fields, delivered: 0, ...leaseFields };
           await this.m.Dialog.bulkWrite([{ insertOne: { document } }], { writeConcern: this.writeConcern });
-          return true;
+          return lease === undefined ? true : taken ? { delivered: 0, token: token! } : { delivered: 0 };
         } catch (err) {
           if (isDuplicateKey(err)) return false;
           throw err;
         }
       }
+      const filter = { ...keyFilter(key), rev: write.expectedRev };
+      if (lease) {
+        // One update pipeline: the lease fields are set from the document's own, by claim's rule.
+        const doc = await this.m.Dialog.findOneAndUpdate(filter, leasedWritePipeline(fields, lease, token!), {
+          returnDocument: 'after',
+          projection: { _id: 0, delivered: 1, leaseToken: 1 },
+          updatePipeline: true,
+          writeConcern: this.writeConcern,
+        }).lean();
+        if (!doc) return false;
+        const delivered = doc.delivered ?? 0;
+        return doc.leaseToken === token ? { delivered, token: token! } : { delivered };
+      }
       // updateOne, not findOneAndUpdate: the caller needs only "matched or not", not the document back.
-      const result = await this.m.Dialog.updateOne({ ...keyFilter(key), rev: write.expectedRev }, { $set: fields }, { writeConcern: this.writeConcern });
+      const result = await this.m.Dialog.updateOne(filter, { $set: fields }, { writeConcern: this.writeConcern });
       return result.matchedCount === 1;
     });
     if (!written || write.history.length === 0) return written;
@@ -188,7 +208,8 @@ export class MongoStore extends MongoQueries implements Store {
     return true;
   }
 
-  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
+  async markDelivered(key: DialogKey, seq: number, token?: string, options?: MarkOptions): Promise<boolean | 'released'> {
+    if (token !== undefined && options?.release) return this.markReleasing(key, seq, token);
     const fence = token === undefined ? {} : { leaseToken: token };
     return this.run(async () => {
       const r = await this.m.Dialog.updateOne({ ...keyFilter(key), ...fence, delivered: { $lt: seq } }, { $max: { delivered: seq } }, { writeConcern: this.writeConcern });
@@ -196,6 +217,22 @@ export class MongoStore extends MongoQueries implements Store {
       const doc = await this.m.Dialog.findOne(keyFilter(key)).select({ leaseToken: 1 }).lean();
       return doc?.leaseToken === token;
     });
+  }
+
+  /** Marks and, when nothing newer is pending, frees the lease: one update pipeline under the token. */
+  private async markReleasing(key: DialogKey, seq: number, token: string): Promise<boolean | 'released'> {
+    const delivered = { $max: ['$delivered', seq] };
+    const done = { $lte: ['$lastSeq', delivered] };
+    const keep = (field: string) => ({ $cond: [done, null, `$${field}`] });
+    const doc = await this.run(() =>
+      this.m.Dialog.findOneAndUpdate(
+        { ...keyFilter(key), leaseToken: token },
+        [{ $set: { delivered, leaseOwner: keep('leaseOwner'), leaseUntil: keep('leaseUntil'), leaseToken: keep('leaseToken') } }],
+        { returnDocument: 'after', projection: { _id: 0, leaseToken: 1 }, updatePipeline: true, writeConcern: this.writeConcern },
+      ).lean(),
+    );
+    if (!doc) return false;
+    return doc.leaseToken == null ? 'released' : true;
   }
 
   async setBlocked(key: DialogKey, blocked: boolean): Promise<void> {
@@ -282,4 +319,21 @@ export class MongoStore extends MongoQueries implements Store {
       throw toStoreError(err, this.connection.readyState === mongoose.ConnectionStates.connected);
     }
   }
+}
+
+/**
+ * The compare-and-set of a write that takes the delivery lease: the state's fields as literals (a value starting
+ * with `$` must not be read as a field path), and the lease by claim's rule, only while replies are pending.
+ * Every expression of one $set sees the document as it was.
+ */
+function leasedWritePipeline(fields: Record<string, unknown>, lease: WriteLease, token: string) {
+  const literal = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, { $literal: value }]));
+  const take = {
+    $and: [
+      { $gt: [fields['lastSeq'], { $ifNull: ['$delivered', 0] }] },
+      { $or: [{ $eq: [{ $ifNull: ['$leaseOwner', null] }, null] }, { $lt: ['$leaseUntil', lease.now] }, { $eq: ['$leaseOwner', { $literal: lease.owner }] }] },
+    ],
+  };
+  const set = (value: unknown, field: string) => ({ $cond: [take, { $literal: value }, `$${field}`] });
+  return [{ $set: { ...literal, leaseOwner: set(lease.owner, 'leaseOwner'), leaseUntil: set(lease.now + lease.leaseMs, 'leaseUntil'), leaseToken: set(token, 'leaseToken') } }];
 }

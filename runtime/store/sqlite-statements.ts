@@ -1,12 +1,14 @@
 /** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
 import type Database from 'better-sqlite3';
-import { trimRecent } from './shared.js';
+import { newLeaseToken, trimRecent } from './shared.js';
 import { storedEntries, storedSteps, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
-import type { DialogKey, DialogWrite, HistoryEntry, NewBotScenario } from './types.js';
+import type { DialogKey, DialogWrite, HistoryEntry, LeasedWrite, NewBotScenario } from './types.js';
 
 const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
 const DIALOG_COLUMNS =
   'bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, delivered, recent, blocked, created_at, updated_at';
+/** claim's rule, for the write that takes the lease: replies pending, and the lease free, expired or ours. */
+const TAKE_LEASE = '(@lastSeq > delivered AND (lease_owner IS NULL OR lease_until < @now OR substr(lease_owner, 1, length(@ours)) = @ours))';
 
 type Key = [string, string, string];
 
@@ -28,9 +30,12 @@ export interface Statements {
   readonly getDialog: S<Key, DialogRow>;
   readonly insertDialog: S;
   readonly updateDialog: S;
+  readonly insertDialogLeased: S;
+  readonly updateDialogLeased: S<[Record<string, unknown>], { delivered: number; lease_owner: string | null }>;
   readonly insertHistory: S;
   readonly markDelivered: S;
   readonly markDeliveredFenced: S;
+  readonly markReleasing: S<[number, number, number, string, string, string, string], { released: number }>;
   readonly leaseOf: S<Key, { lease_owner: string | null }>;
   readonly setBlocked: S;
   readonly claim: S<[string, number, string, string, string, number, string, string], DeliveryRow>;
@@ -42,8 +47,8 @@ export interface Statements {
   readonly countAll: S<[], { n: number }>;
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
-  readonly writeDialog: Database.Transaction<(w: DialogWrite) => boolean>;
-  readonly markDeliveredUnder: (key: DialogKey, seq: number, token: string) => boolean;
+  readonly writeDialog: Database.Transaction<(w: DialogWrite) => boolean | LeasedWrite>;
+  readonly markDeliveredUnder: (key: DialogKey, seq: number, token: string, release: boolean) => boolean | 'released';
   readonly releaseDelivery: (key: DialogKey, token: string, evenIfPending: boolean) => boolean;
 }
 
@@ -80,12 +85,39 @@ export function prepareStatements(db: Database.Database): Statements {
          last_seq = ?, recent = ?, blocked = ?, created_at = ?, updated_at = ?
        WHERE ${KEY} AND rev = ?`,
     ),
+    // A new dialog with replies: its lease is free, so the write takes it.
+    insertDialogLeased: db.prepare(
+      `INSERT INTO dialogs (bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox,
+         last_seq, recent, blocked, created_at, updated_at, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    // The compare-and-set that also takes the delivery lease by claim's rule, only while replies are pending.
+    // SET expressions all see the row as it was, so both CASEs test the same lease. RETURNING tells the writer the
+    // stored `delivered` and whether the lease is its token now.
+    updateDialogLeased: db.prepare<[Record<string, unknown>], { delivered: number; lease_owner: string | null }>(
+      `UPDATE dialogs SET rev = @rev, scenario_version = @scenarioVersion, status = @status, step = @step, vars = @vars,
+         snapshot = @snapshot, outbox = @outbox, last_seq = @lastSeq, recent = @recent, blocked = @blocked,
+         created_at = @createdAt, updated_at = @updatedAt,
+         lease_owner = CASE WHEN ${TAKE_LEASE} THEN @token ELSE lease_owner END,
+         lease_until = CASE WHEN ${TAKE_LEASE} THEN @until ELSE lease_until END
+       WHERE bot_id = @botId AND platform = @platform AND chat_id = @chatId AND rev = @expectedRev
+       RETURNING delivered, lease_owner`,
+    ),
     insertHistory: db.prepare(
       'INSERT INTO history (bot_id, platform, chat_id, rev, at, in_count, out_count, entries, steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     // `delivered < ?` skips the write (and the WAL frame) when nothing changes; MAX keeps it monotonic anyway.
     markDelivered: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ?`),
     markDeliveredFenced: db.prepare(`UPDATE dialogs SET delivered = MAX(delivered, ?) WHERE ${KEY} AND delivered < ? AND lease_owner = ?`),
+    // Mark and release in one write: the lease is freed when nothing newer is pending (SET sees the old delivered,
+    // hence MAX again).
+    markReleasing: db.prepare<[number, number, number, string, string, string, string], { released: number }>(
+      `UPDATE dialogs SET delivered = MAX(delivered, ?),
+         lease_owner = CASE WHEN last_seq <= MAX(delivered, ?) THEN NULL ELSE lease_owner END,
+         lease_until = CASE WHEN last_seq <= MAX(delivered, ?) THEN NULL ELSE lease_until END
+       WHERE ${KEY} AND lease_owner = ?
+       RETURNING lease_owner IS NULL AS released`,
+    ),
     leaseOf: db.prepare<Key, { lease_owner: string | null }>(`SELECT lease_owner FROM dialogs WHERE ${KEY}`),
     setBlocked: db.prepare(`UPDATE dialogs SET blocked = ? WHERE ${KEY}`),
     // lease_owner holds the claim's fencing token, "<owner> <random>"; the last two parameters are "<owner> ": the lease
@@ -137,8 +169,8 @@ export function prepareStatements(db: Database.Database): Statements {
     }
   };
 
-  // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
-  const writeDialog = db.transaction((w: DialogWrite): boolean => {
+  // The record itself: an INSERT or a compare-and-set UPDATE, taking the delivery lease when the write asks for it.
+  const writeRecord = (w: DialogWrite): boolean | LeasedWrite => {
     const s = w.state;
     const { botId, platform, chatId } = s.key;
     const vars = JSON.stringify(s.vars);
@@ -146,13 +178,39 @@ export function prepareStatements(db: Database.Database): Statements {
     const outbox = JSON.stringify(s.outbox);
     const recent = JSON.stringify(trimRecent(s.recentUpdates));
     const blocked = s.blocked ? 1 : 0;
-    const info =
-      w.expectedRev === 0
-        ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
-        : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
-    if (info.changes === 0) return false;
-    insertHistory(s.key, s.rev, w.history);
-    return true;
+    const lease = w.lease;
+    if (lease === undefined) {
+      const info =
+        w.expectedRev === 0
+          ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
+          : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
+      return info.changes > 0;
+    }
+    // The token names its owner, so "already ours" is a prefix test on the one column (as claim does).
+    const token = `${lease.owner} ${newLeaseToken()}`;
+    const until = lease.now + lease.leaseMs;
+    if (w.expectedRev === 0) {
+      // A new record's lease is free: taken when it has replies.
+      const taken = s.lastSeq > 0;
+      const row = [botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt];
+      const info = taken ? sql.insertDialogLeased.run(...row, token, until) : sql.insertDialog.run(...row);
+      if (info.changes === 0) return false;
+      return taken ? { delivered: 0, token } : { delivered: 0 };
+    }
+    const { rev, scenarioVersion, status, step, lastSeq, createdAt, updatedAt } = s;
+    const fields = { rev, scenarioVersion, status, step, vars, snapshot, outbox, lastSeq, recent, blocked, createdAt, updatedAt };
+    const where = { botId, platform, chatId, expectedRev: w.expectedRev };
+    const row = sql.updateDialogLeased.get({ ...fields, ...where, token, until, now: lease.now, ours: `${lease.owner} ` });
+    if (row === undefined) return false;
+    return row.lease_owner === token ? { delivered: row.delivered, token } : { delivered: row.delivered };
+  };
+
+  // One UPDATE (or INSERT) plus the history rows: a conflict writes nothing at all.
+  const writeDialog = db.transaction((w: DialogWrite): boolean | LeasedWrite => {
+    const written = writeRecord(w);
+    if (written === false) return false;
+    insertHistory(w.state.key, w.state.rev, w.history);
+    return written;
   });
 
   // The UPDATE covers the usual case; when it changes nothing, the read tells "pending" from "not ours".
@@ -166,7 +224,12 @@ export function prepareStatements(db: Database.Database): Statements {
 
   // Fenced: the write happens only under the lease `token`; `delivered < ?` spares a write when nothing changes,
   // and then the read tells "already marked" from "not our lease".
-  const markDeliveredUnder = (key: DialogKey, seq: number, token: string): boolean => {
+  // With `release`, one UPDATE marks and frees the lease unless newer replies are pending; no row: not our lease.
+  const markDeliveredUnder = (key: DialogKey, seq: number, token: string, release: boolean): boolean | 'released' => {
+    if (release) {
+      const row = sql.markReleasing.get(seq, seq, seq, key.botId, key.platform, key.chatId, token);
+      return row === undefined ? false : row.released === 1 ? 'released' : true;
+    }
     if (sql.markDeliveredFenced.run(seq, key.botId, key.platform, key.chatId, seq, token).changes > 0) return true;
     return sql.leaseOf.get(key.botId, key.platform, key.chatId)?.lease_owner === token;
   };

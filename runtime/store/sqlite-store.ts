@@ -25,6 +25,8 @@ import {
   type FunnelCounts,
   type HistoryEntry,
   type HistoryQuery,
+  type LeasedWrite,
+  type MarkOptions,
   type NewBotScenario,
   type RateBucket,
   type ScenarioSummary,
@@ -164,13 +166,13 @@ export class SqliteStore implements Store {
     return row && dialogOf(row);
   }
 
-  async writeDialog(write: DialogWrite): Promise<boolean> {
+  async writeDialog(write: DialogWrite): Promise<boolean | LeasedWrite> {
     checkWrite(write);
     return this.enqueue(() => this.sql.writeDialog(write));
   }
 
-  async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
-    if (token !== undefined) return this.enqueue(() => this.sql.markDeliveredUnder(key, seq, token));
+  async markDelivered(key: DialogKey, seq: number, token?: string, options?: MarkOptions): Promise<boolean | 'released'> {
+    if (token !== undefined) return this.enqueue(() => this.sql.markDeliveredUnder(key, seq, token, options?.release === true));
     await this.enqueue(() => this.sql.markDelivered.run(seq, key.botId, key.platform, key.chatId, seq));
     return true;
   }

@@ -104,6 +104,34 @@ export interface DialogWrite {
   readonly state: DialogState;
   /** Messages of this transition, stored with it (SQLite: same transaction; MongoDB: right after, idempotent). */
   readonly history: readonly HistoryEntry[];
+  /**
+   * Takes the delivery lease in the same write, by claimDelivery's rule (free, expired at `now`, or already this
+   * owner's), and only while replies are pending (the new lastSeq > the stored delivered): the writer delivers the
+   * replies it just committed without a claim or a read-back. See LeasedWrite.
+   */
+  readonly lease?: WriteLease;
+}
+
+/** A delivery lease asked for with a write: until now + leaseMs, with a new fencing token. */
+export interface WriteLease {
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
+/**
+ * What a write that asked for the lease reports: the stored `delivered` (which writes never change), and the
+ * token when the lease was taken; no token when another owner holds it or nothing is pending.
+ */
+export interface LeasedWrite {
+  readonly delivered: number;
+  readonly token?: string;
+}
+
+/** Options of a fenced markDelivered. */
+export interface MarkOptions {
+  /** Frees the lease in the same write when nothing newer is pending (lastSeq <= the new delivered). */
+  readonly release?: boolean;
 }
 
 /** BotInstance: a bot of an account. */
@@ -214,13 +242,18 @@ export interface Store {
   activateScenario(botId: string, version: number, at: number): Promise<BotScenario | undefined>;
 
   getDialog(key: DialogKey): Promise<DialogState | undefined>;
-  /** Compare-and-set on `rev`. Returns false on a conflict (someone else wrote first); then nothing is written. */
-  writeDialog(write: DialogWrite): Promise<boolean>;
+  /**
+   * Compare-and-set on `rev`. Returns false on a conflict (someone else wrote first); then nothing is written.
+   * Otherwise true, or a LeasedWrite when the write asked for the lease.
+   */
+  writeDialog(write: DialogWrite): Promise<boolean | LeasedWrite>;
   /**
    * Raises `delivered` to `seq` (never lowers it); leaves `rev` alone. With a lease token, only while that lease
-   * is the dialog's current one: returns false (and writes nothing) when it is not.
+   * is the dialog's current one: returns false (and writes nothing) when it is not. With a token and
+   * `options.release`, the same write frees the lease when nothing newer is pending: then it returns 'released'
+   * (true: marked, and the lease kept for the newer replies).
    */
-  markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean>;
+  markDelivered(key: DialogKey, seq: number, token?: string, options?: MarkOptions): Promise<boolean | 'released'>;
   /** Sets `blocked` without a new revision. */
   setBlocked(key: DialogKey, blocked: boolean): Promise<void>;
 

@@ -59,12 +59,12 @@ function cut(m: OutboundMessage, size: number): OutboundMessage[] {
 /** A store whose next `failMarks` marks throw, as on a full disk. */
 class FailingMarkStore extends MemoryStore {
   failMarks = 0;
-  override async markDelivered(k: DialogKey, seq: number, token?: string): Promise<boolean> {
+  override async markDelivered(...args: Parameters<MemoryStore['markDelivered']>): ReturnType<MemoryStore['markDelivered']> {
     if (this.failMarks > 0) {
       this.failMarks--;
       throw new Error('SQLITE_FULL: database or disk is full');
     }
-    return super.markDelivered(k, seq, token);
+    return super.markDelivered(...args);
   }
 }
 
@@ -136,6 +136,49 @@ describe('Delivery', () => {
       expect(counts(platform.attempts.map((s) => s.text))).toEqual({ r1: 2, r2: 1, r3: 1 });
       expect((await store.getDialog(key))?.delivered).toBe(3);
     });
+  });
+
+  it('a write committed while a round runs here asks for no lease; the round goes on from that record, then frees the lease', async () => {
+    const store = new MemoryStore();
+    const claims = vi.spyOn(store, 'claimDelivery');
+    const renewals = vi.spyOn(store, 'renewDelivery');
+    const platform = new FakePlatform();
+    platform.durationMs = (text) => (text === 'r1' ? 5_000 : 10);
+    await pending(store, 2);
+    const d = started(delivery(store, platform, 'A'));
+    void d.schedule(key);
+    await vi.advanceTimersByTimeAsync(100);
+    const state = dialogState(key, 2, { outbox: [reply(1), reply(2), reply(3)], lastSeq: 3 });
+    const lease = d.leaseFor(state);
+    expect(lease).toBeUndefined();
+    const written = await store.writeDialog({ expectedRev: 1, state, history: [], lease });
+    expect(written).toBe(true);
+    void d.afterWrite(state, true, lease);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(counts(platform.attempts.map((s) => s.text))).toEqual({ r1: 1, r2: 1, r3: 1 });
+    expect((await store.getDialog(key))?.delivered).toBe(3);
+    // One claim for the round, renewals only by the heartbeat during the 5 s send (no read-back for r3).
+    expect(claims).toHaveBeenCalledTimes(1);
+    expect(renewals).toHaveBeenCalledTimes(1);
+    expect(await store.claimDelivery(key, 'B', Date.now(), 1_000)).toBeDefined();
+  });
+
+  it('sends from a write that took the lease, renewing it while a slow send lasts, with no claim', async () => {
+    const store = new MemoryStore();
+    const claims = vi.spyOn(store, 'claimDelivery');
+    const platform = new FakePlatform();
+    platform.durationMs = (text) => (text === 'r1' ? 25_000 : 10);
+    const d = started(delivery(store, platform, 'A', { leaseMs: 3_000 }));
+    const state = dialogState(key, 1, { outbox: [reply(1), reply(2)], lastSeq: 2 });
+    const lease = d.leaseFor(state);
+    const written = await store.writeDialog({ expectedRev: 0, state, history: [], lease });
+    void d.afterWrite(state, written as Exclude<typeof written, false>, lease);
+    const b = started(delivery(store, platform, 'B', { leaseMs: 3_000, sweepMs: 1_000 }));
+    b.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(platform.attempts.map((s) => `${s.by}:${s.text}`)).toEqual(['A:r1', 'A:r2']);
+    expect(claims.mock.calls.filter(([, owner]) => owner === 'A')).toEqual([]);
+    expect((await store.getDialog(key))?.delivered).toBe(2);
   });
 
   it('re-marks, and does not send again, a reply whose mark failed (disk full)', async () => {

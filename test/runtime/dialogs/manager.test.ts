@@ -119,7 +119,7 @@ describe('dialog manager: a conversation', () => {
 /** A store whose writes fail on demand, as a database that goes away. */
 class FlakyStore extends MemoryStore {
   failWrites = 0;
-  override async writeDialog(write: DialogWrite): Promise<boolean> {
+  override async writeDialog(write: DialogWrite): ReturnType<MemoryStore['writeDialog']> {
     if (this.failWrites > 0) {
       this.failWrites--;
       throw new StoreUnavailableError('injected: the database is unavailable');

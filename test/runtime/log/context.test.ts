@@ -40,7 +40,7 @@ class SlowStore extends MemoryStore {
     return super.getDialog(key);
   }
 
-  override async writeDialog(write: DialogWrite): Promise<boolean> {
+  override async writeDialog(write: DialogWrite): ReturnType<MemoryStore['writeDialog']> {
     await this.inside('writeDialog', write.state.key);
     return super.writeDialog(write);
   }
@@ -50,9 +50,9 @@ class SlowStore extends MemoryStore {
     return super.claimDelivery(key, owner, now, leaseMs);
   }
 
-  override async markDelivered(key: DialogKey, seq: number, token?: string): Promise<boolean> {
-    await this.inside('markDelivered', key);
-    return super.markDelivered(key, seq, token);
+  override async markDelivered(...args: Parameters<MemoryStore['markDelivered']>): ReturnType<MemoryStore['markDelivered']> {
+    await this.inside('markDelivered', args[0]);
+    return super.markDelivered(...args);
   }
 }
 

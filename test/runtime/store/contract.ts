@@ -241,6 +241,81 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.claimDelivery(key, 'B', 1001, 500)).toBeDefined();
     });
 
+    it('takes the delivery lease in the write that commits replies, when it is free; reports the stored delivered', async () => {
+      const key = dialogKey('c1');
+      const lease = { owner: 'A', now: 1000, leaseMs: 500 };
+      const created = await store.writeDialog({ expectedRev: 0, state: dialogState(key, 1, { lastSeq: 2 }), history: [], lease });
+      expect(created).toEqual({ delivered: 0, token: expect.any(String) });
+      const token = (created as { token: string }).token;
+      expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeUndefined();
+      expect(await store.pendingDeliveries(1100, 10)).toEqual([]);
+      expect(await store.markDelivered(key, 2, token)).toBe(true);
+      expect(await store.releaseDelivery(key, token)).toBe(true);
+      // Nothing pending: written, lease left free.
+      expect(await store.writeDialog({ expectedRev: 1, state: dialogState(key, 2, { lastSeq: 2 }), history: [], lease })).toEqual({ delivered: 2 });
+      expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeDefined();
+      // A conflict writes nothing and takes nothing.
+      expect(await store.writeDialog({ expectedRev: 1, state: dialogState(key, 2, { lastSeq: 3 }), history: [], lease })).toBe(false);
+      // Without a lease asked for, a write answers true, as always.
+      expect(await write(store, dialogState(dialogKey('c2'), 1, { lastSeq: 1 }))).toBe(true);
+    });
+
+    it('a write does not take a lease another owner holds until it expires; its own owner takes it over', async () => {
+      const key = dialogKey('c1');
+      await write(store, dialogState(key, 1, { lastSeq: 1 }));
+      const b = await store.claimDelivery(key, 'B', 1000, 500);
+      const held = await store.writeDialog({ expectedRev: 1, state: dialogState(key, 2, { lastSeq: 2 }), history: [], lease: { owner: 'A', now: 1200, leaseMs: 500 } });
+      expect(held).toEqual({ delivered: 0 });
+      expect(await store.markDelivered(key, 1, b!.token)).toBe(true);
+      expect((await store.getDialog(key))?.rev).toBe(2);
+      const expired = await store.writeDialog({ expectedRev: 2, state: dialogState(key, 3, { lastSeq: 3 }), history: [], lease: { owner: 'A', now: 1501, leaseMs: 500 } });
+      expect(expired).toEqual({ delivered: 1, token: expect.any(String) });
+      const a = (expired as { token: string }).token;
+      expect(await store.markDelivered(key, 2, b!.token)).toBe(false);
+      expect(await store.claimDelivery(key, 'B', 1900, 500)).toBeUndefined();
+      // The same owner (a restarted process) takes its own unexpired lease over, with a new token.
+      const again = await store.writeDialog({ expectedRev: 3, state: dialogState(key, 4, { lastSeq: 4 }), history: [], lease: { owner: 'A', now: 1600, leaseMs: 500 } });
+      expect(again).toEqual({ delivered: 1, token: expect.any(String) });
+      expect((again as { token: string }).token).not.toBe(a);
+      expect(await store.markDelivered(key, 2, a)).toBe(false);
+      // The lease taken in the write expires like a claimed one.
+      expect(await store.claimDelivery(key, 'B', 2101, 500)).toBeDefined();
+    });
+
+    it('fences a lease taken in a write like a claimed one: a later claim replaces its token', async () => {
+      const key = dialogKey('c1');
+      const written = await store.writeDialog({ expectedRev: 0, state: dialogState(key, 1, { lastSeq: 2 }), history: [], lease: { owner: 'A', now: 1000, leaseMs: 60_000 } });
+      const token = (written as { token: string }).token;
+      expect(await store.renewDelivery(key, token, 1100, 60_000)).toMatchObject({ token, lastSeq: 2, delivered: 0 });
+      const claimed = await store.claimDelivery(key, 'A', 1200, 60_000);
+      expect(claimed?.token).not.toBe(token);
+      expect(await store.renewDelivery(key, token, 1300, 60_000)).toBeUndefined();
+      expect(await store.markDelivered(key, 1, token, { release: true })).toBe(false);
+      expect(await store.releaseDelivery(key, token, true)).toBe(false);
+      expect(await store.markDelivered(key, 1, claimed!.token)).toBe(true);
+    });
+
+    it('marks and releases in one call: freed when nothing newer is pending, kept for newer replies', async () => {
+      const key = dialogKey('c1');
+      await write(store, dialogState(key, 1, { lastSeq: 2 }));
+      const a = await store.claimDelivery(key, 'A', 1000, 60_000);
+      // seq 1 of 2: marked, the lease stays with its holder.
+      expect(await store.markDelivered(key, 1, a!.token, { release: true })).toBe(true);
+      expect(await store.getDialog(key)).toMatchObject({ delivered: 1 });
+      expect(await store.claimDelivery(key, 'B', 1100, 500)).toBeUndefined();
+      expect(await store.markDelivered(key, 2, a!.token, { release: true })).toBe('released');
+      expect(await store.getDialog(key)).toMatchObject({ rev: 1, delivered: 2 });
+      expect(await store.markDelivered(key, 2, a!.token, { release: true })).toBe(false);
+      // Already marked (another holder before): the release alone still happens, and delivered never goes down.
+      await write(store, dialogState(key, 2, { lastSeq: 3 }));
+      const b = await store.claimDelivery(key, 'B', 1200, 60_000);
+      await store.markDelivered(key, 3);
+      expect(await store.markDelivered(key, 2, b!.token, { release: true })).toBe('released');
+      expect(await store.getDialog(key)).toMatchObject({ delivered: 3 });
+      expect(await store.claimDelivery(key, 'C', 1300, 500)).toBeDefined();
+      expect(await store.markDelivered(dialogKey('missing'), 1, 'x', { release: true })).toBe(false);
+    });
+
     it('lists pending deliveries: undelivered and not leased, or leased but expired', async () => {
       const free = dialogKey('free');
       const leased = dialogKey('leased');

@@ -58,6 +58,6 @@ export function historyEntry(key: DialogKey, rev: number, direction: 'in' | 'out
 }
 
 /** A compare-and-set write of `state` over revision state.rev - 1. */
-export function write(store: Store, state: DialogState, history: HistoryEntry[] = []): Promise<boolean> {
+export function write(store: Store, state: DialogState, history: HistoryEntry[] = []): ReturnType<Store['writeDialog']> {
   return store.writeDialog({ expectedRev: state.rev - 1, state, history });
 }
