@@ -18,7 +18,7 @@ export interface IntakeGateOptions {
   readonly pollMs?: number;
 }
 
-export const INTAKE_DEFAULTS = Object.freeze({ maxBacklog: 256, maxWaitMs: 10_000 });
+export const INTAKE_DEFAULTS = Object.freeze({ maxBacklog: 64, maxWaitMs: 10_000 });
 
 interface Waiter {
   readonly since: number;

@@ -56,7 +56,7 @@ export interface Settings {
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   /**
    * INTAKE_MAX_BACKLOG: dialogs waiting for their replies (plus updates in process) above which Telegram updates
-   * wait before they are processed; keep it above Telegram's max_connections. Default 256.
+   * wait before they are processed. Default 64.
    */
   readonly intakeMaxBacklog: number;
   /** INTAKE_MAX_WAIT_MS: the longest a webhook waits over the backlog bound before it is answered 503 (at most 25000, under the 30 s request timeout). Default 10000. */
