@@ -45,7 +45,16 @@ export interface IncomingMessage {
 export type WebhookAnswer = Readonly<Record<string, unknown>>;
 
 export type IncomingResult =
-  | { readonly status: 'applied'; readonly key: DialogKey; readonly rev: number; readonly effects: readonly Effect[]; readonly restarted: boolean; readonly webhookAnswer?: WebhookAnswer }
+  | {
+      readonly status: 'applied';
+      readonly key: DialogKey;
+      readonly rev: number;
+      readonly effects: readonly Effect[];
+      readonly restarted: boolean;
+      readonly webhookAnswer?: WebhookAnswer;
+      /** Settles (never rejects) when the delivery round this write started ends: its replies sent, or left for a retry. */
+      readonly replies?: Promise<void>;
+    }
   | { readonly status: 'duplicate'; readonly key: DialogKey; readonly webhookAnswer?: WebhookAnswer }
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'invalid'; readonly reason: string };
@@ -383,8 +392,8 @@ export class DialogManager {
             restarted,
             durationMs: elapsed(started),
           });
-          void this.delivery.afterWrite(state, written, lease);
-          return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted };
+          const replies = this.delivery.afterWrite(state, written, lease);
+          return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted, replies };
         }
       } catch (err) {
         // The actor may be ahead of the store: never keep it.

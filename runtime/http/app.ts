@@ -44,6 +44,8 @@ export interface AppDeps {
   readonly trustProxy?: boolean;
   /** Holds Telegram updates while replies fall behind (INTAKE_MAX_BACKLOG). */
   readonly intake?: IntakeGate;
+  /** How long a webhook answer waits for the update's replies (WEBHOOK_REPLY_WAIT_MS); 0 or absent: not at all. */
+  readonly webhookReplyWaitMs?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface AppDeps {
  * needs none of Koa's per-request work), everything else to the Koa app.
  */
 export function createRequestListener(deps: AppDeps): { readonly app: Koa; readonly listener: RequestListener } {
-  const webhook = telegramWebhook({ manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger, intake: deps.intake });
+  const webhook = telegramWebhook({ manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger, intake: deps.intake, replyWaitMs: deps.webhookReplyWaitMs });
   const app = koaApp(deps, webhook);
   const koa = app.callback();
   const observe = deps.metrics?.startRequest;

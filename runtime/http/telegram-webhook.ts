@@ -34,6 +34,23 @@ export interface TelegramWebhookDeps {
   readonly logger?: Logger;
   /** Holds updates while replies fall behind; without it every update is processed at once. */
   readonly intake?: IntakeGate;
+  /**
+   * How long an applied update's answer waits for its replies to go out (WEBHOOK_REPLY_WAIT_MS): Telegram sends a
+   * chat's next update only after this answer, and a bot at most max_connections at once, so intake keeps pace
+   * with delivery. 0 answers once the transition is committed.
+   */
+  readonly replyWaitMs?: number;
+}
+
+/** Resolves when `replies` settles or after `ms`, whichever comes first. */
+function repliesOrTimeout(replies: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void replies.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Records one request in the HTTP metrics (labels as the Koa middleware's). */
@@ -150,6 +167,7 @@ function sendError(res: ServerResponse, status: number, err: unknown, retryAfter
 /** Checks the bot and the secret before reading the body, so an unauthenticated caller cannot make the server parse a megabyte. */
 export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
   const { manager, secretOf, logger, intake } = deps;
+  const replyWaitMs = deps.replyWaitMs ?? 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, botId: string, seen: { body?: unknown; result?: IncomingResult }): Promise<number> => {
     const secret = secretOf(botId);
@@ -167,6 +185,7 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
       const result = await manager.processIncomingMessage({ botId, platform: 'telegram', update: seen.body, answerInline: true });
       seen.result = result;
       if (result.status === 'invalid') throw new Refusal(400, `not a Telegram update: ${result.reason}`);
+      if (result.status === 'applied' && result.replies && replyWaitMs > 0) await repliesOrTimeout(result.replies, replyWaitMs);
       const answer = result.status === 'applied' || result.status === 'duplicate' ? result.webhookAnswer : undefined;
       if (answer) send(res, 200, 'application/json; charset=utf-8', JSON.stringify(answer));
       else send(res, 200, 'text/plain; charset=utf-8', OK);

@@ -107,6 +107,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       metrics,
       streams,
       intake,
+      webhookReplyWaitMs: settings.webhookReplyWaitMs,
     });
     const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

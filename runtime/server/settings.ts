@@ -61,6 +61,11 @@ export interface Settings {
   readonly intakeMaxBacklog: number;
   /** INTAKE_MAX_WAIT_MS: the longest a webhook waits over the backlog bound before it is answered 503 (at most 25000, under the 30 s request timeout). Default 10000. */
   readonly intakeMaxWaitMs: number;
+  /**
+   * WEBHOOK_REPLY_WAIT_MS: how long a webhook's answer waits for the update's replies to go out (0: answered once
+   * the transition is committed). Default 2000.
+   */
+  readonly webhookReplyWaitMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -131,6 +136,7 @@ export function readSettings(env: Env = process.env): Settings {
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
     intakeMaxBacklog: integer(env, 'INTAKE_MAX_BACKLOG', INTAKE_DEFAULTS.maxBacklog, 1, 10_000_000),
     intakeMaxWaitMs: integer(env, 'INTAKE_MAX_WAIT_MS', INTAKE_DEFAULTS.maxWaitMs, 0, 25_000),
+    webhookReplyWaitMs: integer(env, 'WEBHOOK_REPLY_WAIT_MS', 2_000, 0, 25_000),
   });
 }
 

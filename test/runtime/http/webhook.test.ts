@@ -83,13 +83,19 @@ describe('POST /webhooks/telegram/:botId', () => {
     expect(await dialogOf(6)).toBeUndefined();
   });
 
-  it('answers before slow Bot API calls finish', async () => {
-    f.api.fail({ method: 'sendMessage', chatId: 7, status: 200, delayMs: 1500, times: 2 });
+  it('answers once the update\'s replies went out', async () => {
+    const r = await f.post(textUpdate(11, '/start'));
+    expect(r.status).toBe(200);
+    expect(f.api.texts(11)).toEqual(['Welcome to our bot!', "What's your name?"]);
+  });
+
+  it('answers after WEBHOOK_REPLY_WAIT_MS (2 s) when the Bot API is slow, and the replies still go out', async () => {
+    f.api.fail({ method: 'sendMessage', chatId: 7, status: 200, delayMs: 6000, times: 1 });
     const r = await f.post(textUpdate(7, '/start'));
     expect(r.status).toBe(200);
     expect(f.api.texts(7)).toEqual([]); // the reply is still on its way
     expect((await dialogOf(7))!.rev).toBe(1);
-    await f.api.waitFor((api) => api.texts(7).length === 2, 10_000);
+    await f.api.waitFor((api) => api.texts(7).length === 2, 15_000);
   });
 
   it('retries after a 429 with retry_after, and marks a dialog whose user blocked the bot', async () => {
