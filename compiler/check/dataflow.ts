@@ -117,15 +117,26 @@ export class Dataflow {
   }
 
   /** Visit marks of the backward walks: a stamp per walk, so no walk allocates or clears a visited set. */
-  private readonly marks = new Map<string, Int32Array>();
+  private stepMarks: Int32Array | undefined;
+  /** Marks of names that are no step (a route to an unknown step). */
+  private readonly otherMarks = new Map<string, Int32Array>();
   private stamp = 0;
 
   private mark(id: string, at: Point): boolean {
-    let m = this.marks.get(id);
-    if (!m) this.marks.set(id, (m = new Int32Array(3)));
     const slot = at === 'entry' ? 0 : at === 'afterSet' ? 1 : 2;
-    if (m[slot] === this.stamp) return false;
-    m[slot] = this.stamp;
+    const step = this.s.byId.get(id);
+    let m: Int32Array;
+    let i = slot;
+    if (step) {
+      m = this.stepMarks ??= new Int32Array(3 * this.s.steps.length);
+      i += 3 * step.index;
+    } else {
+      let own = this.otherMarks.get(id);
+      if (!own) this.otherMarks.set(id, (own = new Int32Array(3)));
+      m = own;
+    }
+    if (m[i] === this.stamp) return false;
+    m[i] = this.stamp;
     return true;
   }
 
