@@ -1,12 +1,13 @@
 import type { Literal } from '../../grammar/index.js';
 import type { CheckedScenario, CheckedStep } from './model.js';
+import { ChunkedBits, type BitSetId } from './chunked-bits.js';
 import { entrySteps, reversePostOrder, type StepEdge } from './edges.js';
 
 /** Possible values of a variable at a point: a finite set (undefined = unset), or 'top' (anything). */
 export type Domain = ReadonlySet<Literal | undefined> | 'top';
 
-/** Bit per variable: assigned on every path to here. */
-type Must = Uint32Array;
+/** The variables assigned on every path to here. */
+type Must = BitSetId;
 
 /** Where in a step: before `set`, after `set` (message and routing of steps without input), after a valid input. */
 export type Point = 'entry' | 'afterSet' | 'afterInput';
@@ -26,9 +27,6 @@ export interface Facts {
 /** Past this many points visited, a value set is given up as 'top' (sound, only less precise). */
 const DOMAIN_BUDGET = 4096;
 
-/** Words per chunk of bit sets. */
-const POOL_WORDS = 1 << 16;
-
 interface Pred {
   readonly from: string;
   readonly afterInput: boolean;
@@ -37,13 +35,13 @@ interface Pred {
 }
 
 /**
- * Definite assignment (a forward must-analysis on bit sets) and, on demand, the values a variable can hold at a
+ * Definite assignment (a forward must-analysis on shared chunked bit sets) and, on demand, the values a variable can hold at a
  * point (a backward search for the assignments that reach it).
  */
 export class Dataflow {
   readonly index = new Map<string, number>();
   readonly facts = new Map<string, StepFacts>();
-  private readonly words: number;
+  private readonly bits: ChunkedBits;
   private readonly preds = new Map<string, Pred[]>();
   private readonly entries: ReadonlySet<string>;
 
@@ -53,7 +51,7 @@ export class Dataflow {
     variables: readonly string[],
   ) {
     variables.forEach((v, i) => this.index.set(v, i));
-    this.words = Math.max(1, Math.ceil(variables.length / 32));
+    this.bits = new ChunkedBits(variables.length);
     this.entries = new Set(entrySteps(s));
     for (const [from, list] of edges) for (const e of list) this.addPred(e.to, { from, afterInput: e.afterInput, known: e.known });
     // A command may arrive while any step waits for input.
@@ -67,42 +65,20 @@ export class Dataflow {
     else this.preds.set(to, [p]);
   }
 
-  // Bit sets are carved out of shared chunks: a typed array of more than a few words gets its own off-heap
-  // backing store, which is slow to allocate and to free when there are tens of thousands of them.
-  private pool = new Uint32Array(0);
-  private poolUsed = 0;
-
-  /** A zeroed bit set. */
-  private alloc(): Must {
-    const words = this.words;
-    if (this.poolUsed + words > this.pool.length) {
-      // Small scenarios take a small chunk: about three sets per step fit.
-      this.pool = new Uint32Array(Math.max(words, Math.min(POOL_WORDS, words * 3 * this.s.steps.length)));
-      this.poolUsed = 0;
+  private indexes(variables: Iterable<string>): number[] {
+    const out: number[] = [];
+    for (const v of variables) {
+      const i = this.index.get(v);
+      if (i !== undefined) out.push(i);
     }
-    const m = this.pool.subarray(this.poolUsed, this.poolUsed + words);
-    this.poolUsed += words;
-    return m;
-  }
-
-  private copy(src: Must): Must {
-    const m = this.alloc();
-    m.set(src);
-    return m;
-  }
-
-  private set(m: Must, variable: string): void {
-    const i = this.index.get(variable);
-    if (i !== undefined) m[i >> 5]! |= 1 << (i & 31);
+    return out;
   }
 
   private transfer(step: CheckedStep, entry: Must): StepFacts {
-    // Bit sets are never written once stored, so a step that assigns nothing shares its entry's.
-    const afterSet = step.set.length > 0 ? this.copy(entry) : entry;
-    for (const a of step.set) this.set(afterSet, a.variable);
+    // Sets are never written once stored, so a step that assigns nothing shares its entry's.
+    const afterSet = step.set.length > 0 ? this.bits.with(entry, this.indexes(step.set.map((a) => a.variable))) : entry;
     if (!step.input) return { entry, afterSet };
-    const afterInput = this.copy(afterSet);
-    this.set(afterInput, step.input.variable);
+    const afterInput = this.bits.with(afterSet, this.indexes([step.input.variable]));
     return { entry, afterSet, afterInput };
   }
 
@@ -118,26 +94,16 @@ export class Dataflow {
       for (const id of order) {
         const step = this.s.byId.get(id);
         if (!step) continue;
-        let entry: Must | undefined = this.entries.has(id) ? this.alloc() : undefined;
-        let shared = false;
+        let entry: Must | undefined = this.entries.has(id) ? this.bits.empty() : undefined;
         for (const p of this.preds.get(id) ?? []) {
           const f = this.facts.get(p.from);
           if (!f) continue;
           const src = this.withKnown(p.afterInput && f.afterInput ? f.afterInput : f.afterSet, p.known);
-          if (!entry) {
-            entry = src;
-            shared = true;
-          } else {
-            if (shared) {
-              entry = this.copy(entry);
-              shared = false;
-            }
-            for (let i = 0, n = this.words; i < n; i++) entry[i]! &= src[i]!;
-          }
+          entry = entry ? this.bits.intersect(entry, src) : src;
         }
         if (!entry) continue;
         const old = this.facts.get(id);
-        if (old && sameBits(old.entry, entry)) continue;
+        if (old && this.bits.equal(old.entry, entry)) continue;
         this.facts.set(id, this.transfer(step, entry));
         changed = true;
       }
@@ -147,21 +113,30 @@ export class Dataflow {
   /** `bits` plus the variables a guarded move proves set (a fresh set only when that adds something). */
   private withKnown(bits: Must, known: ReadonlySet<string> | undefined): Must {
     if (!known || known.size === 0) return bits;
-    const m = this.copy(bits);
-    for (const v of known) this.set(m, v);
-    return m;
+    return this.bits.with(bits, this.indexes(known));
   }
 
   /** Visit marks of the backward walks: a stamp per walk, so no walk allocates or clears a visited set. */
-  private readonly marks = new Map<string, Int32Array>();
+  private stepMarks: Int32Array | undefined;
+  /** Marks of names that are no step (a route to an unknown step). */
+  private readonly otherMarks = new Map<string, Int32Array>();
   private stamp = 0;
 
   private mark(id: string, at: Point): boolean {
-    let m = this.marks.get(id);
-    if (!m) this.marks.set(id, (m = new Int32Array(3)));
     const slot = at === 'entry' ? 0 : at === 'afterSet' ? 1 : 2;
-    if (m[slot] === this.stamp) return false;
-    m[slot] = this.stamp;
+    const step = this.s.byId.get(id);
+    let m: Int32Array;
+    let i = slot;
+    if (step) {
+      m = this.stepMarks ??= new Int32Array(3 * this.s.steps.length);
+      i += 3 * step.index;
+    } else {
+      let own = this.otherMarks.get(id);
+      if (!own) this.otherMarks.set(id, (own = new Int32Array(3)));
+      m = own;
+    }
+    if (m[i] === this.stamp) return false;
+    m[i] = this.stamp;
     return true;
   }
 
@@ -207,7 +182,7 @@ export class Dataflow {
     return {
       assigned: (v) => {
         const i = this.index.get(v);
-        return bits !== undefined && i !== undefined && (bits[i >> 5]! & (1 << (i & 31))) !== 0;
+        return bits !== undefined && i !== undefined && this.bits.has(bits, i);
       },
       domain: (v) => (this.index.has(v) ? this.domain(v, stepId, point) : new Set([undefined])),
     };
@@ -235,9 +210,4 @@ export class Dataflow {
     for (let cur: string | null | undefined = target; cur; cur = parent.get(cur)) path.unshift(cur);
     return path;
   }
-}
-
-function sameBits(a: Must, b: Must): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -36,7 +36,22 @@ export function stepEdges(step: CheckedStep): StepEdge[] {
  * What a route's conditions prove set: conditions are tried in order, so condition i is evaluated (`before[i]`)
  * only when the ones before it failed, its branch is taken (`taken[i]`) when it also holds, and "else" when all failed.
  */
-export function branchGuards(step: CheckedStep): { before: ReadonlySet<string>[]; taken: ReadonlySet<string>[]; otherwise: ReadonlySet<string> } {
+export function branchGuards(step: CheckedStep): BranchGuards {
+  let guards = guardsOf.get(step);
+  if (!guards) guardsOf.set(step, (guards = computeBranchGuards(step)));
+  return guards;
+}
+
+interface BranchGuards {
+  readonly before: ReadonlySet<string>[];
+  readonly taken: ReadonlySet<string>[];
+  readonly otherwise: ReadonlySet<string>;
+}
+
+/** The edges and the read check both ask; a step is never changed once checked. */
+const guardsOf = new WeakMap<CheckedStep, BranchGuards>();
+
+function computeBranchGuards(step: CheckedStep): BranchGuards {
   const before: ReadonlySet<string>[] = [];
   const taken: ReadonlySet<string>[] = [];
   let failed = new Set<string>();

@@ -1,6 +1,6 @@
 import type { Expr } from '../../grammar/index.js';
 import type { GrammarIssue } from '../../grammar/index.js';
-import { mapRefs, parseExpression, parseTemplate, refToLiteral, templateRefs, type Template } from '../../grammar/index.js';
+import { mapChildren, parseExpression, parseTemplate, refToLiteral, templateRefs, type Template } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Loc } from '../diagnostics/types.js';
 import type { SourceString } from '../scenario/ast.js';
@@ -51,7 +51,7 @@ function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet
   const { expr, issues } = parsed;
   reportIssues(reporter, src, issues);
   if (!expr) return undefined;
-  return mapRefs(expr, (ref) => {
+  return resolveRefs(expr, (ref) => {
     const [head, ...rest] = ref.path;
     if (head === undefined || variables.has(head)) return ref;
     if (head === 'user') {
@@ -65,6 +65,21 @@ function parseExpr(reporter: Reporter, src: SourceString, variables: ReadonlySet
     if (!quiet) reporter.report('BARE_WORD', spanLoc(src, ref.span), { word: head });
     return refToLiteral(ref);
   });
+}
+
+/**
+ * `mapRefs` that keeps every node no ref under it changed: a parsed tree is shared by the places that repeat
+ * its text, and a copy of each would stay alive as long as the scenario does.
+ */
+function resolveRefs(e: Expr, fn: (ref: Extract<Expr, { kind: 'ref' }>) => Expr): Expr {
+  if (e.kind === 'ref') return fn(e);
+  let changed = false;
+  const out = mapChildren(e, (child) => {
+    const mapped = resolveRefs(child, fn);
+    if (mapped !== child) changed = true;
+    return mapped;
+  });
+  return changed ? out : e;
 }
 
 function parseMessage(reporter: Reporter, src: SourceString, parsed: ReturnType<typeof parseTemplate>): Template | undefined {
