@@ -8,15 +8,13 @@ export class Mailboxes {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key);
     const result = previous ? previous.then(task) : task();
-    // The tail never rejects, so one failed task does not poison the queue behind it.
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    // The tail never rejects, so one failed task does not poison the queue behind it; settling, it leaves the map
+    // unless a later task queued behind it (one promise per task: an idle dialog's update allocates no queue).
+    const release = (): void => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = result.then(release, release);
+    this.tails.set(key, tail);
     return result;
   }
 

@@ -38,18 +38,18 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     const press = sensitive && message.press !== undefined ? MASK : message.press;
     history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
   }
-  const replies: { text: string; buttons: OutboxMessage['buttons']; step?: string; masked?: string }[] = [
-    ...t.effects.flatMap((e) => (e.type === 'say' ? [{ text: e.text, buttons: e.buttons, step: e.step, masked: e.masked }] : [])),
-    ...(t.extra ?? []),
-  ];
-  for (const [reply, r] of replies.entries()) {
+  // One loop over the effects and the extra messages, no intermediate lists: this runs on every turn.
+  let reply = 0;
+  const add = (text: string, buttons: OutboxMessage['buttons'], step: string | undefined, maskedText: string | undefined): void => {
     seq++;
-    const step = r.step;
     // A reply that shows a sensitive value: in clear for the platform only, masked in the history (a record for people).
-    const masked = r.masked === undefined ? undefined : { text: r.masked, rev, reply };
-    outbox.push({ seq, text: r.text, buttons: r.buttons, ...(step === undefined ? {} : { step }), at: t.now, ...(masked ? { masked } : {}) });
-    history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: r.masked ?? r.text, buttons: r.buttons, at: t.now });
-  }
+    const message: OutboxMessage = step === undefined ? { seq, text, buttons, at: t.now } : { seq, text, buttons, step, at: t.now };
+    outbox.push(maskedText === undefined ? message : { ...message, masked: { text: maskedText, rev, reply } });
+    history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: maskedText ?? text, buttons, at: t.now });
+    reply++;
+  };
+  for (const e of t.effects) if (e.type === 'say') add(e.text, e.buttons, e.step, e.masked);
+  if (t.extra) for (const x of t.extra) add(x.text, x.buttons, undefined, undefined);
   const recent = prev ? [...prev.recentUpdates] : [];
   if (t.inbound) {
     recent.push(t.inbound.updateId);

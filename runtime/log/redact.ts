@@ -54,9 +54,29 @@ export function redactRecord(value: unknown, options: RedactOptions, depth = 0):
   return out;
 }
 
+const enum FieldKind {
+  Secret,
+  Identifier,
+  Other,
+}
+
+/** What each field name is, learnt once: every line asks again for the same few names. Bounded, for odd records. */
+const fieldKinds = new Map<string, FieldKind>();
+const FIELD_KINDS_LIMIT = 4096;
+
+function kindOf(key: string): FieldKind {
+  let kind = fieldKinds.get(key);
+  if (kind === undefined) {
+    kind = SECRET_FIELDS.has(key) || SECRET_FIELDS.has(key.toLowerCase()) ? FieldKind.Secret : IDENTIFIERS.has(key) ? FieldKind.Identifier : FieldKind.Other;
+    if (fieldKinds.size < FIELD_KINDS_LIMIT) fieldKinds.set(key, kind);
+  }
+  return kind;
+}
+
 function put(out: Record<string, unknown>, key: string, v: unknown, options: RedactOptions, depth: number): void {
-  if (SECRET_FIELDS.has(key) || SECRET_FIELDS.has(key.toLowerCase())) out[key] = v === undefined ? v : '[redacted]';
-  else if (IDENTIFIERS.has(key) && typeof v !== 'object') out[key] = v;
+  const kind = kindOf(key);
+  if (kind === FieldKind.Secret) out[key] = v === undefined ? v : '[redacted]';
+  else if (typeof v !== 'object' && (kind === FieldKind.Identifier || typeof v !== 'string')) out[key] = v;
   else out[key] = redactRecord(v, options, depth + 1);
 }
 
