@@ -18,7 +18,7 @@ describe('withVar', () => {
     const v = withVar<unknown>({}, '__proto__', { polluted: true });
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(['__proto__']);
-    const w = withVar(v, 'x', 1);
+    const w = withVar<unknown>(v, 'x', 1);
     expect(Object.getPrototypeOf(w)).toBe(Object.prototype);
     expect(Object.keys(w)).toEqual(['__proto__', 'x']);
   });
