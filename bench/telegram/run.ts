@@ -4,7 +4,8 @@
  *
  * Run: npm run bench:telegram   (env, with defaults:
  *   CHATS=10000           conversations per measured run (3 updates, 5 sendMessage, 1 answerCallbackQuery each)
- *   RUNS=3                measured runs per target; WARMUP=500 warm-up conversations before each
+ *   RUNS=3                measured runs per target (0: none, e.g. the memory phase alone); WARMUP=500 warm-up
+ *                         conversations before each
  *   CONNECTIONS=64        keep-alive connections to the webhook; IN_FLIGHT=CONNECTIONS chats played at once
  *   PACE=webhook          a chat's next update is posted after the previous one's webhook answer (as Telegram
  *                         sends them, as fast as the server acknowledges); PACE=reply: after the previous one's
@@ -13,6 +14,7 @@
  *                         answer), ours-telegraf-sender, ours-log-off, ours-log-file, ours-baseline (BASELINE_DIR=a
  *                         built checkout), and ours-<x>: ours with OURS_<X>_ENV='K=V,K=V' added to its environment
  *   SERVER_ENV='K=V,K=V'  added to the environment of every ours-* server (a lever on for all of them)
+ *                         (NODE_FLAGS=... among them replaces the node flags of `npm start`)
  *   VERIFY=20             dialogs checked first for exact texts and buttons (0: skip)
  *   DIALOGS=100000        stored dialogs of the memory phase (ours only; 0: skip)
  *   REPLY_TIMEOUT_MS=120000  a phase fails when no reply arrives for that long while some are missing
@@ -53,7 +55,8 @@ const cfg = {
   connections,
   inFlight: num('IN_FLIGHT', connections) || connections,
   pace,
-  runs: num('RUNS', 3) || 1,
+  // RUNS=0: no measured runs (e.g. the memory phase alone).
+  runs: num('RUNS', 3),
   warmup: num('WARMUP', 500),
   dialogs: num('DIALOGS', 100_000),
   verify: num('VERIFY', 20),

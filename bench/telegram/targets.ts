@@ -130,15 +130,27 @@ const isOurs = (name: string) => name === 'ours' || name.startsWith('ours-');
 /** The variable that configures the ad-hoc target `ours-<x>`: OURS_<X>_ENV. */
 export const variantEnvName = (name: string) => `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ENV`;
 
+/** `NODE_FLAGS` among the added variables: node's command-line flags in place of `npm start`'s (space-separated). */
+const NODE_FLAGS = 'NODE_FLAGS';
+
 function withAddedEnv(t: Target, name: string, added: Record<string, string>): Target {
   if (name === t.name && Object.keys(added).length === 0) return t;
-  return { ...t, name, addedEnv: added, env: (ctx) => ({ ...t.env(ctx), ...added }) };
+  const { [NODE_FLAGS]: flags, ...vars } = added;
+  const args = flags === undefined ? t.args : (ctx: RunContext) => withNodeFlags(t.args(ctx), flags);
+  return { ...t, name, addedEnv: added, args, env: (ctx) => ({ ...t.env(ctx), ...vars }) };
+}
+
+/** The script and its arguments after `flags` (the target's own node flags dropped). */
+function withNodeFlags(args: readonly string[], flags: string): string[] {
+  const script = args.findIndex((a) => !a.startsWith('-'));
+  return [...flags.split(/\s+/).filter(Boolean), ...args.slice(script)];
 }
 
 /**
  * The targets named (in that order). Every ours-* target gets SERVER_ENV on top of its own variables; a name
  * `ours-<x>` that is not a built-in target is ours with SERVER_ENV and then OURS_<X>_ENV, so that two
- * configurations run side by side: TARGETS=ours,ours-b OURS_B_ENV='K=V'.
+ * configurations run side by side: TARGETS=ours,ours-b OURS_B_ENV='K=V'. The variable NODE_FLAGS among them is
+ * not passed on: it replaces the node flags of `npm start` (OURS_B_ENV='NODE_FLAGS=--max-semi-space-size=16').
  */
 export function targetsFor(names: readonly string[], env: Readonly<Record<string, string | undefined>>): Target[] {
   const common = parseEnvList(env['SERVER_ENV'], 'SERVER_ENV');

@@ -21,8 +21,23 @@ export class LiveDialog {
 
   /** The record as last written by this process (its `rev` is what the next write expects), `delivered` as known here. */
   get state(): DialogState {
-    const { recent, ...rest } = this.record;
-    return { ...rest, recentUpdates: unpackIds(recent) };
+    const r = this.record;
+    return {
+      key: r.key,
+      rev: r.rev,
+      scenarioVersion: r.scenarioVersion,
+      step: r.step,
+      status: r.status,
+      vars: r.vars,
+      snapshot: r.snapshot,
+      outbox: r.outbox,
+      lastSeq: r.lastSeq,
+      delivered: r.delivered,
+      recentUpdates: unpackIds(r.recent),
+      blocked: r.blocked,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    };
   }
 
   /** Replies written but not known to be delivered. */
@@ -40,9 +55,27 @@ export interface RegistryOptions {
 
 export const REGISTRY_DEFAULTS = Object.freeze({ maxSize: 10_000, idleMs: 10 * 60_000 });
 
-function keep(state: DialogState): KeptRecord {
-  const { recentUpdates, ...rest } = state;
-  return { ...rest, recent: packIds(recentUpdates ?? []) };
+/**
+ * Field by field, not `{ ...rest, recent }`: optimized, V8 gives each object spread from a rest object a hidden
+ * class of its own (about 450 bytes of map and descriptors per record, more than the record itself).
+ */
+function keep(s: DialogState): KeptRecord {
+  return {
+    key: s.key,
+    rev: s.rev,
+    scenarioVersion: s.scenarioVersion,
+    step: s.step,
+    status: s.status,
+    vars: s.vars,
+    snapshot: s.snapshot,
+    outbox: s.outbox,
+    lastSeq: s.lastSeq,
+    delivered: s.delivered,
+    recent: packIds(s.recentUpdates ?? []),
+    blocked: s.blocked,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { parseInput, type ParsedInput } from './input.js';
 import { renderMasked, showsSensitive } from './sensitive.js';
 import type { TraceInfo } from './trace-info.js';
 import { activeTracer } from './trace.js';
+import { withVar } from './vars.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
 
 type Ctx = ScenarioContext;
@@ -100,7 +101,7 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
       const value = evaluate(p.expr, lookupIn(context)) ?? null;
       const tracer = activeTracer();
       if (tracer) tracer.variable({ step: traceInfo().stepOf(p), variable: p.variable, value, sensitive: traceInfo().assignSensitive(p), source: 'set' });
-      return { vars: { ...context.vars, [p.variable]: value } };
+      return { vars: withVar<Value>(context.vars, p.variable, value) };
     },
     say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> => {
       const lookup = lookupIn(context);
@@ -115,7 +116,7 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
       if (!r.ok) return {};
       answer.taken = true;
       activeTracer()?.variable({ step: p.step, variable: input.variable, value: r.value, sensitive: input.sensitive, source: 'input' });
-      return { vars: { ...context.vars, [input.variable]: r.value } };
+      return { vars: withVar<Value>(context.vars, input.variable, r.value) };
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
     notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnvList, targetsFor, type RunContext } from '../../../bench/telegram/targets.js';
 
@@ -32,6 +35,17 @@ describe('targetsFor', () => {
     expect(b!.env(ctx)).toMatchObject({ A: '1', B: '2', TELEGRAM_MODE: 'webhook' });
     expect(ours!.env(ctx)).toMatchObject({ A: '1', B: '1' });
     expect(b!.webhookUrl(5)).toBe(ours!.webhookUrl(5));
+  });
+
+  it('takes NODE_FLAGS as the node flags in place of npm start\'s, not as a variable', () => {
+    const [ours, b] = targetsFor(['ours', 'ours-b'], { OURS_B_ENV: 'NODE_FLAGS=--max-semi-space-size=16 --trace-gc,X=1' });
+    const dir = mkdtempSync(join(tmpdir(), 'targets-'));
+    const [own, bArgs] = [ours!.args({ ...ctx, dir }), b!.args({ ...ctx, dir })];
+    rmSync(dir, { recursive: true, force: true });
+    expect(bArgs.slice(0, 2)).toEqual(['--max-semi-space-size=16', '--trace-gc']);
+    expect(bArgs.slice(2)).toEqual(own.slice(own.findIndex((a) => !a.startsWith('-'))));
+    expect(b!.env(ctx)).toMatchObject({ X: '1' });
+    expect(b!.env(ctx)).not.toHaveProperty('NODE_FLAGS');
   });
 
   it('keeps the order asked for and leaves targets without added variables as they are', () => {
