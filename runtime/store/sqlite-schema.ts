@@ -12,6 +12,7 @@ import type {
   OutboxButton,
   ScenarioSummary,
 } from './types.js';
+import { StoreUnavailableError } from './types.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -113,7 +114,7 @@ export function migrate(db: Database.Database): void {
   if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION && hasIndexes(db)) return;
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}`);
+    if (version > SCHEMA_VERSION) throw new StoreUnavailableError(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}: run a newer build`);
     if (version === 1) upgradeFromVersion1(db);
     if (version < SCHEMA_VERSION) {
       db.exec(DDL);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type DialogKey, type DialogWrite, type HistoryEntry, type Store } from '../../../runtime/store/index.js';
+import { openSqliteStore, StoreUnavailableError, type DialogKey, type DialogWrite, type HistoryEntry, type Store } from '../../../runtime/store/index.js';
 import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schema.js';
 import { dialogKey, dialogState } from './helpers.js';
 import { VERSION_1, writeVersion1 } from './schema-version1.js';
@@ -66,6 +66,17 @@ describe('SqliteStore schema migration', () => {
   afterEach(async () => {
     for (const c of opened.splice(0)) await c.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a file of a newer schema version with StoreUnavailableError, leaving it untouched', () => {
+    const file = join(dir, 'newer.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openSqliteStore({ file })).toThrow(StoreUnavailableError);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    again.close();
   });
 
   it('opens a file of schema version 1, converts it, and reads back what a new file with the same writes reads', async () => {
