@@ -73,6 +73,14 @@ describe('SqliteStore across processes', () => {
     await store.close();
   });
 
+  /** Three processes open `file` at the same moment (no writes) and exit cleanly. */
+  async function openAtOnce(file: string): Promise<void> {
+    const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
+    for (const w of workers) expect(await nextLine(w)).toBe('ready');
+    for (const w of workers) w.child.stdin.write('go\n');
+    expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => ({ code: 0, stderr: '' })));
+  }
+
   it('opens a file of the previous schema from several processes at once; the missing indexes and column are added', async () => {
     const file = join(dir, 'legacy.db');
     const setup = openSqliteStore({ file });
@@ -85,10 +93,7 @@ describe('SqliteStore across processes', () => {
     old.exec('ALTER TABLE scenarios DROP COLUMN activated_at');
     old.close();
 
-    const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
-    for (const w of workers) expect(await nextLine(w)).toBe('ready');
-    for (const w of workers) w.child.stdin.write('go\n');
-    expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => ({ code: 0, stderr: '' })));
+    await openAtOnce(file);
 
     const db = new Database(file, { readonly: true });
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name);
@@ -113,10 +118,7 @@ describe('SqliteStore across processes', () => {
     }
     old.close();
 
-    const workers = ['w0', 'w1', 'w2'].map((name) => startWorker(build.entry, file, name, 0));
-    for (const w of workers) expect(await nextLine(w)).toBe('ready');
-    for (const w of workers) w.child.stdin.write('go\n');
-    expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => ({ code: 0, stderr: '' })));
+    await openAtOnce(file);
 
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
