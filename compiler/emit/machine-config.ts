@@ -21,6 +21,8 @@ export interface MachineConfig {
   readonly context: { readonly vars: Readonly<Record<string, unknown>>; readonly attempts: number; readonly hops: number; readonly effects: readonly unknown[] };
   readonly on: Record<string, readonly TransitionConfig[]>;
   readonly states: Record<string, StateConfig>;
+  /** The scenario's `expire_after` in ms: a dialog with no user message for that long gets `timer.expire`. */
+  readonly expireAfterMs?: number;
 }
 
 export interface ActionRef {

@@ -11,8 +11,13 @@ export type Effect =
    * variable: the same text with those values masked, for everything that is not the user's own chat (logs, history).
    */
   | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[]; readonly masked?: string }
-  /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel. */
-  | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' }
+  /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel; 'expired': idle too long. */
+  | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' | 'expired' }
+  /**
+   * Entering `step` asks for a timer `afterMs` from now: the runtime keeps it in the dialog's agenda and, when it is due
+   * and the dialog is still in that visit of the step, sends back the event `timer.<timer>` (with `index`).
+   */
+  | { readonly type: 'schedule'; readonly step: string; readonly timer: StepTimer; readonly index?: number; readonly afterMs: number }
   /**
    * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
    * or LOOP_LIMIT (too many steps without waiting for input in one turn). Always followed by an 'end' effect.
@@ -28,10 +33,17 @@ export interface UserProfile {
   readonly language_code?: string;
 }
 
+/** Timers a step sets: an input step's timeout and reminders, a wait step's end. */
+export type StepTimer = 'timeout' | 'reminder' | 'wait';
+/** Every timer, with the dialog-wide idle expiry (scheduled by the runtime from the config's `expireAfterMs`). */
+export type TimerName = StepTimer | 'expire';
+
 export type InboundEvent =
   /** A message. `text` is absent for messages without text (a photo, a sticker); `press` is a pressed button's value. */
   | { readonly type: 'user.input'; readonly text?: string; readonly press?: string; readonly user?: UserProfile }
-  | { readonly type: 'user.command'; readonly command: string; readonly user?: UserProfile };
+  | { readonly type: 'user.command'; readonly command: string; readonly user?: UserProfile }
+  /** A timer of the agenda came due; `index` tells which reminder. */
+  | { readonly type: `timer.${TimerName}`; readonly index?: number; readonly user?: undefined };
 
 export type Vars = Record<string, Value>;
 

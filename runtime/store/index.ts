@@ -2,6 +2,8 @@
 export {
   RECENT_UPDATES_LIMIT,
   StoreUnavailableError,
+  type AgendaEntry,
+  type AgendaLease,
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,

@@ -22,6 +22,7 @@ import {
 } from './shared.js';
 import {
   StoreUnavailableError,
+  type AgendaLease,
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
@@ -48,7 +49,17 @@ interface DialogRecord {
   leaseOwner: string | null;
   leaseUntil: number | null;
   leaseToken: string | null;
+  /** The agenda lease: apart from delivery's, so a timer can fire while replies go out. */
+  agenda: Lease;
 }
+
+interface Lease {
+  owner: string | null;
+  until: number | null;
+  token: string | null;
+}
+
+const freeLease = (): Lease => ({ owner: null, until: null, token: null });
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -125,7 +136,13 @@ export class MemoryStore implements Store {
     if (write.expectedRev === 0 ? current !== undefined : current?.state.rev !== write.expectedRev) return false;
     const delivered = current?.state.delivered ?? 0;
     const state: DialogState = { ...copy(write.state), recentUpdates: trimRecent(write.state.recentUpdates), delivered };
-    const record: DialogRecord = { state, leaseOwner: current?.leaseOwner ?? null, leaseUntil: current?.leaseUntil ?? null, leaseToken: current?.leaseToken ?? null };
+    const record: DialogRecord = {
+      state,
+      leaseOwner: current?.leaseOwner ?? null,
+      leaseUntil: current?.leaseUntil ?? null,
+      leaseToken: current?.leaseToken ?? null,
+      agenda: current?.agenda ?? freeLease(),
+    };
     this.dialogs.set(id, record);
     if (write.history.length > 0) this.histories.set(id, [...(this.histories.get(id) ?? []), ...copy(write.history)]);
     const lease = write.lease;
@@ -187,6 +204,42 @@ export class MemoryStore implements Store {
       .sort((a, b) => a.state.updatedAt - b.state.updatedAt)
       .slice(0, Math.max(0, limit))
       .map((r) => copy(r.state.key));
+  }
+
+  async dueAgenda(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
+    this.open();
+    const { owner, skip = [] } = query;
+    const skipped = (k: DialogKey): boolean => skip.some((s) => s.botId === k.botId && s.platform === k.platform);
+    const due = (r: DialogRecord): number => (r.state.agenda ?? []).reduce((min, e) => Math.min(min, e.due), Infinity);
+    return [...this.dialogs.values()]
+      .filter((r) => due(r) <= now && agendaFree(r.agenda, now, owner) && !skipped(r.state.key))
+      .sort((a, b) => due(a) - due(b))
+      .slice(0, Math.max(0, limit))
+      .map((r) => copy(r.state.key));
+  }
+
+  async claimAgenda(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<AgendaLease | undefined> {
+    this.open();
+    const record = this.dialogs.get(keyId(key));
+    if (!record || !agendaFree(record.agenda, now, owner)) return undefined;
+    record.agenda = { owner, until: now + leaseMs, token: newLeaseToken() };
+    return { state: copy(record.state), token: record.agenda.token! };
+  }
+
+  async renewAgenda(key: DialogKey, token: string, now: number, leaseMs: number): Promise<boolean> {
+    this.open();
+    const record = this.dialogs.get(keyId(key));
+    if (!record || record.agenda.token !== token) return false;
+    record.agenda.until = now + leaseMs;
+    return true;
+  }
+
+  async releaseAgenda(key: DialogKey, token: string): Promise<boolean> {
+    this.open();
+    const record = this.dialogs.get(keyId(key));
+    if (!record || record.agenda.token !== token) return false;
+    record.agenda = freeLease();
+    return true;
   }
 
   async history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]> {
@@ -277,6 +330,10 @@ export class MemoryStore implements Store {
   private open(): void {
     if (this.closed) throw new StoreUnavailableError('the store is closed');
   }
+}
+
+function agendaFree(lease: Lease, now: number, owner: string | undefined): boolean {
+  return lease.owner === null || (owner !== undefined && lease.owner === owner) || (lease.until ?? 0) < now;
 }
 
 function leaseFree(record: DialogRecord, now: number, owner: string): boolean {

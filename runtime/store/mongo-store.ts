@@ -14,6 +14,7 @@ import {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type AgendaLease,
   type DeliveryLease,
   type DialogKey,
   type DialogState,
@@ -274,6 +275,23 @@ export class MongoStore extends MongoQueries implements Store {
 
   // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
   // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
+  // The agenda: not kept by this store yet (no entries are stored, so none is ever due).
+  async dueAgenda(_now: number, _limit: number, _query?: PendingQuery): Promise<DialogKey[]> {
+    return [];
+  }
+
+  async claimAgenda(_key: DialogKey, _owner: string, _now: number, _leaseMs: number): Promise<AgendaLease | undefined> {
+    return undefined;
+  }
+
+  async renewAgenda(_key: DialogKey, _token: string, _now: number, _leaseMs: number): Promise<boolean> {
+    return false;
+  }
+
+  async releaseAgenda(_key: DialogKey, _token: string): Promise<boolean> {
+    return false;
+  }
+
   async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     if (limit <= 0) return [];
     const { owner, skip = [] } = query;

@@ -15,6 +15,7 @@ import {
   type BotInstance,
   type BotPlatformCredential,
   type BotScenario,
+  type AgendaLease,
   type DeliveryLease,
   type PendingQuery,
   type DialogKey,
@@ -195,6 +196,23 @@ export class SqliteStore implements Store {
 
   async releaseDelivery(key: DialogKey, token: string, evenIfPending = false): Promise<boolean> {
     return this.enqueue(() => this.sql.releaseDelivery(key, token, evenIfPending));
+  }
+
+  // The agenda: not kept by this store yet (no entries are stored, so none is ever due).
+  async dueAgenda(_now: number, _limit: number, _query?: PendingQuery): Promise<DialogKey[]> {
+    return [];
+  }
+
+  async claimAgenda(_key: DialogKey, _owner: string, _now: number, _leaseMs: number): Promise<AgendaLease | undefined> {
+    return undefined;
+  }
+
+  async renewAgenda(_key: DialogKey, _token: string, _now: number, _leaseMs: number): Promise<boolean> {
+    return false;
+  }
+
+  async releaseAgenda(_key: DialogKey, _token: string): Promise<boolean> {
+    return false;
   }
 
   async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {

@@ -60,9 +60,38 @@ export interface DialogState {
   readonly blocked: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Work due later that is not a reply (timers), earliest first; absent or empty: none. See AgendaEntry. */
+  readonly agenda?: readonly AgendaEntry[];
 }
 
 export const RECENT_UPDATES_LIMIT = 100;
+
+/**
+ * Something a dialog waits for that is not a user message: a timer. Written with the transition that schedules it
+ * (the same compare-and-set write), removed by the write that applies it or that leaves the step it belongs to.
+ * Applying it is an event with the id `agenda:<id>`, deduped like an update id.
+ */
+export interface AgendaEntry {
+  /** Unique within its dialog for the dialog's lifetime: `<rev>.<n>`, n-th entry of the write that created it. */
+  readonly id: string;
+  readonly kind: 'timer';
+  /** Which timer, as the scenario machine names it (for instance `timeout`, `reminder`, `wait`, `expire`). */
+  readonly name: string;
+  /** Its place among its step's timers of the same name (reminders). */
+  readonly index?: number;
+  /** The step it belongs to; null for a dialog-wide entry (the idle expiry). */
+  readonly step: string | null;
+  /** When it is due, epoch ms. */
+  readonly due: number;
+  /** When it was scheduled. */
+  readonly at: number;
+}
+
+/** A dialog's agenda lease as held: its record as read under the lease, and the fencing token of this claim. */
+export interface AgendaLease {
+  readonly state: DialogState;
+  readonly token: string;
+}
 
 /** What delivery needs of a dialog: its replies and how far they went (no snapshot to parse). */
 export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSeq' | 'delivered' | 'blocked'>;
@@ -279,6 +308,23 @@ export interface Store {
    * `query.skip` (those the caller cannot send for).
    */
   pendingDeliveries(now: number, limit: number, query?: PendingQuery): Promise<DialogKey[]>;
+
+  /**
+   * Dialogs whose earliest agenda entry is due (due <= now) and whose agenda lease is free, expired at `now`, or held
+   * by `query.owner`, earliest due first, leaving out the bots and platforms in `query.skip`. Served by an index on
+   * the earliest due time.
+   */
+  dueAgenda(now: number, limit: number, query?: PendingQuery): Promise<DialogKey[]>;
+  /**
+   * Takes a dialog's agenda lease (its own, apart from the delivery lease) when it is free, expired at `now`, or held by
+   * the same owner, with a new fencing token; returns the record and the token, or undefined when another owner
+   * holds it or there is no such dialog.
+   */
+  claimAgenda(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<AgendaLease | undefined>;
+  /** Extends the agenda lease to now + leaseMs while `token` is still its token; false when it was lost. */
+  renewAgenda(key: DialogKey, token: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Frees the agenda lease when `token` is still its token; false when it was not (taken over meanwhile). */
+  releaseAgenda(key: DialogKey, token: string): Promise<boolean>;
 
   /** Entries of one dialog, oldest first; see HistoryQuery. Throws RangeError on a bad limit or afterRev. */
   history(key: DialogKey, query?: HistoryQuery): Promise<HistoryEntry[]>;
