@@ -14,7 +14,7 @@ import type {
 } from './types.js';
 import { StoreUnavailableError } from './types.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // No foreign keys to `bots`: the port lets credentials, scenarios and dialogs exist for any bot id, and the
 // other stores do not check either; SQLite must not be the only one refusing such writes.
@@ -65,6 +65,10 @@ CREATE TABLE IF NOT EXISTS dialogs (
   lease_until INTEGER,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
+  agenda TEXT,
+  agenda_due INTEGER,
+  agenda_owner TEXT,
+  agenda_until INTEGER,
   PRIMARY KEY (bot_id, platform, chat_id)
 );
 -- Only dialogs with undelivered replies are in it, so the delivery poller never scans idle dialogs.
@@ -104,6 +108,13 @@ CREATE INDEX IF NOT EXISTS scenarios_bot_activated ON scenarios (bot_id, activat
 `;
 export const INDEX_NAMES = ['history_dialog', 'history_bot_at', 'dialogs_bot_recent', 'scenarios_bot_activated'] as const;
 
+// The agenda's columns (schema version 3): `agenda` the entries as JSON, NULL when there are none (most dialogs, so
+// their writes bind no JSON); `agenda_due` the earliest entry's due time, NULL when none; `agenda_owner` the fencing
+// token of the agenda lease ("<owner> <random>", as lease_owner) and `agenda_until` its end. Only dialogs with an
+// agenda are in the index, so finding what is due is a range read however many dialogs wait for a message.
+const AGENDA_COLUMNS = ['agenda TEXT', 'agenda_due INTEGER', 'agenda_owner TEXT', 'agenda_until INTEGER'] as const;
+const AGENDA_INDEX = 'CREATE INDEX IF NOT EXISTS dialogs_agenda_due ON dialogs (agenda_due) WHERE agenda_due IS NOT NULL;';
+
 /**
  * Creates the tables and indexes that are missing, and brings a file of an older layout up to this one; safe when
  * two processes open the same file at the same time (the IMMEDIATE transaction serializes them, the version is read
@@ -116,8 +127,10 @@ export function migrate(db: Database.Database): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new StoreUnavailableError(`the database has schema version ${version}; this build knows up to ${SCHEMA_VERSION}: run a newer build`);
     if (version === 1) upgradeFromVersion1(db);
+    if (version === 1 || version === 2) addAgendaColumns(db);
     if (version < SCHEMA_VERSION) {
       db.exec(DDL);
+      db.exec(AGENDA_INDEX);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
     addActivatedAt(db);
@@ -151,6 +164,14 @@ GROUP BY bot_id, platform, chat_id, rev, at, run
 ORDER BY MIN(id);
 DROP TABLE history_version1;
 `);
+}
+
+/**
+ * Version 2 had no agenda: its dialogs get the columns, all NULL (no agenda, lease free). ADD COLUMN of nullable
+ * columns changes the table's definition only, not its rows, so it is quick however large the file.
+ */
+function addAgendaColumns(db: Database.Database): void {
+  for (const column of AGENDA_COLUMNS) db.exec(`ALTER TABLE dialogs ADD COLUMN ${column}`);
 }
 
 /**
@@ -243,6 +264,7 @@ export interface DialogRow extends SummaryRow {
   outbox: string;
   delivered: number;
   recent: string;
+  agenda: string | null;
 }
 
 export const summaryOf = (r: SummaryRow): DialogSummary => ({
@@ -264,7 +286,16 @@ export const dialogOf = (r: DialogRow): DialogState => ({
   outbox: JSON.parse(r.outbox),
   delivered: r.delivered,
   recentUpdates: JSON.parse(r.recent),
+  ...(r.agenda !== null && { agenda: JSON.parse(r.agenda) }),
 });
+
+/** The `agenda` and `agenda_due` columns of a state: both NULL when it has no entries. */
+export function agendaColumns(agenda: DialogState['agenda']): [agenda: string | null, due: number | null] {
+  if (agenda === undefined || agenda.length === 0) return [null, null];
+  let due = agenda[0]!.due;
+  for (const e of agenda) if (e.due < due) due = e.due;
+  return [JSON.stringify(agenda), due];
+}
 
 export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'> & { lease_owner: string };
 

@@ -1,20 +1,42 @@
 /** Every SQL statement of the SQLite store, prepared once per connection, and the transactions built on them. */
 import type Database from 'better-sqlite3';
 import { newLeaseToken, trimRecent } from './shared.js';
-import { storedEntries, storedSteps, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
+import { agendaColumns, storedEntries, storedSteps, type BotRow, type CredentialRow, type DeliveryRow, type DialogRow, type ScenarioRow } from './sqlite-schema.js';
 import type { DialogKey, DialogWrite, HistoryEntry, LeasedWrite, NewBotScenario } from './types.js';
 
 const KEY = 'bot_id = ? AND platform = ? AND chat_id = ?';
 const DIALOG_COLUMNS =
-  'bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, delivered, recent, blocked, created_at, updated_at';
+  'bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, delivered, recent, blocked, created_at, updated_at, agenda';
+/** An agenda lease is free, expired or already this owner's; the parameters @now and @ours ("<owner> "). */
+const AGENDA_FREE = '(agenda_owner IS NULL OR agenda_until < @now OR substr(agenda_owner, 1, length(@ours)) = @ours)';
 /** claim's rule, for the write that takes the lease: replies pending, and the lease free, expired or ours. */
 const TAKE_LEASE = '(@lastSeq > delivered AND (lease_owner IS NULL OR lease_until < @now OR substr(lease_owner, 1, length(@ours)) = @ours))';
 
 type Key = [string, string, string];
 
+export interface AgendaClaim {
+  botId: string;
+  platform: string;
+  chatId: string;
+  token: string;
+  until: number;
+  now: number;
+  ours: string;
+}
+
 /** The bot's active version; exported so that a test can check that it reads scenarios_bot_activated. */
 export const ACTIVE_SCENARIO_SQL = 'SELECT * FROM scenarios WHERE bot_id = ? ORDER BY activated_at DESC, version DESC LIMIT 1';
 type S<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
+
+/**
+ * Dialogs with due agenda entries: a range read of dialogs_agenda_due (`agenda_due <= @now` implies the index's
+ * WHERE), in due order; the lease and skip conditions filter the rows read. @skip is a JSON array of
+ * "<bot id>\u0000<platform>" to leave out. Exported so that a test can check the plan.
+ */
+export const DUE_AGENDA_SQL = `SELECT bot_id, platform, chat_id FROM dialogs
+  WHERE agenda_due <= @now AND ${AGENDA_FREE}
+    AND bot_id || char(0) || platform NOT IN (SELECT value FROM json_each(@skip))
+  ORDER BY agenda_due LIMIT @limit`;
 
 export interface Statements {
   readonly upsertBot: S;
@@ -44,6 +66,10 @@ export interface Statements {
   readonly releaseAnyway: S;
   readonly pendingOf: S<Key, { pending: number }>;
   readonly pending: S<[number, string, string, string, number], { bot_id: string; platform: string; chat_id: string }>;
+  readonly dueAgenda: S<[{ now: number; ours: string; skip: string; limit: number }], { bot_id: string; platform: string; chat_id: string }>;
+  readonly claimAgenda: S<[AgendaClaim], DialogRow>;
+  readonly renewAgenda: S<[number, string, string, string, string]>;
+  readonly releaseAgenda: S<[string, string, string, string]>;
   readonly countAll: S<[], { n: number }>;
   readonly countBot: S<[string], { n: number }>;
   readonly putScenario: Database.Transaction<(s: NewBotScenario) => ScenarioRow>;
@@ -76,20 +102,21 @@ export function prepareStatements(db: Database.Database): Statements {
     // A create must fail when the row exists: DO NOTHING reports 0 changes instead of raising.
     insertDialog: db.prepare(
       `INSERT INTO dialogs (bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox,
-         last_seq, recent, blocked, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         last_seq, recent, blocked, created_at, updated_at, agenda, agenda_due)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
-    // Compare-and-set; `delivered` and the lease belong to the deliverer and are left alone.
+    // Compare-and-set; `delivered` and the lease belong to the deliverer, the agenda lease to the agenda's holder:
+    // both are left alone.
     updateDialog: db.prepare(
       `UPDATE dialogs SET rev = ?, scenario_version = ?, status = ?, step = ?, vars = ?, snapshot = ?, outbox = ?,
-         last_seq = ?, recent = ?, blocked = ?, created_at = ?, updated_at = ?
+         last_seq = ?, recent = ?, blocked = ?, created_at = ?, updated_at = ?, agenda = ?, agenda_due = ?
        WHERE ${KEY} AND rev = ?`,
     ),
     // A new dialog with replies: its lease is free, so the write takes it.
     insertDialogLeased: db.prepare(
       `INSERT INTO dialogs (bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox,
-         last_seq, recent, blocked, created_at, updated_at, lease_owner, lease_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         last_seq, recent, blocked, created_at, updated_at, agenda, agenda_due, lease_owner, lease_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     // The compare-and-set that also takes the delivery lease by claim's rule, only while replies are pending.
     // SET expressions all see the row as it was, so both CASEs test the same lease. RETURNING tells the writer the
@@ -97,7 +124,7 @@ export function prepareStatements(db: Database.Database): Statements {
     updateDialogLeased: db.prepare<[Record<string, unknown>], { delivered: number; lease_owner: string | null }>(
       `UPDATE dialogs SET rev = @rev, scenario_version = @scenarioVersion, status = @status, step = @step, vars = @vars,
          snapshot = @snapshot, outbox = @outbox, last_seq = @lastSeq, recent = @recent, blocked = @blocked,
-         created_at = @createdAt, updated_at = @updatedAt,
+         created_at = @createdAt, updated_at = @updatedAt, agenda = @agenda, agenda_due = @agendaDue,
          lease_owner = CASE WHEN ${TAKE_LEASE} THEN @token ELSE lease_owner END,
          lease_until = CASE WHEN ${TAKE_LEASE} THEN @until ELSE lease_until END
        WHERE bot_id = @botId AND platform = @platform AND chat_id = @chatId AND rev = @expectedRev
@@ -142,6 +169,15 @@ export function prepareStatements(db: Database.Database): Statements {
          AND bot_id || char(0) || platform NOT IN (SELECT value FROM json_each(?))
        ORDER BY updated_at LIMIT ?`,
     ),
+    dueAgenda: db.prepare<[{ now: number; ours: string; skip: string; limit: number }], { bot_id: string; platform: string; chat_id: string }>(DUE_AGENDA_SQL),
+    // The agenda lease, by the delivery lease's rules on its own columns; the claim reads the record back with it.
+    claimAgenda: db.prepare<[AgendaClaim], DialogRow>(
+      `UPDATE dialogs SET agenda_owner = @token, agenda_until = @until
+       WHERE bot_id = @botId AND platform = @platform AND chat_id = @chatId AND ${AGENDA_FREE}
+       RETURNING ${DIALOG_COLUMNS}`,
+    ),
+    renewAgenda: db.prepare<[number, string, string, string, string]>(`UPDATE dialogs SET agenda_until = ? WHERE ${KEY} AND agenda_owner = ?`),
+    releaseAgenda: db.prepare<[string, string, string, string]>(`UPDATE dialogs SET agenda_owner = NULL, agenda_until = NULL WHERE ${KEY} AND agenda_owner = ?`),
     countAll: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM dialogs'),
     countBot: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dialogs WHERE bot_id = ?'),
   };
@@ -178,12 +214,13 @@ export function prepareStatements(db: Database.Database): Statements {
     const outbox = JSON.stringify(s.outbox);
     const recent = JSON.stringify(trimRecent(s.recentUpdates));
     const blocked = s.blocked ? 1 : 0;
+    const [agenda, agendaDue] = agendaColumns(s.agenda);
     const lease = w.lease;
     if (lease === undefined) {
       const info =
         w.expectedRev === 0
-          ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt)
-          : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, botId, platform, chatId, w.expectedRev);
+          ? sql.insertDialog.run(botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, agenda, agendaDue)
+          : sql.updateDialog.run(s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, agenda, agendaDue, botId, platform, chatId, w.expectedRev);
       return info.changes > 0;
     }
     // The token names its owner, so "already ours" is a prefix test on the one column (as claim does).
@@ -192,13 +229,13 @@ export function prepareStatements(db: Database.Database): Statements {
     if (w.expectedRev === 0) {
       // A new record's lease is free: taken when it has replies.
       const taken = s.lastSeq > 0;
-      const row = [botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt];
+      const row = [botId, platform, chatId, s.rev, s.scenarioVersion, s.status, s.step, vars, snapshot, outbox, s.lastSeq, recent, blocked, s.createdAt, s.updatedAt, agenda, agendaDue];
       const info = taken ? sql.insertDialogLeased.run(...row, token, until) : sql.insertDialog.run(...row);
       if (info.changes === 0) return false;
       return taken ? { delivered: 0, token } : { delivered: 0 };
     }
     const { rev, scenarioVersion, status, step, lastSeq, createdAt, updatedAt } = s;
-    const fields = { rev, scenarioVersion, status, step, vars, snapshot, outbox, lastSeq, recent, blocked, createdAt, updatedAt };
+    const fields = { rev, scenarioVersion, status, step, vars, snapshot, outbox, lastSeq, recent, blocked, createdAt, updatedAt, agenda, agendaDue };
     const where = { botId, platform, chatId, expectedRev: w.expectedRev };
     const row = sql.updateDialogLeased.get({ ...fields, ...where, token, until, now: lease.now, ours: `${lease.owner} ` });
     if (row === undefined) return false;

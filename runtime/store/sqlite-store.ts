@@ -198,21 +198,29 @@ export class SqliteStore implements Store {
     return this.enqueue(() => this.sql.releaseDelivery(key, token, evenIfPending));
   }
 
-  // The agenda: not kept by this store yet (no entries are stored, so none is ever due).
-  async dueAgenda(_now: number, _limit: number, _query?: PendingQuery): Promise<DialogKey[]> {
-    return [];
+  async dueAgenda(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
+    const ours = query.owner === undefined ? ' ' : `${query.owner} `;
+    const skip = JSON.stringify((query.skip ?? []).map((s) => `${s.botId}\u0000${s.platform}`));
+    const rows = await this.run(() => this.sql.dueAgenda.all({ now, ours, skip, limit: Math.max(0, limit) }));
+    return rows.map((r) => ({ botId: r.bot_id, platform: r.platform, chatId: r.chat_id }));
   }
 
-  async claimAgenda(_key: DialogKey, _owner: string, _now: number, _leaseMs: number): Promise<AgendaLease | undefined> {
-    return undefined;
+  async claimAgenda(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<AgendaLease | undefined> {
+    // As claimDelivery's: the token names its owner, so "already ours" is a prefix test on the one column.
+    const token = `${owner} ${newLeaseToken()}`;
+    const { botId, platform, chatId } = key;
+    const row = await this.enqueue(() => this.sql.claimAgenda.get({ botId, platform, chatId, token, until: now + leaseMs, now, ours: `${owner} ` }));
+    return row && { state: dialogOf(row), token };
   }
 
-  async renewAgenda(_key: DialogKey, _token: string, _now: number, _leaseMs: number): Promise<boolean> {
-    return false;
+  async renewAgenda(key: DialogKey, token: string, now: number, leaseMs: number): Promise<boolean> {
+    const info = await this.enqueue(() => this.sql.renewAgenda.run(now + leaseMs, key.botId, key.platform, key.chatId, token));
+    return info.changes > 0;
   }
 
-  async releaseAgenda(_key: DialogKey, _token: string): Promise<boolean> {
-    return false;
+  async releaseAgenda(key: DialogKey, token: string): Promise<boolean> {
+    const info = await this.enqueue(() => this.sql.releaseAgenda.run(key.botId, key.platform, key.chatId, token));
+    return info.changes > 0;
   }
 
   async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError, type DialogWrite, type Store } from '../../../runtime/store/index.js';
 import { bot, dialogKey, dialogState, historyEntry, scenarioOf, specConfig, specSnapshot, write } from './helpers.js';
 import { Dialog } from '../../../runtime/engine/index.js';
+import { describeAgenda } from './contract-agenda.js';
 import { describeReadQueries } from './contract-queries.js';
 
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>, cleanup?: (store: Store) => Promise<void>): void {
@@ -432,6 +433,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeReadQueries(() => store);
+    describeAgenda(() => store);
 
     it('answers ping while open, and StoreUnavailableError once closed', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

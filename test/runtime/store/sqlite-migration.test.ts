@@ -105,7 +105,7 @@ describe('SqliteStore schema migration', () => {
     opened.push(db);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
-    expect(indexes.sort()).toEqual([...INDEX_NAMES, 'dialogs_pending'].sort());
+    expect(indexes.sort()).toEqual([...INDEX_NAMES, 'dialogs_pending', 'dialogs_agenda_due'].sort());
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()).toEqual(
       ['bots', 'credentials', 'dialogs', 'history', 'scenarios'].map((name) => ({ name })),
     );
