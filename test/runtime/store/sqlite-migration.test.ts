@@ -7,6 +7,8 @@ import { openSqliteStore, StoreUnavailableError, type DialogKey, type DialogWrit
 import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schema.js';
 import { dialogKey, dialogState } from './helpers.js';
 import { VERSION_1, writeVersion1 } from './schema-version1.js';
+import { VERSION_2, writeVersion2 } from './schema-version2.js';
+import { timer } from './contract-agenda.js';
 
 const at = (key: DialogKey, rev: number, direction: 'in' | 'out', step: string | null, time: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   key,
@@ -121,4 +123,48 @@ describe('SqliteStore schema migration', () => {
     ]);
   });
 
+  it('opens a file of schema version 2, adds the agenda (none for every dialog), and reads back what a new file reads', async () => {
+    // Version 2 wrote one history row per write here: the writes whose entries share one time.
+    const v2 = writes().filter((w) => new Set(w.history.map((h) => h.at)).size <= 1);
+    const oldFile = join(dir, 'old.db');
+    const old = new Database(oldFile);
+    old.exec(VERSION_2);
+    for (const w of v2) writeVersion2(old, w);
+    old.close();
+
+    const migrated = openSqliteStore({ file: oldFile });
+    opened.push(migrated);
+    const fresh = openSqliteStore({ file: join(dir, 'new.db') });
+    opened.push(fresh);
+    for (const w of v2) expect(await fresh.writeDialog(w)).toBe(true);
+    expect(await readBack(migrated)).toStrictEqual(await readBack(fresh));
+    expect((await migrated.getDialog(dialogKey('a')))?.agenda).toBeUndefined();
+    expect(await migrated.dueAgenda(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+
+    const db = new Database(oldFile);
+    opened.push(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes.sort()).toEqual([...INDEX_NAMES, 'dialogs_pending', 'dialogs_agenda_due'].sort());
+    expect(db.prepare('SELECT COUNT(*) AS n FROM dialogs WHERE agenda IS NULL AND agenda_due IS NULL AND agenda_owner IS NULL AND agenda_until IS NULL').get()).toEqual({ n: 2 });
+
+    // The converted file keeps and leases an agenda like a new one.
+    const key = dialogKey('a');
+    const agenda = [timer('4.0', 5000)];
+    expect(await migrated.writeDialog({ expectedRev: 3, state: dialogState(key, 4, { agenda }), history: [] })).toBe(true);
+    expect(await migrated.dueAgenda(5000, 10)).toEqual([key]);
+    expect((await migrated.claimAgenda(key, 'A', 5000, 500))?.state.agenda).toStrictEqual(agenda);
+    expect(await migrated.dueAgenda(5000, 10)).toEqual([]);
+  });
+
+  it('raises an empty version 2 file to version 3 on open, so that version 2 builds refuse it from then on', async () => {
+    const file = join(dir, 'v2.db');
+    const old = new Database(file);
+    old.exec(VERSION_2);
+    old.close();
+    await openSqliteStore({ file }).close();
+    const db = new Database(file);
+    opened.push(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+  });
 });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../runtime/store/index.js';
 import { QUERY_SQL } from '../../../runtime/store/sqlite-queries.js';
 import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schema.js';
-import { ACTIVE_SCENARIO_SQL } from '../../../runtime/store/sqlite-statements.js';
+import { ACTIVE_SCENARIO_SQL, DUE_AGENDA_SQL } from '../../../runtime/store/sqlite-statements.js';
 import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 
 const PARAMS = { botId: 'b1', chatId: 'c1', afterRev: 0, since: 0, limit: 10, platform: 'web', bucketMs: 60_000, startStep: 'welcome' };
@@ -108,5 +108,27 @@ describe('SqliteStore read queries', () => {
     opened.push(again);
     expect(await again.countDialogs()).toBe(1);
     db.exec('ROLLBACK');
+  });
+
+  it('finds due agenda entries by a range read of the partial index, among 100,000 dialogs', async () => {
+    const store = openSqliteStore({ file });
+    opened.push(store);
+    // Most dialogs wait for a message (no agenda); every hundredth has a timer.
+    await write(store, dialogState(dialogKey('seed'), 1));
+    const db = raw();
+    // Copies of the seed row, made in SQL: c0 .. c99999, every hundredth with a timer due at its number.
+    db.exec(`
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
+      INSERT INTO dialogs (bot_id, platform, chat_id, rev, scenario_version, status, step, vars, snapshot, outbox, last_seq, recent, blocked, created_at, updated_at, agenda, agenda_due)
+      SELECT d.bot_id, d.platform, 'c' || n.i, d.rev, d.scenario_version, d.status, d.step, d.vars, d.snapshot, d.outbox, d.last_seq, d.recent, d.blocked, d.created_at, d.updated_at,
+        CASE WHEN n.i % 100 = 0 THEN json_array(json_object('id', '1.0', 'kind', 'timer', 'name', 'timeout', 'step', 'ask', 'due', n.i, 'at', 0)) END,
+        CASE WHEN n.i % 100 = 0 THEN n.i END
+      FROM n, (SELECT * FROM dialogs WHERE chat_id = 'seed') AS d`);
+    db.exec('ANALYZE');
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DUE_AGENDA_SQL}`).all({ now: 500, ours: ' ', skip: '[]', limit: 10 }) as { detail: string }[]).map((r) => r.detail);
+    expect(plan[0]).toBe('SEARCH dialogs USING INDEX dialogs_agenda_due (agenda_due<?)');
+    expect(plan.filter((d) => /^SCAN dialogs|TEMP B-TREE/.test(d))).toEqual([]);
+    expect((await store.dueAgenda(500, 10)).map((k) => k.chatId)).toEqual(['c0', 'c100', 'c200', 'c300', 'c400', 'c500']);
+    expect(await store.dueAgenda(-1, 10)).toEqual([]);
   });
 });

@@ -70,6 +70,8 @@ describe('SqliteStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const indexes = db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'").all() as { name: string; tbl_name: string; sql: string | null }[];
     expect(indexes.find((i) => i.name === 'dialogs_pending')?.sql).toMatch(/WHERE last_seq > delivered/);
+    // Only dialogs with an agenda are in its index.
+    expect(indexes.find((i) => i.name === 'dialogs_agenda_due')?.sql).toMatch(/ON dialogs \(agenda_due\) WHERE agenda_due IS NOT NULL$/);
     const unique = (table: string) =>
       (db.pragma(`index_list(${table})`) as { name: string; unique: number }[])
         .filter((i) => i.unique === 1)
