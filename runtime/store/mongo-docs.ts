@@ -1,6 +1,8 @@
 /** The mapping between the MongoDB store's documents (mongo-models.ts) and the port's records. */
 import type { BotDoc, CredentialDoc, DialogDoc, HistoryDoc, ScenarioDoc } from './mongo-models.js';
+import { earliestDue } from './shared.js';
 import type {
+  AgendaEntry,
   BotInstance,
   BotPlatformCredential,
   BotScenario,
@@ -15,8 +17,9 @@ import type {
 // JSON round trip: drops `undefined` members, which BSON would store as null.
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** The fields a compare-and-set write replaces: everything but the key, `delivered` and the lease. */
+/** The fields a compare-and-set write replaces: everything but the key, `delivered` and the two leases. */
 export function dialogFields(s: DialogState, recentUpdates: string[]) {
+  const agendaDue = earliestDue(s.agenda);
   return {
     rev: s.rev,
     scenarioVersion: s.scenarioVersion,
@@ -30,6 +33,8 @@ export function dialogFields(s: DialogState, recentUpdates: string[]) {
     blocked: s.blocked,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
+    agenda: agendaDue === null ? null : (plain(s.agenda) as AgendaEntry[]),
+    agendaDue,
   };
 }
 
@@ -59,6 +64,7 @@ export const dialogOfDoc = (d: DialogDoc): DialogState => ({
   outbox: d.outbox ?? [],
   delivered: d.delivered ?? 0,
   recentUpdates: d.recentUpdates ?? [],
+  ...(d.agenda != null && d.agenda.length > 0 && { agenda: d.agenda }),
 });
 
 export function historyDoc(h: HistoryEntry, ordinal: number): HistoryDoc {

@@ -7,7 +7,7 @@
  * and cast them on every write. `vars` stays an object (readable in the database) under `minimize: false`.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { BotPlatformCredential, OutboxButton, OutboxMessage } from './types.js';
+import type { AgendaEntry, BotPlatformCredential, OutboxButton, OutboxMessage } from './types.js';
 
 export interface BotDoc {
   _id: string;
@@ -51,6 +51,14 @@ export interface DialogDoc {
   leaseToken?: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The agenda, earliest first; null (or absent, on documents from before it) when there is none. */
+  agenda?: AgendaEntry[] | null;
+  /** The earliest entry's due time; null when there is none (then the document is not in its index). */
+  agendaDue?: number | null;
+  /** The agenda lease, apart from the delivery lease: its owner, end and fencing token. */
+  agendaOwner?: string | null;
+  agendaUntil?: number | null;
+  agendaToken?: string | null;
 }
 
 export interface HistoryDoc {
@@ -125,6 +133,11 @@ export const dialogSchema = new Schema<DialogDoc>(
     leaseToken: { type: String, default: null },
     createdAt: req(Number),
     updatedAt: req(Number),
+    agenda: { type: Schema.Types.Mixed, default: null },
+    agendaDue: { type: Number, default: null },
+    agendaOwner: { type: String, default: null },
+    agendaUntil: { type: Number, default: null },
+    agendaToken: { type: String, default: null },
   },
   // minimize: false keeps empty objects (vars `{}`, a var holding `{}`); the default would drop them.
   { ...common, collection: 'bot_dialog_states', minimize: false },
@@ -134,6 +147,9 @@ dialogSchema.index({ botId: 1, platform: 1, chatId: 1 }, { unique: true });
 dialogSchema.index({ botId: 1, updatedAt: -1, platform: 1, chatId: 1 });
 // activeByStep: equality on botId and status, a range on step, and updatedAt (the `since`) from the index too.
 dialogSchema.index({ botId: 1, status: 1, step: 1, updatedAt: 1 });
+// dueAgenda: only documents with an agenda (a number in agendaDue) are in it, so finding what is due reads a range of
+// it in due order, however many dialogs wait for a message. Queries name the same $type to be served by it.
+dialogSchema.index({ agendaDue: 1 }, { partialFilterExpression: { agendaDue: { $type: 'number' } } });
 
 export const historySchema = new Schema<HistoryDoc>(
   {

@@ -273,32 +273,52 @@ export class MongoStore extends MongoQueries implements Store {
     });
   }
 
+  // A range of the partial agendaDue index, in due order; the lease and skip conditions filter what it reads.
+  async dueAgenda(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
+    if (limit <= 0) return [];
+    const docs = await this.run(() =>
+      this.m.Dialog.find(dueAgendaFilter(now, query))
+        .sort({ agendaDue: 1 })
+        .limit(limit)
+        .select({ botId: 1, platform: 1, chatId: 1 })
+        .lean(),
+    );
+    return docs.map((d) => ({ botId: d.botId, platform: d.platform, chatId: d.chatId }));
+  }
+
+  // One findOneAndUpdate under the lease condition, as claimDelivery on the agenda's own fields.
+  async claimAgenda(key: DialogKey, owner: string, now: number, leaseMs: number): Promise<AgendaLease | undefined> {
+    const token = newLeaseToken();
+    const doc = await this.run(() =>
+      this.m.Dialog.findOneAndUpdate(
+        { ...keyFilter(key), $or: [{ agendaOwner: null }, { agendaUntil: { $lt: now } }, { agendaOwner: owner }] },
+        { $set: { agendaOwner: owner, agendaUntil: now + leaseMs, agendaToken: token } },
+        { returnDocument: 'after', writeConcern: this.writeConcern },
+      ).lean(),
+    );
+    return doc ? { state: dialogOfDoc(doc), token } : undefined;
+  }
+
+  async renewAgenda(key: DialogKey, token: string, now: number, leaseMs: number): Promise<boolean> {
+    const r = await this.run(() => this.m.Dialog.updateOne({ ...keyFilter(key), agendaToken: token }, { $set: { agendaUntil: now + leaseMs } }, { writeConcern: this.writeConcern }));
+    return r.matchedCount === 1;
+  }
+
+  async releaseAgenda(key: DialogKey, token: string): Promise<boolean> {
+    const r = await this.run(() =>
+      this.m.Dialog.updateOne({ ...keyFilter(key), agendaToken: token }, { $set: { agendaOwner: null, agendaUntil: null, agendaToken: null } }, { writeConcern: this.writeConcern }),
+    );
+    return r.matchedCount === 1;
+  }
+
   // $expr compares two fields of a document, which no index serves: this scans the dialogs. Fine for a poller
   // at moderate sizes; a `pending` flag maintained by pipeline updates would make it indexable.
-  // The agenda: not kept by this store yet (no entries are stored, so none is ever due).
-  async dueAgenda(_now: number, _limit: number, _query?: PendingQuery): Promise<DialogKey[]> {
-    return [];
-  }
-
-  async claimAgenda(_key: DialogKey, _owner: string, _now: number, _leaseMs: number): Promise<AgendaLease | undefined> {
-    return undefined;
-  }
-
-  async renewAgenda(_key: DialogKey, _token: string, _now: number, _leaseMs: number): Promise<boolean> {
-    return false;
-  }
-
-  async releaseAgenda(_key: DialogKey, _token: string): Promise<boolean> {
-    return false;
-  }
-
   async pendingDeliveries(now: number, limit: number, query: PendingQuery = {}): Promise<DialogKey[]> {
     if (limit <= 0) return [];
     const { owner, skip = [] } = query;
     const free = [{ leaseOwner: null }, { leaseUntil: { $lt: now } }, ...(owner === undefined ? [] : [{ leaseOwner: owner }])];
-    const notSkipped = skip.map((s) => ({ $or: [{ botId: { $ne: s.botId } }, { platform: { $ne: s.platform } }] }));
     const docs = await this.run(() =>
-      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $and: [{ $or: free }, ...notSkipped] })
+      this.m.Dialog.find({ $expr: { $gt: ['$lastSeq', '$delivered'] }, $and: [{ $or: free }, ...notSkipped(skip)] })
         .sort({ updatedAt: 1 })
         .limit(limit)
         .select({ botId: 1, platform: 1, chatId: 1 })
@@ -337,6 +357,24 @@ export class MongoStore extends MongoQueries implements Store {
       throw toStoreError(err, this.connection.readyState === mongoose.ConnectionStates.connected);
     }
   }
+}
+
+/**
+ * MongoDB's alias for every numeric BSON type (the driver writes small integers as int32, larger ones as double), as
+ * the agendaDue index's filter names it; Mongoose's types list the types one by one, hence the cast.
+ */
+const NUMERIC = { $type: 'number' } as unknown as { $type: 'double' };
+
+/** The filter of dueAgenda: due (a range of the partial agendaDue index: the same $type), the agenda lease free. */
+export function dueAgendaFilter(now: number, query: PendingQuery) {
+  const { owner, skip = [] } = query;
+  const free = [{ agendaOwner: null }, { agendaUntil: { $lt: now } }, ...(owner === undefined ? [] : [{ agendaOwner: owner }])];
+  return { agendaDue: { ...NUMERIC, $lte: now }, $and: [{ $or: free }, ...notSkipped(skip)] };
+}
+
+/** Conditions that leave out the dialogs of these bots and platforms. */
+function notSkipped(skip: NonNullable<PendingQuery['skip']>) {
+  return skip.map((s) => ({ $or: [{ botId: { $ne: s.botId } }, { platform: { $ne: s.platform } }] }));
 }
 
 /**

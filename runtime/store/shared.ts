@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 /** Helpers every store implementation uses, so they agree on the small rules of the port. */
-import { RECENT_UPDATES_LIMIT, type DialogKey, type ScenarioSummary, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
+import { RECENT_UPDATES_LIMIT, type AgendaEntry, type DialogKey, type ScenarioSummary, type DialogListQuery, type DialogWrite, type FunnelCounts, type HistoryQuery } from './types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 100;
 export const DEFAULT_DIALOG_LIST_LIMIT = 50;
@@ -32,6 +32,14 @@ export function checkWrite(write: DialogWrite): void {
   for (const h of write.history) {
     if (h.rev !== state.rev || keyId(h.key) !== keyId(state.key)) throw new RangeError('history entries must have the key and rev of the written state');
   }
+}
+
+/** When the earliest entry of an agenda is due (entries are kept in due order, but not trusted to be); null: none. */
+export function earliestDue(agenda: readonly AgendaEntry[] | undefined): number | null {
+  if (agenda === undefined || agenda.length === 0) return null;
+  let due = agenda[0]!.due;
+  for (const e of agenda) if (e.due < due) due = e.due;
+  return due;
 }
 
 /** The newest RECENT_UPDATES_LIMIT ids, oldest first. */

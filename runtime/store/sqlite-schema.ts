@@ -12,6 +12,7 @@ import type {
   OutboxButton,
   ScenarioSummary,
 } from './types.js';
+import { earliestDue } from './shared.js';
 import { StoreUnavailableError } from './types.js';
 
 export const SCHEMA_VERSION = 3;
@@ -291,10 +292,8 @@ export const dialogOf = (r: DialogRow): DialogState => ({
 
 /** The `agenda` and `agenda_due` columns of a state: both NULL when it has no entries. */
 export function agendaColumns(agenda: DialogState['agenda']): [agenda: string | null, due: number | null] {
-  if (agenda === undefined || agenda.length === 0) return [null, null];
-  let due = agenda[0]!.due;
-  for (const e of agenda) if (e.due < due) due = e.due;
-  return [JSON.stringify(agenda), due];
+  const due = earliestDue(agenda);
+  return due === null ? [null, null] : [JSON.stringify(agenda), due];
 }
 
 export type DeliveryRow = Pick<DialogRow, 'bot_id' | 'platform' | 'chat_id' | 'rev' | 'outbox' | 'last_seq' | 'delivered' | 'blocked'> & { lease_owner: string };

@@ -8,6 +8,8 @@ import { dialogFields, dialogOfDoc, historyDoc, historyOfDoc, scenarioOfDoc } fr
 import { createModels, dialogSchema, historySchema, scenarioSchema, credentialSchema } from '../../../runtime/store/mongo-models.js';
 import { StoreUnavailableError, type Store } from '../../../runtime/store/index.js';
 import { MongoStore, openMongoStore } from '../../../runtime/store/mongo.js';
+import { dueAgendaFilter } from '../../../runtime/store/mongo-store.js';
+import { timer } from './contract-agenda.js';
 import { activeByStepPipeline, funnelPipeline, messageRatePipeline } from '../../../runtime/store/mongo-queries.js';
 import { describeStoreContract } from './contract.js';
 import { dialogKey, dialogState, historyEntry, specConfig, specSnapshot, write } from './helpers.js';
@@ -66,7 +68,12 @@ describe('Mongo models (offline)', () => {
       [[['botId', 1], ['platform', 1], ['chatId', 1]], true],
       [[['botId', 1], ['updatedAt', -1], ['platform', 1], ['chatId', 1]], false],
       [[['botId', 1], ['status', 1], ['step', 1], ['updatedAt', 1]], false],
+      [[['agendaDue', 1]], false],
     ]);
+    // Only dialogs with an agenda are in its index; dueAgenda's filter names the same condition, so it is served by it.
+    const agendaIndex = dialogSchema.indexes().find(([fields]) => 'agendaDue' in fields);
+    expect(agendaIndex?.[1]['partialFilterExpression']).toEqual({ agendaDue: { $type: 'number' } });
+    expect(dueAgendaFilter(5, {}).agendaDue).toEqual({ $type: 'number', $lte: 5 });
     expect(indexes(historySchema)).toEqual([
       [[['botId', 1], ['platform', 1], ['chatId', 1], ['rev', 1], ['ordinal', 1]], true],
       [[['botId', 1], ['at', 1]], false],
@@ -121,6 +128,22 @@ describe('Mongo models (offline)', () => {
     expect(stored.snapshot).not.toHaveProperty('historyValue');
     expect(stored).not.toHaveProperty('vars');
     expect(stored.snapshot).not.toEqual(snapshot);
+  });
+
+  it('keeps the agenda and its earliest due time in the document; none is null there and absent in the record', () => {
+    const key = dialogKey('c1');
+    const agenda = [timer('1.0', 9000), timer('1.1', 4000, { name: 'reminder', index: 0 }), timer('1.2', 7000, { name: 'expire', step: null })];
+    const doc = new models.Dialog({ ...key, ...dialogFields(dialogState(key, 1, { agenda }), []) }).toBSON() as Parameters<typeof dialogOfDoc>[0];
+    expect(doc).toMatchObject({ agendaDue: 4000, agendaOwner: null, agendaUntil: null, agendaToken: null });
+    expect(dialogOfDoc(doc).agenda).toStrictEqual(agenda);
+    for (const none of [undefined, []]) {
+      const empty = new models.Dialog({ ...key, ...dialogFields(dialogState(key, 1, none && { agenda: none }), []) }).toBSON() as Parameters<typeof dialogOfDoc>[0];
+      expect(empty).toMatchObject({ agenda: null, agendaDue: null });
+      expect(dialogOfDoc(empty)).not.toHaveProperty('agenda');
+    }
+    // A document from before the agenda has none of its fields.
+    const { agenda: _a, agendaDue: _d, agendaOwner: _o, agendaUntil: _u, agendaToken: _t, ...older } = doc;
+    expect(dialogOfDoc(older)).toStrictEqual({ ...dialogState(key, 1), delivered: 0 });
   });
 
   it('reads a scenario document from before activation as activated when created', () => {
