@@ -10,6 +10,8 @@ import { INDEX_NAMES, SCHEMA_VERSION } from '../../../runtime/store/sqlite-schem
 import { buildStoreForChildProcesses } from './build-store.js';
 import { dialogKey, dialogState, historyEntry, scenarioOf, write } from './helpers.js';
 import { VERSION_1, writeVersion1 } from './schema-version1.js';
+import { VERSION_2, writeVersion2 } from './schema-version2.js';
+import { timer } from './contract-agenda.js';
 
 const WORKER = 'test/runtime/store/fixtures/cas-worker.mjs';
 const INCREMENTS = 1500;
@@ -127,6 +129,28 @@ describe('SqliteStore across processes', () => {
     const store = openSqliteStore({ file });
     expect((await store.history(key)).map((h) => `${h.rev}:${h.text}`)).toEqual(['1:q1', '1:a1', '2:q2', '2:a2', '3:q3', '3:a3']);
     expect((await store.getDialog(key))?.rev).toBe(3);
+    await store.close();
+  });
+
+  it('adds the agenda to a file of schema version 2 once when several processes open it at once', async () => {
+    const file = join(dir, 'version2.db');
+    const key = dialogKey('shared');
+    const old = new Database(file);
+    old.exec(VERSION_2);
+    writeVersion2(old, { expectedRev: 0, state: dialogState(key, 1), history: [historyEntry(key, 1, 'in', 'q1')] });
+    old.close();
+
+    await openAtOnce(file);
+
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect((db.pragma('table_info(dialogs)') as { name: string }[]).filter((c) => c.name.startsWith('agenda')).map((c) => c.name)).toEqual([
+      'agenda', 'agenda_due', 'agenda_owner', 'agenda_until',
+    ]);
+    db.close();
+    const store = openSqliteStore({ file });
+    expect(await write(store, dialogState(key, 2, { agenda: [timer('2.0', 10)] }))).toBe(true);
+    expect(await store.dueAgenda(10, 10)).toEqual([key]);
     await store.close();
   });
 });
