@@ -46,7 +46,9 @@ export class AgendaRunner {
   private wakeAt = Infinity;
   private running: Promise<void> | undefined;
   private again = false;
-  private stopped = true;
+  private started = false;
+  /** Set by stop(): firing ends after the entry in progress. */
+  private stopped = false;
   /** Dialogs being fired by this process now. */
   private readonly busy = new Set<string>();
 
@@ -61,7 +63,8 @@ export class AgendaRunner {
   }
 
   start(): void {
-    if (!this.stopped) return;
+    if (this.started) return;
+    this.started = true;
     this.stopped = false;
     this.sweeper = setInterval(() => this.trigger(), this.opts.sweepMs);
     this.sweeper.unref();
@@ -71,6 +74,7 @@ export class AgendaRunner {
   /** Stops the timers, waits for the firing in progress (which ends after its current entry) and its lease releases. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.wake) clearTimeout(this.wake);
     this.sweeper = this.wake = undefined;
@@ -80,7 +84,7 @@ export class AgendaRunner {
 
   /** Learns that a dialog written here has an entry due at `due`: wakes then if that is earlier than planned. */
   learn(due: number | undefined): void {
-    if (due === undefined || this.stopped || due >= this.wakeAt) return;
+    if (due === undefined || !this.started || due >= this.wakeAt) return;
     if (this.wake) clearTimeout(this.wake);
     this.wakeAt = due;
     this.wake = setTimeout(() => {
@@ -98,7 +102,7 @@ export class AgendaRunner {
 
   /** Runs a round now, or one more after the round in progress. */
   trigger(): void {
-    if (this.stopped) return;
+    if (!this.started) return;
     if (this.running) {
       this.again = true;
       return;
