@@ -28,10 +28,11 @@ export interface AgendaTurn {
  * (`expire`, bound to no step) when the config has one: due now + expireAfterMs, renewed by every user message,
  * created when missing, kept as it is on other turns. Earliest due first, ties in id order.
  */
-export function nextAgenda(t: AgendaTurn): AgendaEntry[] {
-  if (t.stepAfter === null) return [];
+export function nextAgenda(t: AgendaTurn): readonly AgendaEntry[] {
+  // The common turn of a bot without timers allocates nothing.
+  if (t.stepAfter === null || (t.expireAfterMs === undefined && (t.previous === undefined || t.previous.length === 0) && !t.effects.some(isSchedule))) return NONE;
   const schedules = t.effects.filter((e): e is Extract<Effect, { type: 'schedule' }> => e.type === 'schedule' && e.step === t.stepAfter);
-  const stepKept = t.stepBefore === t.stepAfter && !t.effects.some((e) => e.type === 'schedule');
+  const stepKept = t.stepBefore === t.stepAfter && !t.effects.some(isSchedule);
   const renewExpiry = t.expireAfterMs !== undefined && t.userMessage;
   const out: AgendaEntry[] = [];
   let hasExpiry = false;
@@ -51,6 +52,8 @@ export function nextAgenda(t: AgendaTurn): AgendaEntry[] {
   return out.sort(byDue);
 }
 
+const NONE: readonly AgendaEntry[] = Object.freeze([]);
+const isSchedule = (e: Effect): boolean => e.type === 'schedule';
 const isExpiry = (e: AgendaEntry): boolean => e.step === null && e.name === 'expire';
 
 /** Earliest due first; ties in id order (`<rev>.<n>` compared as numbers). */

@@ -25,7 +25,7 @@ describe('nextAgenda over random dialogs', () => {
   it('never holds two entries with one id, nothing bound to another step than the step after, empty when ended, sorted by due', () => {
     fc.assert(
       fc.property(fc.array(turnOf, { minLength: 1, maxLength: 30 }), fc.option(fc.integer({ min: 1000, max: 5_000_000 }), { nil: undefined }), (turns, expireAfterMs) => {
-        let agenda: AgendaEntry[] = [];
+        let agenda: readonly AgendaEntry[] = [];
         let stepBefore: string | null = null;
         let now = 0;
         const seen = new Set<string>();
