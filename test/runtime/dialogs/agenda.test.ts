@@ -14,7 +14,8 @@ function withTimers(expireAfterMs?: number): MachineConfig {
     'timer.reminder': [{ actions: ['beginTurn', { type: 'say', params: { step: 'ask_name', text: text('Still there?'), buttons: [] } }] }],
     'timer.timeout': [{ actions: ['beginTurn'], target: 'goodbye' }],
   };
-  return { ...SPEC, ...(expireAfterMs === undefined ? {} : { expireAfterMs }), states: { ...SPEC.states, ask_name: { ...askName, on } } } as unknown as MachineConfig;
+  // Machines are cached by version: a version of its own.
+  return { ...SPEC, version: `${SPEC.version}-timers`, ...(expireAfterMs === undefined ? {} : { expireAfterMs }), states: { ...SPEC.states, ask_name: { ...askName, on } } } as unknown as MachineConfig;
 }
 
 const timer = (id: string, name: string, step: string | null, due: number, index?: number): AgendaEntry => ({ id, kind: 'timer', name, step, due, at: 0, ...(index === undefined ? {} : { index }) });
