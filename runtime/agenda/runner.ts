@@ -27,9 +27,14 @@ export interface AgendaRunnerOptions {
   /** Dialogs claimed per store query. Default 100. */
   readonly batch?: number;
   readonly observer?: AgendaObserver;
+  /** Bots and platforms whose timers this process cannot fire (it does not run them): left to the processes that do. */
+  readonly skip?: () => readonly { readonly botId: string; readonly platform: string }[];
 }
 
 export const AGENDA_DEFAULTS = Object.freeze({ sweepMs: 1_000, leaseMs: 30_000, batch: 100 });
+
+/** setTimeout's longest delay; an entry due later is found by a sweep. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
@@ -40,7 +45,7 @@ const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000
  * process that died expires, and any process takes the dialog over.
  */
 export class AgendaRunner {
-  private readonly opts: Required<Omit<AgendaRunnerOptions, 'observer'>> & { observer?: AgendaObserver };
+  private readonly opts: Required<Omit<AgendaRunnerOptions, 'observer' | 'skip'>> & Pick<AgendaRunnerOptions, 'observer' | 'skip'>;
   private sweeper: NodeJS.Timeout | undefined;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
@@ -85,13 +90,15 @@ export class AgendaRunner {
   /** Learns that a dialog written here has an entry due at `due`: wakes then if that is earlier than planned. */
   learn(due: number | undefined): void {
     if (due === undefined || !this.started || due >= this.wakeAt) return;
+    const delay = Math.max(0, due - this.opts.clock());
+    if (delay > MAX_TIMER_MS) return;
     if (this.wake) clearTimeout(this.wake);
     this.wakeAt = due;
     this.wake = setTimeout(() => {
       this.wake = undefined;
       this.wakeAt = Infinity;
       this.trigger();
-    }, Math.max(0, due - this.opts.clock()));
+    }, delay);
     this.wake.unref();
   }
 
@@ -132,8 +139,8 @@ export class AgendaRunner {
 
   /** Fires every dialog found due; returns how many were found. */
   private async round(): Promise<number> {
-    const { store, clock, batch, owner } = this.opts;
-    const keys = await store.dueAgenda(clock(), batch, { owner });
+    const { store, clock, batch, owner, skip } = this.opts;
+    const keys = await store.dueAgenda(clock(), batch, skip ? { owner, skip: skip() } : { owner });
     for (const key of keys) {
       if (this.stopped) break;
       const k = keyString(key);

@@ -107,6 +107,8 @@ export class DialogManager {
   private turnSensitive = false;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly agenda: AgendaRunner;
+  /** Bots whose due timers reached this process though it does not run them: left out of its agenda sweeps. */
+  private readonly foreignTimers = new Map<string, { botId: string; platform: string }>();
 
   constructor(options: DialogManagerOptions) {
     this.store = options.store;
@@ -127,7 +129,10 @@ export class DialogManager {
       events.emit(event);
     };
     this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
-    this.agenda = new AgendaRunner({ store: this.store, owner, logger: this.logger, clock: this.clock, fire: (key, entry) => this.fireTimer(key, entry), ...options.agenda });
+    this.agenda = new AgendaRunner({ store: this.store, owner, logger: this.logger, clock: this.clock, fire: (key, entry) => this.fireTimer(key, entry),
+      skip: () => [...this.foreignTimers.values()],
+      ...options.agenda,
+    });
   }
 
   /** Observes turns, stored messages and deliveries (metrics, live pages); returns the function that stops it. */
@@ -152,6 +157,7 @@ export class DialogManager {
   registerBot(botId: string, config: MachineConfig): void {
     this.bots.set(botId, config);
     this.registry.clear();
+    for (const [k, v] of this.foreignTimers) if (v.botId === botId) this.foreignTimers.delete(k);
   }
 
   hasBot(botId: string): boolean {
@@ -315,6 +321,7 @@ export class DialogManager {
    * of `timer.<name>` whose write removes the entry; its replies are delivered as any turn's.
    */
   async fireTimer(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    if (!this.bots.has(key.botId)) this.foreignTimers.set(`${key.botId}\u0000${key.platform}`, { botId: key.botId, platform: key.platform });
     const config = this.configFor(key.botId);
     return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
       const log = this.logs(key);

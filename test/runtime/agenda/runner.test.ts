@@ -128,4 +128,13 @@ describe('AgendaRunner', () => {
     await runner.sweep();
     expect(fired.map((f) => f.chat)).toEqual(['a', 'b', 'a', 'b']);
   });
+
+  it('leaves a due time beyond setTimeout\'s range to the sweeps', async () => {
+    const store = await storeWith();
+    const { runner } = runnerOn(store, { sweepMs: 3_600_000 });
+    runner.start();
+    runner.learn(30 * 86_400_000);
+    expect(vi.getTimerCount()).toBe(1); // the sweep interval only
+    await runner.stop();
+  });
 });

@@ -117,4 +117,18 @@ describe('dialog manager: the agenda', () => {
     expect(fired).toEqual(['expire:applied']);
     await h.manager.stop();
   });
+
+  it('leaves the timers of a bot it does not run to the processes that do', async () => {
+    const h = harness({ config: withTimers(), clock: () => 30_000 });
+    await h.send({ id: 1, chat: 'c', text: '/start' });
+    const other: DialogKey = { botId: 'elsewhere', platform: 'test', chatId: 'x' };
+    const state = (await h.store.getDialog(key('c')))!;
+    await h.store.writeDialog({ expectedRev: 0, state: { ...state, key: other, rev: 1, agenda: [timer('1.1', 'timeout', 'ask_name', 0)] }, history: [] });
+    const due = vi.spyOn(h.store, 'dueAgenda');
+    await expect(h.manager.fireTimer(other, timer('1.1', 'timeout', 'ask_name', 0))).rejects.toThrow(/unknown bot/);
+    h.manager.start();
+    await vi.waitFor(() => expect(due).toHaveBeenCalled());
+    expect(due.mock.calls[0]![2]).toMatchObject({ skip: [{ botId: 'elsewhere', platform: 'test' }] });
+    await h.manager.stop();
+  });
 });
