@@ -131,4 +131,19 @@ describe('dialog manager: the agenda', () => {
     expect(due.mock.calls[0]![2]).toMatchObject({ skip: [{ botId: 'elsewhere', platform: 'test' }] });
     await h.manager.stop();
   });
+
+  it('two processes on one store apply a timer once: the other finds it applied', async () => {
+    const one = harness({ config: withTimers(), clock: () => 30_000, owner: 'p1' });
+    const two = harness({ config: withTimers(), clock: () => 30_000, owner: 'p2', store: one.store });
+    await one.send({ id: 1, chat: 'c', text: '/start' });
+    const reminder = timer('9.1', 'reminder', 'ask_name', 0, 0);
+    await putAgenda(one.store, key('c'), [reminder, timer('9.2', 'timeout', 'ask_name', 99_000)]);
+    const outcomes = await Promise.all([one.manager.fireTimer(key('c'), reminder), two.manager.fireTimer(key('c'), reminder)]);
+    expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
+    await one.settle();
+    await two.settle();
+    const said = [...one.adapter.texts('c'), ...two.adapter.texts('c')].filter((t) => t === 'Still there?');
+    expect(said).toEqual(['Still there?']);
+    expect((await one.store.getDialog(key('c')))!.rev).toBe(3);
+  });
 });
