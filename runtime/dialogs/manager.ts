@@ -129,7 +129,12 @@ export class DialogManager {
       events.emit(event);
     };
     this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
-    this.agenda = new AgendaRunner({ store: this.store, owner, logger: this.logger, clock: this.clock, fire: (key, entry) => this.fireTimer(key, entry),
+    this.agenda = new AgendaRunner({
+      store: this.store,
+      owner,
+      logger: this.logger,
+      clock: this.clock,
+      fire: (key, entry) => this.fireTimer(key, entry),
       skip: () => [...this.foreignTimers.values()],
       ...options.agenda,
     });
