@@ -146,4 +146,30 @@ describe('dialog manager: the agenda', () => {
     expect(said).toEqual(['Still there?']);
     expect((await one.store.getDialog(key('c')))!.rev).toBe(3);
   });
+
+  it('two processes running their agenda on one store fire each due timer once', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const clock = () => Date.now();
+    const one = harness({ config: withTimers(), clock, owner: 'p1', agenda: { sweepMs: 1000 } });
+    const two = harness({ config: withTimers(), clock, owner: 'p2', agenda: { sweepMs: 1000 }, store: one.store });
+    const applied: string[] = [];
+    for (const [name, h] of [['p1', one], ['p2', two]] as const) {
+      h.manager.observe((e) => {
+        if (e.type === 'timer' && e.outcome === 'applied') applied.push(`${name}:${e.name}`);
+      });
+    }
+    for (const chat of ['a', 'b', 'c', 'd']) {
+      await one.send({ id: 1, chat, text: '/start' });
+      await putAgenda(one.store, key(chat), [timer('9.1', 'reminder', 'ask_name', 5000, 0), timer('9.2', 'reminder', 'ask_name', 5000, 1)]);
+    }
+    one.manager.start();
+    two.manager.start();
+    await vi.advanceTimersByTimeAsync(7000);
+    await one.manager.stop();
+    await two.manager.stop();
+    expect(applied).toHaveLength(8);
+    for (const chat of ['a', 'b', 'c', 'd']) expect((await one.store.getDialog(key(chat)))!).toMatchObject({ rev: 4, agenda: undefined });
+    const reminders = [...one.adapter.sent, ...two.adapter.sent].filter((m) => m.text === 'Still there?');
+    expect(reminders).toHaveLength(8);
+  });
 });
