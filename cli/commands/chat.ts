@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
+import { parseDuration } from '../../runtime/agenda/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
+import { VirtualAgenda } from '../../runtime/testing/index.js';
 import type { InspectionEvent } from 'xstate';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { bold, cyan, dim, red, UsageError, type Io } from '../io.js';
@@ -16,6 +18,8 @@ export const chatCommand: Command = {
 
 Buttons are listed with numbers: type the number, the button's value or its text to press it.
 Commands such as /start (restart) and the scenario's own work as in a messenger.
+/wait DURATION skips time ("90s", "10m", "24h", "7d"): the scenario's timers that come due meanwhile
+(timeouts, reminders, wait steps, the idle expiry) fire in order, as they would on the server.
 Type /quit or press Ctrl-D to leave.
 
 Options:
@@ -61,20 +65,25 @@ Options:
             io.stdout(`${e.buttons.map((b, i) => `  ${cyan(io.color, `[${i + 1}]`)} ${b.text}`).join('\n')}\n`);
           }
         } else if (e.type === 'error') io.stdout(`${red(io.color, `[${e.code}]`)} ${e.message}\n`);
-        else io.stdout(`${dim(io.color, '(the dialog has ended; type anything to start again)')}\n`);
+        else if (e.type === 'end') io.stdout(`${dim(io.color, '(the dialog has ended; type anything to start again)')}\n`);
       }
     };
     io.stdout(`${dim(io.color, `Chatting with "${loaded.ir.name}" ${loaded.ir.version}. /quit or Ctrl-D to leave.`)}\n`);
-    show(dialog.send({ text: '/start' }).effects);
+    const time = new VirtualAgenda(config);
+    show(time.send(dialog, { text: '/start' }).effects);
     const rl = createInterface({ input: io.stdin, terminal: false });
     for await (const line of rl) {
       const text = line.trim();
       if (text === '/quit' || text === '/exit') break;
+      if (text === '/wait' || text.startsWith('/wait ')) {
+        skipTime(io, dialog, time, text.slice('/wait'.length).trim(), show);
+        continue;
+      }
       const pressed = pick(buttons, text);
       buttons = [];
       try {
         sensitiveTurn = isSensitive(dialog.step);
-        show(dialog.send(pressed !== undefined ? { press: pressed } : { text: line }).effects);
+        show(time.send(dialog, pressed !== undefined ? { press: pressed } : { text: line }).effects);
         sensitiveTurn = false;
       } catch (err) {
         io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
@@ -88,6 +97,34 @@ Options:
     return 0;
   },
 };
+
+/** `/wait DURATION`: moves the chat's clock, showing each timer that fires and what the bot says then. */
+function skipTime(io: Io, dialog: Dialog, time: VirtualAgenda, arg: string, show: (effects: readonly Effect[]) => void): void {
+  const ms = parseDuration(arg);
+  if (ms === undefined) {
+    io.stdout(`${dim(io.color, `(/wait needs a duration such as 90s, 10m, 24h or 7d, not ${JSON.stringify(arg)})`)}\n`);
+    return;
+  }
+  const start = time.now;
+  for (const { entry, effects } of time.advance(dialog, ms)) {
+    io.stdout(`${dim(io.color, `(${clockText(entry.due - start)} later: ${entry.name}${entry.index === undefined ? '' : ` ${entry.index + 1}`})`)}\n`);
+    show(effects);
+  }
+  io.stdout(`${dim(io.color, `(${arg} passed)`)}\n`);
+}
+
+/** A lapse as the largest whole units: "1h 30m", "45s". */
+function clockText(ms: number): string {
+  const parts: string[] = [];
+  let s = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+  }
+  return parts.join(' ') || '0s';
+}
 
 /** The value of the button a typed line stands for: its number, its value or its text. */
 function pick(buttons: readonly IrButton[], text: string): string | undefined {

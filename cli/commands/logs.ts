@@ -43,7 +43,7 @@ Filters (all given must match):
   --dialog-id ID       the dialog (dialog_id)
   --level LEVEL        this level and above: DEBUG < INFO < WARNING < ERROR
   --event-type TYPES   one event type or a comma list: INCOMING,OUTGOING,PROCESSING,STATE_CHANGE,ERROR,
-                       WEBHOOK,VARIABLE,CONDITION,ADAPTER
+                       WEBHOOK,VARIABLE,CONDITION,ADAPTER,TIMER
   --from-date WHEN     from this time on: 2026-11-24, 2026-11-24T05:51, 2026-11-24T05:51:29.5Z, …+03:00
   --to-date WHEN       up to this time, inclusive: a date alone is the whole day, a time without seconds
                        the whole minute. Times without Z or an offset are UTC, as in the log.

@@ -19,6 +19,22 @@ export type DialogEvent =
       readonly restarted: boolean;
       readonly durationMs: number;
     }
+  /**
+   * A timer of the agenda came up: 'applied' as a turn (its write committed), 'duplicate' (applied before), or
+   * 'dropped' (no longer in the record: the dialog left its step). Lateness: the time applied minus the time due.
+   */
+  | {
+      readonly type: 'timer';
+      readonly key: DialogKey;
+      readonly name: string;
+      readonly outcome: 'applied' | 'duplicate' | 'dropped';
+      readonly latenessMs: number;
+      readonly rev?: number;
+      readonly stepBefore?: string | null;
+      readonly stepAfter?: string | null;
+      readonly replies: number;
+      readonly durationMs: number;
+    }
   | { readonly type: 'duplicate'; readonly key: DialogKey; readonly durationMs: number }
   | { readonly type: 'skipped'; readonly botId: string; readonly platform: string; readonly result: 'ignored' | 'invalid' }
   | { readonly type: 'failed'; readonly key: DialogKey; readonly durationMs: number }

@@ -5,7 +5,8 @@ import type { InspectionEvent } from 'xstate';
 import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage, type Vars } from '../engine/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
-import type { DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
+import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
+import { AgendaRunner, agendaEventId, earliestDue, nextAgenda, timerEvent, type FireOutcome } from '../agenda/index.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
 import { maskInputEvent } from '../inspect/mask-input.js';
@@ -23,6 +24,8 @@ export interface DialogManagerOptions {
   readonly owner?: string;
   readonly registry?: RegistryOptions;
   readonly delivery?: DeliveryOptions;
+  /** The agenda runner's timing (sweep interval, lease); see AgendaRunnerOptions. */
+  readonly agenda?: AgendaOptions;
   /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
   readonly maxConflictRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -67,6 +70,13 @@ export interface OutgoingMessage {
   readonly buttons?: readonly OutboxButton[];
 }
 
+export interface AgendaOptions {
+  /** How often the store is asked for due timers (default 1 s): the lateness bound for timers written by other processes. */
+  readonly sweepMs?: number;
+  /** The agenda lease of a dialog being fired (default 30 s). */
+  readonly leaseMs?: number;
+}
+
 const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
 
 /**
@@ -96,6 +106,9 @@ export class DialogManager {
   /** Set while a sensitive answer is sent to an actor (sends are synchronous), so inspection masks it. */
   private turnSensitive = false;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly agenda: AgendaRunner;
+  /** Bots whose due timers reached this process though it does not run them: left out of its agenda sweeps. */
+  private readonly foreignTimers = new Map<string, { botId: string; platform: string }>();
 
   constructor(options: DialogManagerOptions) {
     this.store = options.store;
@@ -116,6 +129,15 @@ export class DialogManager {
       events.emit(event);
     };
     this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
+    this.agenda = new AgendaRunner({
+      store: this.store,
+      owner,
+      logger: this.logger,
+      clock: this.clock,
+      fire: (key, entry) => this.fireTimer(key, entry),
+      skip: () => [...this.foreignTimers.values()],
+      ...options.agenda,
+    });
   }
 
   /** Observes turns, stored messages and deliveries (metrics, live pages); returns the function that stops it. */
@@ -140,15 +162,17 @@ export class DialogManager {
   registerBot(botId: string, config: MachineConfig): void {
     this.bots.set(botId, config);
     this.registry.clear();
+    for (const [k, v] of this.foreignTimers) if (v.botId === botId) this.foreignTimers.delete(k);
   }
 
   hasBot(botId: string): boolean {
     return this.bots.has(botId);
   }
 
-  /** Starts background work: delivery of replies left over (crash recovery) and idle-actor eviction. */
+  /** Starts background work: delivery of replies left over (crash recovery), due timers, and idle-actor eviction. */
   start(): void {
     this.delivery.start();
+    this.agenda.start();
     this.sweeper = setInterval(() => this.registry.sweep(), 30_000);
     this.sweeper.unref();
   }
@@ -156,6 +180,7 @@ export class DialogManager {
   /** Waits for queued events and deliveries in progress. */
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.agenda.stop();
     await this.mailboxes.idle();
     await this.delivery.stop();
     this.registry.clear();
@@ -224,6 +249,9 @@ export class DialogManager {
     const rev = await this.mailboxes.run(keyString(key), async () => {
       for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
         const { live, previous } = await this.previousOf(keyString(key), key);
+        const now = this.clock();
+        const step = previous?.step ?? null;
+        const agenda = nextAgenda({ previous: previous?.agenda, effects: [], stepBefore: step, stepAfter: step, rev: (previous?.rev ?? 0) + 1, now, userMessage: false, expireAfterMs: config.expireAfterMs });
         const { state, history } = nextState({
           key,
           previous,
@@ -234,7 +262,8 @@ export class DialogManager {
           snapshot: previous?.snapshot ?? new Dialog(config).compact(),
           effects: [],
           extra: [{ text: message.text, buttons: message.buttons ?? [] }],
-          now: this.clock(),
+          agenda,
+          now,
         });
         const lease = this.delivery.leaseFor(state);
         const written = await this.store.writeDialog({ expectedRev: previous?.rev ?? 0, state, history, lease });
@@ -242,6 +271,7 @@ export class DialogManager {
           this.keep(keyString(key), live?.dialog, state, written);
           if (log.isDebug) log.debug('PROCESSING', 'message stored for delivery', { rev: state.rev, seq: state.lastSeq });
           this.events.emit({ type: 'stored', key, rev: state.rev, reason: 'message' });
+          this.agenda.learn(earliestDue(state.agenda));
           void this.delivery.afterWrite(state, written, lease);
           return state.rev;
         }
@@ -288,6 +318,100 @@ export class DialogManager {
         throw new WriteConflictError(`could not reset chat ${key.chatId}: too many concurrent writes`);
       }),
     );
+  }
+
+  /**
+   * Applies a due agenda entry (the agenda runner's `fire`), through the dialog's mailbox: 'dropped' when the record
+   * no longer holds it (the dialog left its step), 'duplicate' when its event id was applied already, else the turn
+   * of `timer.<name>` whose write removes the entry; its replies are delivered as any turn's.
+   */
+  async fireTimer(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    if (!this.bots.has(key.botId)) this.foreignTimers.set(`${key.botId}\u0000${key.platform}`, { botId: key.botId, platform: key.platform });
+    const config = this.configFor(key.botId);
+    return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
+      const log = this.logs(key);
+      const started = performance.now();
+      try {
+        return await this.mailboxes.run(keyString(key), () => this.applyTimer(key, config, entry, log, started));
+      } catch (err) {
+        log.error('ERROR', 'a timer could not be applied', { err, timer: entry.name, entry: entry.id });
+        this.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
+        throw err;
+      }
+    });
+  }
+
+  private async applyTimer(key: DialogKey, config: MachineConfig, entry: AgendaEntry, log: ConversationLogger, started: number): Promise<FireOutcome> {
+    const k = keyString(key);
+    const eventId = agendaEventId(entry);
+    const timer = { timer: entry.name, ...(entry.index === undefined ? {} : { index: entry.index }), entry: entry.id, due: entry.due };
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      const kept = await this.previousOf(k, key);
+      let previous = kept.previous;
+      if (kept.live && !previous?.agenda?.some((e) => e.id === entry.id)) {
+        // The entry came from the store: another process may have written the record since this one kept it.
+        this.registry.delete(k);
+        previous = await this.store.getDialog(key);
+      }
+      const now = this.clock();
+      const latenessMs = Math.max(0, now - entry.due);
+      const skipped = (outcome: 'duplicate' | 'dropped'): FireOutcome => {
+        if (log.isDebug) log.debug('TIMER', `timer ${entry.name} ${outcome}`, { ...timer, step: entry.step });
+        this.events.emit({ type: 'timer', key, name: entry.name, outcome, latenessMs, replies: 0, durationMs: elapsed(started) });
+        return outcome;
+      };
+      if (previous?.recentUpdates.includes(eventId)) return skipped('duplicate');
+      if (!previous?.agenda?.some((e) => e.id === entry.id)) return skipped('dropped');
+      // A timer turn starts from the record (a kept actor holds the effects of its last turn).
+      const { dialog, restarted } = this.restore(config, previous, false, log);
+      const stepBefore = dialog.step ?? null;
+      // A record that no longer fits the scenario, or a step the dialog has left: the entry leaves with no turn.
+      const fits = !restarted && (entry.step === null || entry.step === stepBefore);
+      if (fits) log.info('TIMER', `timer ${entry.name} fired`, { ...timer, step: stepBefore, lateness_ms: latenessMs, ...(attempt > 0 ? { attempt } : {}) });
+      const turn: TurnResult = fits ? this.sendTimer(dialog, entry, stepBefore, log) : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
+      const stepAfter = fits ? (turn.step ?? null) : previous.step;
+      const rev = previous.rev + 1;
+      const agenda = nextAgenda({ previous: previous.agenda, effects: turn.effects, stepBefore: fits ? stepBefore : previous.step, stepAfter, rev, now, fired: entry.id, userMessage: false, expireAfterMs: config.expireAfterMs });
+      const { state, history } = nextState({
+        key,
+        previous,
+        scenarioVersion: fits ? config.version : previous.scenarioVersion,
+        stepBefore: fits ? stepBefore : previous.step,
+        stepAfter,
+        vars: fits ? dialog.vars : previous.vars,
+        snapshot: fits ? dialog.compact() : previous.snapshot,
+        effects: turn.effects,
+        applied: eventId,
+        agenda,
+        now,
+      });
+      const lease = this.delivery.leaseFor(state);
+      const written = await this.store.writeDialog({ expectedRev: previous.rev, state, history, lease });
+      if (written) {
+        this.keep(k, undefined, state, written);
+        if (!fits) return skipped('dropped');
+        if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
+        this.logTurn(turn.effects, log);
+        const replies = state.lastSeq - previous.lastSeq;
+        this.events.emit({ type: 'timer', key, name: entry.name, outcome: 'applied', latenessMs, rev: state.rev, stepBefore, stepAfter, replies, durationMs: elapsed(started) });
+        if (state.agenda) this.agenda.learn(earliestDue(state.agenda));
+        void this.delivery.afterWrite(state, written, lease);
+        return 'applied';
+      }
+      this.registry.delete(k);
+      if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
+    }
+    throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
+  }
+
+  private sendTimer(dialog: Dialog, entry: AgendaEntry, step: string | null, log: ConversationLogger): TurnResult {
+    try {
+      return dialog.sendEvent(timerEvent(entry), log.isDebug ? engineTracer(log) : undefined);
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      log.error('ERROR', 'the scenario machine failed on a timer', { err, step, timer: entry.name });
+      return { effects: [], step: dialog.step, ended: dialog.ended, refused: false };
+    }
   }
 
   /** Delivers what is pending for a dialog now (tests, and the HTTP layer after a restart). */
@@ -362,6 +486,9 @@ export class DialogManager {
           this.turnSensitive = false;
         }
         const stepAfter = turn.step ?? null;
+        const now = this.clock();
+        const rev = (previous?.rev ?? 0) + 1;
+        const agenda = nextAgenda({ previous: previous?.agenda, effects: turn.effects, stepBefore, stepAfter, rev, now, userMessage: true, expireAfterMs: config.expireAfterMs });
         const { state, history } = nextState({
           key,
           previous,
@@ -372,7 +499,8 @@ export class DialogManager {
           snapshot: dialog.compact(),
           effects: turn.effects,
           inbound: { updateId, message, sensitive },
-          now: this.clock(),
+          agenda,
+          now,
         });
         // The delivery lease is taken in the same write, so the replies go out from this record (no claim).
         const lease = this.delivery.leaseFor(state);
@@ -392,6 +520,7 @@ export class DialogManager {
             restarted,
             durationMs: elapsed(started),
           });
+          if (state.agenda) this.agenda.learn(earliestDue(state.agenda));
           const replies = this.delivery.afterWrite(state, written, lease);
           return { status: 'applied', key, rev: state.rev, effects: turn.effects, restarted, replies };
         }

@@ -1,6 +1,6 @@
 import type { Effect, UserMessage } from '../engine/index.js';
 import { MASK } from '../log/index.js';
-import { RECENT_UPDATES_LIMIT, type DialogKey, type DialogState, type HistoryEntry, type OutboxMessage } from '../store/index.js';
+import { RECENT_UPDATES_LIMIT, type AgendaEntry, type DialogKey, type DialogState, type HistoryEntry, type OutboxMessage } from '../store/index.js';
 
 /** What a turn changed, in the shape of one store write. */
 export interface TurnOutcome {
@@ -15,6 +15,10 @@ export interface TurnOutcome {
   readonly effects: readonly Effect[];
   /** The message of the turn; `sensitive`: an answer to a sensitive input, masked in the history. */
   readonly inbound?: { readonly updateId: string; readonly message: UserMessage; readonly sensitive?: boolean };
+  /** The id of an event that is not a message (a timer's `agenda:<id>`): it joins the recent ids, deduped like an update id. */
+  readonly applied?: string;
+  /** The agenda the write holds (runtime/agenda's nextAgenda); absent or empty: none. */
+  readonly agenda?: readonly AgendaEntry[];
   /** Messages that do not come from the scenario (sendMessage). */
   readonly extra?: readonly { readonly text: string; readonly buttons: OutboxMessage['buttons'] }[];
   readonly now: number;
@@ -51,8 +55,9 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
   for (const e of t.effects) if (e.type === 'say') add(e.text, e.buttons, e.step, e.masked);
   if (t.extra) for (const x of t.extra) add(x.text, x.buttons, undefined, undefined);
   const recent = prev ? [...prev.recentUpdates] : [];
-  if (t.inbound) {
-    recent.push(t.inbound.updateId);
+  const applied = t.inbound?.updateId ?? t.applied;
+  if (applied !== undefined) {
+    recent.push(applied);
     if (recent.length > RECENT_UPDATES_LIMIT) recent.splice(0, recent.length - RECENT_UPDATES_LIMIT);
   }
   const state: DialogState = {
@@ -70,6 +75,7 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     blocked: t.inbound ? false : (prev?.blocked ?? false),
     createdAt: prev?.createdAt ?? t.now,
     updatedAt: t.now,
+    agenda: t.agenda !== undefined && t.agenda.length > 0 ? t.agenda : undefined,
   };
   return { state, history };
 }

@@ -37,6 +37,7 @@ export class LiveDialog {
       blocked: r.blocked,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
+      agenda: r.agenda,
     };
   }
 
@@ -75,6 +76,8 @@ function keep(s: DialogState): KeptRecord {
     blocked: s.blocked,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
+    // Always set (undefined when none), so every kept record shares one hidden class.
+    agenda: s.agenda,
   };
 }
 

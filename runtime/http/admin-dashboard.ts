@@ -88,7 +88,7 @@ export function mountAdminDashboard(router: Router, deps: DashboardDeps): void {
       pending.clear();
     };
     const stop = deps.manager.observe((e: DialogEvent) => {
-      if (e.type !== 'turn' && e.type !== 'stored' && e.type !== 'delivered') return;
+      if (e.type !== 'turn' && e.type !== 'stored' && e.type !== 'delivered' && e.type !== 'timer') return;
       pending.add(e.key.botId);
       timer ??= setTimeout(flush, 1_000);
     });

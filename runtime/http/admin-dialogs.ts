@@ -43,6 +43,8 @@ export function mountAdminDialogs(router: Router, deps: AdminDeps): void {
       vars: maskedVars(dialog.vars, sensitive, deps.maskPii),
       pending: dialog.outbox.filter((m) => m.seq > dialog.delivered).length,
       delivered: dialog.delivered,
+      // What the dialog waits for besides a message: timers, earliest first (due and at: epoch ms).
+      agenda: (dialog.agenda ?? []).map((e) => ({ id: e.id, kind: e.kind, name: e.name, ...(e.index === undefined ? {} : { index: e.index }), step: e.step, due: e.due, at: e.at })),
     };
   });
 

@@ -4,6 +4,9 @@ import type { DialogEvent } from '../dialogs/index.js';
 /** Turn durations run from a cached step (under a millisecond) to a slow store write (seconds). */
 export const TURN_BUCKETS: readonly number[] = Object.freeze([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2]);
 
+/** Timer lateness runs from a wake-up on time (milliseconds) to a sweep after a restart or a lease takeover (minutes). */
+export const LATENESS_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300]);
+
 /**
  * Counters fed by the dialog manager's events. Labels hold only configured ids (bot, platform, step) and fixed
  * enums: never a chat id, a text or a URL, so the series count stays bounded by the scenarios.
@@ -26,6 +29,15 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
   const ended = counter('dialogs_ended_total', 'Turns that ended a dialog.', ['bot']);
   const validationErrors = counter('validation_errors_total', 'Answers a waiting step refused (invalid, or matched by no condition): re-prompts and on_fail.', ['bot']);
   const resets = counter('dialog_resets_total', 'Dialogs reset by an administrator.', ['bot']);
+  const timersFired = counter('timers_fired_total', 'Timers of the agenda applied to their dialog, by timer (timeout, reminder, wait, expire).', ['bot', 'timer']);
+  const timersDropped = counter('timers_dropped_total', 'Timers that came due for a step their dialog had left: dropped.', ['bot', 'timer']);
+  const lateness = new Histogram<'bot'>({
+    name: `${prefix}timer_lateness_seconds`,
+    help: 'How late timers were applied: the time applied minus the time due.',
+    labelNames: ['bot'],
+    buckets: [...LATENESS_BUCKETS],
+    registers: [registry],
+  });
   const deliveryFailures = counter('delivery_failures_total', 'Failed deliveries, by kind (retry, blocked, permanent).', ['bot', 'platform', 'kind']);
 
   return (event) => {
@@ -38,6 +50,16 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
         if (event.stepAfter !== null && event.stepAfter !== event.stepBefore) stepEntries.inc({ bot, step: event.stepAfter });
         if (event.stepAfter === null && event.stepBefore !== null) ended.inc({ bot });
         if (event.rejected > 0) validationErrors.inc({ bot }, event.rejected);
+        return;
+      }
+      case 'timer': {
+        const bot = event.key.botId;
+        if (event.outcome === 'dropped') timersDropped.inc({ bot, timer: event.name });
+        if (event.outcome !== 'applied') return;
+        timersFired.inc({ bot, timer: event.name });
+        lateness.observe({ bot }, event.latenessMs / 1000);
+        if (event.stepAfter != null && event.stepAfter !== event.stepBefore) stepEntries.inc({ bot, step: event.stepAfter });
+        if (event.stepAfter === null && event.stepBefore != null) ended.inc({ bot });
         return;
       }
       case 'duplicate':

@@ -70,6 +70,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         sweepMs: settings.deliverySweepSeconds * 1000,
         maxRetryWaitMs: settings.deliveryMaxRetryWaitSeconds * 1000,
       },
+      agenda: { sweepMs: settings.agendaSweepSeconds * 1000, leaseMs: settings.agendaLeaseSeconds * 1000 },
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();

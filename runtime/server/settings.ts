@@ -38,6 +38,13 @@ export interface Settings {
   readonly deliveryMaxRetryWaitSeconds: number;
   /** DELIVERY_SWEEP_SECONDS: how often to look for undelivered replies. Default 5. */
   readonly deliverySweepSeconds: number;
+  /**
+   * AGENDA_SWEEP_SECONDS: how often to look in the store for due timers. Timers written by this process fire on time;
+   * one written by another process (or before a restart) at most this late. Default 1.
+   */
+  readonly agendaSweepSeconds: number;
+  /** AGENDA_LEASE_SECONDS: how long a dialog's timers stay claimed by a process that stopped answering. Default 30. */
+  readonly agendaLeaseSeconds: number;
   /** ADMIN_TOKEN: the bearer token of the admin API, the dashboard and /metrics (16+ characters). Generated under DATA_DIR when unset. */
   readonly adminToken: string | undefined;
   /** WEBCHAT: 'on' serves the web chat at / and its API; 'off' turns it off. Default on. */
@@ -126,6 +133,8 @@ export function readSettings(env: Env = process.env): Settings {
     deliveryLeaseSeconds: integer(env, 'DELIVERY_LEASE_SECONDS', 10, 1, 3600),
     deliveryMaxRetryWaitSeconds: integer(env, 'DELIVERY_MAX_RETRY_WAIT_SECONDS', 30, 1, 600),
     deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
+    agendaSweepSeconds: integer(env, 'AGENDA_SWEEP_SECONDS', 1, 1, 3600),
+    agendaLeaseSeconds: integer(env, 'AGENDA_LEASE_SECONDS', 30, 1, 3600),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     adminToken: adminToken(env),
     webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',

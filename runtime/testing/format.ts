@@ -1,3 +1,4 @@
+import { parseDuration } from '../agenda/index.js';
 /**
  * Checks in one turn, made together: the next bot message (`bot` or `bot_matches`, with its `buttons`), then the
  * dialog's `step`, `ended` and `vars`. See docs/format.md.
@@ -11,15 +12,18 @@ export interface Expectation {
   readonly vars?: Readonly<Record<string, unknown>>;
 }
 
-/** One turn of a conversation test: the user acts (one key), or the test checks what happened. */
-export type Turn = { readonly user: string } | { readonly press: string } | Expectation;
+/**
+ * One turn of a conversation test: the user acts (one key), time passes (`wait`: a duration such as "10m", and every
+ * timer that comes due meanwhile fires, in order), or the test checks what happened.
+ */
+export type Turn = { readonly user: string } | { readonly press: string } | { readonly wait: string } | Expectation;
 
 export interface ConversationTest {
   readonly name: string;
   readonly turns: readonly Turn[];
 }
 
-const ACTIONS = ['user', 'press'];
+const ACTIONS = ['user', 'press', 'wait'];
 const CHECKS = ['bot', 'bot_matches', 'buttons', 'step', 'ended', 'vars'];
 const TURN_KEYS = [...ACTIONS, ...CHECKS];
 
@@ -39,7 +43,7 @@ export function readConversationTests(json: unknown): { tests: ConversationTest[
     const turns = t['turns'] as unknown[];
     const bad = turns.findIndex((turn) => !validTurn(turn));
     if (bad >= 0) {
-      problems.push(`${t['name']}: turn ${bad + 1} is not a turn: ${JSON.stringify(turns[bad])}. Use ${ACTIONS.join(' or ')} alone, or checks among ${CHECKS.join(', ')} (at most one of bot, bot_matches).`);
+      problems.push(`${t['name']}: turn ${bad + 1} is not a turn: ${JSON.stringify(turns[bad])}. Use ${ACTIONS.join(' or ')} alone (wait takes a duration such as "90s", "10m", "24h" or "7d"), or checks among ${CHECKS.join(', ')} (at most one of bot, bot_matches).`);
       return;
     }
     tests.push({ name: t['name'], turns: turns as Turn[] });
@@ -53,7 +57,7 @@ function validTurn(turn: unknown): boolean {
   const keys = Object.keys(turn);
   if (keys.length === 0 || keys.some((k) => !TURN_KEYS.includes(k))) return false;
   const action = keys.find((k) => ACTIONS.includes(k));
-  if (action) return keys.length === 1 && typeof turn[action] === 'string';
+  if (action) return keys.length === 1 && typeof turn[action] === 'string' && (action !== 'wait' || parseDuration(turn[action]) !== undefined);
   const message = keys.filter((k) => k === 'bot' || k === 'bot_matches');
   if (message.length > 1 || ('buttons' in turn && message.length === 0)) return false;
   return (

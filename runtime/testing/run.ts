@@ -2,7 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MachineConfig } from '../../compiler/index.js';
 import { checkRegex, compileRegex } from '../../grammar/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
+import { parseDuration } from '../agenda/index.js';
 import type { ConversationTest, Expectation, Turn } from './format.js';
+import { VirtualAgenda } from './virtual-time.js';
 
 export interface Divergence {
   /** 1-based index of the turn where the conversation went another way. */
@@ -25,13 +27,14 @@ const showSaid = (s: Said | undefined): string =>
 /** Runs one conversation test on a fresh dialog; stops at the first divergence. */
 export function runConversationTest(config: MachineConfig, test: ConversationTest): TestResult {
   const dialog = new Dialog(config);
+  const time = new VirtualAgenda(config);
   let pending: Said[] = [];
   const fail = (turn: number, expected: string, actual: string): TestResult => ({ name: test.name, passed: false, failure: { turn, expected, actual } });
   let n = 0;
   try {
     for (const [i, turn] of test.turns.entries()) {
       n = i + 1;
-      const problem = applyTurn(dialog, turn, pending, (effects) => (pending = effects));
+      const problem = applyTurn(dialog, time, turn, pending, (effects) => (pending = effects));
       if (problem) return fail(n, problem.expected, problem.actual);
     }
     if (pending.length > 0) return fail(test.turns.length + 1, 'the end of the test', showSaid(pending[0]));
@@ -43,13 +46,20 @@ export function runConversationTest(config: MachineConfig, test: ConversationTes
   }
 }
 
-function applyTurn(dialog: Dialog, turn: Turn, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
-  if ('user' in turn || 'press' in turn) {
+const said = (effects: readonly Effect[]): Said[] => effects.filter((e): e is Said => e.type === 'say');
+
+function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Turn, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
+  if ('user' in turn || 'press' in turn || 'wait' in turn) {
     const next = pending[0];
-    const what = 'user' in turn ? `user ${JSON.stringify(turn.user)}` : `press ${JSON.stringify(turn.press)}`;
+    const what = 'user' in turn ? `user ${JSON.stringify(turn.user)}` : 'press' in turn ? `press ${JSON.stringify(turn.press)}` : `wait ${JSON.stringify(turn.wait)}`;
     if (next) return { expected: what, actual: showSaid(next) };
-    const result = dialog.send('user' in turn ? { text: turn.user } : { press: turn.press });
-    setPending(result.effects.filter((e): e is Said => e.type === 'say'));
+    if ('wait' in turn) {
+      // The reader accepted only valid durations.
+      setPending(time.advance(dialog, parseDuration(turn.wait)!).flatMap((f) => said(f.effects)));
+      return undefined;
+    }
+    const result = time.send(dialog, 'user' in turn ? { text: turn.user } : { press: turn.press });
+    setPending(said(result.effects));
     return undefined;
   }
   return checkTurn(dialog, turn, pending);

@@ -121,4 +121,13 @@ describe('scenarist chat', () => {
     const byText = await runCli(['chat', 'examples/spec-example.json'], { stdin: 'Ann\ngoodbye\n' });
     expect(byText.stdout).toContain('(the dialog has ended');
   });
+
+  it('skips time with /wait DURATION and refuses a bad duration without leaving', async () => {
+    const r = await runCli(['chat', 'examples/spec-example.json'], { stdin: '/wait 10m\n/wait soon\nAnn\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(10m passed)');
+    expect(r.stdout).toContain('(/wait needs a duration such as 90s, 10m, 24h or 7d, not "soon")');
+    expect(r.stdout).toContain('bot: Nice to meet you, Ann!');
+    expect(r.stdout).not.toContain('bot: Please tell me your name.');
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgendaEntry, Store } from '../../../runtime/store/index.js';
 import { appFixture, session, T0, type AppFixture } from './app-fixture.js';
 
 let f: AppFixture;
@@ -65,6 +66,7 @@ describe('admin dialogs', () => {
         vars: { name: 'Ann', code: '***', email: 'ann@example.com' },
         pending: 0,
         delivered: 4,
+        agenda: [],
       },
     ]);
     // The store keeps the real answer: the scenario may use it.
@@ -140,6 +142,39 @@ describe('admin dialogs with personal data masking on', () => {
       expect((dialog as { vars: unknown }).vars).toEqual({ name: 'Ann', code: '***', email: '[email]' });
       const [, history] = await json(await g.admin(`${dialogPath(s)}/history?limit=2`));
       expect((history as { entries: { text: string }[] }).entries.map((e) => e.text)).toEqual(['[email]', 'Saved, Ann.']);
+    } finally {
+      await g.close();
+    }
+  });
+});
+
+describe('admin dialogs: the agenda', () => {
+  const reminder: AgendaEntry = { id: '2.1', kind: 'timer', name: 'reminder', index: 0, step: 'ask_code', due: T0 + 60_000, at: T0 };
+  const timeout: AgendaEntry = { id: '2.2', kind: 'timer', name: 'timeout', step: 'ask_code', due: T0 + 600_000, at: T0 };
+  /** A store whose records hold timers, as a scheduling turn of the engine writes them. */
+  const withAgenda = (store: Store): Store =>
+    new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'getDialog') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: Parameters<Store['getDialog']>) => {
+          const state = await target.getDialog(...args);
+          return state && { ...state, agenda: [reminder, timeout] };
+        };
+      },
+    });
+
+  it('lists the pending timers of a dialog, earliest first', async () => {
+    const g = await appFixture({ wrapStore: withAgenda });
+    try {
+      const s = session('agenda');
+      await g.say('vault', s, 'hi');
+      const res = await g.admin(dialogPath(s));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { agenda: unknown };
+      expect(body.agenda).toEqual([
+        { id: '2.1', kind: 'timer', name: 'reminder', index: 0, step: 'ask_code', due: T0 + 60_000, at: T0 },
+        { id: '2.2', kind: 'timer', name: 'timeout', step: 'ask_code', due: T0 + 600_000, at: T0 },
+      ]);
     } finally {
       await g.close();
     }

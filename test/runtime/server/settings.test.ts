@@ -40,6 +40,14 @@ describe('settings from the environment', () => {
     expect(() => readSettings({ TELEGRAM_API_ROOT: 'ftp://x' })).toThrow(/http\(s\) URL/);
   });
 
+  it('reads the agenda timing, 1 s sweeps and 30 s leases by default, and refuses bad values', () => {
+    expect(readSettings({})).toMatchObject({ agendaSweepSeconds: 1, agendaLeaseSeconds: 30 });
+    expect(readSettings({ AGENDA_SWEEP_SECONDS: '5', AGENDA_LEASE_SECONDS: '60' })).toMatchObject({ agendaSweepSeconds: 5, agendaLeaseSeconds: 60 });
+    expect(() => readSettings({ AGENDA_SWEEP_SECONDS: '0' })).toThrow(SettingsError);
+    expect(() => readSettings({ AGENDA_SWEEP_SECONDS: '0.5' })).toThrow(/AGENDA_SWEEP_SECONDS.*from 1 to 3600/);
+    expect(() => readSettings({ AGENDA_LEASE_SECONDS: 'long' })).toThrow(/AGENDA_LEASE_SECONDS/);
+  });
+
   it('reads the web chat stream caps, 20 per address and 3 per session by default', () => {
     expect(readSettings({})).toMatchObject({ webchatStreamsPerAddress: 20, webchatStreamsPerSession: 3 });
     expect(readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '5', WEBCHAT_STREAMS_PER_SESSION: '1' })).toMatchObject({ webchatStreamsPerAddress: 5, webchatStreamsPerSession: 1 });

@@ -1,0 +1,185 @@
+import type { Logger } from '../log/index.js';
+import type { AgendaEntry, DialogKey, Store } from '../store/index.js';
+import { dueEntries } from './plan.js';
+
+/** What applying one entry came to: applied as a turn, already applied (a duplicate), or gone from the record. */
+export type FireOutcome = 'applied' | 'duplicate' | 'dropped';
+
+/** Applies one due entry to its dialog (the dialog manager's `fireTimer`). */
+export type FireEntry = (key: DialogKey, entry: AgendaEntry) => Promise<FireOutcome>;
+
+/** Hooks for metrics: what the runner fired, and how late (fire time - due, ms). */
+export interface AgendaObserver {
+  fired?(key: DialogKey, entry: AgendaEntry, outcome: FireOutcome, latenessMs: number): void;
+}
+
+export interface AgendaRunnerOptions {
+  readonly store: Store;
+  readonly fire: FireEntry;
+  /** Names this process in agenda leases. */
+  readonly owner: string;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** How often the store is asked for due dialogs (entries written by other processes are at most this late). Default 1 s. */
+  readonly sweepMs?: number;
+  /** How long a claimed dialog's agenda lease lasts; renewed every third of it while firing. Default 30 s. */
+  readonly leaseMs?: number;
+  /** Dialogs claimed per store query. Default 100. */
+  readonly batch?: number;
+  readonly observer?: AgendaObserver;
+  /** Bots and platforms whose timers this process cannot fire (it does not run them): left to the processes that do. */
+  readonly skip?: () => readonly { readonly botId: string; readonly platform: string }[];
+}
+
+export const AGENDA_DEFAULTS = Object.freeze({ sweepMs: 1_000, leaseMs: 30_000, batch: 100 });
+
+/** setTimeout's longest delay; an entry due later is found by a sweep. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
+
+/**
+ * Fires due agenda entries: asks the store for due dialogs every sweepMs, and wakes at the earliest due time learned
+ * from this process's writes (one timer for the earliest). Each dialog is fired under its agenda lease: claimed,
+ * its due entries fired in due order, released. Nothing here is needed by another process: a lease left by a
+ * process that died expires, and any process takes the dialog over.
+ */
+export class AgendaRunner {
+  private readonly opts: Required<Omit<AgendaRunnerOptions, 'observer' | 'skip'>> & Pick<AgendaRunnerOptions, 'observer' | 'skip'>;
+  private sweeper: NodeJS.Timeout | undefined;
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+  /** Set by stop(): firing ends after the entry in progress. */
+  private stopped = false;
+  /** Dialogs being fired by this process now. */
+  private readonly busy = new Set<string>();
+
+  constructor(options: AgendaRunnerOptions) {
+    this.opts = {
+      clock: Date.now,
+      sweepMs: AGENDA_DEFAULTS.sweepMs,
+      leaseMs: AGENDA_DEFAULTS.leaseMs,
+      batch: AGENDA_DEFAULTS.batch,
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.stopped = false;
+    this.sweeper = setInterval(() => this.trigger(), this.opts.sweepMs);
+    this.sweeper.unref();
+    this.trigger();
+  }
+
+  /** Stops the timers, waits for the firing in progress (which ends after its current entry) and its lease releases. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.started = false;
+    if (this.sweeper) clearInterval(this.sweeper);
+    if (this.wake) clearTimeout(this.wake);
+    this.sweeper = this.wake = undefined;
+    this.wakeAt = Infinity;
+    await this.running;
+  }
+
+  /** Learns that a dialog written here has an entry due at `due`: wakes then if that is earlier than planned. */
+  learn(due: number | undefined): void {
+    if (due === undefined || !this.started || due >= this.wakeAt) return;
+    const delay = Math.max(0, due - this.opts.clock());
+    if (delay > MAX_TIMER_MS) return;
+    if (this.wake) clearTimeout(this.wake);
+    this.wakeAt = due;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.wakeAt = Infinity;
+      this.trigger();
+    }, delay);
+    this.wake.unref();
+  }
+
+  /** Dialogs being fired now. */
+  get active(): number {
+    return this.busy.size;
+  }
+
+  /** Runs a round now, or one more after the round in progress. */
+  trigger(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.rounds().finally(() => (this.running = undefined));
+  }
+
+  /** One round of sweeping now, for tests and callers that want to wait for it; resolves when it ends. */
+  async sweep(): Promise<number> {
+    await this.running;
+    return this.round();
+  }
+
+  private async rounds(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const found = await this.round();
+        // A full batch: more may be due at once.
+        if (found >= this.opts.batch) this.again = true;
+      } catch (err) {
+        this.opts.logger.warn({ event_type: 'ERROR', err }, 'agenda sweep failed');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** Fires every dialog found due; returns how many were found. */
+  private async round(): Promise<number> {
+    const { store, clock, batch, owner, skip } = this.opts;
+    const keys = await store.dueAgenda(clock(), batch, skip ? { owner, skip: skip() } : { owner });
+    for (const key of keys) {
+      if (this.stopped) break;
+      const k = keyString(key);
+      if (this.busy.has(k)) continue;
+      this.busy.add(k);
+      try {
+        await this.fireDialog(key);
+      } finally {
+        this.busy.delete(k);
+      }
+    }
+    return keys.length;
+  }
+
+  /** Claims a dialog's agenda lease, fires its due entries in due order (renewing the lease meanwhile), releases it. */
+  private async fireDialog(key: DialogKey): Promise<void> {
+    const { store, clock, leaseMs, owner, logger, fire, observer } = this.opts;
+    const lease = await store.claimAgenda(key, owner, clock(), leaseMs);
+    if (!lease) return;
+    let held = true;
+    const beat = setInterval(() => {
+      store.renewAgenda(key, lease.token, clock(), leaseMs).then(
+        (ok) => (held &&= ok),
+        (err: unknown) => logger.warn({ event_type: 'ERROR', err, bot_id: key.botId, platform: key.platform }, 'agenda lease renewal failed'),
+      );
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    beat.unref();
+    try {
+      for (const entry of dueEntries(lease.state.agenda, clock())) {
+        if (!held || this.stopped) break;
+        const outcome = await fire(key, entry);
+        observer?.fired?.(key, entry, outcome, Math.max(0, clock() - entry.due));
+      }
+    } catch (err) {
+      // Left for the next round (the entry stays in the record until a write applies it).
+      logger.error({ event_type: 'ERROR', err, bot_id: key.botId, platform: key.platform, platform_chat_id: key.chatId }, 'a timer could not be fired');
+    } finally {
+      clearInterval(beat);
+      await store.releaseAgenda(key, lease.token).catch((err: unknown) => logger.warn({ event_type: 'ERROR', err }, 'agenda lease release failed'));
+    }
+  }
+}

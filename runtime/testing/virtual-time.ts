@@ -1,0 +1,62 @@
+import { nextAgenda, timerEvent } from '../agenda/index.js';
+import type { Dialog, Effect, MachineConfig, TurnResult } from '../engine/index.js';
+import type { AgendaEntry } from '../store/index.js';
+
+/** A timer applied while time was skipped, and what the dialog did. */
+export interface FiredTimer {
+  readonly entry: AgendaEntry;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * A dialog's agenda on a clock of its own, for conversation tests and `scenarist chat`: the same planning as the
+ * server (nextAgenda) after every turn; `advance` moves the clock and applies every entry that comes due, in order.
+ */
+export class VirtualAgenda {
+  private entries: readonly AgendaEntry[] = [];
+  private rev = 0;
+  /** The effects of the dialog's last turn: a timer event the machine does not handle leaves them in its context. */
+  private lastEffects: readonly Effect[] | undefined;
+
+  constructor(
+    private readonly config: MachineConfig,
+    /** The clock, ms. */
+    public now = 0,
+  ) {}
+
+  get agenda(): readonly AgendaEntry[] {
+    return this.entries;
+  }
+
+  /** Sends a user message to the dialog and plans the agenda after it. */
+  send(dialog: Dialog, message: Parameters<Dialog['send']>[0]): TurnResult {
+    const stepBefore = dialog.step ?? null;
+    const turn = dialog.send(message);
+    this.plan(turn, stepBefore, true, undefined);
+    return turn;
+  }
+
+  /** Moves the clock `ms` ahead, applying each entry that comes due meanwhile, earliest first. */
+  advance(dialog: Dialog, ms: number): FiredTimer[] {
+    const target = this.now + ms;
+    const fired: FiredTimer[] = [];
+    for (let entry = this.entries[0]; entry !== undefined && entry.due <= target; entry = this.entries[0]) {
+      this.now = Math.max(this.now, entry.due);
+      const stepBefore = dialog.step ?? null;
+      const turn = dialog.sendEvent(timerEvent(entry));
+      const effects = turn.effects === this.lastEffects ? [] : turn.effects;
+      this.plan({ ...turn, effects }, stepBefore, false, entry.id);
+      this.lastEffects = turn.effects;
+      fired.push({ entry, effects });
+    }
+    this.now = target;
+    return fired;
+  }
+
+  private plan(turn: TurnResult, stepBefore: string | null, userMessage: boolean, fired: string | undefined): void {
+    this.lastEffects = turn.effects;
+    this.rev++;
+    const { config, now, rev } = this;
+    this.entries = nextAgenda({ previous: this.entries, effects: turn.effects, stepBefore, stepAfter: turn.step ?? null, rev, now, fired, userMessage, expireAfterMs: config.expireAfterMs });
+  }
+}
