@@ -61,7 +61,7 @@ Options:
             io.stdout(`${e.buttons.map((b, i) => `  ${cyan(io.color, `[${i + 1}]`)} ${b.text}`).join('\n')}\n`);
           }
         } else if (e.type === 'error') io.stdout(`${red(io.color, `[${e.code}]`)} ${e.message}\n`);
-        else io.stdout(`${dim(io.color, '(the dialog has ended; type anything to start again)')}\n`);
+        else if (e.type === 'end') io.stdout(`${dim(io.color, '(the dialog has ended; type anything to start again)')}\n`);
       }
     };
     io.stdout(`${dim(io.color, `Chatting with "${loaded.ir.name}" ${loaded.ir.version}. /quit or Ctrl-D to leave.`)}\n`);

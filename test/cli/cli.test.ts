@@ -121,4 +121,14 @@ describe('scenarist chat', () => {
     const byText = await runCli(['chat', 'examples/spec-example.json'], { stdin: 'Ann\ngoodbye\n' });
     expect(byText.stdout).toContain('(the dialog has ended');
   });
+
+  it('shows nothing for the timers a step asks for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenarist-chat-'));
+    const file = join(dir, 'timed.json');
+    const step = { message: { text: 'Name?' }, expected_input: { type: 'text', variable: 'n' }, timeout: { after: '1m', next: 'a' }, next_step: 'a' };
+    writeFileSync(file, JSON.stringify({ name: 'T', version: '1', start_step: 'a', steps: { a: step } }));
+    const r = await runCli(['chat', file], { stdin: '' });
+    expect(r.stdout).toContain('bot: Name?');
+    expect(r.stdout).not.toContain('(the dialog has ended');
+  });
 });

@@ -107,6 +107,15 @@ describe('timers in the engine', () => {
     }
   });
 
+  it('a tracer sees the wait step route conditions with their step', () => {
+    const d = new Dialog(timed);
+    d.send({ text: 'hi' });
+    d.send({ text: 'Bob' });
+    const conditions: unknown[] = [];
+    d.sendEvent({ type: 'timer.wait' }, { condition: (c) => conditions.push(c), variable: () => {} });
+    expect(conditions).toEqual([{ step: 'pause', kind: 'if', expression: 'name == "Ann"', result: false }]);
+  });
+
   it('a user message at a wait step changes nothing; commands still work', () => {
     const d = new Dialog(timed);
     d.send({ text: 'hi' });
