@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileScenario, convertScenario, emitMachineConfig, formatScn, readScenario, withoutPlaces, type Diagnostic } from '../../compiler/index.js';
 
@@ -113,5 +114,15 @@ describe('.scn timers', () => {
     const text = lines('scenario "T" version "1"', 'start a', 'step a', '  say "x"', '  ask text -> v', '    timeout 1h go a');
     const ds = compileScenario(text, { file: 'bot.scn' }).diagnostics;
     expect(show(ds)).toEqual(['6:13 SCN_SYNTAX']);
+  });
+});
+
+describe('docs/dsl.md', () => {
+  it('its timers example checks clean and is formatted', () => {
+    const doc = readFileSync('docs/dsl.md', 'utf8');
+    const example = /### Timers[\s\S]*?```scn\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    expect(show(compileScenario(example!, { file: 'orders.scn' }).diagnostics)).toEqual([]);
+    expect(formatScn(example!, 'orders.scn').text).toBe(example);
   });
 });
