@@ -126,3 +126,13 @@ describe('docs/dsl.md', () => {
     expect(formatScn(example!, 'orders.scn').text).toBe(example);
   });
 });
+
+describe('graph', () => {
+  it('draws a timeout as a dashed edge and labels a wait step route with its duration', async () => {
+    const { graphEdges } = await import('../../compiler/index.js');
+    const ir = compileScenario(SCN, { file: 'bot.scn' }).ir!;
+    const edges = graphEdges(ir);
+    expect(edges).toContainEqual({ from: 'ask_name', to: 'gone', label: 'no answer in 2d', dashed: true });
+    expect(edges).toContainEqual({ from: 'pause', to: 'done', label: 'after 90s' });
+  });
+});
