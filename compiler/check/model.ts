@@ -45,6 +45,8 @@ export interface CheckedTimers {
   readonly reminders: readonly { readonly afterMs?: number; readonly message?: { template: Template; src: SourceString } }[];
   /** A wait step: how long it pauses before its route. */
   readonly waitMs?: number;
+  /** The step has `wait`, even one whose duration did not read: it still rests between turns. */
+  readonly waits: boolean;
 }
 
 /** A step after the structural checks: names resolved to plain values, strings parsed. */
@@ -99,4 +101,4 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
 export const TELEGRAM_MESSAGE_MAX_LENGTH = 4096;
 
 /** A dialog rests at this step between turns: it waits for an answer or for its wait timer. */
-export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waitMs !== undefined || step.ast.wait !== undefined;
+export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true;

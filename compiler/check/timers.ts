@@ -44,7 +44,7 @@ export function checkStepTimers(reporter: Reporter, step: StepAst, ref: Ref, mes
     }
     checked.push({ afterMs, message: r.message && message(r.message) });
   }
-  const out: { -readonly [K in keyof CheckedTimers]: CheckedTimers[K] } = { reminders: checked };
+  const out: { -readonly [K in keyof CheckedTimers]: CheckedTimers[K] } = { reminders: checked, waits: wait !== undefined };
   if (timeout) out.timeout = { afterMs: timeoutMs, target };
   if (waitMs !== undefined) out.waitMs = waitMs;
   return out;
