@@ -29,12 +29,12 @@ export function checkStepTimers(reporter: Reporter, step: StepAst, ref: Ref, mes
     if (reminders) reporter.report('TIMER_WITHOUT_INPUT', reminders.loc, { field: 'reminders' });
   }
   const waitMs = durationMs(reporter, 'wait', wait);
-  const timeoutMs = durationMs(reporter, 'timeout after', timeout?.after);
+  const timeoutMs = durationMs(reporter, 'timeout.after', timeout?.after);
   const target = timeout?.next && ref(timeout.next);
   const checked: CheckedTimers['reminders'][number][] = [];
   let previous: { ms: number; text: string } | undefined;
   for (const r of reminders?.items ?? []) {
-    const afterMs = durationMs(reporter, 'reminder after', r.after);
+    const afterMs = durationMs(reporter, 'reminders.after', r.after);
     if (afterMs !== undefined && r.after) {
       if (previous && afterMs <= previous.ms) reporter.report('REMINDERS_NOT_INCREASING', r.after.loc, { after: r.after.value, previous: previous.text });
       else if (timeoutMs !== undefined && timeout?.after && afterMs >= timeoutMs) {
