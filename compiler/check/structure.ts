@@ -62,7 +62,11 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     const buttons = checkButtons(reporter, step);
     const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
     const route = checkRoute(parser, step, ref);
-    const timers = checkStepTimers(reporter, step, ref, (src) => parsedTemplate(parser, src));
+    const timers = checkStepTimers(reporter, step, ref, (src) => {
+      const parsed = parsedTemplate(parser, src);
+      if (parsed) checkMessageLength(reporter, parsed.template, parsed.src);
+      return parsed;
+    });
     const checked: CheckedStep = { id: step.id.value, index, ast: step, set, message, buttons, input, route, incomplete: step.incomplete === true };
     return timers ? { ...checked, timers } : checked;
   });

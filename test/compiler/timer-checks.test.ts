@@ -83,6 +83,17 @@ describe('reminder schedules', () => {
     expect(check(text)).toMatchObject([{ code: 'REMINDER_AFTER_TIMEOUT', ...at(text, '"3600s"') }]);
   });
 
+  it('warns about a reminder that shows a sensitive answer, or is too long for one message', () => {
+    const input = { type: 'text', variable: 'pin', sensitive: true };
+    const text = scenario({
+      a: { message: { text: 'PIN?' }, expected_input: input, next_step: 'b' },
+      b: ask('x', 'b', { reminders: [{ after: '1m', message: 'Your PIN {{pin}}' }, { after: '2m', message: 'y'.repeat(5000) }] }),
+    });
+    const ds = check(text);
+    expect(find(ds, 'SENSITIVE_SHOWN')).toMatchObject([at(text, '{{pin}}')]);
+    expect(find(ds, 'MESSAGE_TOO_LONG')).toMatchObject([at(text, '"yyy', { shift: 1 })]);
+  });
+
   it('reads reminder messages as templates that must read assigned variables', () => {
     const text = scenario({ a: ask('x', 'a', { reminders: [{ after: '1m', message: 'Hi {{nobody}}' }] }) });
     expect(codes(check(text))).toEqual(['UNDEFINED_VARIABLE']);
