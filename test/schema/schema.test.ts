@@ -325,6 +325,12 @@ describe('invalid scenarios are rejected', () => {
       keyword: 'pattern',
     },
     {
+      reason: 'a timeout on a step without input',
+      mutate: (d) => (d.steps.done.timeout = { after: '1m', next: 'ask' }),
+      instancePath: '/steps/done',
+      keyword: 'dependentRequired',
+    },
+    {
       reason: 'a reminder without a message',
       mutate: (d) => (d.steps.ask.reminders = [{ after: '1h' }]),
       instancePath: '/steps/ask/reminders/0',
