@@ -46,3 +46,6 @@ export type {
   ScnWord,
 } from './scn/index.js';
 export { closest } from './suggest.js';
+
+export { DURATION_UNIT_MS, formatDuration, MAX_DURATION_MS, MIN_DURATION_MS, parseDuration } from './duration.js';
+export type { DurationResult, DurationUnit } from './duration.js';

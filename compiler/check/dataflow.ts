@@ -1,5 +1,5 @@
 import type { Literal } from '../../grammar/index.js';
-import type { CheckedScenario, CheckedStep } from './model.js';
+import { isWaiting, type CheckedScenario, type CheckedStep } from './model.js';
 import { ChunkedBits, type BitSetId } from './chunked-bits.js';
 import { entrySteps, reversePostOrder, type StepEdge } from './edges.js';
 
@@ -54,8 +54,8 @@ export class Dataflow {
     this.bits = new ChunkedBits(variables.length);
     this.entries = new Set(entrySteps(s));
     for (const [from, list] of edges) for (const e of list) this.addPred(e.to, { from, afterInput: e.afterInput, known: e.known });
-    // A command may arrive while any step waits for input.
-    for (const c of s.commands) for (const step of s.steps) if (step.input) this.addPred(c.target, { from: step.id, afterInput: false });
+    // A command may arrive while any step waits (for input or for its wait timer).
+    for (const c of s.commands) for (const step of s.steps) if (isWaiting(step)) this.addPred(c.target, { from: step.id, afterInput: false });
     this.solve();
   }
 

@@ -1,7 +1,8 @@
 import { provenSet } from './guards.js';
-import type { CheckedScenario, CheckedStep } from './model.js';
+import { isWaiting, type CheckedScenario, type CheckedStep } from './model.js';
 
-export type EdgeKind = 'next' | 'branch' | 'else' | 'fail';
+/** 'timeout': an input step's timeout; 'expire': the scenario's `on_expire`, from any step where a dialog rests. */
+export type EdgeKind = 'next' | 'branch' | 'else' | 'fail' | 'timeout' | 'expire';
 
 /** A possible move from one step to another, as the scenario writes it. */
 export interface StepEdge {
@@ -16,7 +17,8 @@ export interface StepEdge {
   readonly known?: ReadonlySet<string>;
 }
 
-export function stepEdges(step: CheckedStep): StepEdge[] {
+/** The moves out of `step`; `onExpire` is the scenario's on_expire step, if expiry is on. */
+export function stepEdges(step: CheckedStep, onExpire?: string): StepEdge[] {
   const out: StepEdge[] = [];
   const afterInput = step.input !== undefined;
   const route = step.route;
@@ -29,6 +31,9 @@ export function stepEdges(step: CheckedStep): StepEdge[] {
     if (route.else) out.push({ from: step.id, to: route.else.target, kind: 'else', afterInput, known: guards.otherwise });
   }
   if (step.input?.onFail && step.input.maxAttempts) out.push({ from: step.id, to: step.input.onFail.target, kind: 'fail', afterInput: false });
+  const timeout = step.timers?.timeout?.target;
+  if (timeout && step.input) out.push({ from: step.id, to: timeout.target, kind: 'timeout', afterInput: false });
+  if (onExpire !== undefined && isWaiting(step)) out.push({ from: step.id, to: onExpire, kind: 'expire', afterInput: false });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import { edgeKey } from './conditions.js';
 import { entrySteps, type StepEdge } from './edges.js';
-import type { CheckedScenario, CheckedStep } from './model.js';
+import { isWaiting, type CheckedScenario, type CheckedStep } from './model.js';
 
 /** Edges that can be taken: those the condition analysis did not rule out. */
 export function liveEdges(edges: readonly StepEdge[], pruned: ReadonlySet<string>): StepEdge[] {
@@ -38,6 +38,8 @@ export function checkDeadEnds(reporter: Reporter, s: CheckedScenario, pruned: Re
     const open = route.branches.some((b, i) => !b.when || !b.target || !pruned.has(edgeKey(step.id, 'branch', i)));
     if (open || (route.else && !pruned.has(edgeKey(step.id, 'else')))) continue;
     if (step.input?.onFail && step.input.maxAttempts) continue;
+    // The timeout leaves a step whose answers can never be taken.
+    if (step.input && step.timers?.timeout?.target) continue;
     const why = step.input
       ? 'no condition can ever hold and there is no "else", so every answer is asked again; add an "else" or fix the conditions'
       : 'no condition can ever hold and there is no "else", so the dialog always ends with an error; add an "else" or fix the conditions';
@@ -47,7 +49,11 @@ export function checkDeadEnds(reporter: Reporter, s: CheckedScenario, pruned: Re
 
 /** Loops among steps that never wait for input: certain (error) or conditional (warning). */
 export function checkLoops(reporter: Reporter, s: CheckedScenario, live: ReadonlyMap<string, readonly StepEdge[]>, pruned: ReadonlySet<string>): void {
-  const auto = (id: string): StepEdge[] => (s.byId.get(id)?.input ? [] : [...(live.get(id) ?? [])]);
+  // A step that waits (for input or a wait timer) ends the turn, so no loop through it runs on its own.
+  const auto = (id: string): StepEdge[] => {
+    const step = s.byId.get(id);
+    return step && isWaiting(step) ? [] : [...(live.get(id) ?? [])];
+  };
   for (const scc of stronglyConnected(s.steps.map((st) => st.id), (id) => auto(id).map((e) => e.to))) {
     const members = new Set(scc);
     const cyclic = scc.length > 1 || auto(scc[0]!).some((e) => e.to === scc[0]);

@@ -25,7 +25,8 @@ export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter): CheckOut
     for (const a of step.set) if (a.value) checkTypes(reporter, a.value, variables);
     if (step.route.kind === 'branch') for (const b of step.route.branches) if (b.when) checkTypes(reporter, b.when, variables);
   }
-  const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st)]));
+  const onExpire = s.expire?.afterMs !== undefined ? s.expire.onExpire?.target : undefined;
+  const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st, onExpire)]));
   const flow = new Dataflow(s, edges, [...variables.keys()]);
   checkReads(reporter, s, flow);
   checkSensitiveShown(reporter, s);

@@ -39,6 +39,16 @@ export type CheckedRoute =
   | { readonly kind: 'branch'; readonly loc: Loc; readonly branches: readonly CheckedBranch[]; readonly else?: { target: string; loc: Loc } }
   | { readonly kind: 'end' };
 
+/** The timers of a step, durations in ms (a duration that did not read is left out; its error is reported). */
+export interface CheckedTimers {
+  readonly timeout?: { readonly afterMs?: number; readonly target?: { target: string; loc: Loc } };
+  readonly reminders: readonly { readonly afterMs?: number; readonly message?: { template: Template; src: SourceString } }[];
+  /** A wait step: how long it pauses before its route. */
+  readonly waitMs?: number;
+  /** The step has `wait`, even one whose duration did not read: it still rests between turns. */
+  readonly waits: boolean;
+}
+
 /** A step after the structural checks: names resolved to plain values, strings parsed. */
 export interface CheckedStep {
   readonly id: string;
@@ -49,6 +59,8 @@ export interface CheckedStep {
   readonly buttons: readonly IrButton[];
   readonly input?: CheckedInput;
   readonly route: CheckedRoute;
+  /** Absent for a step without timers. */
+  readonly timers?: CheckedTimers;
   /** Lines of the step did not parse: its buttons, input and route may be missing parts (see StepAst). */
   readonly incomplete: boolean;
 }
@@ -61,6 +73,8 @@ export interface CheckedScenario {
   readonly steps: readonly CheckedStep[];
   readonly byId: ReadonlyMap<string, CheckedStep>;
   readonly commands: readonly { command: string; target: string; loc: Loc }[];
+  /** The scenario's `expire_after` (ms) and `on_expire` step. */
+  readonly expire?: { readonly afterMs?: number; readonly onExpire?: { target: string; loc: Loc } };
   /** Some lines of the file did not parse: names that nothing assigns may be assigned on those lines. */
   readonly incomplete: boolean;
 }
@@ -85,3 +99,6 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
  * parts, so `check` warns about a text that is always that long.
  */
 export const TELEGRAM_MESSAGE_MAX_LENGTH = 4096;
+
+/** A dialog rests at this step between turns: it waits for an answer or for its wait timer. */
+export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true;

@@ -62,6 +62,7 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     }
     if (step.message) check(step, afterSet, templateReads(step.message));
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
+    for (const r of step.timers?.reminders ?? []) if (r.message) check(step, afterSet, templateReads(r.message));
     if (step.route.kind === 'branch') {
       const routeFacts = step.input ? flow.view(step.id, 'afterInput') : afterSet;
       const { before } = branchGuards(step);

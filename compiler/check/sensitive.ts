@@ -39,5 +39,6 @@ export function checkSensitiveShown(reporter: Reporter, s: CheckedScenario): voi
   for (const step of s.steps) {
     if (step.message) check(step.message);
     if (step.input?.errorMessage) check(step.input.errorMessage);
+    for (const r of step.timers?.reminders ?? []) if (r.message) check(r.message);
   }
 }

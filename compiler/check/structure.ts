@@ -20,6 +20,7 @@ import {
   type CheckedStep,
 } from './model.js';
 import { spanLoc, StringParser } from './parse-strings.js';
+import { checkExpiry, checkStepTimers } from './timers.js';
 
 /** Structural checks: names, references, buttons, inputs; parses every expression and template. */
 export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
@@ -60,8 +61,16 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     if (message) checkMessageLength(reporter, message.template, message.src);
     const buttons = checkButtons(reporter, step);
     const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
-    return { id: step.id.value, index, ast: step, set, message, buttons, input, route: checkRoute(parser, step, ref), incomplete: step.incomplete === true };
+    const route = checkRoute(parser, step, ref);
+    const timers = checkStepTimers(reporter, step, ref, (src) => {
+      const parsed = parsedTemplate(parser, src);
+      if (parsed) checkMessageLength(reporter, parsed.template, parsed.src);
+      return parsed;
+    });
+    const checked: CheckedStep = { id: step.id.value, index, ast: step, set, message, buttons, input, route, incomplete: step.incomplete === true };
+    return timers ? { ...checked, timers } : checked;
   });
+  const expire = checkExpiry(reporter, ast, ref);
   return {
     name: ast.name?.value ?? '',
     version: ast.version?.value ?? '',
@@ -69,6 +78,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     steps,
     byId: new Map(steps.map((s) => [s.id, s])),
     commands,
+    ...(expire ? { expire } : {}),
     incomplete,
   };
 }

@@ -282,6 +282,41 @@ export const catalog = {
     'max_attempts without on_fail has no effect.',
     () => `"max_attempts" has no effect without "on_fail": the bot keeps asking. Add "on_fail".`,
   ),
+  DURATION_SYNTAX: entry<{ field: string; value: string }>(
+    'error',
+    'A duration that is not a whole number and a unit (s, m, h, d).',
+    (a) => `${q(a.field)} is ${q(a.value)}, which is not a duration: write a whole number and a unit, s, m, h or d, e.g. "90s", "10m", "24h", "7d".`,
+  ),
+  DURATION_OUT_OF_RANGE: entry<{ field: string; value: string; limit: string }>(
+    'error',
+    'A duration under 1 s or over 365 d.',
+    (a) => `${q(a.field)} is ${q(a.value)}, ${a.limit === '1s' ? 'shorter than the least, 1s' : 'longer than the most, 365d'}. Choose a duration from 1s to 365d.`,
+  ),
+  TIMER_WITHOUT_INPUT: entry<{ field: string }>(
+    'error',
+    'A timeout or reminders on a step that does not wait for an answer.',
+    (a) => `${q(a.field)} needs a step that waits for an answer: add "expected_input", or use "wait" to pause a step without input.`,
+  ),
+  WAIT_WITH_INPUT: entry(
+    'error',
+    'A step with both "wait" and an input.',
+    () => `A step cannot both wait for a time and for an answer. Remove "wait" (use "timeout" to stop waiting for an answer) or the input.`,
+  ),
+  REMINDERS_NOT_INCREASING: entry<{ after: string; previous: string }>(
+    'error',
+    'A reminder not later than the one before it.',
+    (a) => `This reminder comes after ${a.after}, not later than the one before it (${a.previous}). List reminders in increasing order of "after".`,
+  ),
+  REMINDER_AFTER_TIMEOUT: entry<{ after: string; timeout: string }>(
+    'error',
+    'A reminder at or after the step\'s timeout, so it is never sent.',
+    (a) => `This reminder comes after ${a.after}, but the step times out after ${a.timeout}, so it is never sent. Make it earlier than the timeout.`,
+  ),
+  ON_EXPIRE_WITHOUT_EXPIRE_AFTER: entry(
+    'warning',
+    'on_expire without expire_after is never used.',
+    () => `"on_expire" is never used without "expire_after". Add "expire_after", e.g. "7d".`,
+  ),
 } as const;
 
 export type DiagnosticCode = keyof typeof catalog;

@@ -8,6 +8,9 @@ const FIELDS: Readonly<Record<string, string>> = {
   'expected_input type': 'ask type',
   max_attempts: 'attempts',
   min_length: 'min_length',
+  'timeout.after': 'timeout after',
+  'reminders.after': 'remind after',
+  expire_after: 'expire after',
 };
 
 type Wording = { readonly [C in DiagnosticCode]?: (args: DiagnosticArgs<C>) => string };
@@ -29,6 +32,12 @@ export const SCN_WORDING: Wording = {
   BUTTONS_IGNORED: () => `This step shows buttons but does not ask for one; presses are read as typed text. Add "ask button -> VARIABLE".`,
   ON_FAIL_WITHOUT_MAX_ATTEMPTS: () => `"on fail" is never used without "attempts". Add "attempts N".`,
   MAX_ATTEMPTS_WITHOUT_ON_FAIL: () => `"attempts" has no effect without "on fail go STEP": the bot keeps asking. Add it.`,
+  DURATION_SYNTAX: (a) => `${q(FIELDS[a.field] ?? a.field)} takes a duration, not ${q(a.value)}: write a whole number and a unit, s, m, h or d, e.g. 90s, 10m, 24h, 7d.`,
+  DURATION_OUT_OF_RANGE: (a) =>
+    `${q(FIELDS[a.field] ?? a.field)} is ${a.value}, ${a.limit === '1s' ? 'shorter than the least, 1s' : 'longer than the most, 365d'}. Choose a duration from 1s to 365d.`,
+  WAIT_WITH_INPUT: () => `A step cannot both "wait" and "ask". Remove "wait" (use "timeout after" under the "ask" to stop waiting for an answer) or the "ask".`,
+  REMINDERS_NOT_INCREASING: (a) => `This reminder comes after ${a.after}, not later than the one above it (${a.previous}). Order the "remind after" lines by time.`,
+  ON_EXPIRE_WITHOUT_EXPIRE_AFTER: () => `"go" after "expire" needs a duration: write "expire after 7d go STEP".`,
   WRONG_TYPE: (a) => `${q(FIELDS[a.field] ?? a.field)} must be ${a.expected}, not ${a.actual}.`,
   INVALID_VALUE: (a) => `Invalid ${FIELDS[a.field] ?? a.field} ${a.value}. Permitted: ${a.allowed}.`,
 };

@@ -7,10 +7,16 @@ import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
  * A step that waits for input keeps its input spec once, in `meta.input`; guards and actions name the step.
  *
  * Guards: isCommand {command}, when {when}, inputValid {step}, inputMatches {step, when},
- *         attemptsExhausted {max}, hopLimit.
+ *         attemptsExhausted {max}, hopLimit, isReminder {index}.
  * Actions: beginTurn, reset, enterStep, assign {variable, expr}, say {step, text, buttons},
  *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code},
- *          notice {text} (a fixed reply at the current state), cancel (ends the dialog from any step).
+ *          notice {text} (a fixed reply at the current state), cancel (ends the dialog from any step),
+ *          schedule {step, timer, index?, afterMs} (asks for a timer: a `schedule` effect),
+ *          expire (ends the dialog from any step, reason 'expired').
+ *
+ * Timers (only in configs of scenarios that use them): a step's entry ends with its `schedule` actions; an input
+ * step handles `timer.timeout` (to its target) and `timer.reminder` (guarded by index: says the reminder, stays);
+ * a wait step handles `timer.wait` (its route, in place of `always`); the root handles `timer.expire`.
  *
  * Built-in commands, unless the scenario lists its own: /cancel ends a running dialog, /help lists the commands.
  */
@@ -51,6 +57,7 @@ export const NEW_STATE = '$new';
 export const ENDED_STATE = '$ended';
 export const INPUT_EVENT = 'user.input';
 export const COMMAND_EVENT = 'user.command';
+export const TIMER_EVENTS = { timeout: 'timer.timeout', reminder: 'timer.reminder', wait: 'timer.wait', expire: 'timer.expire' } as const;
 
 const begin = 'beginTurn';
 const reset = 'reset';
@@ -63,7 +70,28 @@ function entryActions(step: IrStep): Ref[] {
   const out: Ref[] = ['enterStep'];
   for (const a of step.set) out.push({ type: 'assign', params: { variable: a.variable, expr: a.expr } });
   if (step.message) out.push({ type: 'say', params: { step: step.id, text: step.message, buttons: step.buttons } });
+  const schedule = (timer: string, afterMs: number, index?: number): Ref => ({
+    type: 'schedule',
+    params: index === undefined ? { step: step.id, timer, afterMs } : { step: step.id, timer, index, afterMs },
+  });
+  if (step.timeout) out.push(schedule('timeout', step.timeout.afterMs));
+  step.reminders?.forEach((r, i) => out.push(schedule('reminder', r.afterMs, i)));
+  if (step.waitMs !== undefined) out.push(schedule('wait', step.waitMs));
   return out;
+}
+
+/** An input step's timer events: the timeout leaves, a reminder speaks and stays (attempts kept, no re-entry). */
+function inputTimerTransitions(step: IrStep, input: IrInput): Record<string, TransitionConfig[]> {
+  const on: Record<string, TransitionConfig[]> = {};
+  if (step.timeout) on[TIMER_EVENTS.timeout] = [to(step.id, step.timeout.target, { actions: [begin] })];
+  if (step.reminders && step.reminders.length > 0) {
+    const buttons = input.type === 'button' ? step.buttons : [];
+    on[TIMER_EVENTS.reminder] = step.reminders.map((r, index) => ({
+      guard: { type: 'isReminder', params: { index } },
+      actions: [begin, { type: 'say', params: { step: step.id, text: r.message, buttons } }],
+    }));
+  }
+  return on;
 }
 
 function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): TransitionConfig[] {
@@ -94,6 +122,11 @@ function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): Transi
 function stepState(step: IrStep): StateConfig {
   const entry = entryActions(step);
   const input = step.input;
+  if (!input && step.waitMs !== undefined) {
+    // The route is taken when the wait is over, as a turn of its own.
+    const route = routeTransitions(step, step.route).map((t) => ({ ...t, actions: [begin, ...(t.actions ?? [])] }));
+    return { entry, on: { [TIMER_EVENTS.wait]: route } };
+  }
   if (!input) {
     const guardLoop: TransitionConfig = { guard: 'hopLimit', ...{ target: ENDED_STATE, actions: [{ type: 'fail', params: { step: step.id, code: 'LOOP_LIMIT' } }] } };
     // Leaving for another step past the limit fails; a final step may still end the turn normally.
@@ -110,7 +143,7 @@ function stepState(step: IrStep): StateConfig {
       { type: 'say', params: { step: step.id, text: input.errorMessage, buttons: input.type === 'button' ? step.buttons : [] } },
     ],
   });
-  return { meta: { input }, entry, on: { [INPUT_EVENT]: transitions } };
+  return { meta: { input }, entry, on: { [INPUT_EVENT]: transitions, ...inputTimerTransitions(step, input) } };
 }
 
 /** Replies of the built-in commands; plain text, so a bot's config could replace them later. */
@@ -156,14 +189,20 @@ export function emitMachineConfig(ir: IrScenario): MachineConfig {
   const idle: StateConfig = {
     on: { [INPUT_EVENT]: [to(undefined, ir.startStep, { actions: [begin, reset] })], [COMMAND_EVENT]: commandTransitions(ir, true) },
   };
+  const expire = ir.expire;
+  // Outside a dialog there is nothing to expire: idle states take the event and do nothing (the root would end them).
+  if (expire) idle.on![TIMER_EVENTS.expire] = [{}];
   const states: Record<string, StateConfig> = { [NEW_STATE]: idle, [ENDED_STATE]: idle };
   for (const step of Object.values(ir.steps)) states[step.id] = stepState(step);
-  return {
-    id: 'scenario',
-    version: ir.hash,
-    initial: NEW_STATE,
-    context: { vars: {}, attempts: 0, hops: 0, effects: [] },
-    on: { [COMMAND_EVENT]: commandTransitions(ir, false).map((t) => (t.target === undefined ? t : { ...t, target: `.${t.target}` })) },
-    states,
+  const on: Record<string, readonly TransitionConfig[]> = {
+    [COMMAND_EVENT]: commandTransitions(ir, false).map((t) => (t.target === undefined ? t : { ...t, target: `.${t.target}` })),
   };
+  const config: MachineConfig = { id: 'scenario', version: ir.hash, initial: NEW_STATE, context: { vars: {}, attempts: 0, hops: 0, effects: [] }, on, states };
+  if (!expire) return config;
+  on[TIMER_EVENTS.expire] = [
+    expire.onExpire === undefined
+      ? { target: `.${ENDED_STATE}`, actions: [begin, 'expire'] }
+      : { target: `.${expire.onExpire}`, reenter: true, actions: [begin] },
+  ];
+  return { ...config, expireAfterMs: expire.afterMs };
 }

@@ -113,6 +113,13 @@ function irStep(step: CheckedStep): IrStep {
     out['input'] = ir;
   }
   out['route'] = route(step);
+  // Keys only for steps with timers: the IR (and machine config) of every other step stays as it was.
+  const timers = step.timers;
+  if (timers?.timeout?.afterMs !== undefined && timers.timeout.target) out['timeout'] = { afterMs: timers.timeout.afterMs, target: timers.timeout.target.target };
+  if (timers && timers.reminders.length > 0) {
+    out['reminders'] = timers.reminders.flatMap((r) => (r.afterMs !== undefined && r.message ? [{ afterMs: r.afterMs, message: stripTemplateSpans(r.message.template) }] : []));
+  }
+  if (timers?.waitMs !== undefined) out['waitMs'] = timers.waitMs;
   return out as unknown as IrStep;
 }
 
@@ -146,7 +153,7 @@ export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>, 
     const sensitive = inputs.some((st) => st.input?.sensitive === true);
     variables[name] = values ? { name, type: info.type, values, sensitive } : { name, type: info.type, sensitive };
   }
-  return {
+  const ir: IrScenario = {
     name: s.name,
     version: s.version,
     hash: contentHash(source),
@@ -155,4 +162,7 @@ export function buildIr(s: CheckedScenario, vars: ReadonlyMap<string, VarInfo>, 
     commands: s.commands.map((c) => ({ command: c.command, target: c.target })),
     variables,
   };
+  const expire = s.expire;
+  if (expire?.afterMs === undefined) return ir;
+  return { ...ir, expire: expire.onExpire ? { afterMs: expire.afterMs, onExpire: expire.onExpire.target } : { afterMs: expire.afterMs } };
 }

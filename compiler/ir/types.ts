@@ -16,6 +16,20 @@ export interface IrScenario {
   readonly steps: Readonly<Record<string, IrStep>>;
   readonly commands: readonly IrCommand[];
   readonly variables: Readonly<Record<string, IrVariable>>;
+  /** The scenario's `expire_after` / `on_expire`; absent when the scenario has none. */
+  readonly expire?: IrExpire;
+}
+
+export interface IrExpire {
+  readonly afterMs: number;
+  /** Entered when the dialog expires; without it the dialog ends (reason 'expired'). */
+  readonly onExpire?: string;
+}
+
+/** A message sent `afterMs` after entering an input step, while it still waits. */
+export interface IrReminder {
+  readonly afterMs: number;
+  readonly message: Template;
 }
 
 export interface IrCommand {
@@ -81,8 +95,14 @@ export interface IrStep {
   readonly message?: Template;
   readonly buttons: readonly IrButton[];
   readonly input?: IrInput;
-  /** Followed at once for a step without input, after a valid input otherwise. */
+  /** Followed at once for a step without input, after a valid input otherwise, after the wait for a wait step. */
   readonly route: IrRoute;
+  /** With no answer `afterMs` after entering the step, go to `target`. */
+  readonly timeout?: { readonly afterMs: number; readonly target: string };
+  /** Increasing `afterMs`, each before the timeout's. */
+  readonly reminders?: readonly IrReminder[];
+  /** A wait step: its route is followed `waitMs` after entering it. */
+  readonly waitMs?: number;
 }
 
 export type { Expr, Literal, Template, InputType };

@@ -19,6 +19,8 @@ export function printJson(ast: ScenarioAst, schema?: string): string {
     description: ast.description?.value,
     start_step: ast.startStep?.value,
     commands: ast.commands.length > 0 ? new Entries(ast.commands.map((c) => [c.command.value, c.target.value])) : undefined,
+    expire_after: ast.expireAfter?.value,
+    on_expire: ast.onExpire?.value,
     steps: new Entries(ast.steps.map((s) => [s.id.value, step(s)])),
   };
   return `${stringify(doc, '')}\n`;
@@ -44,6 +46,9 @@ function step(s: StepAst): Json {
     message: s.message && { text: s.message.value },
     buttons: s.buttons?.items.map((b) => ({ text: b.text?.value, value: b.value?.value })),
     expected_input: s.input && input(s.input),
+    wait: s.wait?.value,
+    timeout: s.timeout && { after: s.timeout.after?.value, next: s.timeout.next?.value },
+    reminders: s.reminders?.items.map((r) => ({ after: r.after?.value, message: r.message?.value })),
     next_step: s.next && next(s.next),
   };
 }

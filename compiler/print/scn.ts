@@ -8,6 +8,8 @@ const PLAIN_COMMAND = /^\/[^\s#"]*$/;
 const quote = (s: string): string => JSON.stringify(s);
 export const scnName = (s: string): string => (PLAIN_NAME.test(s) ? s : quote(s));
 const scnCommand = (s: string): string => (PLAIN_COMMAND.test(s) ? s : quote(s));
+const PLAIN_DURATION = /^[0-9]+[A-Za-z]+$/;
+const scnDuration = (s: string): string => (PLAIN_DURATION.test(s) ? s : quote(s));
 export const scnNumber = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
 /**
@@ -53,6 +55,11 @@ export function printScn(ast: ScenarioAst, comments?: ScnComments): string {
   if (ast.description) line('', `description ${quote(ast.description.value)}`, ast.description.loc);
   if (ast.startStep) line('', `start ${scnName(ast.startStep.value)}`, ast.startStep.loc);
   for (const c of ast.commands) line('', `command ${scnCommand(c.command.value)} go ${scnName(c.target.value)}`, c.command.loc);
+  // `on_expire` alone (a warning in JSON) has no .scn form: convert then says the result would not read back.
+  if (ast.expireAfter) {
+    const go = ast.onExpire ? ` go ${scnName(ast.onExpire.value)}` : '';
+    line('', `expire after ${scnDuration(ast.expireAfter.value)}${go}`, ast.expireAfter.loc);
+  }
   for (const step of ast.steps) {
     if (out.length > 0) out.push('');
     printStep(step, line);
@@ -75,8 +82,18 @@ function printStep(step: StepAst, line: Line): void {
   for (const b of step.buttons?.items ?? []) {
     line(i, `button ${quote(b.text?.value ?? '')} = ${scnName(b.value?.value ?? '')}`, b.loc);
   }
+  if (step.wait) line(i, `wait ${scnDuration(step.wait.value)}`, step.wait.loc);
   if (step.input) printInput(step.input, line);
+  if (step.input) printTimers(step, line);
   if (step.next) printNext(step.next, line);
+}
+
+/** An input step's reminders, then its timeout: in the order they fire. */
+function printTimers(step: StepAst, line: Line): void {
+  const i = '    ';
+  for (const r of step.reminders?.items ?? []) line(i, `remind after ${scnDuration(r.after?.value ?? '')} ${quote(r.message?.value ?? '')}`, r.loc);
+  const t = step.timeout;
+  if (t) line(i, `timeout after ${scnDuration(t.after?.value ?? '')} go ${scnName(t.next?.value ?? '')}`, t.loc);
 }
 
 function printInput(input: InputAst, line: Line): void {

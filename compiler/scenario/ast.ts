@@ -59,6 +59,20 @@ export interface AssignmentAst {
   readonly expr: SourceString;
 }
 
+/** An input step's timeout: with no answer `after` the step was entered, go to `next`. */
+export interface TimeoutAst {
+  readonly loc: Loc;
+  readonly after?: Located<string>;
+  readonly next?: Located<string>;
+}
+
+/** A message sent `after` the input step was entered, while it still waits. */
+export interface ReminderAst {
+  readonly loc: Loc;
+  readonly after?: Located<string>;
+  readonly message?: SourceString;
+}
+
 export interface StepAst {
   readonly id: Located<string>;
   readonly loc: Loc;
@@ -69,6 +83,10 @@ export interface StepAst {
   readonly buttons?: { readonly loc: Loc; readonly items: readonly ButtonAst[] };
   readonly input?: InputAst;
   readonly next?: NextAst;
+  readonly timeout?: TimeoutAst;
+  readonly reminders?: { readonly loc: Loc; readonly items: readonly ReminderAst[] };
+  /** A wait step: pause this long after the message, then follow `next`. */
+  readonly wait?: Located<string>;
   /** Some lines of the step did not parse (.scn): checks draw no conclusions from what the step seems to lack. */
   readonly incomplete?: boolean;
 }
@@ -88,6 +106,9 @@ export interface ScenarioAst {
   readonly commands: readonly CommandAst[];
   readonly steps: readonly StepAst[];
   readonly stepsLoc?: Loc;
+  /** A dialog with no user message this long ends (or runs `onExpire` first). */
+  readonly expireAfter?: Located<string>;
+  readonly onExpire?: Located<string>;
   /** Some lines did not parse (.scn): a missing line may be the one that assigns a variable or defines a step. */
   readonly incomplete?: boolean;
 }

@@ -7,15 +7,17 @@ import type {
   InputAst,
   NextAst,
   ScenarioAst,
+  ReminderAst,
   StepAst,
+  TimeoutAst,
   ValidationAst,
 } from '../scenario/ast.js';
 import { jsonTypeName, locOf, parseJsonTree, type JsonNode, type JsonType } from './json-tree.js';
 import { ObjectReader } from './object-reader.js';
 import { sourceString } from './source-string.js';
 
-const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'steps'];
-const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'next_step'];
+const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'expire_after', 'on_expire', 'steps'];
+const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'wait', 'timeout', 'reminders', 'next_step'];
 const INPUT_FIELDS = ['type', 'variable', 'validation', 'error_message', 'max_attempts', 'on_fail', 'sensitive'];
 const VALIDATION_FIELDS = ['min', 'max', 'min_length', 'max_length', 'pattern'];
 
@@ -34,13 +36,17 @@ export function readJsonScenario(text: string, reporter: Reporter): ScenarioAst 
   const startStep = obj.string('start_step');
   const description = obj.string('description');
   const commands = ctx.commands(obj.object('commands'));
+  const expireAfter = obj.string('expire_after');
+  const onExpire = obj.string('on_expire');
   const stepsNode = obj.object('steps');
   const steps = stepsNode ? ctx.obj(stepsNode, '"steps"').entries().flatMap((e) => ctx.step(e.key, e.value)) : [];
   for (const field of ['name', 'version', 'steps'] as const) {
     if (!obj.has(field)) reporter.report('MISSING_FIELD', { offset: root.offset, length: 1 }, { field, where: 'the scenario' });
   }
   obj.finish(ROOT_FIELDS);
-  return { loc: locOf(root), name, version, description, startStep, commands, steps, stepsLoc: stepsNode && locOf(stepsNode) };
+  const ast: ScenarioAst = { loc: locOf(root), name, version, description, startStep, commands, steps, stepsLoc: stepsNode && locOf(stepsNode) };
+  // Absent fields stay absent, so scenarios without timers read as they always did.
+  return expireAfter || onExpire ? { ...ast, expireAfter, onExpire } : ast;
 }
 
 class Ctx {
@@ -92,8 +98,35 @@ class Ctx {
       input: this.input(o.object('expected_input'), where),
       next: this.next(o.raw('next_step'), where),
     };
+    const timers = { wait: o.string('wait'), timeout: this.timeout(o.object('timeout'), where), reminders: this.reminders(o.array('reminders'), where) };
     o.finish(STEP_FIELDS);
-    return [step];
+    return [timers.wait || timers.timeout || timers.reminders ? { ...step, ...withoutUndefined(timers) } : step];
+  }
+
+  private timeout(node: JsonNode | undefined, where: string): TimeoutAst | undefined {
+    if (!node) return undefined;
+    const o = this.obj(node, `the timeout of ${where}`);
+    const timeout = { loc: locOf(node), after: o.string('after'), next: o.string('next') };
+    for (const field of ['after', 'next']) {
+      if (!o.has(field)) this.reporter.report('MISSING_FIELD', locOf(node), { field, where: `the timeout of ${where}` });
+    }
+    o.finish(['after', 'next']);
+    return timeout;
+  }
+
+  private reminders(node: JsonNode | undefined, where: string): StepAst['reminders'] {
+    if (!node) return undefined;
+    const items: ReminderAst[] = [];
+    for (const child of node.children ?? []) {
+      if (!this.expectType(child, 'object', 'reminder', 'an object with "after" and "message"')) continue;
+      const r = this.obj(child, `a reminder of ${where}`);
+      items.push({ loc: locOf(child), after: r.string('after'), message: r.string('message') });
+      for (const field of ['after', 'message']) {
+        if (!r.has(field)) this.reporter.report('MISSING_FIELD', locOf(child), { field, where: `a reminder of ${where}` });
+      }
+      r.finish(['after', 'message']);
+    }
+    return { loc: locOf(node), items };
   }
 
   private assignments(node: JsonNode | undefined): AssignmentAst[] {
@@ -189,4 +222,8 @@ class Ctx {
     o.finish(['type', 'conditions', 'else']);
     return { kind: 'conditional', loc: locOf(node), conditions, else: elseStep };
   }
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,7 +4,7 @@ import type { CommandAst, Located, ScenarioAst, SourceString, StepAst } from '..
 import { loc, ScnSource } from './scn-source.js';
 import { StepBuilder } from './scn-step-builder.js';
 
-const HEADER_ONLY = new Set(['scenario', 'start', 'command']);
+const HEADER_ONLY = new Set(['scenario', 'start', 'command', 'expire']);
 
 /**
  * Reads a .scn file into the same source-level AST as a JSON scenario. Syntax errors are reported line by line, and
@@ -20,6 +20,7 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
   let scenario: ScnStatementOf<'scenario'> | undefined;
   let description: SourceString | undefined;
   let startStep: Located<string> | undefined;
+  let expire: ScnStatementOf<'expire'> | undefined;
   /** The step being read; `null` after a step line too broken to name, whose statements are skipped. */
   let current: StepBuilder | null | undefined;
 
@@ -69,6 +70,9 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
         if (once(s) && s.text) description = src.str(s.text);
       } else if (s.kind === 'start') {
         if (once(s) && s.step) startStep = src.located(s.step);
+      } else if (s.kind === 'expire') {
+        // A broken line's parts may be recovery's guesses: only its error counts.
+        if (once(s) && !s.broken) expire = s as ScnStatementOf<'expire'>;
       } else if (s.kind === 'command') {
         if (s.command && s.target) commands.push({ command: src.located(s.command), target: src.located(s.target) });
       } else {
@@ -91,6 +95,8 @@ export function readScnScenario(text: string, reporter: Reporter, parsed: ScnPar
     startStep,
     commands,
     steps,
+    ...(expire?.duration ? { expireAfter: src.str(expire.duration) } : {}),
+    ...(expire?.target ? { onExpire: src.located(expire.target) } : {}),
     ...(parsed.issues.length > 0 ? { incomplete: true } : {}),
   };
 }

@@ -3,8 +3,9 @@ import type { Reporter } from '../diagnostics/reporter.js';
 import type { AssignmentAst, ButtonAst, ConditionAst, InputAst, Located, NextAst, SourceString, StepAst } from '../scenario/ast.js';
 import { loc, type ScnSource } from './scn-source.js';
 
-const OPTIONS = new Set(['min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive']);
-const ONCE_PER_STEP = new Set(['description', 'type', 'say', 'ask', 'go', 'else', ...OPTIONS]);
+const OPTIONS = new Set(['min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive', 'timeout', 'remind']);
+/** Reminders are the one input option a step may have several of. */
+const ONCE_PER_STEP = new Set(['description', 'type', 'say', 'ask', 'go', 'else', 'wait', ...[...OPTIONS].filter((o) => o !== 'remind')]);
 const WHOLE = new Set(['min_length', 'max_length', 'attempts']);
 
 /** Collects the statements of one `step` block and builds its StepAst. */
@@ -83,8 +84,30 @@ export class StepBuilder {
       buttons: this.buttons.length > 0 ? { loc: span(this.buttons.map((b) => b.loc)), items: this.buttons } : undefined,
       input: this.input(),
       next: this.next(),
+      ...this.timers(),
       ...(this.incomplete ? { incomplete: true } : {}),
     };
+  }
+
+  /** Only the fields the step has, so a step without timers reads as it always did. */
+  private timers(): Pick<StepAst, 'wait' | 'timeout' | 'reminders'> {
+    const out: { -readonly [K in 'wait' | 'timeout' | 'reminders']?: StepAst[K] } = {};
+    // A broken line's parts may be recovery's guesses (`timeout 1h` reads as `1` and a step `h`): only its error counts.
+    const wait = whole(this.get('wait'))?.duration;
+    if (wait) out.wait = this.src.located(wait);
+    // Input options without their `ask` line are reported as misplaced (see input()).
+    if (!this.get('ask')) return out;
+    const timeout = this.get('timeout');
+    if (timeout) {
+      const t = whole(timeout);
+      out.timeout = { loc: loc(timeout), after: this.opt(t?.duration), next: t?.target && this.src.located(t.target) };
+    }
+    const reminders = this.options.filter((o): o is ScnStatementOf<'remind'> => o.kind === 'remind');
+    if (reminders.length > 0) {
+      const items = reminders.map((r) => ({ loc: loc(r), after: this.opt(whole(r)?.duration), message: this.opt(whole(r)?.text) }));
+      out.reminders = { loc: span(items.map((r) => r.loc)), items };
+    }
+    return out;
   }
 
   private number(kind: string): Located<number> | undefined {
@@ -156,6 +179,8 @@ export class StepBuilder {
     };
   }
 }
+
+const whole = <S extends ScnStatement>(s: S | undefined): S | undefined => (s?.broken ? undefined : s);
 
 const keywordsOf = (s: ScnStatement): string => (s.kind === 'on_fail' ? 'on fail' : s.keyword.value);
 

@@ -17,6 +17,7 @@ export class ScnParser extends CstParser {
   private versionAlts?: IOrAlt<unknown>[];
   private valueAlts?: IOrAlt<unknown>[];
   private commandAlts?: IOrAlt<unknown>[];
+  private durationAlts?: IOrAlt<unknown>[];
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: scnErrorMessages });
@@ -45,6 +46,8 @@ export class ScnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.sayStatement) },
         { ALT: () => this.SUBRULE(this.buttonStatement) },
         { ALT: () => this.SUBRULE(this.askStatement) },
+        { ALT: () => this.SUBRULE(this.waitStatement) },
+        { ALT: () => this.SUBRULE(this.expireStatement) },
         { ALT: () => this.SUBRULE(this.inputOption) },
         { ALT: () => this.SUBRULE(this.route) },
       ]),
@@ -134,6 +137,8 @@ export class ScnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.attemptsOption) },
         { ALT: () => this.SUBRULE(this.onFailOption) },
         { ALT: () => this.SUBRULE(this.sensitiveOption) },
+        { ALT: () => this.SUBRULE(this.timeoutOption) },
+        { ALT: () => this.SUBRULE(this.remindOption) },
       ]),
     );
   });
@@ -174,6 +179,47 @@ export class ScnParser extends CstParser {
 
   private sensitiveOption = this.RULE('sensitiveOption', () => {
     this.CONSUME(T.Sensitive);
+  });
+
+  private timeoutOption = this.RULE('timeoutOption', () => {
+    this.CONSUME(T.Timeout);
+    this.CONSUME(T.After);
+    this.SUBRULE(this.duration);
+    this.CONSUME(T.Go);
+    this.SUBRULE(this.name);
+  });
+
+  private remindOption = this.RULE('remindOption', () => {
+    this.CONSUME(T.Remind);
+    this.CONSUME(T.After);
+    this.SUBRULE(this.duration);
+    this.CONSUME(T.StringLit);
+  });
+
+  private waitStatement = this.RULE('waitStatement', () => {
+    this.CONSUME(T.Wait);
+    this.SUBRULE(this.duration);
+  });
+
+  private expireStatement = this.RULE('expireStatement', () => {
+    this.CONSUME(T.Expire);
+    this.CONSUME(T.After);
+    this.SUBRULE(this.duration);
+    this.OPTION(() => {
+      this.CONSUME(T.Go);
+      this.SUBRULE(this.name);
+    });
+  });
+
+  /** `10m`; a string or a bare number is read too, so that the checks can say what is wrong with it. */
+  private duration = this.RULE('duration', () => {
+    this.OR(
+      (this.durationAlts ??= [
+        { ALT: () => this.CONSUME(T.Duration) },
+        { ALT: () => this.CONSUME(T.StringLit) },
+        { ALT: () => this.CONSUME(T.NumberLit) },
+      ]),
+    );
   });
 
   private route = this.RULE('route', () => {

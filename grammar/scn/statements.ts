@@ -78,6 +78,14 @@ function fields(node: CstNode): Fields | undefined {
       return { kind: 'on_fail', target: word(names[0]) };
     case 'sensitiveOption':
       return { kind: 'sensitive' };
+    case 'waitStatement':
+      return { kind: 'wait', duration: word(c['duration']?.[0]) };
+    case 'expireStatement':
+      return { kind: 'expire', duration: word(c['duration']?.[0]), target: word(names[0]) };
+    case 'timeoutOption':
+      return { kind: 'timeout', duration: word(c['duration']?.[0]), target: word(names[0]) };
+    case 'remindOption':
+      return { kind: 'remind', duration: word(c['duration']?.[0]), text: word(c['StringLit']?.[0]) };
     case 'goRoute':
       return { kind: 'go', target: word(names[0]) };
     case 'whenRoute':

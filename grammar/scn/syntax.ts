@@ -42,6 +42,10 @@ export type ScnStatement = Line &
     | { readonly kind: 'sensitive' }
     | { readonly kind: 'go' | 'else'; readonly target?: ScnWord }
     | { readonly kind: 'when'; readonly condition?: ScnWord; readonly target?: ScnWord }
+    | { readonly kind: 'wait'; readonly duration?: ScnWord }
+    /** `expire after 7d [go STEP]` (header), `timeout after 10m go STEP` (input option). */
+    | { readonly kind: 'expire' | 'timeout'; readonly duration?: ScnWord; readonly target?: ScnWord }
+    | { readonly kind: 'remind'; readonly duration?: ScnWord; readonly text?: ScnWord }
     /** A line whose statement could not be told at all (always broken). */
     | { readonly kind: 'unknown' }
   );

@@ -106,17 +106,24 @@ export const Sensitive = keyword('sensitive');
 export const Go = keyword('go');
 export const When = lineKeyword('when', 'cond');
 export const Else = keyword('else');
+export const Wait = keyword('wait');
+export const Timeout = keyword('timeout');
+export const Remind = keyword('remind');
+export const After = keyword('after');
+export const Expire = keyword('expire');
 
 /** Longest first where one keyword is a prefix of another (`min_length` before `min`). */
 export const KEYWORDS: readonly TokenType[] = [
   Scenario, Version, Description, Start, Command, Step, Type, SetKw, Say, Button, Ask,
   MinLength, MaxLength, Min, Max, Pattern, ErrorKw, Attempts, On, Fail, Sensitive, Go, When, Else,
+  Wait, Timeout, Remind, After, Expire,
 ];
 
 /** The words that may start a statement, for messages and suggestions. */
 export const STATEMENT_WORDS: readonly string[] = [
   'scenario', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
+  'wait', 'timeout', 'remind', 'expire',
 ];
 
 const isLineBreak = (c: number): boolean => c === 10 || c === 13;
@@ -223,7 +230,25 @@ export const CondExpr = createToken({
   },
 });
 
-const MAIN: TokenType[] = [WhiteSpace, Comment, LineEnd, StringLit, BadString, NumberLit, Arrow, Equals, CommandName, ...KEYWORDS, Identifier, Stray];
+/**
+ * A duration after `after` or `wait`: digits and letters (`10m`, and `10x`, which the checks then report as a bad
+ * duration at its place). Elsewhere `2e3` stays a number.
+ */
+export const Duration = createToken({
+  name: 'Duration',
+  label: 'a duration such as 10m',
+  line_breaks: false,
+  start_chars_hint: [...'0123456789'].map((c) => c.charCodeAt(0)),
+  pattern: {
+    exec: (text: string, offset: number, tokens: IToken[]) => {
+      if (!previousIs(tokens, After) && !previousIs(tokens, Wait)) return null;
+      const m = /^[0-9]+[A-Za-z]+/.exec(text.slice(offset, offset + 40));
+      return m ? match(m[0]) : null;
+    },
+  },
+});
+
+const MAIN: TokenType[] = [WhiteSpace, Comment, LineEnd, StringLit, BadString, Duration, NumberLit, Arrow, Equals, CommandName, ...KEYWORDS, Identifier, Stray];
 const ASSIGN: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, SetExpr, Equals, StringLit, BadString, Identifier, Stray];
 const COND: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, CondExpr, Go, StringLit, BadString, Identifier, Stray];
 

@@ -119,8 +119,10 @@ export class Dialog {
   sendEvent(event: InboundEvent, tracer: EngineTracer | undefined = this.tracer): TurnResult {
     const next = tracer ? withTracer(tracer, () => this.transition(event)) : this.transition(event);
     if (next.status === 'error' || this.failure !== undefined) throw new EngineError('the scenario machine failed', { cause: this.failure ?? next.error });
+    // Every handled event runs `beginTurn` (an assign): the same context means no transition took it, so it said nothing.
+    const unhandled = next.context === this.current.context;
     this.current = next;
-    return { effects: this.context.effects, step: this.step, ended: this.ended, refused: answerRefused(event) };
+    return { effects: unhandled ? [] : this.context.effects, step: this.step, ended: this.ended, refused: answerRefused(event) };
   }
 
   private transition(event: InboundEvent): AnyMachineSnapshot {

@@ -5,7 +5,7 @@ import { renderMasked, showsSensitive } from './sensitive.js';
 import type { TraceInfo } from './trace-info.js';
 import { activeTracer } from './trace.js';
 import { withVar } from './vars.js';
-import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext } from './types.js';
+import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer } from './types.js';
 
 type Ctx = ScenarioContext;
 type Args = { context: Ctx; event: InboundEvent; self?: { getSnapshot(): { value: unknown } } };
@@ -86,6 +86,7 @@ export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
     },
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
     hopLimit: ({ context }: Args) => context.hops >= MAX_HOPS_PER_TURN,
+    isReminder: ({ event }: Args, p: { index: number }) => event.type === 'timer.reminder' && event.index === p.index,
   };
 }
 
@@ -122,6 +123,14 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
     notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),
     cancel: (args: Args): Partial<Ctx> => push(args.context, { type: 'end', step: stateOf(args), reason: 'cancelled' }),
     end: ({ context }: Args, p: { step: string; reason: 'final' | 'error' }): Partial<Ctx> => push(context, { type: 'end', step: p.step, reason: p.reason }),
+    schedule: ({ context }: Args, p: { step: string; timer: StepTimer; index?: number; afterMs: number }): Partial<Ctx> =>
+      push(
+        context,
+        p.index === undefined
+          ? { type: 'schedule', step: p.step, timer: p.timer, afterMs: p.afterMs }
+          : { type: 'schedule', step: p.step, timer: p.timer, index: p.index, afterMs: p.afterMs },
+      ),
+    expire: (args: Args): Partial<Ctx> => push(args.context, { type: 'end', step: stateOf(args), reason: 'expired' }),
     fail: ({ context }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' }): Partial<Ctx> =>
       push(
         context,

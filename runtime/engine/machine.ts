@@ -26,6 +26,8 @@ function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo, sensitive: 
       fail: assign((args, p: P<'fail'>) => updates.fail(args, p)),
       notice: assign((args, p: P<'notice'>) => updates.notice(args, p)),
       cancel: assign((args) => updates.cancel(args)),
+      schedule: assign((args, p: P<'schedule'>) => updates.schedule(args, p)),
+      expire: assign((args) => updates.expire(args)),
     },
   });
 }

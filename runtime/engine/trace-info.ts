@@ -30,7 +30,8 @@ export function buildTraceInfo(config: MachineConfig): TraceInfo {
   const steps = new WeakMap<object, string>();
   const sensitive = sensitiveVariablesOf(config);
   for (const [id, state] of Object.entries(config.states)) {
-    for (const t of state.always ?? []) {
+    // A wait step routes on its timer event rather than at once.
+    for (const t of [...(state.always ?? []), ...(state.on?.['timer.wait'] ?? [])]) {
       const p = typeof t.guard === 'object' && t.guard.type === 'when' ? t.guard.params : undefined;
       if (p) steps.set(p, id);
     }

@@ -130,4 +130,14 @@ describe('scenarist chat', () => {
     expect(r.stdout).toContain('bot: Nice to meet you, Ann!');
     expect(r.stdout).not.toContain('bot: Please tell me your name.');
   });
+
+  it('shows nothing for the timers a step asks for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenarist-chat-'));
+    const file = join(dir, 'timed.json');
+    const step = { message: { text: 'Name?' }, expected_input: { type: 'text', variable: 'n' }, timeout: { after: '1m', next: 'a' }, next_step: 'a' };
+    writeFileSync(file, JSON.stringify({ name: 'T', version: '1', start_step: 'a', steps: { a: step } }));
+    const r = await runCli(['chat', file], { stdin: '' });
+    expect(r.stdout).toContain('bot: Name?');
+    expect(r.stdout).not.toContain('(the dialog has ended');
+  });
 });

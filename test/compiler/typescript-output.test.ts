@@ -35,6 +35,41 @@ describe('generated TypeScript modules', () => {
     writeFileSync(join(out, `${name}.machine.json`), JSON.stringify(emitMachineConfig(ir)));
     writeFileSync(join(out, `${name}.machine.ts`), emitTypeScript(ir, { source: f, configImport: `./${name}.machine.json` }));
   }
+  const timed = {
+    name: 'Timed',
+    version: '1',
+    start_step: 'a',
+    expire_after: '7d',
+    steps: {
+      a: {
+        message: { text: '?' },
+        expected_input: { type: 'text', variable: 'v' },
+        timeout: { after: '1h', next: 'a' },
+        reminders: [
+          { after: '1m', message: 'r0' },
+          { after: '2m', message: 'r1' },
+        ],
+      },
+    },
+  };
+  const timedIr = compileScenario(JSON.stringify(timed), { file: 'timed.json' }).ir!;
+  writeFileSync(join(out, 'timed.machine.json'), JSON.stringify(emitMachineConfig(timedIr)));
+  writeFileSync(join(out, 'timed.machine.ts'), emitTypeScript(timedIr, { source: 'timed.json', configImport: './timed.machine.json' }));
+  writeFileSync(
+    join(out, 'timers.ts'),
+    `import { createActor } from 'xstate';
+import machine, { type TimerEvent } from './timed.machine.js';
+
+const events: TimerEvent[] = [{ type: 'timer.timeout' }, { type: 'timer.reminder', index: 1 }, { type: 'timer.expire' }];
+// @ts-expect-error the scenario has two reminders
+const badIndex: TimerEvent = { type: 'timer.reminder', index: 2 };
+// @ts-expect-error the scenario has no wait step
+const noWait: TimerEvent = { type: 'timer.wait' };
+const actor = createActor(machine).start();
+for (const e of events) actor.send(e);
+export const used = [badIndex, noWait];
+`,
+  );
   // Uses the types the way an application would; each @ts-expect-error must be a real type error.
   writeFileSync(
     join(out, 'usage.ts'),
@@ -65,7 +100,7 @@ export const used = [ok, badChoice, badName, visits, badVisits, step, badStep, n
     const all = readdirSync(out)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(out, f));
-    expect(all.length).toBe(files.length + 1);
+    expect(all.length).toBe(files.length + 3);
     expect(typeErrors(all)).toEqual([]);
   });
 });

@@ -198,6 +198,7 @@ describe('2. fmt is idempotent, keeps the comments and the meaning', () => {
 const STATEMENT_WORDS = [
   'scenario', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
+  'wait', 'timeout', 'remind', 'expire',
 ];
 const KEYWORD_NAME = new RegExp(`^\\s*(?:step|go|start|else go|on fail go|ask \\S+ ->) (?:${DSL_KEYWORDS.join('|')}|"set"|"when")$`, 'm');
 

@@ -144,6 +144,16 @@ describe('invalid scenarios are rejected', () => {
     expect(errorsOf(base())).toEqual([]);
   });
 
+  it('a document with timers is valid', () => {
+    const d = base();
+    d.expire_after = '7d';
+    d.on_expire = 'done';
+    d.steps.ask.timeout = { after: '10m', next: 'done' };
+    d.steps.ask.reminders = [{ after: '1m', message: 'Still there?' }];
+    d.steps.pause = { message: { text: 'One moment.' }, wait: '90s', next_step: 'done' };
+    expect(errorsOf(d)).toEqual([]);
+  });
+
   interface Case {
     reason: string;
     mutate: (d: Doc) => void;
@@ -307,6 +317,25 @@ describe('invalid scenarios are rejected', () => {
       mutate: (d) => (d.steps.done.set = { visits: 0 }),
       instancePath: '/steps/done/set/visits',
       keyword: 'type',
+    },
+    {
+      reason: 'a duration without a unit',
+      mutate: (d) => (d.steps.ask.timeout = { after: '10', next: 'done' }),
+      instancePath: '/steps/ask/timeout/after',
+      keyword: 'pattern',
+    },
+    {
+      reason: 'a timeout on a step without input',
+      mutate: (d) => (d.steps.done.timeout = { after: '1m', next: 'ask' }),
+      instancePath: '/steps/done',
+      keyword: 'dependentRequired',
+    },
+    {
+      reason: 'a reminder without a message',
+      mutate: (d) => (d.steps.ask.reminders = [{ after: '1h' }]),
+      instancePath: '/steps/ask/reminders/0',
+      keyword: 'required',
+      params: { missingProperty: 'message' },
     },
   ];
 

@@ -29,6 +29,7 @@ import { scenarioDocArb, scenarioText } from './scenario-arbitrary.js';
 export const DSL_KEYWORDS = [
   'scenario', 'version', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'fail', 'sensitive', 'go', 'when', 'else',
+  'wait', 'timeout', 'remind', 'after', 'expire',
 ] as const;
 
 /** Names the DSL can only write quoted. */
@@ -165,6 +166,20 @@ const nextArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
 const entries = <T>(key: fc.Arbitrary<string>, value: fc.Arbitrary<T>, maxLength: number) =>
   fc.uniqueArray(fc.tuple(key, value), { maxLength, selector: (e) => e[0] }).map((e) => Object.fromEntries(e.map(([k, v]) => [markIndex(k), v])));
 
+/** Durations as written: good ones, and ones that read fine but the checker rejects (quoted when printed). */
+const durationArb = fc.oneof(fc.constantFrom('90s', '10m', '1h', '24h', '7d', '365d', '0s', '10x', '10', '1 h', '1.5h', ''), textArb);
+
+/** Timers of an input step (`timeout`, `reminders`) or of a step without one (`wait`): what the DSL can write. */
+const timersArb = (ids: readonly string[], input: boolean): fc.Arbitrary<Record<string, Json>> =>
+  input
+    ? fc
+        .record({
+          timeout: maybe(fc.record({ after: durationArb, next: targetArb(ids) })),
+          reminders: maybe(fc.array(fc.record({ after: durationArb, message: textArb }), { minLength: 1, maxLength: 3 })),
+        })
+        .map(compact)
+    : fc.record({ wait: maybe(durationArb) }).map(compact);
+
 const stepArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
   fc
     .record({
@@ -177,7 +192,8 @@ const stepArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
       expected_input: maybe(inputArb(ids), 3, 2),
       next_step: maybe(nextArb(ids), 4, 1),
     })
-    .map(compact);
+    .map(compact)
+    .chain((step) => timersArb(ids, (step as Record<string, Json>)['expected_input'] !== undefined).map((timers) => ({ ...(step as Record<string, Json>), ...timers })));
 
 /** Scenario documents that use every feature of the DSL (see the file header); they read without errors. */
 export const wideDocArb: fc.Arbitrary<Json> = fc
@@ -189,10 +205,16 @@ export const wideDocArb: fc.Arbitrary<Json> = fc
       description: maybe(textArb),
       start_step: maybe(targetArb(ids), 6, 1),
       commands: maybe(entries(commandArb, targetArb(ids), 3)),
+      // `on_expire` alone has no .scn form.
+      expire_after: maybe(durationArb),
       steps: fc.tuple(...ids.map((id) => stepArb(ids).map((s) => [markIndex(id), s] as const))).map((s) => Object.fromEntries(s)),
     }),
   )
-  .map((d) => compact(d as Record<string, Json | undefined>));
+  .chain((d) =>
+    (d.expire_after === undefined ? fc.constant(undefined) : maybe(fc.constantFrom(...Object.keys(d.steps as object)))).map((onExpire) =>
+      compact({ ...(d as Record<string, Json | undefined>), on_expire: onExpire }),
+    ),
+  );
 
 export const wideDocText = (doc: Json): string => jsonText(doc);
 
@@ -270,8 +292,8 @@ export const wrongScenarioArb: fc.Arbitrary<string> = fc
 // ---------------------------------------------------------------------------------------------------------------
 // Layout
 
-/** Statements whose relative order is meaning: assignments, conditions, buttons, commands. */
-const ORDERED = new Set(['set', 'when', 'button', 'command']);
+/** Statements whose relative order is meaning: assignments, conditions, buttons, commands, reminders. */
+const ORDERED = new Set(['set', 'when', 'button', 'command', 'remind']);
 const firstWord = (line: string): string => /^\s*(\S*)/.exec(line)![1]!;
 
 /** The statements of a canonical .scn text (one per line, no comments): the header, then each step. */
