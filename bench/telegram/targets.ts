@@ -1,5 +1,5 @@
 /** The servers under test, each started the same way: a node process with env, pinned to core 0. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,11 +27,19 @@ export interface Target {
   readonly addedEnv?: Readonly<Record<string, string>>;
 }
 
-// dist/bench/telegram/ -> package root
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+// The package root: dist/bench/telegram/ when built, bench/telegram/ under the tests.
+const root = [new URL('../../../', import.meta.url), new URL('../../', import.meta.url)].map((u) => fileURLToPath(u)).find((d) => existsSync(join(d, 'package.json')))!;
 const scenario = join(root, 'examples', 'spec-example.json');
 const SECRET = 'bench-secret_0123456789';
 const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+
+/** The node flags of a checkout's `npm start` (`node FLAGS bin/scenarist.js serve`), so each version runs as it ships. */
+export function startFlags(checkout: string): string[] {
+  const start = (JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.['start'] ?? '';
+  const words = start.split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node') throw new Error(`${checkout}: npm start is not "node FLAGS bin/scenarist.js serve": ${JSON.stringify(start)}`);
+  return words.slice(1, words.findIndex((w, i) => i > 0 && !w.startsWith('-')));
+}
 
 export const ours: Target = {
   name: 'ours',
@@ -39,8 +47,8 @@ export const ours: Target = {
   args: (ctx) => {
     const config = join(ctx.dir, 'scenarist.config.json');
     writeFileSync(config, JSON.stringify({ bots: [{ id: 'bench', scenario }] }));
-    // The command line of `npm start`, V8 flag included.
-    return ['--max-semi-space-size=32', join(root, 'bin', 'scenarist.js'), 'serve', '--config', config];
+    // The command line of `npm start`, V8 flags included.
+    return [...startFlags(root), join(root, 'bin', 'scenarist.js'), 'serve', '--config', config];
   },
   env: (ctx) => ({
     PORT: String(ctx.port),
@@ -105,7 +113,9 @@ export const oursBaseline: Target = {
   args: (ctx) => {
     const dir = process.env['BASELINE_DIR'];
     if (!dir) throw new Error('ours-baseline needs BASELINE_DIR: the root of a built checkout to compare with');
-    return ours.args(ctx).map((a) => (a === join(root, 'bin', 'scenarist.js') ? join(dir, 'bin', 'scenarist.js') : a));
+    const script = join(root, 'bin', 'scenarist.js');
+    const args = ours.args(ctx);
+    return [...startFlags(dir), ...args.slice(args.indexOf(script)).map((a) => (a === script ? join(dir, 'bin', 'scenarist.js') : a))];
   },
 };
 

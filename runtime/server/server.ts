@@ -55,7 +55,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (generated || source === 'file') {
     logger.warn({ keyFile: join(settings.dataDir, 'encryption.key') }, 'ENCRYPTION_KEY is not set: tokens are encrypted with a key kept in the data directory; set ENCRYPTION_KEY in production');
   }
-  const store = await openStore(settings.databaseUrl, { sqliteSynchronous: settings.sqliteSynchronous });
+  const store = await openStore(settings.databaseUrl, { sqliteSynchronous: settings.sqliteSynchronous, sqliteCacheKB: settings.sqliteCacheMB * 1024 });
   const identity = acquireProcessIdentity(settings.dataDir);
   try {
     const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);

@@ -61,6 +61,8 @@ export interface Settings {
   readonly scenarioRefreshSeconds: number;
   /** SQLITE_SYNCHRONOUS: NORMAL (survives a process crash) or FULL (also a power loss). Default NORMAL. */
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** SQLITE_CACHE_MB: SQLite's page cache (resident memory); pages beyond it are re-read from the OS's file cache. Default 2. */
+  readonly sqliteCacheMB: number;
   /**
    * INTAKE_MAX_BACKLOG: dialogs waiting for their replies (plus updates in process) above which Telegram updates
    * wait before they are processed. Default 64.
@@ -136,6 +138,7 @@ export function readSettings(env: Env = process.env): Settings {
     agendaSweepSeconds: integer(env, 'AGENDA_SWEEP_SECONDS', 1, 1, 3600),
     agendaLeaseSeconds: integer(env, 'AGENDA_LEASE_SECONDS', 30, 1, 3600),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
+    sqliteCacheMB: integer(env, 'SQLITE_CACHE_MB', 2, 1, 65_536),
     adminToken: adminToken(env),
     webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',
     webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),

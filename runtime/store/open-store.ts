@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   readonly cwd?: string;
   readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
   readonly sqliteBusyTimeoutMs?: number;
+  /** SQLite's page cache in KiB (SqliteStoreOptions.cacheKB). */
+  readonly sqliteCacheKB?: number;
   readonly mongoServerSelectionTimeoutMS?: number;
   readonly mongoWriteConcern?: MongoWriteConcern;
 }
@@ -62,7 +64,7 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
     }
     case 'sqlite': {
       const file = location.file === ':memory:' || isAbsolute(location.file) ? location.file : resolve(options.cwd ?? process.cwd(), location.file);
-      return openSqliteStore({ file, synchronous: options.sqliteSynchronous, busyTimeoutMs: options.sqliteBusyTimeoutMs });
+      return openSqliteStore({ file, synchronous: options.sqliteSynchronous, busyTimeoutMs: options.sqliteBusyTimeoutMs, cacheKB: options.sqliteCacheKB });
     }
   }
 }

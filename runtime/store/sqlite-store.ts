@@ -49,7 +49,14 @@ export interface SqliteStoreOptions {
    * another process's commit without a retry. Opening the file (migrations) waits up to busyTimeoutMs.
    */
   readonly lockWaitMs?: number;
+  /**
+   * SQLite's page cache for this connection, in KiB (default 2048). better-sqlite3 builds SQLite with 16 MiB, which
+   * a growing database fills and keeps resident; pages left out are re-read from the OS's file cache.
+   */
+  readonly cacheKB?: number;
 }
+
+export const SQLITE_DEFAULT_CACHE_KB = 2048;
 
 /** How long ping retries a busy write lock: a lock held longer than this makes the store not ready. */
 const PING_RETRY_MS = 250;
@@ -104,6 +111,7 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
+      db.pragma(`cache_size = -${Math.max(0, Math.floor(options.cacheKB ?? SQLITE_DEFAULT_CACHE_KB))}`);
       migrate(db);
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.lockWaitMs ?? 10))}`);
       this.sql = prepareStatements(db);

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEnvList, targetsFor, type RunContext } from '../../../bench/telegram/targets.js';
+import { parseEnvList, startFlags, targetsFor, type RunContext } from '../../../bench/telegram/targets.js';
 
 const ctx: RunContext = { port: 1, apiRoot: 'http://127.0.0.1:2', dir: '/tmp/x', token: '1:a' };
 
@@ -58,5 +58,42 @@ describe('targetsFor', () => {
   it('refuses an unknown target, and ours-<x> without its variable', () => {
     expect(() => targetsFor(['nope'], {})).toThrow(/unknown target "nope"/);
     expect(() => targetsFor(['ours-fast'], {})).toThrow(/OURS_FAST_ENV/);
+  });
+});
+
+describe('startFlags', () => {
+  it("reads the node flags of a checkout's npm start, so a baseline runs with its own", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'targets-'));
+    const flagsOf = (start: string) => {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start } }));
+      return startFlags(dir);
+    };
+    try {
+      expect(flagsOf('node --max-semi-space-size=32 bin/scenarist.js serve')).toEqual(['--max-semi-space-size=32']);
+      expect(flagsOf('node  --a=1 --b bin/scenarist.js serve')).toEqual(['--a=1', '--b']);
+      expect(flagsOf('node bin/scenarist.js serve')).toEqual([]);
+      expect(() => flagsOf('tsx bin/scenarist.js serve')).toThrow(/npm start/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives ours-baseline the flags of its own checkout', () => {
+    const base = mkdtempSync(join(tmpdir(), 'targets-base-'));
+    const dir = mkdtempSync(join(tmpdir(), 'targets-'));
+    writeFileSync(join(base, 'package.json'), JSON.stringify({ scripts: { start: 'node --old-flag bin/scenarist.js serve' } }));
+    const saved = process.env['BASELINE_DIR'];
+    process.env['BASELINE_DIR'] = base;
+    try {
+      const [baseline] = targetsFor(['ours-baseline'], {});
+      const args = baseline!.args({ ...ctx, dir });
+      expect(args[0]).toBe('--old-flag');
+      expect(args[1]).toBe(join(base, 'bin', 'scenarist.js'));
+    } finally {
+      if (saved === undefined) delete process.env['BASELINE_DIR'];
+      else process.env['BASELINE_DIR'] = saved;
+      rmSync(base, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

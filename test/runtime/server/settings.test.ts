@@ -19,7 +19,10 @@ describe('settings from the environment', () => {
       deliverySweepSeconds: 5,
       telegramSender: 'direct',
       sqliteSynchronous: 'NORMAL',
+      sqliteCacheMB: 2,
     });
+    expect(readSettings({ SQLITE_CACHE_MB: '16' }).sqliteCacheMB).toBe(16);
+    expect(() => readSettings({ SQLITE_CACHE_MB: '0' })).toThrow(SettingsError);
     expect(readSettings({ TELEGRAM_SENDER: 'telegraf', DELIVERY_LEASE_SECONDS: '2' })).toMatchObject({ telegramSender: 'telegraf', deliveryLeaseSeconds: 2 });
     expect(() => readSettings({ TELEGRAM_SENDER: 'grammy' })).toThrow(/direct, telegraf/);
     expect(s.telegramWebhookAnswer).toBe('ack');

@@ -46,7 +46,7 @@ describeStoreContract('sqlite (:memory:)', async () => openSqliteStore({ file: '
 describe('SqliteStore', () => {
   let dir: string;
   const opened: (SqliteStore | Database.Database)[] = [];
-  const open = (file = join(dir, 'db.sqlite'), options: { busyTimeoutMs?: number; synchronous?: 'FULL' | 'NORMAL' } = {}) => {
+  const open = (file = join(dir, 'db.sqlite'), options: { busyTimeoutMs?: number; synchronous?: 'FULL' | 'NORMAL'; cacheKB?: number } = {}) => {
     const store = new SqliteStore({ file, ...options });
     opened.push(store);
     return store;
@@ -83,6 +83,13 @@ describe('SqliteStore', () => {
     const columns = (name: string) => (db.pragma(`index_info(${name})`) as { name: string }[]).map((c) => c.name).join(',');
     expect(columns('history_dialog')).toBe('bot_id,platform,chat_id,rev');
     expect(columns('dialogs_bot_recent')).toBe('bot_id,updated_at,status,step');
+  });
+
+  it('keeps a 2 MiB page cache by default, not the 16 MiB better-sqlite3 builds in, and takes another size', () => {
+    fresh();
+    const pragma = (store: SqliteStore) => (store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+    expect(pragma(open())).toBe(-2048);
+    expect(pragma(open(join(dir, 'other.sqlite'), { cacheKB: 512 }))).toBe(-512);
   });
 
   it('keeps data across reopening the file', async () => {
