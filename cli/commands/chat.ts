@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
-import { parseDuration } from '../../runtime/agenda/index.js';
+import { durationMs } from '../../runtime/agenda/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
 import { VirtualAgenda } from '../../runtime/testing/index.js';
 import type { InspectionEvent } from 'xstate';
@@ -100,7 +100,7 @@ Options:
 
 /** `/wait DURATION`: moves the chat's clock, showing each timer that fires and what the bot says then. */
 function skipTime(io: Io, dialog: Dialog, time: VirtualAgenda, arg: string, show: (effects: readonly Effect[]) => void): void {
-  const ms = parseDuration(arg);
+  const ms = durationMs(arg);
   if (ms === undefined) {
     io.stdout(`${dim(io.color, `(/wait needs a duration such as 90s, 10m, 24h or 7d, not ${JSON.stringify(arg)})`)}\n`);
     return;

@@ -2,5 +2,5 @@
 // write and fired under a lease.
 
 export { agendaEventId, byDue, dueEntries, earliestDue, nextAgenda, timerEvent, type AgendaTurn } from './plan.js';
-export { parseDuration } from './duration.js';
+export { durationMs } from './duration.js';
 export { AGENDA_DEFAULTS, AgendaRunner, type AgendaObserver, type AgendaRunnerOptions, type FireEntry, type FireOutcome } from './runner.js';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../agenda/index.js';
+import { durationMs } from '../agenda/index.js';
 /**
  * Checks in one turn, made together: the next bot message (`bot` or `bot_matches`, with its `buttons`), then the
  * dialog's `step`, `ended` and `vars`. See docs/format.md.
@@ -57,7 +57,7 @@ function validTurn(turn: unknown): boolean {
   const keys = Object.keys(turn);
   if (keys.length === 0 || keys.some((k) => !TURN_KEYS.includes(k))) return false;
   const action = keys.find((k) => ACTIONS.includes(k));
-  if (action) return keys.length === 1 && typeof turn[action] === 'string' && (action !== 'wait' || parseDuration(turn[action]) !== undefined);
+  if (action) return keys.length === 1 && typeof turn[action] === 'string' && (action !== 'wait' || durationMs(turn[action]) !== undefined);
   const message = keys.filter((k) => k === 'bot' || k === 'bot_matches');
   if (message.length > 1 || ('buttons' in turn && message.length === 0)) return false;
   return (

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MachineConfig } from '../../compiler/index.js';
 import { checkRegex, compileRegex } from '../../grammar/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
-import { parseDuration } from '../agenda/index.js';
+import { durationMs } from '../agenda/index.js';
 import type { ConversationTest, Expectation, Turn } from './format.js';
 import { VirtualAgenda } from './virtual-time.js';
 
@@ -55,7 +55,7 @@ function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Turn, pending: Sai
     if (next) return { expected: what, actual: showSaid(next) };
     if ('wait' in turn) {
       // The reader accepted only valid durations.
-      setPending(time.advance(dialog, parseDuration(turn.wait)!).flatMap((f) => said(f.effects)));
+      setPending(time.advance(dialog, durationMs(turn.wait)!).flatMap((f) => said(f.effects)));
       return undefined;
     }
     const result = time.send(dialog, 'user' in turn ? { text: turn.user } : { press: turn.press });

@@ -15,8 +15,6 @@ export interface FiredTimer {
 export class VirtualAgenda {
   private entries: readonly AgendaEntry[] = [];
   private rev = 0;
-  /** The effects of the dialog's last turn: a timer event the machine does not handle leaves them in its context. */
-  private lastEffects: readonly Effect[] | undefined;
 
   constructor(
     private readonly config: MachineConfig,
@@ -44,17 +42,14 @@ export class VirtualAgenda {
       this.now = Math.max(this.now, entry.due);
       const stepBefore = dialog.step ?? null;
       const turn = dialog.sendEvent(timerEvent(entry));
-      const effects = turn.effects === this.lastEffects ? [] : turn.effects;
-      this.plan({ ...turn, effects }, stepBefore, false, entry.id);
-      this.lastEffects = turn.effects;
-      fired.push({ entry, effects });
+      this.plan(turn, stepBefore, false, entry.id);
+      fired.push({ entry, effects: turn.effects });
     }
     this.now = target;
     return fired;
   }
 
   private plan(turn: TurnResult, stepBefore: string | null, userMessage: boolean, fired: string | undefined): void {
-    this.lastEffects = turn.effects;
     this.rev++;
     const { config, now, rev } = this;
     this.entries = nextAgenda({ previous: this.entries, effects: turn.effects, stepBefore, stepAfter: turn.step ?? null, rev, now, fired, userMessage, expireAfterMs: config.expireAfterMs });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../runtime/agenda/index.js';
+import { durationMs } from '../../../runtime/agenda/index.js';
 import type { Dialog, Effect, MachineConfig, TurnResult } from '../../../runtime/engine/index.js';
 
 import { readConversationTests, runConversationTest, VirtualAgenda } from '../../../runtime/testing/index.js';
@@ -47,10 +47,10 @@ describe('conversation tests: wait', () => {
   });
 });
 
-describe('parseDuration', () => {
+describe('durationMs', () => {
   it('reads s, m, h and d from 1 s to 365 d', () => {
-    expect([parseDuration('90s'), parseDuration('10m'), parseDuration('24h'), parseDuration('7d'), parseDuration('365d')]).toEqual([90_000, 600_000, 86_400_000, 604_800_000, 31_536_000_000]);
-    expect([parseDuration('0s'), parseDuration('366d'), parseDuration('1.5h'), parseDuration('m'), parseDuration('-1m')]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([durationMs('90s'), durationMs('10m'), durationMs('24h'), durationMs('7d'), durationMs('365d')]).toEqual([90_000, 600_000, 86_400_000, 604_800_000, 31_536_000_000]);
+    expect([durationMs('0s'), durationMs('366d'), durationMs('1.5h'), durationMs('m'), durationMs('-1m')]).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });
 
