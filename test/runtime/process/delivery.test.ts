@@ -106,7 +106,8 @@ describe('delivery across processes', () => {
   it('keeps replies pending under a wrong ENCRYPTION_KEY, and delivers them once restarted with the right one', async () => {
     const api = await FakeBotApi.start();
     cleanup.push(() => api.close());
-    api.fail({ method: 'sendMessage', status: 500, times: 2 });
+    // Failing until the last phase, so no retry can succeed while the first process stops.
+    api.fail({ method: 'sendMessage', status: 500, times: 1_000_000 });
     const ws = processWorkspace();
     const env = { DELIVERY_SWEEP_SECONDS: '1' };
     const first = await started(ws, api.url, env);
@@ -124,6 +125,7 @@ describe('delivery across processes', () => {
     await wrong.stop();
     expect(await store.getDialog(key(chat))).toMatchObject({ lastSeq: 2, delivered: 0 });
 
+    api.reset();
     await started(ws, api.url, { ...env, TELEGRAM_TOKEN_GREETER: '' });
     await api.waitFor((a) => a.texts(chat).length >= 2, 30_000);
     expect(api.texts(chat)).toEqual(SPEC_REPLIES('x').slice(0, 2));
