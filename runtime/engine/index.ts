@@ -5,6 +5,6 @@ export { parseInput, type ParsedInput } from './input.js';
 export { lookupIn } from './implementations.js';
 export { renderMasked, SENSITIVE_MASK, sensitiveVariablesOf, showsSensitive } from './sensitive.js';
 export { createScenarioMachine, type ScenarioMachine } from './machine.js';
-export { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer, type TimerName, type UserProfile, type Vars } from './types.js';
+export { MAX_HOPS_PER_TURN, type CallFailure, type CallMethod, type CallRequest, type Effect, type InboundEvent, type ScenarioContext, type StepTimer, type TimerName, type UserProfile, type Vars } from './types.js';
 export type { MachineConfig } from '../../compiler/index.js';
 export { activeTracer, withTracer, type ConditionTrace, type EngineTracer, type VariableTrace } from './trace.js';

@@ -19,6 +19,11 @@ export type Effect =
    */
   | { readonly type: 'schedule'; readonly step: string; readonly timer: StepTimer; readonly index?: number; readonly afterMs: number }
   /**
+   * Entering a call step asks for an HTTP call: the runtime makes it after the write that asked for it committed,
+   * and sends back `call.result` while the dialog is still in that visit of the step.
+   */
+  | { readonly type: 'call'; readonly step: string; readonly request: CallRequest }
+  /**
    * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
    * or LOOP_LIMIT (too many steps without waiting for input in one turn). Always followed by an 'end' effect.
    */
@@ -33,6 +38,26 @@ export interface UserProfile {
   readonly language_code?: string;
 }
 
+export type CallMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * An HTTP call as the machine renders it from the step's templates. Header values may hold `{{secret.NAME}}`
+ * placeholders, left as written: the runtime fills them in when it sends, so secrets are never stored or logged.
+ */
+export interface CallRequest {
+  readonly method: CallMethod;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A JSON body (absent: none). */
+  readonly body?: unknown;
+  readonly timeoutMs: number;
+  /** Further attempts after a network error, a timeout or a 5xx; only idempotent methods (GET, PUT, DELETE) retry. */
+  readonly retries: number;
+}
+
+/** Why a call gave no usable answer: `status` is a non-2xx answer; `interrupted`, a non-idempotent call cut by a crash. */
+export type CallFailure = 'network' | 'timeout' | 'status' | 'too_large' | 'not_json' | 'refused' | 'interrupted';
+
 /** Timers a step sets: an input step's timeout and reminders, a wait step's end. */
 export type StepTimer = 'timeout' | 'reminder' | 'wait';
 /** Every timer, with the dialog-wide idle expiry (scheduled by the runtime from the config's `expireAfterMs`). */
@@ -42,6 +67,9 @@ export type InboundEvent =
   /** A message. `text` is absent for messages without text (a photo, a sticker); `press` is a pressed button's value. */
   | { readonly type: 'user.input'; readonly text?: string; readonly press?: string; readonly user?: UserProfile }
   | { readonly type: 'user.command'; readonly command: string; readonly user?: UserProfile }
+  /** A call's outcome: the status and JSON body of a 2xx answer, or why there was none (with the status and body of a non-2xx). */
+  | { readonly type: 'call.result'; readonly ok: true; readonly status: number; readonly body: unknown; readonly user?: undefined }
+  | { readonly type: 'call.result'; readonly ok: false; readonly error: CallFailure; readonly status?: number; readonly body?: unknown; readonly user?: undefined }
   /** A timer of the agenda came due; `index` tells which reminder. */
   | { readonly type: `timer.${TimerName}`; readonly index?: number; readonly user?: undefined };
 

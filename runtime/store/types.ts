@@ -67,15 +67,16 @@ export interface DialogState {
 export const RECENT_UPDATES_LIMIT = 100;
 
 /**
- * Something a dialog waits for that is not a user message: a timer. Written with the transition that schedules it
- * (the same compare-and-set write), removed by the write that applies it or that leaves the step it belongs to.
- * Applying it is an event with the id `agenda:<id>`, deduped like an update id.
+ * Something a dialog waits for that is not a user message: a timer, or a call to the outside world. Written with the
+ * transition that schedules it (the same compare-and-set write), removed by the write that applies it or that leaves
+ * the step it belongs to. Applying it is an event with the id `agenda:<id>`, deduped like an update id.
  */
 export interface AgendaEntry {
   /** Unique within its dialog for the dialog's lifetime: `<rev>.<n>`, n-th entry of the write that created it. */
   readonly id: string;
-  readonly kind: 'timer';
-  /** Which timer, as the scenario machine names it (for instance `timeout`, `reminder`, `wait`, `expire`). */
+  /** A timer fires an event when due; a call is due at once, and its result comes back as an event. */
+  readonly kind: 'timer' | 'call';
+  /** Which timer, as the scenario machine names it (for instance `timeout`, `reminder`, `wait`, `expire`); `call` for calls. */
   readonly name: string;
   /** Its place among its step's timers of the same name (reminders). */
   readonly index?: number;
@@ -85,6 +86,10 @@ export interface AgendaEntry {
   readonly due: number;
   /** When it was scheduled. */
   readonly at: number;
+  /** A call's request as the machine built it (JSON; secrets stay placeholders, filled in only when it is sent). */
+  readonly request?: Readonly<Record<string, unknown>>;
+  /** A call: attempts started so far (written before each attempt, so a restarted process knows). */
+  readonly attempts?: number;
 }
 
 /** A dialog's agenda lease as held: its record as read under the lease, and the fencing token of this claim. */

@@ -104,7 +104,7 @@ class Reference {
 
 const shown = (effects: readonly Effect[]): string[] =>
   effects.map((e) =>
-    e.type === 'say' ? `say ${e.text}` : e.type === 'schedule' ? `schedule ${e.step} ${e.timer}${e.index ?? ''} ${e.afterMs}` : e.type === 'end' ? `end ${e.step} ${e.reason}` : `error ${e.code}`,
+    e.type === 'say' ? `say ${e.text}` : e.type === 'schedule' ? `schedule ${e.step} ${e.timer}${e.index ?? ''} ${e.afterMs}` : e.type === 'end' ? `end ${e.step} ${e.reason}` : e.type === 'error' ? `error ${e.code}` : `${e.type} ${e.step}`,
   );
 
 const eventArb: fc.Arbitrary<InboundEvent> = fc.oneof(
