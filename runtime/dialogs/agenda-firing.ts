@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
 import { withLogContext, type ConversationLogger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, Store } from '../store/index.js';
-import { agendaEventId, backoffMs, earliestDue, isIdempotent, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
+import { agendaEventId, backoffMs, earliestDue, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
 import type { Delivery } from './delivery.js';
 import { WriteConflictError } from './errors.js';
 import type { CallOutcome, DialogEvents } from './events.js';
@@ -115,10 +115,9 @@ export class AgendaFiring {
       log.error('CALL', 'the call entry holds no usable request: the call fails as refused', { entry: entry.id, step: entry.step });
       result = { ok: false, error: 'refused' };
     }
-    let own: number | undefined;
     while (result === undefined && request) {
-      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, request, own));
-      if (start.kind === 'skip') return this.callEnded(key, entry, start.outcome, own ?? 0, log, started);
+      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, request));
+      if (start.kind === 'skip') return this.callEnded(key, entry, start.outcome, made, log, started);
       made = start.attempts;
       if (start.kind === 'interrupted') {
         log.warning('CALL', `call ${request.method} ${where(request.url)} interrupted: attempt ${made} was cut short, and is not made again`, {
@@ -129,7 +128,6 @@ export class AgendaFiring {
         result = { ok: false, error: 'interrupted' };
         break;
       }
-      own = made;
       const attempt = await host.client.send(request);
       this.logAttempt(key, request, attempt, made, log);
       if (attempt.result.ok || !attempt.retryable || made > request.retries) {
@@ -163,7 +161,7 @@ export class AgendaFiring {
   }
 
   /** Through the mailbox: reads the entry, decides, and writes the attempt's number into it (the record's rev moves, no turn). */
-  private async startAttempt(key: DialogKey, entry: AgendaEntry, request: CallRequest, own: number | undefined): Promise<AttemptStart> {
+  private async startAttempt(key: DialogKey, entry: AgendaEntry, request: CallRequest): Promise<AttemptStart> {
     const { host } = this;
     const k = keyString(key);
     const eventId = agendaEventId(entry);
@@ -173,9 +171,9 @@ export class AgendaFiring {
       const stored = previous?.agenda?.find((e) => e.id === entry.id);
       if (!previous || !stored) return { kind: 'skip', outcome: 'dropped' };
       const made = stored.attempts ?? 0;
-      // An attempt made by another holder (or an earlier life of this process) whose answer nobody knows.
-      const cut = made >= 1 && made !== own;
-      if ((cut && !isIdempotent(request.method)) || made > request.retries) return { kind: 'interrupted', attempts: made };
+      // All attempts spent, the last one cut short with its answer unknown (its holder stopped during the request).
+      // POST and PATCH have no retries (requestOf), so an attempt of theirs is never made twice.
+      if (made > request.retries) return { kind: 'interrupted', attempts: made };
       const state: DialogState = { ...previous, rev: previous.rev + 1, agenda: previous.agenda!.map((e) => (e.id === entry.id ? { ...e, attempts: made + 1 } : e)), updatedAt: host.clock() };
       const written = await host.store.writeDialog({ expectedRev: previous.rev, state, history: [] });
       if (written) {

@@ -131,6 +131,17 @@ describe('dialog manager: calls', () => {
     expect(callOutcomes(events)).toEqual([['status', 1]]);
   });
 
+  it('leaves a call to be retried by a later holder when the manager stops between attempts', async () => {
+    const client = new ScriptedClient([unavailable, ok()]);
+    let stopped: Promise<void> | undefined;
+    const h = harness({ config: CALLING, clock: () => 5000, calls: client, sleep: async () => void (stopped = h.manager.stop()) });
+    await started(h, [callEntry('9.1', GET)]);
+    expect(await h.manager.fireCall(key('c'), callEntry('9.1', GET))).toBe('deferred');
+    await stopped;
+    expect(client.requests).toHaveLength(1);
+    expect((await h.store.getDialog(key('c')))!.agenda).toEqual([{ ...callEntry('9.1', GET), attempts: 1 }]);
+  });
+
   it('drops the result when the dialog left the step during the call', async () => {
     const client = new ScriptedClient([ok()]);
     const h = harness({ config: CALLING, clock: () => 5000, calls: client });
