@@ -83,6 +83,10 @@ describe('HttpCallClient against a local business API', () => {
     const before = api.received.length;
     expect((await strict.send(get(api.url('/orders/7')))).result).toEqual({ ok: false, error: 'refused' });
     expect((await strict.send(get(`http://[::1]:${api.port}/orders/7`))).result).toEqual({ ok: false, error: 'refused' });
+    // Other spellings of loopback: a decimal address, the IPv4-mapped IPv6 form, and a name resolved by the system.
+    expect((await strict.send(get(`http://2130706433:${api.port}/orders/7`))).result).toEqual({ ok: false, error: 'refused' });
+    expect((await strict.send(get(`http://[::ffff:127.0.0.1]:${api.port}/orders/7`))).result).toEqual({ ok: false, error: 'refused' });
+    expect((await strict.send(get(`http://localhost:${api.port}/orders/7`))).result).toEqual({ ok: false, error: 'refused' });
     expect(api.received.length).toBe(before);
     await strict.close();
   });
