@@ -161,7 +161,7 @@ export function readSettings(env: Env = process.env): Settings {
     agendaLeaseSeconds: integer(env, 'AGENDA_LEASE_SECONDS', 30, 1, 3600),
     callsAllowPrivate: oneOf(env, 'CALLS_ALLOW_PRIVATE', ['true', 'false'] as const, 'false') === 'true',
     callsAllowedHosts: allowedHosts(env),
-    callsMaxBodyKb: integer(env, 'CALLS_MAX_BODY_KB', 256, 1, 1_048_576),
+    callsMaxBodyKb: integer(env, 'CALLS_MAX_BODY_KB', 256, 1, 65_536),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     sqliteCacheMB: integer(env, 'SQLITE_CACHE_MB', 2, 1, 65_536),
     adminToken: adminToken(env),
