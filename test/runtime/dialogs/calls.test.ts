@@ -191,6 +191,24 @@ describe('dialog manager: calls', () => {
     expect(client.requests).toHaveLength(1);
   });
 
+  it('a process that died during a POST holds its lease until it expires; then another process applies interrupted, calling nothing', async () => {
+    const open = sqlite();
+    const first = harness({ config: CALLING, store: open(), owner: 'p1' });
+    await first.send({ id: 1, chat: 'c', text: '/start' });
+    await putAgenda(first.store, key('c'), [callEntry('9.1', POST, 1)]);
+    // The dead process's claim, never renewed nor released.
+    expect(await first.store.claimAgenda(key('c'), 'p1', Date.now(), 300)).toBeDefined();
+    const client = new ScriptedClient([ok()]);
+    const second = harness({ config: CALLING, store: open(), owner: 'p2', calls: client, agenda: { sweepMs: 20 } });
+    const events: DialogEvent[] = [];
+    second.manager.observe((e) => events.push(e));
+    second.manager.start();
+    await vi.waitFor(() => expect(callOutcomes(events)).toEqual([['interrupted', 1]]), { timeout: 5000, interval: 20 });
+    await second.manager.stop();
+    expect(client.requests).toHaveLength(0);
+    expect((await second.store.getDialog(key('c')))!).toMatchObject({ step: null });
+  });
+
   it('two managers racing on one SQLite file apply the result once', async () => {
     const open = sqlite();
     const clients = [new ScriptedClient([ok()]), new ScriptedClient([ok()])];
