@@ -8,6 +8,7 @@ export {
   backoffMs,
   CALL_BACKOFF_MS,
   CALL_DEFAULTS,
+  callResultEvent,
   CallRefusedError,
   DEFAULT_CALL_POLICY,
   envSecrets,

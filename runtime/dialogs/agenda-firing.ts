@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
 import { withLogContext, type ConversationLogger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, Store } from '../store/index.js';
-import { agendaEventId, backoffMs, earliestDue, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
+import { agendaEventId, backoffMs, callResultEvent, earliestDue, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
 import type { Delivery } from './delivery.js';
 import { WriteConflictError } from './errors.js';
 import type { CallOutcome, DialogEvents } from './events.js';
@@ -140,9 +140,7 @@ export class AgendaFiring {
       if (host.stopping()) return this.callEnded(key, entry, 'deferred', made, log, started);
     }
     const answer = result!;
-    const event: InboundEvent = answer.ok
-      ? { type: 'call.result', ok: true, status: answer.status, body: answer.body }
-      : { type: 'call.result', ok: false, error: answer.error, ...(answer.status === undefined ? {} : { status: answer.status }), ...(answer.body === undefined ? {} : { body: answer.body }) };
+    const event = callResultEvent(answer);
     const applied = await host.mailboxes.run(k, () =>
       this.applyEntry(key, config, entry, event, log, (step, attempt) => {
         if (log.isDebug) log.debug('CALL', 'call result applied', { step, entry: entry.id, ok: answer.ok, ...(answer.ok ? {} : { error: answer.error }), ...(attempt > 0 ? { attempt } : {}) });

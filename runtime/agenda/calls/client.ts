@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
-import type { CallFailure, CallMethod, CallRequest } from '../../engine/index.js';
+import type { CallFailure, CallMethod, CallRequest, InboundEvent } from '../../engine/index.js';
 import { addSecretValues } from '../../log/index.js';
 import { CallRefusedError, checkLiteral, DEFAULT_CALL_POLICY, guardedLookup, type CallPolicy } from './guard.js';
 import { envSecrets, fillSecrets, secretHeaders, type SecretSource } from './secrets.js';
@@ -9,6 +9,12 @@ import { envSecrets, fillSecrets, secretHeaders, type SecretSource } from './sec
 export type CallResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
   | { readonly ok: false; readonly error: CallFailure; readonly status?: number; readonly body?: unknown };
+
+/** The event that brings a call's result back to its dialog (the machine's `call.result`). */
+export function callResultEvent(result: CallResult): Extract<InboundEvent, { type: 'call.result' }> {
+  if (result.ok) return { type: 'call.result', ok: true, status: result.status, body: result.body };
+  return { type: 'call.result', ok: false, error: result.error, ...(result.status === undefined ? {} : { status: result.status }), ...(result.body === undefined ? {} : { body: result.body }) };
+}
 
 /** One attempt of a call, with what its log line says. */
 export interface CallAttempt {
