@@ -109,6 +109,24 @@ describe('HttpCallClient against a local business API', () => {
     expect(loop.redirects).toBe(3);
   });
 
+  it('does not carry credentials or secret headers to another origin on a redirect; a 303 after a POST becomes a GET', async () => {
+    api.on('/to-other-origin', (_q, res) => res.writeHead(303, { location: `http://partner.internal:${api.port}/orders/7` }).end());
+    const twoHosts = new HttpCallClient({
+      policy: { allowPrivate: false, allowedHosts: ['127.0.0.1', 'partner.internal'] },
+      secrets: (name) => secrets[name],
+      resolve: (host, cb) => cb(null, host === 'partner.internal' ? [{ address: '127.0.0.1', family: 4 }] : []),
+    });
+    const request: CallRequest = { method: 'POST', url: api.url('/to-other-origin'), headers: { Authorization: 'Bearer {{secret.CRM_TOKEN}}', 'X-Api-Key': '{{secret.CRM_TOKEN}}', 'X-Trace': 'kept' }, body: { id: 7 }, timeoutMs: 2_000, retries: 0 };
+    expect((await twoHosts.send(request)).result).toMatchObject({ ok: true, status: 200 });
+    const [first, second] = api.received.slice(-2);
+    expect(first!.headers['authorization']).toBe('Bearer tok-5ecret-value');
+    expect(second).toMatchObject({ method: 'GET', path: '/orders/7', body: '' });
+    expect(second!.headers['authorization']).toBeUndefined();
+    expect(second!.headers['x-api-key']).toBeUndefined();
+    expect(second!.headers['x-trace']).toBe('kept');
+    await twoHosts.close();
+  });
+
   it('connects a host allowed by name to the address it checked', async () => {
     const named = new HttpCallClient({ policy: { allowPrivate: false, allowedHosts: ['orders.internal'] }, secrets: () => undefined, resolve: (host, cb) => cb(null, host === 'orders.internal' ? [{ address: '127.0.0.1', family: 4 }] : []) });
     expect((await named.send(get(`http://orders.internal:${api.port}/orders/7`))).result).toMatchObject({ ok: true, status: 200 });
