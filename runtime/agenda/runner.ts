@@ -2,10 +2,13 @@ import type { Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, Store } from '../store/index.js';
 import { dueEntries } from './plan.js';
 
-/** What applying one entry came to: applied as a turn, already applied (a duplicate), or gone from the record. */
-export type FireOutcome = 'applied' | 'duplicate' | 'dropped';
+/**
+ * What applying one entry came to: applied as a turn, already applied (a duplicate), gone from the record, or left
+ * in it for a later holder (a call cut short by a shutdown).
+ */
+export type FireOutcome = 'applied' | 'duplicate' | 'dropped' | 'deferred';
 
-/** Applies one due entry to its dialog (the dialog manager's `fireTimer`). */
+/** Applies one due entry to its dialog (the dialog manager's `fireTimer` or `fireCall`). */
 export type FireEntry = (key: DialogKey, entry: AgendaEntry) => Promise<FireOutcome>;
 
 /** Hooks for metrics: what the runner fired, and how late (fire time - due, ms). */
@@ -26,12 +29,17 @@ export interface AgendaRunnerOptions {
   readonly leaseMs?: number;
   /** Dialogs claimed per store query. Default 100. */
   readonly batch?: number;
+  /**
+   * Dialogs fired at once. A call keeps its dialog busy for as long as the request takes: the other dialogs' entries
+   * go on meanwhile. Default 16.
+   */
+  readonly concurrency?: number;
   readonly observer?: AgendaObserver;
   /** Bots and platforms whose timers this process cannot fire (it does not run them): left to the processes that do. */
   readonly skip?: () => readonly { readonly botId: string; readonly platform: string }[];
 }
 
-export const AGENDA_DEFAULTS = Object.freeze({ sweepMs: 1_000, leaseMs: 30_000, batch: 100 });
+export const AGENDA_DEFAULTS = Object.freeze({ sweepMs: 1_000, leaseMs: 30_000, batch: 100, concurrency: 16 });
 
 /** setTimeout's longest delay; an entry due later is found by a sweep. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -56,6 +64,8 @@ export class AgendaRunner {
   private stopped = false;
   /** Dialogs being fired by this process now. */
   private readonly busy = new Set<string>();
+  /** Their firings. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: AgendaRunnerOptions) {
     this.opts = {
@@ -63,6 +73,7 @@ export class AgendaRunner {
       sweepMs: AGENDA_DEFAULTS.sweepMs,
       leaseMs: AGENDA_DEFAULTS.leaseMs,
       batch: AGENDA_DEFAULTS.batch,
+      concurrency: AGENDA_DEFAULTS.concurrency,
       ...options,
     };
   }
@@ -85,6 +96,12 @@ export class AgendaRunner {
     this.sweeper = this.wake = undefined;
     this.wakeAt = Infinity;
     await this.running;
+    await this.settled();
+  }
+
+  /** Resolves when the firings started so far have ended. */
+  private async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** Learns that a dialog written here has an entry due at `due`: wakes then if that is earlier than planned. */
@@ -117,10 +134,12 @@ export class AgendaRunner {
     this.running = this.rounds().finally(() => (this.running = undefined));
   }
 
-  /** One round of sweeping now, for tests and callers that want to wait for it; resolves when it ends. */
+  /** One round of sweeping now, for tests and callers that want to wait for it; resolves when its firings end. */
   async sweep(): Promise<number> {
     await this.running;
-    return this.round();
+    const found = await this.round();
+    await this.settled();
+    return found;
   }
 
   private async rounds(): Promise<void> {
@@ -137,22 +156,31 @@ export class AgendaRunner {
     } while (this.again && !this.stopped);
   }
 
-  /** Fires every dialog found due; returns how many were found. */
+  /**
+   * Starts firing every dialog found due that this process is not firing already, at most `concurrency` at once;
+   * returns how many it started. It waits only for room: a long call does not hold up the next rounds.
+   */
   private async round(): Promise<number> {
-    const { store, clock, batch, owner, skip } = this.opts;
+    const { store, clock, batch, owner, skip, concurrency } = this.opts;
     const keys = await store.dueAgenda(clock(), batch, skip ? { owner, skip: skip() } : { owner });
+    let started = 0;
     for (const key of keys) {
       if (this.stopped) break;
       const k = keyString(key);
       if (this.busy.has(k)) continue;
+      while (this.inFlight.size >= Math.max(1, concurrency)) await Promise.race(this.inFlight);
+      if (this.stopped) break;
       this.busy.add(k);
-      try {
-        await this.fireDialog(key);
-      } finally {
+      started++;
+      const firing: Promise<void> = this.fireDialog(key)
+        .catch((err: unknown) => this.opts.logger.warn({ event_type: 'ERROR', err, bot_id: key.botId, platform: key.platform }, 'agenda claim failed'))
+        .finally(() => {
         this.busy.delete(k);
-      }
+        this.inFlight.delete(firing);
+      });
+      this.inFlight.add(firing);
     }
-    return keys.length;
+    return started;
   }
 
   /** Claims a dialog's agenda lease, fires its due entries in due order (renewing the lease meanwhile), releases it. */

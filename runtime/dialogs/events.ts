@@ -1,3 +1,4 @@
+import type { CallFailure } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey } from '../store/index.js';
 
@@ -35,6 +36,24 @@ export type DialogEvent =
       readonly replies: number;
       readonly durationMs: number;
     }
+  /**
+   * A call's outcome as its dialog got it: 'ok' or why it failed, applied as a turn (its write committed); or
+   * 'dropped' (the dialog left its step meanwhile), 'duplicate' (applied before), 'deferred' (left to a later holder).
+   */
+  | {
+      readonly type: 'call';
+      readonly key: DialogKey;
+      readonly outcome: CallOutcome;
+      /** Attempts made, this holder's and earlier ones'. */
+      readonly attempts: number;
+      readonly rev?: number;
+      readonly stepBefore?: string | null;
+      readonly stepAfter?: string | null;
+      readonly replies: number;
+      readonly durationMs: number;
+    }
+  /** One HTTP attempt of a call ended (an answer, or an error); its duration is the request's alone. */
+  | { readonly type: 'call-attempt'; readonly key: DialogKey; readonly durationMs: number; readonly status?: number; readonly error?: CallFailure }
   | { readonly type: 'duplicate'; readonly key: DialogKey; readonly durationMs: number }
   | { readonly type: 'skipped'; readonly botId: string; readonly platform: string; readonly result: 'ignored' | 'invalid' }
   | { readonly type: 'failed'; readonly key: DialogKey; readonly durationMs: number }
@@ -44,6 +63,9 @@ export type DialogEvent =
   | { readonly type: 'delivery-failed'; readonly key: DialogKey; readonly kind: 'retry' | 'blocked' | 'permanent' };
 
 export type DialogListener = (event: DialogEvent) => void;
+
+/** What a call came to for its dialog. */
+export type CallOutcome = 'ok' | CallFailure | 'dropped' | 'duplicate' | 'deferred';
 
 /** A list of listeners; one that throws is logged and never breaks the turn that emitted. */
 export class DialogEvents {

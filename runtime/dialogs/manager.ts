@@ -6,7 +6,8 @@ import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineCo
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
-import { AgendaRunner, agendaEventId, earliestDue, nextAgenda, timerEvent, type FireOutcome } from '../agenda/index.js';
+import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
+import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
 import { maskInputEvent } from '../inspect/mask-input.js';
@@ -26,6 +27,8 @@ export interface DialogManagerOptions {
   readonly delivery?: DeliveryOptions;
   /** The agenda runner's timing (sweep interval, lease); see AgendaRunnerOptions. */
   readonly agenda?: AgendaOptions;
+  /** HTTP calls of the agenda: the client, or the options of the default one (undici, SSRF guard, secrets from SCENARIST_SECRET_*). */
+  readonly calls?: CallClient | HttpCallClientOptions;
   /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
   readonly maxConflictRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -107,6 +110,9 @@ export class DialogManager {
   private turnSensitive = false;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly agenda: AgendaRunner;
+  private readonly firing: AgendaFiring;
+  private readonly calls: CallClient;
+  private stopping = false;
   /** Bots whose due timers reached this process though it does not run them: left out of its agenda sweeps. */
   private readonly foreignTimers = new Map<string, { botId: string; platform: string }>();
 
@@ -129,12 +135,33 @@ export class DialogManager {
       events.emit(event);
     };
     this.delivery = new Delivery(this.store, (p) => this.adapters.get(p), this.logger, this.logs, this.clock, owner, options.delivery, options.sleep, emit);
+    const calls = options.calls;
+    this.calls = calls !== undefined && 'send' in calls ? calls : new HttpCallClient(calls);
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+    this.firing = new AgendaFiring({
+      store: this.store,
+      clock: this.clock,
+      maxRetries: this.maxRetries,
+      events: this.events,
+      delivery: this.delivery,
+      mailboxes: this.mailboxes,
+      registry: this.registry,
+      logs: this.logs,
+      client: this.calls,
+      sleep,
+      stopping: () => this.stopping,
+      previousOf: (k, key) => this.previousOf(k, key),
+      restore: (config, state, kept, log) => this.restore(config, state, kept, log),
+      keep: (k, dialog, state, written) => this.keep(k, dialog, state, written),
+      logTurn: (effects, log) => this.logTurn(effects, log),
+      learn: (due) => this.agenda.learn(due),
+    });
     this.agenda = new AgendaRunner({
       store: this.store,
       owner,
       logger: this.logger,
       clock: this.clock,
-      fire: (key, entry) => this.fireTimer(key, entry),
+      fire: (key, entry) => this.fireEntry(key, entry),
       skip: () => [...this.foreignTimers.values()],
       ...options.agenda,
     });
@@ -171,6 +198,7 @@ export class DialogManager {
 
   /** Starts background work: delivery of replies left over (crash recovery), due timers, and idle-actor eviction. */
   start(): void {
+    this.stopping = false;
     this.delivery.start();
     this.agenda.start();
     this.sweeper = setInterval(() => this.registry.sweep(), 30_000);
@@ -180,6 +208,7 @@ export class DialogManager {
   /** Waits for queued events and deliveries in progress. */
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.stopping = true;
     await this.agenda.stop();
     await this.mailboxes.idle();
     await this.delivery.stop();
@@ -321,97 +350,31 @@ export class DialogManager {
   }
 
   /**
-   * Applies a due agenda entry (the agenda runner's `fire`), through the dialog's mailbox: 'dropped' when the record
-   * no longer holds it (the dialog left its step), 'duplicate' when its event id was applied already, else the turn
-   * of `timer.<name>` whose write removes the entry; its replies are delivered as any turn's.
+   * Applies a due timer (the agenda runner's `fire` for timers), through the dialog's mailbox: 'dropped' when the
+   * record no longer holds it (the dialog left its step), 'duplicate' when its event id was applied already, else the
+   * turn of `timer.<name>` whose write removes the entry; its replies are delivered as any turn's.
    */
   async fireTimer(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    return this.firing.fireTimer(key, this.runnerConfig(key), entry);
+  }
+
+  /**
+   * Makes a due call (the agenda runner's `fire` for calls): its attempts are written before they are made, the
+   * request runs outside the mailbox, and `call.result` is applied once as a turn (see AgendaFiring.fireCall).
+   */
+  async fireCall(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    return this.firing.fireCall(key, this.runnerConfig(key), entry);
+  }
+
+  /** Fires a due entry of either kind. */
+  fireEntry(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    return entry.kind === 'call' ? this.fireCall(key, entry) : this.fireTimer(key, entry);
+  }
+
+  /** The scenario of a dialog the runner found due; a bot this process does not run is left to the processes that do. */
+  private runnerConfig(key: DialogKey): MachineConfig {
     if (!this.bots.has(key.botId)) this.foreignTimers.set(`${key.botId}\u0000${key.platform}`, { botId: key.botId, platform: key.platform });
-    const config = this.configFor(key.botId);
-    return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
-      const log = this.logs(key);
-      const started = performance.now();
-      try {
-        return await this.mailboxes.run(keyString(key), () => this.applyTimer(key, config, entry, log, started));
-      } catch (err) {
-        log.error('ERROR', 'a timer could not be applied', { err, timer: entry.name, entry: entry.id });
-        this.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
-        throw err;
-      }
-    });
-  }
-
-  private async applyTimer(key: DialogKey, config: MachineConfig, entry: AgendaEntry, log: ConversationLogger, started: number): Promise<FireOutcome> {
-    const k = keyString(key);
-    const eventId = agendaEventId(entry);
-    const timer = { timer: entry.name, ...(entry.index === undefined ? {} : { index: entry.index }), entry: entry.id, due: entry.due };
-    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-      const kept = await this.previousOf(k, key);
-      let previous = kept.previous;
-      if (kept.live && !previous?.agenda?.some((e) => e.id === entry.id)) {
-        // The entry came from the store: another process may have written the record since this one kept it.
-        this.registry.delete(k);
-        previous = await this.store.getDialog(key);
-      }
-      const now = this.clock();
-      const latenessMs = Math.max(0, now - entry.due);
-      const skipped = (outcome: 'duplicate' | 'dropped'): FireOutcome => {
-        if (log.isDebug) log.debug('TIMER', `timer ${entry.name} ${outcome}`, { ...timer, step: entry.step });
-        this.events.emit({ type: 'timer', key, name: entry.name, outcome, latenessMs, replies: 0, durationMs: elapsed(started) });
-        return outcome;
-      };
-      if (previous?.recentUpdates.includes(eventId)) return skipped('duplicate');
-      if (!previous?.agenda?.some((e) => e.id === entry.id)) return skipped('dropped');
-      // A timer turn starts from the record (a kept actor holds the effects of its last turn).
-      const { dialog, restarted } = this.restore(config, previous, false, log);
-      const stepBefore = dialog.step ?? null;
-      // A record that no longer fits the scenario, or a step the dialog has left: the entry leaves with no turn.
-      const fits = !restarted && (entry.step === null || entry.step === stepBefore);
-      if (fits) log.info('TIMER', `timer ${entry.name} fired`, { ...timer, step: stepBefore, lateness_ms: latenessMs, ...(attempt > 0 ? { attempt } : {}) });
-      const turn: TurnResult = fits ? this.sendTimer(dialog, entry, stepBefore, log) : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
-      const stepAfter = fits ? (turn.step ?? null) : previous.step;
-      const rev = previous.rev + 1;
-      const agenda = nextAgenda({ previous: previous.agenda, effects: turn.effects, stepBefore: fits ? stepBefore : previous.step, stepAfter, rev, now, fired: entry.id, userMessage: false, expireAfterMs: config.expireAfterMs });
-      const { state, history } = nextState({
-        key,
-        previous,
-        scenarioVersion: fits ? config.version : previous.scenarioVersion,
-        stepBefore: fits ? stepBefore : previous.step,
-        stepAfter,
-        vars: fits ? dialog.vars : previous.vars,
-        snapshot: fits ? dialog.compact() : previous.snapshot,
-        effects: turn.effects,
-        applied: eventId,
-        agenda,
-        now,
-      });
-      const lease = this.delivery.leaseFor(state);
-      const written = await this.store.writeDialog({ expectedRev: previous.rev, state, history, lease });
-      if (written) {
-        this.keep(k, undefined, state, written);
-        if (!fits) return skipped('dropped');
-        if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
-        this.logTurn(turn.effects, log);
-        const replies = state.lastSeq - previous.lastSeq;
-        this.events.emit({ type: 'timer', key, name: entry.name, outcome: 'applied', latenessMs, rev: state.rev, stepBefore, stepAfter, replies, durationMs: elapsed(started) });
-        if (state.agenda) this.agenda.learn(earliestDue(state.agenda));
-        void this.delivery.afterWrite(state, written, lease);
-        return 'applied';
-      }
-      this.registry.delete(k);
-      if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
-    }
-    throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
-  }
-
-  private sendTimer(dialog: Dialog, entry: AgendaEntry, step: string | null, log: ConversationLogger): TurnResult {
-    try {
-      return dialog.sendEvent(timerEvent(entry), log.isDebug ? engineTracer(log) : undefined);
-    } catch (err) {
-      if (!(err instanceof EngineError)) throw err;
-      log.error('ERROR', 'the scenario machine failed on a timer', { err, step, timer: entry.name });
-      return { effects: [], step: dialog.step, ended: dialog.ended, refused: false };
-    }
+    return this.configFor(key.botId);
   }
 
   /** Delivers what is pending for a dialog now (tests, and the HTTP layer after a restart). */

@@ -16,9 +16,27 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
  */
 const PHONE = /(?<![\w+])\+?\d(?:[\s().-]*\d){6,14}(?![\w]|:\*\*\*|:\[REDACTED\])/g;
 
+/**
+ * Secret values the process uses (the HTTP calls' `SCENARIST_SECRET_*`): masked wherever they appear in any line,
+ * whatever the field. Process-wide and append-only: a value once used stays masked; values under 4 characters are
+ * not taken (they would mask ordinary words).
+ */
+const secretValues = new Set<string>();
+
+/** Masks these values in every later log line of the process. */
+export function addSecretValues(values: Iterable<string>): void {
+  for (const v of values) if (v.length >= 4) secretValues.add(v);
+}
+
+function withoutSecretValues(text: string): string {
+  let out = text;
+  for (const v of secretValues) if (out.includes(v)) out = out.split(v).join(MASK);
+  return out;
+}
+
 /** Tokens out of any text; e-mails and phone numbers too when `pii` is set. Cheap for text that holds none. */
 export function redactText(text: string, options: RedactOptions): string {
-  let out = text;
+  let out = secretValues.size === 0 ? text : withoutSecretValues(text);
   if (out.includes(':')) out = out.replace(TOKEN, `$1:${MASK}`);
   if (!options.pii) return out;
   if (out.includes('@')) out = out.replace(EMAIL, '[email]');
@@ -76,7 +94,7 @@ function kindOf(key: string): FieldKind {
 function put(out: Record<string, unknown>, key: string, v: unknown, options: RedactOptions, depth: number): void {
   const kind = kindOf(key);
   if (kind === FieldKind.Secret) out[key] = v === undefined ? v : '[redacted]';
-  else if (typeof v !== 'object' && (kind === FieldKind.Identifier || typeof v !== 'string')) out[key] = v;
+  else if (typeof v !== 'object' && (kind === FieldKind.Identifier || typeof v !== 'string')) out[key] = kind === FieldKind.Identifier && typeof v === 'string' && secretValues.size > 0 ? withoutSecretValues(v) : v;
   else out[key] = redactRecord(v, options, depth + 1);
 }
 

@@ -7,6 +7,9 @@ export const TURN_BUCKETS: readonly number[] = Object.freeze([0.0005, 0.001, 0.0
 /** Timer lateness runs from a wake-up on time (milliseconds) to a sweep after a restart or a lease takeover (minutes). */
 export const LATENESS_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300]);
 
+/** Call durations run from a local service (milliseconds) to the longest timeout a call step may have (60 s). */
+export const CALL_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+
 /**
  * Counters fed by the dialog manager's events. Labels hold only configured ids (bot, platform, step) and fixed
  * enums: never a chat id, a text or a URL, so the series count stays bounded by the scenarios.
@@ -38,6 +41,18 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
     buckets: [...LATENESS_BUCKETS],
     registers: [registry],
   });
+  const calls = counter(
+    'calls_total',
+    'Calls of the agenda by what their dialog got: ok, network, timeout, status, too_large, not_json, refused, interrupted; or dropped (the dialog had left the step).',
+    ['bot', 'outcome'],
+  );
+  const callSeconds = new Histogram<'bot'>({
+    name: `${prefix}call_duration_seconds`,
+    help: 'Duration of each HTTP attempt of a call, redirects included.',
+    labelNames: ['bot'],
+    buckets: [...CALL_BUCKETS],
+    registers: [registry],
+  });
   const deliveryFailures = counter('delivery_failures_total', 'Failed deliveries, by kind (retry, blocked, permanent).', ['bot', 'platform', 'kind']);
 
   return (event) => {
@@ -62,6 +77,17 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
         if (event.stepAfter === null && event.stepBefore != null) ended.inc({ bot });
         return;
       }
+      case 'call': {
+        const bot = event.key.botId;
+        if (event.outcome === 'duplicate' || event.outcome === 'deferred') return;
+        calls.inc({ bot, outcome: event.outcome });
+        if (event.stepAfter != null && event.stepAfter !== event.stepBefore) stepEntries.inc({ bot, step: event.stepAfter });
+        if (event.stepAfter === null && event.stepBefore != null) ended.inc({ bot });
+        return;
+      }
+      case 'call-attempt':
+        callSeconds.observe({ bot: event.key.botId }, event.durationMs / 1000);
+        return;
       case 'duplicate':
       case 'failed':
         updates.inc({ bot: event.key.botId, platform: event.key.platform, result: event.type });

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
+import { envSecrets, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
 import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
 import { createMetrics } from '../metrics/index.js';
-import { configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
+import { addSecretValues, configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { loadKeyring } from '../secrets/index.js';
 import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
@@ -49,6 +50,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const settings = options.settings ?? readSettings(env);
   const logger = options.logger ?? createLogger(loggerOptions(settings.log, Boolean(process.stdout.isTTY) && !env['NO_COLOR']));
   if (!options.logger) configureLogging(logger);
+  // The scenarios' secrets are masked in every log line from the start, not only once a call used them.
+  addSecretValues(Object.entries(env).flatMap(([name, value]) => (name.startsWith(SECRET_ENV_PREFIX) && value ? [value] : [])));
   const clock = options.clock ?? Date.now;
   const botsConfig = loadBotsConfig(settings.configFile);
   const { keyring, generated, source } = loadKeyring(settings.encryptionKey, join(settings.dataDir, 'encryption.key'));
@@ -71,6 +74,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         maxRetryWaitMs: settings.deliveryMaxRetryWaitSeconds * 1000,
       },
       agenda: { sweepMs: settings.agendaSweepSeconds * 1000, leaseMs: settings.agendaLeaseSeconds * 1000 },
+      calls: { policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts }, maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: envSecrets(env) },
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { LogSettingsError, readLogSettings, type LogSettings } from '../log/index.js';
 import { DEFAULT_STREAM_LIMITS, INTAKE_DEFAULTS } from '../http/index.js';
 
@@ -45,6 +46,12 @@ export interface Settings {
   readonly agendaSweepSeconds: number;
   /** AGENDA_LEASE_SECONDS: how long a dialog's timers stay claimed by a process that stopped answering. Default 30. */
   readonly agendaLeaseSeconds: number;
+  /** CALLS_ALLOW_PRIVATE: 'true' lets scenario calls reach loopback, private and link-local addresses. Default false. */
+  readonly callsAllowPrivate: boolean;
+  /** CALLS_ALLOWED_HOSTS: host names (or addresses), comma-separated, whose private addresses calls may reach. Default none. */
+  readonly callsAllowedHosts: readonly string[];
+  /** CALLS_MAX_BODY_KB: the longest answer a call reads, in KB; a longer one fails the call (too_large). Default 256. */
+  readonly callsMaxBodyKb: number;
   /** ADMIN_TOKEN: the bearer token of the admin API, the dashboard and /metrics (16+ characters). Generated under DATA_DIR when unset. */
   readonly adminToken: string | undefined;
   /** WEBCHAT: 'on' serves the web chat at / and its API; 'off' turns it off. Default on. */
@@ -115,6 +122,21 @@ function adminToken(env: Env): string | undefined {
   return raw;
 }
 
+/** A host name as in a URL (letters, digits, dots, dashes) or an IPv4 address; IPv6 addresses are checked by isIP. */
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function allowedHosts(env: Env): readonly string[] {
+  const raw = env['CALLS_ALLOWED_HOSTS']?.trim();
+  if (!raw) return Object.freeze([]);
+  const hosts = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+    .filter((h) => h !== '');
+  const bad = hosts.find((h) => (h.includes(':') ? isIP(h) !== 6 : !HOST_NAME.test(h)));
+  if (bad !== undefined) throw new SettingsError(`CALLS_ALLOWED_HOSTS: ${JSON.stringify(bad)} is not a host name or an address (expected a comma-separated list such as crm.internal,10.0.0.5; no scheme, port or path)`);
+  return Object.freeze(hosts);
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -137,6 +159,9 @@ export function readSettings(env: Env = process.env): Settings {
     deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
     agendaSweepSeconds: integer(env, 'AGENDA_SWEEP_SECONDS', 1, 1, 3600),
     agendaLeaseSeconds: integer(env, 'AGENDA_LEASE_SECONDS', 30, 1, 3600),
+    callsAllowPrivate: oneOf(env, 'CALLS_ALLOW_PRIVATE', ['true', 'false'] as const, 'false') === 'true',
+    callsAllowedHosts: allowedHosts(env),
+    callsMaxBodyKb: integer(env, 'CALLS_MAX_BODY_KB', 256, 1, 65_536),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     sqliteCacheMB: integer(env, 'SQLITE_CACHE_MB', 2, 1, 65_536),
     adminToken: adminToken(env),

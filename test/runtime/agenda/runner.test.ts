@@ -129,6 +129,24 @@ describe('AgendaRunner', () => {
     expect(fired.map((f) => f.chat)).toEqual(['a', 'b', 'a', 'b']);
   });
 
+  it('fires other dialogs, and later rounds, while one dialog\'s firing takes long (a slow call)', async () => {
+    const store = await storeWith([key('slow'), [entry('1.1', 0)]], [key('b'), [entry('1.1', 10)]]);
+    vi.setSystemTime(20);
+    let finish!: () => void;
+    const { runner, fired } = runnerOn(store, { fire: (k) => (k.chatId === 'slow' ? new Promise<FireOutcome>((r) => (finish = () => r('applied'))) : Promise.resolve('applied')) });
+    runner.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fired.map((f) => f.chat)).toEqual(['slow', 'b']);
+    // A dialog that comes due while the slow one is still being fired: the next sweep fires it.
+    await store.writeDialog({ expectedRev: 0, state: record(key('c'), [entry('1.1', 500)]), history: [] });
+    await vi.advanceTimersByTimeAsync(1000);
+    // (This fake firing leaves b's entry in the store: the sweep fires it again.)
+    expect(fired.map((f) => f.chat)).toContain('c');
+    expect(fired.filter((f) => f.chat === 'slow')).toHaveLength(1);
+    finish();
+    await runner.stop();
+  });
+
   it('leaves a due time beyond setTimeout\'s range to the sweeps', async () => {
     const store = await storeWith();
     const { runner } = runnerOn(store, { sweepMs: 3_600_000 });

@@ -51,6 +51,19 @@ describe('settings from the environment', () => {
     expect(() => readSettings({ AGENDA_LEASE_SECONDS: 'long' })).toThrow(/AGENDA_LEASE_SECONDS/);
   });
 
+  it('reads the call settings: no private addresses, no hosts allowed and 256 KB answers by default; refuses bad values', () => {
+    expect(readSettings({})).toMatchObject({ callsAllowPrivate: false, callsAllowedHosts: [], callsMaxBodyKb: 256 });
+    expect(readSettings({ CALLS_ALLOW_PRIVATE: 'true', CALLS_ALLOWED_HOSTS: ' CRM.internal , 10.0.0.5,[fd00::1]', CALLS_MAX_BODY_KB: '64' })).toMatchObject({
+      callsAllowPrivate: true,
+      callsAllowedHosts: ['crm.internal', '10.0.0.5', 'fd00::1'],
+      callsMaxBodyKb: 64,
+    });
+    expect(() => readSettings({ CALLS_ALLOW_PRIVATE: 'yes please' })).toThrow(/CALLS_ALLOW_PRIVATE/);
+    expect(() => readSettings({ CALLS_ALLOWED_HOSTS: 'https://crm.internal/api' })).toThrow(/CALLS_ALLOWED_HOSTS/);
+    expect(() => readSettings({ CALLS_ALLOWED_HOSTS: 'crm.internal:8080' })).toThrow(/CALLS_ALLOWED_HOSTS/);
+    expect(() => readSettings({ CALLS_MAX_BODY_KB: '0' })).toThrow(/CALLS_MAX_BODY_KB/);
+  });
+
   it('reads the web chat stream caps, 20 per address and 3 per session by default', () => {
     expect(readSettings({})).toMatchObject({ webchatStreamsPerAddress: 20, webchatStreamsPerSession: 3 });
     expect(readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '5', WEBCHAT_STREAMS_PER_SESSION: '1' })).toMatchObject({ webchatStreamsPerAddress: 5, webchatStreamsPerSession: 1 });

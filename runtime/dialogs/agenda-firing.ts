@@ -1,0 +1,294 @@
+// Firing agenda entries: a timer's event, or a call made outside the dialog's mailbox and its result applied as a
+// turn. One path applies both (applyEntry): exactly once by the event id `agenda:<entry id>`, dropped when the dialog
+// has left the entry's step.
+import { performance } from 'node:perf_hooks';
+import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
+import { withLogContext, type ConversationLogger } from '../log/index.js';
+import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, Store } from '../store/index.js';
+import { agendaEventId, backoffMs, callResultEvent, earliestDue, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
+import type { Delivery } from './delivery.js';
+import { WriteConflictError } from './errors.js';
+import type { CallOutcome, DialogEvents } from './events.js';
+import { dialogContext, elapsed, engineTracer } from './logging.js';
+import type { Mailboxes } from './mailbox.js';
+import { nextState } from './next-state.js';
+import type { DialogRegistry, LiveDialog } from './registry.js';
+
+/** What firing needs of the dialog manager. */
+export interface FiringHost {
+  readonly store: Store;
+  readonly clock: () => number;
+  readonly maxRetries: number;
+  readonly events: DialogEvents;
+  readonly delivery: Delivery;
+  readonly mailboxes: Mailboxes;
+  readonly registry: DialogRegistry;
+  readonly logs: (where: { botId: string; platform: string }) => ConversationLogger;
+  readonly client: CallClient;
+  /** Waits between a call's attempts (injected: tests never sleep). */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** True once the manager is stopping: a call is not retried then, its entry is left to a later holder. */
+  readonly stopping: () => boolean;
+  previousOf(k: string, key: DialogKey): Promise<{ live: LiveDialog | undefined; previous: DialogState | undefined }>;
+  restore(config: MachineConfig, state: DialogState, kept: boolean, log: ConversationLogger): { dialog: Dialog; restarted: boolean };
+  keep(k: string, dialog: Dialog | undefined, state: DialogState, written: true | LeasedWrite): void;
+  logTurn(effects: readonly Effect[], log: ConversationLogger): void;
+  /** Tells the agenda runner of a due time written here. */
+  learn(due: number | undefined): void;
+}
+
+type Applied =
+  | { readonly outcome: 'applied'; readonly rev: number; readonly stepBefore: string | null; readonly stepAfter: string | null; readonly replies: number }
+  | { readonly outcome: 'duplicate' | 'dropped' };
+
+/** What the record says before an attempt: make it (its number written), or the earlier one was cut, or nothing to do. */
+type AttemptStart = { readonly kind: 'go'; readonly attempts: number } | { readonly kind: 'interrupted'; readonly attempts: number } | { readonly kind: 'skip'; readonly outcome: 'duplicate' | 'dropped' };
+
+const keyString = (k: DialogKey): string => `${k.botId}\u0000${k.platform}\u0000${k.chatId}`;
+
+export class AgendaFiring {
+  constructor(private readonly host: FiringHost) {}
+
+  /**
+   * A timer: 'dropped' when the record no longer holds it (the dialog left its step), 'duplicate' when its event id
+   * was applied already, else the turn of `timer.<name>` whose write removes the entry.
+   */
+  fireTimer(key: DialogKey, config: MachineConfig, entry: AgendaEntry): Promise<FireOutcome> {
+    const { host } = this;
+    return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
+      const log = host.logs(key);
+      const started = performance.now();
+      const timer = { timer: entry.name, ...(entry.index === undefined ? {} : { index: entry.index }), entry: entry.id, due: entry.due };
+      const lateness = (): number => Math.max(0, host.clock() - entry.due);
+      let applied: Applied;
+      try {
+        applied = await host.mailboxes.run(keyString(key), () =>
+          this.applyEntry(key, config, entry, timerEvent(entry), log, (step, attempt) =>
+            log.info('TIMER', `timer ${entry.name} fired`, { ...timer, step, lateness_ms: lateness(), ...(attempt > 0 ? { attempt } : {}) }),
+          ),
+        );
+      } catch (err) {
+        log.error('ERROR', 'a timer could not be applied', { err, timer: entry.name, entry: entry.id });
+        host.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
+        throw err;
+      }
+      const latenessMs = lateness();
+      if (applied.outcome !== 'applied') {
+        if (log.isDebug) log.debug('TIMER', `timer ${entry.name} ${applied.outcome}`, { ...timer, step: entry.step });
+        host.events.emit({ type: 'timer', key, name: entry.name, outcome: applied.outcome, latenessMs, replies: 0, durationMs: elapsed(started) });
+        return applied.outcome;
+      }
+      const { rev, stepBefore, stepAfter, replies } = applied;
+      host.events.emit({ type: 'timer', key, name: entry.name, outcome: 'applied', latenessMs, rev, stepBefore, stepAfter, replies, durationMs: elapsed(started) });
+      return 'applied';
+    });
+  }
+
+  /**
+   * A call: each attempt's number is written into the entry before it is made (a write of its own, no turn), the
+   * request runs outside the mailbox (the runner renews the agenda lease meanwhile), and the result is applied as
+   * the turn of `call.result`. An attempt started by an earlier holder whose answer is unknown (it stopped during the
+   * request) is made again only for an idempotent method with retries left; otherwise the result is `interrupted`.
+   */
+  fireCall(key: DialogKey, config: MachineConfig, entry: AgendaEntry): Promise<FireOutcome> {
+    const { host } = this;
+    return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
+      const log = host.logs(key);
+      const started = performance.now();
+      try {
+        return await this.runCall(key, config, entry, log, started);
+      } catch (err) {
+        log.error('ERROR', 'a call could not be applied', { err, entry: entry.id });
+        host.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
+        throw err;
+      }
+    });
+  }
+
+  private async runCall(key: DialogKey, config: MachineConfig, entry: AgendaEntry, log: ConversationLogger, started: number): Promise<FireOutcome> {
+    const { host } = this;
+    const k = keyString(key);
+    const request = requestOf(entry);
+    let made = 0;
+    let result: CallResult | undefined;
+    if (!request) {
+      log.error('CALL', 'the call entry holds no usable request: the call fails as refused', { entry: entry.id, step: entry.step });
+      result = { ok: false, error: 'refused' };
+    }
+    while (result === undefined && request) {
+      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, request));
+      if (start.kind === 'skip') return this.callEnded(key, entry, start.outcome, made, log, started);
+      made = start.attempts;
+      if (start.kind === 'interrupted') {
+        log.warning('CALL', `call ${request.method} ${where(request.url)} interrupted: attempt ${made} was cut short, and is not made again`, {
+          ...target(request),
+          attempt: made,
+          error: 'interrupted',
+        });
+        result = { ok: false, error: 'interrupted' };
+        break;
+      }
+      const attempt = await host.client.send(request);
+      this.logAttempt(key, request, attempt, made, log);
+      if (attempt.result.ok || !attempt.retryable || made > request.retries) {
+        result = attempt.result;
+        break;
+      }
+      // Left in the record with its attempt written: the next holder calls again (an idempotent method).
+      if (host.stopping()) return this.callEnded(key, entry, 'deferred', made, log, started);
+      await host.sleep(backoffMs(made));
+      if (host.stopping()) return this.callEnded(key, entry, 'deferred', made, log, started);
+    }
+    const answer = result!;
+    const event = callResultEvent(answer);
+    const applied = await host.mailboxes.run(k, () =>
+      this.applyEntry(key, config, entry, event, log, (step, attempt) => {
+        if (log.isDebug) log.debug('CALL', 'call result applied', { step, entry: entry.id, ok: answer.ok, ...(answer.ok ? {} : { error: answer.error }), ...(attempt > 0 ? { attempt } : {}) });
+      }),
+    );
+    if (applied.outcome !== 'applied') return this.callEnded(key, entry, applied.outcome, made, log, started);
+    const { rev, stepBefore, stepAfter, replies } = applied;
+    host.events.emit({ type: 'call', key, outcome: answer.ok ? 'ok' : answer.error, attempts: made, rev, stepBefore, stepAfter, replies, durationMs: elapsed(started) });
+    return 'applied';
+  }
+
+  private callEnded(key: DialogKey, entry: AgendaEntry, outcome: Extract<CallOutcome, 'dropped' | 'duplicate' | 'deferred'>, attempts: number, log: ConversationLogger, started: number): FireOutcome {
+    if (log.isDebug) log.debug('CALL', `call ${outcome}`, { entry: entry.id, step: entry.step, attempts });
+    this.host.events.emit({ type: 'call', key, outcome, attempts, replies: 0, durationMs: elapsed(started) });
+    return outcome;
+  }
+
+  /** Through the mailbox: reads the entry, decides, and writes the attempt's number into it (the record's rev moves, no turn). */
+  private async startAttempt(key: DialogKey, entry: AgendaEntry, request: CallRequest): Promise<AttemptStart> {
+    const { host } = this;
+    const k = keyString(key);
+    const eventId = agendaEventId(entry);
+    for (let attempt = 0; attempt <= host.maxRetries; attempt++) {
+      const previous = await this.current(k, key, entry.id);
+      if (previous?.recentUpdates.includes(eventId)) return { kind: 'skip', outcome: 'duplicate' };
+      const stored = previous?.agenda?.find((e) => e.id === entry.id);
+      if (!previous || !stored) return { kind: 'skip', outcome: 'dropped' };
+      const made = stored.attempts ?? 0;
+      // All attempts spent, the last one cut short with its answer unknown (its holder stopped during the request).
+      // POST and PATCH have no retries (requestOf), so an attempt of theirs is never made twice.
+      if (made > request.retries) return { kind: 'interrupted', attempts: made };
+      const state: DialogState = { ...previous, rev: previous.rev + 1, agenda: previous.agenda!.map((e) => (e.id === entry.id ? { ...e, attempts: made + 1 } : e)), updatedAt: host.clock() };
+      const written = await host.store.writeDialog({ expectedRev: previous.rev, state, history: [] });
+      if (written) {
+        host.keep(k, undefined, state, written);
+        return { kind: 'go', attempts: made + 1 };
+      }
+      host.registry.delete(k);
+    }
+    throw new WriteConflictError(`chat ${key.chatId}: ${host.maxRetries + 1} write conflicts in a row`);
+  }
+
+  private logAttempt(key: DialogKey, request: CallRequest, attempt: CallAttempt, made: number, log: ConversationLogger): void {
+    const r = attempt.result;
+    const status = 'status' in r ? r.status : undefined;
+    const meta = {
+      ...target(request),
+      attempt: made,
+      duration_ms: attempt.durationMs,
+      ...(status === undefined ? {} : { status }),
+      ...(r.ok ? {} : { error: r.error }),
+      ...(attempt.redirects > 0 ? { redirects: attempt.redirects } : {}),
+      ...(attempt.reason === undefined ? {} : { reason: attempt.reason }),
+    };
+    if (r.ok) log.info('CALL', `call ${request.method} ${where(request.url)} answered ${r.status}`, meta);
+    else log.warning('CALL', `call ${request.method} ${where(request.url)} failed: ${r.error}${status === undefined ? '' : ` (${status})`}`, meta);
+    this.host.events.emit({ type: 'call-attempt', key, durationMs: attempt.durationMs, ...(status === undefined ? {} : { status }), ...(r.ok ? {} : { error: r.error }) });
+  }
+
+  /**
+   * Applies an entry's event as a turn, through the dialog's mailbox (the caller runs it there). `announce` is told
+   * the step when the event goes to the machine (the dialog is still where the entry belongs).
+   */
+  private async applyEntry(key: DialogKey, config: MachineConfig, entry: AgendaEntry, event: InboundEvent, log: ConversationLogger, announce: (step: string | null, attempt: number) => void): Promise<Applied> {
+    const { host } = this;
+    const k = keyString(key);
+    const eventId = agendaEventId(entry);
+    for (let attempt = 0; attempt <= host.maxRetries; attempt++) {
+      const previous = await this.current(k, key, entry.id);
+      if (previous?.recentUpdates.includes(eventId)) return { outcome: 'duplicate' };
+      if (!previous?.agenda?.some((e) => e.id === entry.id)) return { outcome: 'dropped' };
+      const now = host.clock();
+      // An entry's turn starts from the record (a kept actor holds the effects of its last turn).
+      const { dialog, restarted } = host.restore(config, previous, false, log);
+      const stepBefore = dialog.step ?? null;
+      // A record that no longer fits the scenario, or a step the dialog has left: the entry leaves with no turn.
+      const fits = !restarted && (entry.step === null || entry.step === stepBefore);
+      if (fits) announce(stepBefore, attempt);
+      const turn: TurnResult = fits ? this.sendEvent(dialog, event, stepBefore, log) : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
+      const stepAfter = fits ? (turn.step ?? null) : previous.step;
+      const rev = previous.rev + 1;
+      const agenda = nextAgenda({ previous: previous.agenda, effects: turn.effects, stepBefore: fits ? stepBefore : previous.step, stepAfter, rev, now, fired: entry.id, userMessage: false, expireAfterMs: config.expireAfterMs });
+      const { state, history } = nextState({
+        key,
+        previous,
+        scenarioVersion: fits ? config.version : previous.scenarioVersion,
+        stepBefore: fits ? stepBefore : previous.step,
+        stepAfter,
+        vars: fits ? dialog.vars : previous.vars,
+        snapshot: fits ? dialog.compact() : previous.snapshot,
+        effects: turn.effects,
+        applied: eventId,
+        agenda,
+        now,
+      });
+      const lease = host.delivery.leaseFor(state);
+      const written = await host.store.writeDialog({ expectedRev: previous.rev, state, history, lease });
+      if (written) {
+        host.keep(k, undefined, state, written);
+        if (!fits) return { outcome: 'dropped' };
+        if (stepAfter !== stepBefore) log.stateChange(stepAfter, { from: stepBefore, to: stepAfter, rev: state.rev });
+        host.logTurn(turn.effects, log);
+        if (state.agenda) host.learn(earliestDue(state.agenda));
+        void host.delivery.afterWrite(state, written, lease);
+        return { outcome: 'applied', rev: state.rev, stepBefore, stepAfter, replies: state.lastSeq - previous.lastSeq };
+      }
+      host.registry.delete(k);
+      if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
+    }
+    throw new WriteConflictError(`chat ${key.chatId}: ${host.maxRetries + 1} write conflicts in a row`);
+  }
+
+  /** The record to fire from: the kept one when it holds the entry, else the stored one (another process may have written since). */
+  private async current(k: string, key: DialogKey, entryId: string): Promise<DialogState | undefined> {
+    const kept = await this.host.previousOf(k, key);
+    if (kept.live && !kept.previous?.agenda?.some((e) => e.id === entryId)) {
+      this.host.registry.delete(k);
+      return this.host.store.getDialog(key);
+    }
+    return kept.previous;
+  }
+
+  private sendEvent(dialog: Dialog, event: InboundEvent, step: string | null, log: ConversationLogger): TurnResult {
+    try {
+      return dialog.sendEvent(event, log.isDebug ? engineTracer(log) : undefined);
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      log.error('ERROR', `the scenario machine failed on ${event.type}`, { err, step });
+      return { effects: [], step: dialog.step, ended: dialog.ended, refused: false };
+    }
+  }
+}
+
+/** The host and path of a call (never its query, which may carry personal data), for its log lines. */
+function target(request: CallRequest): { method: string; host: string; path: string } {
+  try {
+    const url = new URL(request.url);
+    return { method: request.method, host: url.host, path: url.pathname };
+  } catch {
+    return { method: request.method, host: '', path: '' };
+  }
+}
+
+const where = (url: string): string => {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return '(an invalid URL)';
+  }
+};
