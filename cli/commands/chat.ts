@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
-import { durationMs } from '../../runtime/agenda/index.js';
+import { durationMs, envSecrets, HttpCallClient, type CallClient } from '../../runtime/agenda/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
 import { VirtualAgenda } from '../../runtime/testing/index.js';
 import type { InspectionEvent } from 'xstate';
@@ -20,6 +20,8 @@ Buttons are listed with numbers: type the number, the button's value or its text
 Commands such as /start (restart) and the scenario's own work as in a messenger.
 /wait DURATION skips time ("90s", "10m", "24h", "7d"): the scenario's timers that come due meanwhile
 (timeouts, reminders, wait steps, the idle expiry) fire in order, as they would on the server.
+A call step makes its HTTP request for real, with the server's rules: secrets from SCENARIST_SECRET_<NAME>,
+CALLS_ALLOW_PRIVATE / CALLS_ALLOWED_HOSTS for private addresses, CALLS_MAX_BODY_KB; no retries.
 Type /quit or press Ctrl-D to leave.
 
 Options:
@@ -70,13 +72,29 @@ Options:
     };
     io.stdout(`${dim(io.color, `Chatting with "${loaded.ir.name}" ${loaded.ir.version}. /quit or Ctrl-D to leave.`)}\n`);
     const time = new VirtualAgenda(config);
+    let client: CallClient | undefined;
+    const callsOf = async (): Promise<void> => {
+      for (let request = time.pendingCall; request !== undefined; request = time.pendingCall) {
+        if (!client) {
+          const { readCallSettings } = await import('../../runtime/server/index.js');
+          const s = readCallSettings(process.env);
+          client = new HttpCallClient({ policy: { allowPrivate: s.callsAllowPrivate, allowedHosts: s.callsAllowedHosts }, maxBodyBytes: s.callsMaxBodyKb * 1024, secrets: envSecrets(process.env) });
+        }
+        io.stdout(`${dim(io.color, `(${request.method} ${request.url} ...)`)}\n`);
+        const { result, reason } = await client.send(request);
+        io.stdout(`${dim(io.color, `(${result.ok ? result.status : `${result.error}${result.status === undefined ? '' : ` ${result.status}`}${reason ? `: ${reason}` : ''}`})`)}\n`);
+        show(time.respond(dialog, result)!.effects);
+      }
+    };
     show(time.send(dialog, { text: '/start' }).effects);
+    await callsOf();
     const rl = createInterface({ input: io.stdin, terminal: false });
     for await (const line of rl) {
       const text = line.trim();
       if (text === '/quit' || text === '/exit') break;
       if (text === '/wait' || text.startsWith('/wait ')) {
         skipTime(io, dialog, time, text.slice('/wait'.length).trim(), show);
+        await callsOf();
         continue;
       }
       const pressed = pick(buttons, text);
@@ -85,6 +103,7 @@ Options:
         sensitiveTurn = isSensitive(dialog.step);
         show(time.send(dialog, pressed !== undefined ? { press: pressed } : { text: line }).effects);
         sensitiveTurn = false;
+        await callsOf();
       } catch (err) {
         io.stderr(`${red(io.color, 'error')}: ${(err as Error).message}\n`);
         await inspector?.stop();
@@ -93,6 +112,7 @@ Options:
     }
     rl.close();
     dialog.stop();
+    await client?.close?.();
     await inspector?.stop();
     return 0;
   },

@@ -137,6 +137,15 @@ function allowedHosts(env: Env): readonly string[] {
   return Object.freeze(hosts);
 }
 
+/** The CALLS_* settings alone: what the server and `scenarist chat` make scenario calls with. */
+export function readCallSettings(env: Env = process.env): Pick<Settings, 'callsAllowPrivate' | 'callsAllowedHosts' | 'callsMaxBodyKb'> {
+  return {
+    callsAllowPrivate: oneOf(env, 'CALLS_ALLOW_PRIVATE', ['true', 'false'] as const, 'false') === 'true',
+    callsAllowedHosts: allowedHosts(env),
+    callsMaxBodyKb: integer(env, 'CALLS_MAX_BODY_KB', 256, 1, 65_536),
+  };
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -159,9 +168,7 @@ export function readSettings(env: Env = process.env): Settings {
     deliverySweepSeconds: integer(env, 'DELIVERY_SWEEP_SECONDS', 5, 1, 3600),
     agendaSweepSeconds: integer(env, 'AGENDA_SWEEP_SECONDS', 1, 1, 3600),
     agendaLeaseSeconds: integer(env, 'AGENDA_LEASE_SECONDS', 30, 1, 3600),
-    callsAllowPrivate: oneOf(env, 'CALLS_ALLOW_PRIVATE', ['true', 'false'] as const, 'false') === 'true',
-    callsAllowedHosts: allowedHosts(env),
-    callsMaxBodyKb: integer(env, 'CALLS_MAX_BODY_KB', 256, 1, 65_536),
+    ...readCallSettings(env),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     sqliteCacheMB: integer(env, 'SQLITE_CACHE_MB', 2, 1, 65_536),
     adminToken: adminToken(env),

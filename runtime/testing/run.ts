@@ -3,7 +3,9 @@ import type { MachineConfig } from '../../compiler/index.js';
 import { checkRegex, compileRegex } from '../../grammar/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
 import { durationMs } from '../agenda/index.js';
-import type { ConversationTest, Expectation, Turn } from './format.js';
+import type { CallResult } from '../agenda/index.js';
+import type { CallRequest } from '../engine/index.js';
+import type { CallStub, ConversationTest, Expectation, RequestCheck, Turn } from './format.js';
 import { VirtualAgenda } from './virtual-time.js';
 
 export interface Divergence {
@@ -49,6 +51,16 @@ export function runConversationTest(config: MachineConfig, test: ConversationTes
 const said = (effects: readonly Effect[]): Said[] => effects.filter((e): e is Said => e.type === 'say');
 
 function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Turn, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
+  if ('call' in turn) {
+    const request = time.pendingCall;
+    const what = `the answer ${JSON.stringify(turn.call)} to a call`;
+    if (pending[0]) return { expected: what, actual: showSaid(pending[0]) };
+    if (!request) return { expected: what, actual: `no call: ${describeState(dialog)}` };
+    const mismatch = turn.request && requestMismatch(turn.request, request);
+    if (mismatch) return mismatch;
+    setPending(said(time.respond(dialog, resultOf(turn.call))!.effects));
+    return undefined;
+  }
   if ('user' in turn || 'press' in turn || 'wait' in turn) {
     const next = pending[0];
     const what = 'user' in turn ? `user ${JSON.stringify(turn.user)}` : 'press' in turn ? `press ${JSON.stringify(turn.press)}` : `wait ${JSON.stringify(turn.wait)}`;
@@ -99,4 +111,24 @@ function botMatches(pattern: string, text: string): boolean {
   const regex = compileRegex(pattern);
   if (!regex) throw new Error(`Invalid regular expression /${pattern}/: ${checkRegex(pattern)?.message ?? ''}`);
   return regex.test(text);
+}
+
+/** A test's stub as the result of a call: a 2xx status is an answer, any other a `status` failure. */
+function resultOf(stub: CallStub): CallResult {
+  const body = stub.body === undefined ? undefined : stub.body;
+  if ('error' in stub) return { ok: false, error: stub.error, ...(stub.status === undefined ? {} : { status: stub.status }), ...(body === undefined ? {} : { body }) };
+  if (stub.status >= 200 && stub.status < 300) return { ok: true, status: stub.status, body: body ?? null };
+  return { ok: false, error: 'status', status: stub.status, ...(body === undefined ? {} : { body }) };
+}
+
+/** The first field of the request that differs from what the test expects. */
+function requestMismatch(check: RequestCheck, request: CallRequest): { expected: string; actual: string } | undefined {
+  if (check.method !== undefined && check.method.toUpperCase() !== request.method) return { expected: `request method ${check.method}`, actual: `request method ${request.method}` };
+  if (check.url !== undefined && check.url !== request.url) return { expected: `request url ${JSON.stringify(check.url)}`, actual: `request url ${JSON.stringify(request.url)}` };
+  for (const [name, value] of Object.entries(check.headers ?? {})) {
+    const actual = Object.entries(request.headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    if (actual !== value) return { expected: `request header ${name}: ${JSON.stringify(value)}`, actual: `request header ${name}: ${actual === undefined ? 'absent' : JSON.stringify(actual)}` };
+  }
+  if (check.body !== undefined && !isDeepStrictEqual(check.body, request.body)) return { expected: `request body ${JSON.stringify(check.body)}`, actual: `request body ${JSON.stringify(request.body)}` };
+  return undefined;
 }

@@ -1,5 +1,5 @@
-import { nextAgenda, timerEvent } from '../agenda/index.js';
-import type { Dialog, Effect, MachineConfig, TurnResult } from '../engine/index.js';
+import { callResultEvent, nextAgenda, timerEvent, type CallResult } from '../agenda/index.js';
+import type { CallRequest, Dialog, Effect, MachineConfig, TurnResult } from '../engine/index.js';
 import type { AgendaEntry } from '../store/index.js';
 
 /** A timer applied while time was skipped, and what the dialog did. */
@@ -10,7 +10,8 @@ export interface FiredTimer {
 
 /**
  * A dialog's agenda on a clock of its own, for conversation tests and `scenarist chat`: the same planning as the
- * server (nextAgenda) after every turn; `advance` moves the clock and applies every entry that comes due, in order.
+ * server (nextAgenda) after every turn; `advance` moves the clock and applies every timer that comes due, in order;
+ * a call waits for `respond`, which gives its result (a test's stub, or the answer of a real request).
  */
 export class VirtualAgenda {
   private entries: readonly AgendaEntry[] = [];
@@ -26,6 +27,11 @@ export class VirtualAgenda {
     return this.entries;
   }
 
+  /** The request of the call the dialog waits for, if any. */
+  get pendingCall(): CallRequest | undefined {
+    return this.entries.find((e) => e.kind === 'call')?.request as CallRequest | undefined;
+  }
+
   /** Sends a user message to the dialog and plans the agenda after it. */
   send(dialog: Dialog, message: Parameters<Dialog['send']>[0]): TurnResult {
     const stepBefore = dialog.step ?? null;
@@ -34,11 +40,11 @@ export class VirtualAgenda {
     return turn;
   }
 
-  /** Moves the clock `ms` ahead, applying each entry that comes due meanwhile, earliest first. */
+  /** Moves the clock `ms` ahead, applying each timer that comes due meanwhile, earliest first. */
   advance(dialog: Dialog, ms: number): FiredTimer[] {
     const target = this.now + ms;
     const fired: FiredTimer[] = [];
-    for (let entry = this.entries[0]; entry !== undefined && entry.due <= target; entry = this.entries[0]) {
+    for (let entry = this.nextTimer(); entry !== undefined && entry.due <= target; entry = this.nextTimer()) {
       this.now = Math.max(this.now, entry.due);
       const stepBefore = dialog.step ?? null;
       const turn = dialog.sendEvent(timerEvent(entry));
@@ -47,6 +53,20 @@ export class VirtualAgenda {
     }
     this.now = target;
     return fired;
+  }
+
+  /** Applies `result` as the outcome of the pending call; undefined when no call is pending. */
+  respond(dialog: Dialog, result: CallResult): TurnResult | undefined {
+    const entry = this.entries.find((e) => e.kind === 'call');
+    if (!entry) return undefined;
+    const stepBefore = dialog.step ?? null;
+    const turn = dialog.sendEvent(callResultEvent(result));
+    this.plan(turn, stepBefore, false, entry.id);
+    return turn;
+  }
+
+  private nextTimer(): AgendaEntry | undefined {
+    return this.entries.find((e) => e.kind === 'timer');
   }
 
   private plan(turn: TurnResult, stepBefore: string | null, userMessage: boolean, fired: string | undefined): void {
