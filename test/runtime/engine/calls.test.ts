@@ -140,3 +140,24 @@ describe('call steps in the engine', () => {
     expect(call).toMatchObject({ request: { method: 'POST', url: 'https://api.example/x', body: { n: 3, who: 'I am Ann', list: [true, null, 1.5, null] }, retries: 0, timeoutMs: 10_000 } });
   });
 });
+
+describe('call steps in the machine config', () => {
+  it('the entry ends with a call action; call.result routes on callSucceeded / callMatches, then on_error', () => {
+    const config = lookup(
+      { url: 'https://crm.example/o/{{order_id}}', save: { order_status: 'body.status', http_status: 'status' }, on_error: 'crm_down' },
+      { type: 'conditional', conditions: [{ if: 'order_status == "shipped"', then: 'shipped' }], else: 'other' },
+    );
+    const state = config.states['lookup']!;
+    expect(state.entry?.at(-1)).toMatchObject({ type: 'call', params: { step: 'lookup', method: 'GET', headers: [], timeoutMs: 10_000, retries: 0 } });
+    const save = { type: 'saveCall', params: { save: [{ variable: 'order_status', path: ['body', 'status'] }, { variable: 'http_status', path: ['status'] }] } };
+    const transitions = state.on?.['call.result'] ?? [];
+    expect(transitions.map((t) => [typeof t.guard === 'string' ? t.guard : t.guard?.type, t.target])).toEqual([
+      ['callMatches', 'shipped'],
+      ['callSucceeded', 'other'],
+      [undefined, 'crm_down'],
+    ]);
+    expect(transitions.every((t) => JSON.stringify(t.actions) === JSON.stringify(['beginTurn', save]))).toBe(true);
+    expect(state.on?.['user.input']).toBeUndefined();
+    expect(state.always).toBeUndefined();
+  });
+});
