@@ -100,6 +100,19 @@ describe('call checks', () => {
     expect(check(text)).toMatchObject([{ code: 'UNKNOWN_STEP', ...at(text, '"dnoe"') }]);
   });
 
+  it('reports a call without a url, and an unknown field of a call with a suggestion', () => {
+    const text = scenario({ a: say('a', 'done', { call: { metod: 'GET' } }), done: say('done') });
+    const ds = check(text);
+    expect(codes(ds).sort()).toEqual(['MISSING_FIELD', 'UNKNOWN_FIELD']);
+    expect(find(ds, 'UNKNOWN_FIELD')).toMatchObject([at(text, '"metod"')]);
+  });
+
+  it('draws the on_error edge in the graph, dashed', async () => {
+    const { graphEdges } = await import('../../compiler/index.js');
+    const { ir } = compileScenario(twoSteps({ on_error: 'failed' }, { failed: say('failed') }), { file: 't.json' });
+    expect(graphEdges(ir!)).toEqual(expect.arrayContaining([{ from: 'a', to: 'done', label: 'GET 2xx' }, { from: 'a', to: 'failed', label: 'call failed', dashed: true }]));
+  });
+
   it('reports a reserved save variable name', () => {
     const text = twoSteps({ save: { user: 'status' } });
     expect(codes(check(text))).toEqual(['RESERVED_VARIABLE']);
