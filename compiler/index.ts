@@ -5,6 +5,10 @@ export type {
   IrAssignment,
   IrBranch,
   IrButton,
+  IrCall,
+  IrCallBody,
+  IrCallMethod,
+  IrCallSave,
   IrCommand,
   IrInput,
   IrRoute,
@@ -16,6 +20,7 @@ export type {
 } from './ir/types.js';
 export { DEFAULT_ERROR_MESSAGES } from './ir/build.js';
 export {
+  CALL_RESULT_EVENT,
   COMMAND_EVENT,
   ENDED_STATE,
   INPUT_EVENT,

@@ -4,7 +4,7 @@ import type { Reporter } from '../diagnostics/reporter.js';
 import type { Dataflow, Facts } from './dataflow.js';
 import { comparedLiterals, inputShape, OTHER_TEXT, representatives, variableShapes, type VarShape } from './representatives.js';
 import type { AnswerSpec } from '../semantics/answers.js';
-import type { CheckedScenario, CheckedStep } from './model.js';
+import { routesAfterAnswer, type CheckedScenario, type CheckedStep } from './model.js';
 
 /** More combinations than this are not enumerated: the checker then says nothing. */
 const MAX_COMBINATIONS = 4096;
@@ -69,7 +69,7 @@ export function checkConditions(reporter: Reporter, s: CheckedScenario, flow: Da
     if (step.route.kind !== 'branch' || step.incomplete) continue;
     const f = flow.facts.get(step.id);
     if (!f) continue;
-    checkRoute(reporter, step, flow.view(step.id, step.input ? 'afterInput' : 'afterSet'), shapes, pruned);
+    checkRoute(reporter, step, flow.view(step.id, routesAfterAnswer(step) ? 'afterInput' : 'afterSet'), shapes, pruned);
   }
   return pruned;
 }

@@ -1,5 +1,5 @@
 import type { Literal } from '../../grammar/index.js';
-import { isWaiting, type CheckedScenario, type CheckedStep } from './model.js';
+import { answerAssigns, isWaiting, routesAfterAnswer, type CheckedScenario, type CheckedStep } from './model.js';
 import { ChunkedBits, type BitSetId } from './chunked-bits.js';
 import { entrySteps, reversePostOrder, type StepEdge } from './edges.js';
 
@@ -77,8 +77,8 @@ export class Dataflow {
   private transfer(step: CheckedStep, entry: Must): StepFacts {
     // Sets are never written once stored, so a step that assigns nothing shares its entry's.
     const afterSet = step.set.length > 0 ? this.bits.with(entry, this.indexes(step.set.map((a) => a.variable))) : entry;
-    if (!step.input) return { entry, afterSet };
-    const afterInput = this.bits.with(afterSet, this.indexes([step.input.variable]));
+    if (!routesAfterAnswer(step)) return { entry, afterSet };
+    const afterInput = this.bits.with(afterSet, this.indexes(answerAssigns(step)));
     return { entry, afterSet, afterInput };
   }
 
@@ -154,6 +154,7 @@ export class Dataflow {
       if (!step) continue;
       // A line of the step that did not parse may be a button or a `set` of this variable.
       if (step.incomplete && at !== 'entry') return 'top';
+      if (at === 'afterInput' && step.call?.save.some((s) => s.variable === variable)) return 'top';
       if (at === 'afterInput' && step.input?.variable === variable) {
         if (step.input.type !== 'button') return 'top';
         for (const b of step.buttons) out.add(b.value);
@@ -171,7 +172,11 @@ export class Dataflow {
         continue;
       }
       if (this.entries.has(id)) out.add(undefined);
-      for (const p of this.preds.get(id) ?? []) stack.push([p.from, p.afterInput ? 'afterInput' : 'afterSet']);
+      for (const p of this.preds.get(id) ?? []) {
+        // A failed call's move assigns what it saves from the status: any number.
+        if (p.known?.has(variable) && this.s.byId.get(p.from)?.call) return 'top';
+        stack.push([p.from, p.afterInput ? 'afterInput' : 'afterSet']);
+      }
     }
     return out;
   }
@@ -199,7 +204,7 @@ export class Dataflow {
       const step = this.s.byId.get(id);
       if (!step || step.set.some((a) => a.variable === variable)) continue;
       for (const e of this.edges.get(id) ?? []) {
-        if ((e.afterInput && step.input?.variable === variable) || e.known?.has(variable)) continue;
+        if ((e.afterInput && answerAssigns(step).includes(variable)) || e.known?.has(variable)) continue;
         if (parent.has(e.to)) continue;
         parent.set(e.to, id);
         queue.push(e.to);

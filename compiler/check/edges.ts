@@ -1,8 +1,11 @@
 import { provenSet } from './guards.js';
-import { isWaiting, type CheckedScenario, type CheckedStep } from './model.js';
+import { errorAssigns, isWaiting, routesAfterAnswer, type CheckedScenario, type CheckedStep } from './model.js';
 
-/** 'timeout': an input step's timeout; 'expire': the scenario's `on_expire`, from any step where a dialog rests. */
-export type EdgeKind = 'next' | 'branch' | 'else' | 'fail' | 'timeout' | 'expire';
+/**
+ * 'timeout': an input step's timeout; 'expire': the scenario's `on_expire`, from any step where a dialog rests;
+ * 'error': a call's `on_error`.
+ */
+export type EdgeKind = 'next' | 'branch' | 'else' | 'fail' | 'timeout' | 'expire' | 'error';
 
 /** A possible move from one step to another, as the scenario writes it. */
 export interface StepEdge {
@@ -11,7 +14,7 @@ export interface StepEdge {
   readonly kind: EdgeKind;
   /** For 'branch': the index of the condition. */
   readonly branch?: number;
-  /** True when the move happens after a valid input (so the input variable is assigned). */
+  /** True when the move happens after a valid input or a call's 2xx answer (so what they assign is assigned). */
   readonly afterInput: boolean;
   /** Variables the route's conditions prove set when this move is taken (`when email is set go ...`). */
   readonly known?: ReadonlySet<string>;
@@ -20,7 +23,7 @@ export interface StepEdge {
 /** The moves out of `step`; `onExpire` is the scenario's on_expire step, if expiry is on. */
 export function stepEdges(step: CheckedStep, onExpire?: string): StepEdge[] {
   const out: StepEdge[] = [];
-  const afterInput = step.input !== undefined;
+  const afterInput = routesAfterAnswer(step);
   const route = step.route;
   if (route.kind === 'goto') out.push({ from: step.id, to: route.target, kind: 'next', afterInput });
   if (route.kind === 'branch') {
@@ -33,6 +36,8 @@ export function stepEdges(step: CheckedStep, onExpire?: string): StepEdge[] {
   if (step.input?.onFail && step.input.maxAttempts) out.push({ from: step.id, to: step.input.onFail.target, kind: 'fail', afterInput: false });
   const timeout = step.timers?.timeout?.target;
   if (timeout && step.input) out.push({ from: step.id, to: timeout.target, kind: 'timeout', afterInput: false });
+  const onError = step.call?.onError;
+  if (onError) out.push({ from: step.id, to: onError.target, kind: 'error', afterInput: false, known: new Set(errorAssigns(step)) });
   if (onExpire !== undefined && isWaiting(step)) out.push({ from: step.id, to: onExpire, kind: 'expire', afterInput: false });
   return out;
 }

@@ -49,6 +49,46 @@ export interface CheckedTimers {
   readonly waits: boolean;
 }
 
+/** A template of a call with where it was written. */
+export interface CheckedTemplate {
+  readonly template: Template;
+  readonly src: SourceString;
+}
+
+export type CheckedCallBody =
+  | { readonly kind: 'text'; readonly text: CheckedTemplate }
+  | { readonly kind: 'value'; readonly value: number | boolean | null }
+  | { readonly kind: 'list'; readonly items: readonly CheckedCallBody[] }
+  | { readonly kind: 'object'; readonly fields: readonly { readonly key: string; readonly value: CheckedCallBody }[] };
+
+/** One variable a call saves: `path` is ['status'] or ['body', ...keys]. */
+export interface CheckedSave {
+  readonly variable: string;
+  readonly varLoc: Loc;
+  readonly path: readonly string[];
+}
+
+/** A step's HTTP call; parts that did not check are left out (their error is reported). */
+export interface CheckedCall {
+  readonly loc: Loc;
+  readonly method: CallMethod;
+  readonly url?: CheckedTemplate;
+  readonly headers: readonly { readonly name: string; readonly value: CheckedTemplate }[];
+  readonly body?: CheckedCallBody;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly save: readonly CheckedSave[];
+  readonly onError?: { target: string; loc: Loc };
+}
+
+export type CallMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const CALL_METHODS: readonly CallMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** Methods that may be sent again after a failure: a second request does what the first did. */
+export const IDEMPOTENT_METHODS: ReadonlySet<CallMethod> = new Set(['GET', 'PUT', 'DELETE']);
+export const CALL_DEFAULT_TIMEOUT_MS = 10_000;
+export const CALL_MAX_TIMEOUT_MS = 60_000;
+export const CALL_MAX_RETRIES = 5;
+
 /** A step after the structural checks: names resolved to plain values, strings parsed. */
 export interface CheckedStep {
   readonly id: string;
@@ -61,6 +101,8 @@ export interface CheckedStep {
   readonly route: CheckedRoute;
   /** Absent for a step without timers. */
   readonly timers?: CheckedTimers;
+  /** Absent for a step without a call. */
+  readonly call?: CheckedCall;
   /** Lines of the step did not parse: its buttons, input and route may be missing parts (see StepAst). */
   readonly incomplete: boolean;
 }
@@ -100,5 +142,17 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
  */
 export const TELEGRAM_MESSAGE_MAX_LENGTH = 4096;
 
-/** A dialog rests at this step between turns: it waits for an answer or for its wait timer. */
-export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true;
+/** A dialog rests at this step between turns: it waits for an answer, for its wait timer or for its call. */
+export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true || step.ast.call !== undefined;
+
+/** The route of this step follows an answer (a valid input, or a call's 2xx result) that assigns variables. */
+export const routesAfterAnswer = (step: CheckedStep): boolean => step.input !== undefined || step.call !== undefined;
+
+/** The variables an answer of this step assigns before its route: the input's, or all those the call saves. */
+export function answerAssigns(step: CheckedStep): readonly string[] {
+  if (step.input) return [step.input.variable];
+  return step.call ? step.call.save.map((s) => s.variable) : [];
+}
+
+/** The variables a failed call still assigns on its way to `on_error`: those saved from the status. */
+export const errorAssigns = (step: CheckedStep): readonly string[] => (step.call ? step.call.save.filter((s) => s.path[0] === 'status').map((s) => s.variable) : []);

@@ -7,7 +7,8 @@ import { closest } from '../../grammar/suggest.js';
 import type { Dataflow, Facts } from './dataflow.js';
 import { branchGuards } from './edges.js';
 import { guardedRefs } from './guards.js';
-import type { CheckedScenario, CheckedStep, ParsedExpr } from './model.js';
+import { routesAfterAnswer, type CheckedCallBody, type CheckedScenario, type CheckedStep, type CheckedTemplate, type ParsedExpr } from './model.js';
+import { isSecretRef } from './calls.js';
 import { spanLoc } from './parse-strings.js';
 
 interface Read {
@@ -63,10 +64,26 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     if (step.message) check(step, afterSet, templateReads(step.message));
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
     for (const r of step.timers?.reminders ?? []) if (r.message) check(step, afterSet, templateReads(r.message));
+    for (const t of callTemplates(step)) check(step, afterSet, templateReads(t).filter((r) => !isSecretRef(r.path)));
     if (step.route.kind === 'branch') {
-      const routeFacts = step.input ? flow.view(step.id, 'afterInput') : afterSet;
+      const routeFacts = routesAfterAnswer(step) ? flow.view(step.id, 'afterInput') : afterSet;
       const { before } = branchGuards(step);
       step.route.branches.forEach((b, i) => b.when && check(step, routeFacts, exprReads(b.when, before[i])));
     }
   }
+}
+
+/** The templates of a step's call: its URL, header values and the text leaves of its body. */
+export function callTemplates(step: CheckedStep): CheckedTemplate[] {
+  const call = step.call;
+  if (!call) return [];
+  const out: CheckedTemplate[] = call.url ? [call.url] : [];
+  for (const h of call.headers) out.push(h.value);
+  const walk = (b: CheckedCallBody): void => {
+    if (b.kind === 'text') out.push(b.text);
+    else if (b.kind === 'list') b.items.forEach(walk);
+    else if (b.kind === 'object') for (const f of b.fields) walk(f.value);
+  };
+  if (call.body) walk(call.body);
+  return out;
 }

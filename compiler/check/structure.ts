@@ -21,6 +21,7 @@ import {
 } from './model.js';
 import { spanLoc, StringParser } from './parse-strings.js';
 import { checkExpiry, checkStepTimers } from './timers.js';
+import { checkStepCall } from './calls.js';
 
 /** Structural checks: names, references, buttons, inputs; parses every expression and template. */
 export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
@@ -67,8 +68,10 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
       if (parsed) checkMessageLength(reporter, parsed.template, parsed.src);
       return parsed;
     });
+    const call = checkStepCall(reporter, step, ref, (src) => parsedTemplate(parser, src), (name) => checkVariableName(reporter, name));
     const checked: CheckedStep = { id: step.id.value, index, ast: step, set, message, buttons, input, route, incomplete: step.incomplete === true };
-    return timers ? { ...checked, timers } : checked;
+    const withTimers = timers ? { ...checked, timers } : checked;
+    return call ? { ...withTimers, call } : withTimers;
   });
   const expire = checkExpiry(reporter, ast, ref);
   return {
@@ -107,6 +110,7 @@ function collectVariables(ast: ScenarioAst): Set<string> {
   for (const step of ast.steps) {
     for (const a of step.set) names.add(a.variable.value);
     if (step.input?.variable) names.add(step.input.variable.value);
+    for (const s of step.call?.save?.items ?? []) names.add(s.variable.value);
   }
   return names;
 }

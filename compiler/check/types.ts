@@ -76,6 +76,10 @@ export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
       vars.set(input.variable, { type: INPUT_VALUE_TYPE[input.type], origin: `the ${input.type} input of step "${step.id}"`, numericText: false });
     }
     if (input && (input.type === 'button' ? step.buttons.some((b) => isNumericText(b.value)) : !NEVER_NUMERIC.has(input.type))) numeric.add(input.variable);
+    for (const save of step.call?.save ?? []) {
+      if (!vars.has(save.variable)) vars.set(save.variable, { type: BOTTOM, origin: `the call of step "${step.id}"`, numericText: false });
+      if (save.path[0] !== 'status') numeric.add(save.variable);
+    }
     for (const a of step.set) {
       if (!vars.has(a.variable)) vars.set(a.variable, { type: BOTTOM, origin: `"set" in step "${step.id}"`, numericText: false });
       if (mayBeNumericText(a.value?.expr)) numeric.add(a.variable);
@@ -88,6 +92,7 @@ export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
     for (const step of s.steps) {
       if (step.input) next.set(step.input.variable, join(next.get(step.input.variable), INPUT_VALUE_TYPE[step.input.type]));
       for (const a of step.set) next.set(a.variable, join(next.get(a.variable), a.value ? exprType(a.value.expr, vars) : 'unknown'));
+      for (const save of step.call?.save ?? []) next.set(save.variable, join(next.get(save.variable), save.path[0] === 'status' ? 'number' : 'unknown'));
     }
     let changed = false;
     for (const [name, type] of next) {

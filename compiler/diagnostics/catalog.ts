@@ -317,6 +317,46 @@ export const catalog = {
     'on_expire without expire_after is never used.',
     () => `"on_expire" is never used without "expire_after". Add "expire_after", e.g. "7d".`,
   ),
+  CALL_WITH_INPUT: entry<{ field: string }>(
+    'error',
+    'A step with a call that also asks for input or waits for a time.',
+    (a) => `A call step waits for the call's answer, so it cannot also have ${q(a.field)}. Move the call or the ${q(a.field)} to a step of its own.`,
+  ),
+  CALL_URL_NOT_HTTP: entry<{ url: string }>(
+    'error',
+    'A call URL that does not begin with http:// or https://.',
+    (a) => `The call URL ${q(a.url)} is not an http or https URL. Write it as "https://host/path", with variables only in its path or query.`,
+  ),
+  CALL_TIMEOUT_TOO_LONG: entry<{ value: string; limit: string }>(
+    'error',
+    'A call timeout over 60 s.',
+    (a) => `The call's timeout is ${q(a.value)}, longer than the most, ${a.limit}. Choose a timeout from 1s to ${a.limit}.`,
+  ),
+  CALL_RETRIES_OUT_OF_RANGE: entry<{ value: number; limit: number }>(
+    'error',
+    'Call retries under 0 or over 5.',
+    (a) => `"retries" is ${a.value}; a call is retried from 0 to ${a.limit} times.`,
+  ),
+  CALL_RETRIES_NOT_IDEMPOTENT: entry<{ method: string }>(
+    'error',
+    'Retries on a POST or PATCH call, which a second attempt could apply twice.',
+    (a) => `A ${a.method} call is not retried: a second attempt could do it twice. Remove "retries", or use GET, PUT or DELETE.`,
+  ),
+  CALL_SAVE_PATH: entry<{ path: string }>(
+    'error',
+    'A saved call field that is neither "status" nor a path into the body.',
+    (a) => `${q(a.path)} is not a field of the answer: write "status", "body" or a dotted path into the body, e.g. "body.order.status" or "body.items.0.name".`,
+  ),
+  SECRET_OUTSIDE_HEADER: entry<{ name: string }>(
+    'error',
+    'A secret in a call\'s URL or body, or outside a call.',
+    (a) => `{{${a.name}}} is a secret: secrets may only be used in the values of a call's headers, so they never show in URLs, bodies or logs.`,
+  ),
+  SECRET_NAME: entry<{ name: string }>(
+    'error',
+    'A secret whose name is not one word.',
+    (a) => `${q(a.name)} is not a secret's name: write {{secret.NAME}} with NAME of letters, digits and underscores; it reads SCENARIST_SECRET_NAME.`,
+  ),
 } as const;
 
 export type DiagnosticCode = keyof typeof catalog;

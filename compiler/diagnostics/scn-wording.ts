@@ -11,6 +11,8 @@ const FIELDS: Readonly<Record<string, string>> = {
   'timeout.after': 'timeout after',
   'reminders.after': 'remind after',
   expire_after: 'expire after',
+  'call.timeout': 'timeout after',
+  'call method': 'call method',
 };
 
 type Wording = { readonly [C in DiagnosticCode]?: (args: DiagnosticArgs<C>) => string };
@@ -37,6 +39,7 @@ export const SCN_WORDING: Wording = {
     `${q(FIELDS[a.field] ?? a.field)} is ${a.value}, ${a.limit === '1s' ? 'shorter than the least, 1s' : 'longer than the most, 365d'}. Choose a duration from 1s to 365d.`,
   WAIT_WITH_INPUT: () => `A step cannot both "wait" and "ask". Remove "wait" (use "timeout after" under the "ask" to stop waiting for an answer) or the "ask".`,
   REMINDERS_NOT_INCREASING: (a) => `This reminder comes after ${a.after}, not later than the one above it (${a.previous}). Order the "remind after" lines by time.`,
+  CALL_WITH_INPUT: (a) => `A step with "call" waits for the call's answer, so it cannot also "${a.field === 'wait' ? 'wait' : 'ask'}". Move one of them to a step of its own.`,
   ON_EXPIRE_WITHOUT_EXPIRE_AFTER: () => `"go" after "expire" needs a duration: write "expire after 7d go STEP".`,
   WRONG_TYPE: (a) => `${q(FIELDS[a.field] ?? a.field)} must be ${a.expected}, not ${a.actual}.`,
   INVALID_VALUE: (a) => `Invalid ${FIELDS[a.field] ?? a.field} ${a.value}. Permitted: ${a.allowed}.`,

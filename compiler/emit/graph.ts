@@ -14,7 +14,13 @@ export function graphEdges(ir: IrScenario): GraphEdge[] {
   for (const c of ir.commands) out.push({ from: `$cmd${c.command}`, to: c.target, dashed: true });
   for (const step of Object.values(ir.steps)) {
     const r = step.route;
-    const after = step.input ? `${step.input.variable}: ${step.input.type}` : step.waitMs !== undefined ? `after ${formatDuration(step.waitMs)}` : undefined;
+    const after = step.input
+      ? `${step.input.variable}: ${step.input.type}`
+      : step.waitMs !== undefined
+        ? `after ${formatDuration(step.waitMs)}`
+        : step.call
+          ? `${step.call.method} 2xx`
+          : undefined;
     if (r.kind === 'goto') out.push({ from: step.id, to: r.target, label: after });
     if (r.kind === 'branch') {
       for (const b of r.branches) out.push({ from: step.id, to: b.target, label: printExpression(b.when) });
@@ -23,6 +29,7 @@ export function graphEdges(ir: IrScenario): GraphEdge[] {
     if (step.input?.onFail && step.input.maxAttempts) {
       out.push({ from: step.id, to: step.input.onFail, label: `${step.input.maxAttempts} failed attempts`, dashed: true });
     }
+    if (step.call?.onError) out.push({ from: step.id, to: step.call.onError, label: 'call failed', dashed: true });
     if (step.timeout) out.push({ from: step.id, to: step.timeout.target, label: `no answer in ${formatDuration(step.timeout.afterMs)}`, dashed: true });
   }
   return out;

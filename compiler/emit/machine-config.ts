@@ -1,4 +1,4 @@
-import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
+import type { IrCall, IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
 
 /**
  * The XState v5 machine config of a scenario: plain JSON. Guards and actions are referenced by name with
@@ -7,16 +7,22 @@ import type { IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
  * A step that waits for input keeps its input spec once, in `meta.input`; guards and actions name the step.
  *
  * Guards: isCommand {command}, when {when}, inputValid {step}, inputMatches {step, when},
- *         attemptsExhausted {max}, hopLimit, isReminder {index}.
+ *         attemptsExhausted {max}, hopLimit, isReminder {index},
+ *         callSucceeded (a 2xx `call.result`), callMatches {save, when} (a 2xx whose saved values make `when` hold).
  * Actions: beginTurn, reset, enterStep, assign {variable, expr}, say {step, text, buttons},
  *          storeInput {step}, countAttempt, end {step, reason}, fail {step, code},
  *          notice {text} (a fixed reply at the current state), cancel (ends the dialog from any step),
  *          schedule {step, timer, index?, afterMs} (asks for a timer: a `schedule` effect),
- *          expire (ends the dialog from any step, reason 'expired').
+ *          expire (ends the dialog from any step, reason 'expired'),
+ *          call {step, method, url, headers, body?, timeoutMs, retries} (asks for an HTTP call: a `call` effect),
+ *          saveCall {save} (the variables a `call.result` sets), fail {step, code: 'CALL_FAILED'} (names the failure).
  *
  * Timers (only in configs of scenarios that use them): a step's entry ends with its `schedule` actions; an input
  * step handles `timer.timeout` (to its target) and `timer.reminder` (guarded by index: says the reminder, stays);
  * a wait step handles `timer.wait` (its route, in place of `always`); the root handles `timer.expire`.
+ *
+ * Calls (only in configs of scenarios that use them): a call step's entry ends with its `call` action; the step
+ * handles `call.result`: its route on a 2xx (guarded by callSucceeded / callMatches), else `on_error` or CALL_FAILED.
  *
  * Built-in commands, unless the scenario lists its own: /cancel ends a running dialog, /help lists the commands.
  */
@@ -57,6 +63,7 @@ export const NEW_STATE = '$new';
 export const ENDED_STATE = '$ended';
 export const INPUT_EVENT = 'user.input';
 export const COMMAND_EVENT = 'user.command';
+export const CALL_RESULT_EVENT = 'call.result';
 export const TIMER_EVENTS = { timeout: 'timer.timeout', reminder: 'timer.reminder', wait: 'timer.wait', expire: 'timer.expire' } as const;
 
 const begin = 'beginTurn';
@@ -77,7 +84,31 @@ function entryActions(step: IrStep): Ref[] {
   if (step.timeout) out.push(schedule('timeout', step.timeout.afterMs));
   step.reminders?.forEach((r, i) => out.push(schedule('reminder', r.afterMs, i)));
   if (step.waitMs !== undefined) out.push(schedule('wait', step.waitMs));
+  if (step.call) out.push(callAction(step.id, step.call));
   return out;
+}
+
+function callAction(step: string, call: IrCall): Ref {
+  const { method, url, headers, body, timeoutMs, retries } = call;
+  return { type: 'call', params: body === undefined ? { step, method, url, headers, timeoutMs, retries } : { step, method, url, headers, body, timeoutMs, retries } };
+}
+
+/**
+ * A call step's `call.result`: a 2xx takes the route (with the saved variables, which its conditions read); any
+ * other result goes to `on_error` (the status saved when there is one) or ends the dialog with CALL_FAILED.
+ */
+function callTransitions(step: IrStep, call: IrCall): TransitionConfig[] {
+  const save: Ref[] = call.save.length > 0 ? [{ type: 'saveCall', params: { save: call.save } }] : [];
+  const routed = routeTransitions(step, step.route).map((t): TransitionConfig => {
+    const guard: Ref =
+      t.guard !== undefined && typeof t.guard !== 'string' && t.guard.type === 'when' ? { type: 'callMatches', params: { save: call.save, when: t.guard.params!['when'] } } : 'callSucceeded';
+    return { ...t, guard, actions: [begin, ...save, ...(t.actions ?? [])] };
+  });
+  const failed: TransitionConfig =
+    call.onError === undefined
+      ? { target: ENDED_STATE, actions: [begin, ...save, { type: 'fail', params: { step: step.id, code: 'CALL_FAILED' } }] }
+      : to(step.id, call.onError, { actions: [begin, ...save] });
+  return [...routed, failed];
 }
 
 /** An input step's timer events: the timeout leaves, a reminder speaks and stays (attempts kept, no re-entry). */
@@ -122,6 +153,7 @@ function routeTransitions(step: IrStep, route: IrRoute, input?: IrInput): Transi
 function stepState(step: IrStep): StateConfig {
   const entry = entryActions(step);
   const input = step.input;
+  if (!input && step.call) return { entry, on: { [CALL_RESULT_EVENT]: callTransitions(step, step.call) } };
   if (!input && step.waitMs !== undefined) {
     // The route is taken when the wait is over, as a turn of its own.
     const route = routeTransitions(step, step.route).map((t) => ({ ...t, actions: [begin, ...(t.actions ?? [])] }));

@@ -4,7 +4,8 @@ import type { Expr, Template } from '../../grammar/index.js';
 import type { CheckedScenario, CheckedStep } from '../check/model.js';
 import type { VarInfo } from '../check/types.js';
 import type { InputType } from '../scenario/ast.js';
-import type { IrRoute, IrScenario, IrStep, IrVariable } from './types.js';
+import type { CheckedCall, CheckedCallBody } from '../check/model.js';
+import type { IrCall, IrCallBody, IrRoute, IrScenario, IrStep, IrVariable } from './types.js';
 
 /** What the bot says on invalid input when the scenario gives no error_message. */
 export const DEFAULT_ERROR_MESSAGES: Readonly<Record<InputType, string>> = {
@@ -120,7 +121,35 @@ function irStep(step: CheckedStep): IrStep {
     out['reminders'] = timers.reminders.flatMap((r) => (r.afterMs !== undefined && r.message ? [{ afterMs: r.afterMs, message: stripTemplateSpans(r.message.template) }] : []));
   }
   if (timers?.waitMs !== undefined) out['waitMs'] = timers.waitMs;
+  if (step.call?.url) out['call'] = irCall(step.call, step.call.url.template);
   return out as unknown as IrStep;
+}
+
+function irCall(call: CheckedCall, url: Template): IrCall {
+  const out: { -readonly [K in keyof IrCall]: IrCall[K] } = {
+    method: call.method,
+    url: stripTemplateSpans(url),
+    headers: call.headers.map((h) => ({ name: h.name, value: stripTemplateSpans(h.value.template) })),
+    timeoutMs: call.timeoutMs,
+    retries: call.retries,
+    save: call.save.map((s) => ({ variable: s.variable, path: [...s.path] })),
+  };
+  if (call.body) out.body = irBody(call.body);
+  if (call.onError) out.onError = call.onError.target;
+  return out;
+}
+
+function irBody(body: CheckedCallBody): IrCallBody {
+  switch (body.kind) {
+    case 'text':
+      return { kind: 'text', template: stripTemplateSpans(body.text.template) };
+    case 'value':
+      return { kind: 'value', value: body.value };
+    case 'list':
+      return { kind: 'list', items: body.items.map(irBody) };
+    case 'object':
+      return { kind: 'object', fields: body.fields.map((f) => ({ key: f.key, value: irBody(f.value) })) };
+  }
 }
 
 /** Changes when the meaning of compiled output changes, so old hashes do not match new machines. */

@@ -89,6 +89,34 @@ export interface IrAssignment {
   readonly expr: Expr;
 }
 
+export type IrCallMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A call's JSON body: text leaves are templates (a lone `{{value}}` keeps the value's type), others literal. */
+export type IrCallBody =
+  | { readonly kind: 'text'; readonly template: Template }
+  | { readonly kind: 'value'; readonly value: number | boolean | null }
+  | { readonly kind: 'list'; readonly items: readonly IrCallBody[] }
+  | { readonly kind: 'object'; readonly fields: readonly { readonly key: string; readonly value: IrCallBody }[] };
+
+/** A variable a call sets: from ['status'], or from a path into the JSON body (['body', 'order', 'status']). */
+export interface IrCallSave {
+  readonly variable: string;
+  readonly path: readonly string[];
+}
+
+/** A step's HTTP call. Header values may hold `{{secret.NAME}}`, which the engine leaves as written. */
+export interface IrCall {
+  readonly method: IrCallMethod;
+  readonly url: Template;
+  readonly headers: readonly { readonly name: string; readonly value: Template }[];
+  readonly body?: IrCallBody;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly save: readonly IrCallSave[];
+  /** Entered after a failed call; without it the dialog ends with CALL_FAILED. */
+  readonly onError?: string;
+}
+
 export interface IrStep {
   readonly id: string;
   readonly set: readonly IrAssignment[];
@@ -103,6 +131,8 @@ export interface IrStep {
   readonly reminders?: readonly IrReminder[];
   /** A wait step: its route is followed `waitMs` after entering it. */
   readonly waitMs?: number;
+  /** A call step: its route is followed after a 2xx answer, `call.onError` after a failure. */
+  readonly call?: IrCall;
 }
 
 export type { Expr, Literal, Template, InputType };

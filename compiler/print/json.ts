@@ -1,6 +1,6 @@
-import type { InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
+import type { CallAst, CallBodyAst, InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
 
-type Json = string | number | boolean | Json[] | Entries | { [key: string]: Json | undefined };
+type Json = string | number | boolean | null | Json[] | Entries | { [key: string]: Json | undefined };
 
 /** An object whose keys keep their order: a JS object would put keys such as "1" first, and the order of steps, commands and assignments counts. */
 class Entries {
@@ -32,7 +32,7 @@ function stringify(value: Json, indent: string): string {
   const block = (open: string, items: string[], close: string): string =>
     items.length === 0 ? open + close : `${open}\n${inner}${items.join(`,\n${inner}`)}\n${indent}${close}`;
   if (Array.isArray(value)) return block('[', value.map((v) => stringify(v, inner)), ']');
-  if (typeof value !== 'object') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const entries = value instanceof Entries ? value.entries : Object.entries(value);
   const fields = entries.filter((e): e is [string, Json] => e[1] !== undefined);
   return block('{', fields.map(([k, v]) => `${JSON.stringify(k)}: ${stringify(v, inner)}`), '}');
@@ -49,8 +49,35 @@ function step(s: StepAst): Json {
     wait: s.wait?.value,
     timeout: s.timeout && { after: s.timeout.after?.value, next: s.timeout.next?.value },
     reminders: s.reminders?.items.map((r) => ({ after: r.after?.value, message: r.message?.value })),
+    call: s.call && call(s.call),
     next_step: s.next && next(s.next),
   };
+}
+
+function call(c: CallAst): Json {
+  return {
+    method: c.method?.value,
+    url: c.url?.value,
+    headers: c.headers && new Entries(c.headers.items.map((h) => [h.name.value, h.value.value])),
+    body: c.body && body(c.body),
+    timeout: c.timeout?.value,
+    retries: c.retries?.value,
+    save: c.save && new Entries(c.save.items.map((s) => [s.variable.value, s.path.value])),
+    on_error: c.onError?.value,
+  };
+}
+
+function body(b: CallBodyAst): Json {
+  switch (b.kind) {
+    case 'text':
+      return b.value.value;
+    case 'value':
+      return b.value;
+    case 'list':
+      return b.items.map(body);
+    case 'object':
+      return new Entries(b.fields.map((f) => [f.key.value, body(f.value)]));
+  }
 }
 
 function input(i: InputAst): Json {

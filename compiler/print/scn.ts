@@ -1,5 +1,5 @@
 import type { Loc } from '../diagnostics/types.js';
-import type { InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
+import type { CallAst, CallBodyAst, InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
 import type { ScnComments } from './comments.js';
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -85,7 +85,34 @@ function printStep(step: StepAst, line: Line): void {
   if (step.wait) line(i, `wait ${scnDuration(step.wait.value)}`, step.wait.loc);
   if (step.input) printInput(step.input, line);
   if (step.input) printTimers(step, line);
+  if (step.call) printCall(step.call, line);
   if (step.next) printNext(step.next, line);
+}
+
+function printCall(call: CallAst, line: Line): void {
+  const method = call.method ? `${scnName(call.method.value)} ` : '';
+  line('  ', `call ${method}${quote(call.url?.value ?? '')}`, call.loc);
+  const i = '    ';
+  for (const h of call.headers?.items ?? []) line(i, `header ${scnName(h.name.value)} ${quote(h.value.value)}`, h.name.loc);
+  if (call.body) line(i, `body ${quote(bodyText(call.body))}`, call.body.kind === 'text' ? call.body.value.loc : call.body.loc);
+  if (call.timeout) line(i, `timeout after ${scnDuration(call.timeout.value)}`, call.timeout.loc);
+  if (call.retries) line(i, `retries ${scnNumber(call.retries.value)}`, call.retries.loc);
+  for (const s of call.save?.items ?? []) line(i, `save ${scnName(s.path.value)} -> ${scnName(s.variable.value)}`, s.variable.loc);
+  if (call.onError) line(i, `on error go ${scnName(call.onError.value)}`, call.onError.loc);
+}
+
+/** A call's body as compact JSON text, keys in their order. */
+function bodyText(b: CallBodyAst): string {
+  switch (b.kind) {
+    case 'text':
+      return JSON.stringify(b.value.value);
+    case 'value':
+      return JSON.stringify(b.value);
+    case 'list':
+      return `[${b.items.map(bodyText).join(', ')}]`;
+    case 'object':
+      return `{${b.fields.map((f) => `${JSON.stringify(f.key.value)}: ${bodyText(f.value)}`).join(', ')}}`;
+  }
 }
 
 /** An input step's reminders, then its timeout: in the order they fire. */

@@ -73,6 +73,27 @@ export interface ReminderAst {
   readonly message?: SourceString;
 }
 
+/** A JSON body as written: string leaves are templates, other leaves are kept as they are. */
+export type CallBodyAst =
+  | { readonly kind: 'text'; readonly value: SourceString }
+  | { readonly kind: 'value'; readonly loc: Loc; readonly value: number | boolean | null }
+  | { readonly kind: 'list'; readonly loc: Loc; readonly items: readonly CallBodyAst[] }
+  | { readonly kind: 'object'; readonly loc: Loc; readonly fields: readonly { readonly key: Located<string>; readonly value: CallBodyAst }[] };
+
+/** A step's HTTP call: made after the step's message; its answer routes the step (`next`, or `onError`). */
+export interface CallAst {
+  readonly loc: Loc;
+  readonly method?: Located<string>;
+  readonly url?: SourceString;
+  readonly headers?: { readonly loc: Loc; readonly items: readonly { readonly name: Located<string>; readonly value: SourceString }[] };
+  readonly body?: CallBodyAst;
+  readonly timeout?: Located<string>;
+  readonly retries?: Located<number>;
+  /** Variable <- `status` or a dotted path into the JSON body (`body.items.0.name`). */
+  readonly save?: { readonly loc: Loc; readonly items: readonly { readonly variable: Located<string>; readonly path: Located<string> }[] };
+  readonly onError?: Located<string>;
+}
+
 export interface StepAst {
   readonly id: Located<string>;
   readonly loc: Loc;
@@ -87,6 +108,8 @@ export interface StepAst {
   readonly reminders?: { readonly loc: Loc; readonly items: readonly ReminderAst[] };
   /** A wait step: pause this long after the message, then follow `next`. */
   readonly wait?: Located<string>;
+  /** A call step: its route is followed once the call answered. */
+  readonly call?: CallAst;
   /** Some lines of the step did not parse (.scn): checks draw no conclusions from what the step seems to lack. */
   readonly incomplete?: boolean;
 }

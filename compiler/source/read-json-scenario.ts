@@ -2,6 +2,8 @@ import type { Reporter } from '../diagnostics/reporter.js';
 import type {
   AssignmentAst,
   ButtonAst,
+  CallAst,
+  CallBodyAst,
   CommandAst,
   ConditionAst,
   InputAst,
@@ -17,7 +19,8 @@ import { ObjectReader } from './object-reader.js';
 import { sourceString } from './source-string.js';
 
 const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'expire_after', 'on_expire', 'steps'];
-const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'wait', 'timeout', 'reminders', 'next_step'];
+const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'wait', 'timeout', 'reminders', 'call', 'next_step'];
+const CALL_FIELDS = ['method', 'url', 'headers', 'body', 'timeout', 'retries', 'save', 'on_error'];
 const INPUT_FIELDS = ['type', 'variable', 'validation', 'error_message', 'max_attempts', 'on_fail', 'sensitive'];
 const VALIDATION_FIELDS = ['min', 'max', 'min_length', 'max_length', 'pattern'];
 
@@ -99,8 +102,64 @@ class Ctx {
       next: this.next(o.raw('next_step'), where),
     };
     const timers = { wait: o.string('wait'), timeout: this.timeout(o.object('timeout'), where), reminders: this.reminders(o.array('reminders'), where) };
+    const call = this.call(o.object('call'), where);
     o.finish(STEP_FIELDS);
-    return [timers.wait || timers.timeout || timers.reminders ? { ...step, ...withoutUndefined(timers) } : step];
+    const withTimers = timers.wait || timers.timeout || timers.reminders ? { ...step, ...withoutUndefined(timers) } : step;
+    return [call ? { ...withTimers, call } : withTimers];
+  }
+
+  private call(node: JsonNode | undefined, where: string): CallAst | undefined {
+    if (!node) return undefined;
+    const within = `the call of ${where}`;
+    const o = this.obj(node, within);
+    const headersNode = o.object('headers');
+    const saveNode = o.object('save');
+    const bodyNode = o.raw('body');
+    const call: CallAst = {
+      loc: locOf(node),
+      method: o.string('method'),
+      url: o.string('url'),
+      headers: headersNode && {
+        loc: locOf(headersNode),
+        items: this.obj(headersNode, `the headers of ${within}`)
+          .entries()
+          .flatMap(({ key, value }) => (this.expectType(value, 'string', key.value, 'a string') ? [{ name: key, value: sourceString(value, this.text) }] : [])),
+      },
+      body: bodyNode && this.body(bodyNode),
+      timeout: o.string('timeout'),
+      retries: o.number('retries', true),
+      save: saveNode && {
+        loc: locOf(saveNode),
+        items: this.obj(saveNode, `the save of ${within}`)
+          .entries()
+          .flatMap(({ key, value }) =>
+            this.expectType(value, 'string', key.value, '"status" or a path like "body.order.status"') ? [{ variable: key, path: { value: String(value.value), loc: locOf(value) } }] : [],
+          ),
+      },
+      onError: o.string('on_error'),
+    };
+    if (!o.has('url')) this.reporter.report('MISSING_FIELD', locOf(node), { field: 'url', where: within });
+    o.finish(CALL_FIELDS);
+    return call;
+  }
+
+  private body(node: JsonNode): CallBodyAst {
+    switch (node.type) {
+      case 'string':
+        return { kind: 'text', value: sourceString(node, this.text) };
+      case 'array':
+        return { kind: 'list', loc: locOf(node), items: (node.children ?? []).map((c) => this.body(c)) };
+      case 'object':
+        return {
+          kind: 'object',
+          loc: locOf(node),
+          fields: this.obj(node, 'the body of a call')
+            .entries()
+            .map(({ key, value }) => ({ key, value: this.body(value) })),
+        };
+      default:
+        return { kind: 'value', loc: locOf(node), value: node.value as number | boolean | null };
+    }
   }
 
   private timeout(node: JsonNode | undefined, where: string): TimeoutAst | undefined {

@@ -1,17 +1,26 @@
 import type { ScnStatement, ScnStatementOf, ScnWord } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
-import type { AssignmentAst, ButtonAst, ConditionAst, InputAst, Located, NextAst, SourceString, StepAst } from '../scenario/ast.js';
+import type { AssignmentAst, ButtonAst, CallAst, CallBodyAst, ConditionAst, InputAst, Located, NextAst, SourceString, StepAst } from '../scenario/ast.js';
+import type { JsonNode } from './json-node.js';
+import { scanJsonTree } from './json-scan.js';
+import { MAX_JSON_DEPTH } from './json-tree.js';
 import { loc, type ScnSource } from './scn-source.js';
 
 const OPTIONS = new Set(['min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive', 'timeout', 'remind']);
 /** Reminders are the one input option a step may have several of. */
-const ONCE_PER_STEP = new Set(['description', 'type', 'say', 'ask', 'go', 'else', 'wait', ...[...OPTIONS].filter((o) => o !== 'remind')]);
+/** The lines under a `call`; `header` and `save` may repeat. */
+const CALL_OPTIONS = new Set(['header', 'body', 'call_timeout', 'retries', 'save', 'on_error']);
+const ONCE_PER_STEP = new Set([
+  'description', 'type', 'say', 'ask', 'go', 'else', 'wait', 'call', 'body', 'call_timeout', 'retries', 'on_error',
+  ...[...OPTIONS].filter((o) => o !== 'remind'),
+]);
 const WHOLE = new Set(['min_length', 'max_length', 'attempts']);
 
 /** Collects the statements of one `step` block and builds its StepAst. */
 export class StepBuilder {
   private readonly first = new Map<string, ScnStatement>();
   private readonly options: ScnStatement[] = [];
+  private readonly callOptions: ScnStatement[] = [];
   private readonly set: AssignmentAst[] = [];
   private readonly setLines = new Map<string, number>();
   private readonly buttons: { loc: ButtonAst['loc']; text?: SourceString; value?: SourceString }[] = [];
@@ -39,6 +48,7 @@ export class StepBuilder {
       this.first.set(s.kind, s);
     }
     if (OPTIONS.has(s.kind)) this.options.push(s);
+    else if (CALL_OPTIONS.has(s.kind)) this.callOptions.push(s);
     else if (s.kind === 'set' && s.variable && s.expr) this.assign(s, s.variable, s.expr);
     else if (s.kind === 'button') this.buttons.push({ loc: loc(s), text: this.opt(s.text), value: this.opt(s.value) });
     else if (s.kind === 'when') this.whens.push(s);
@@ -85,8 +95,73 @@ export class StepBuilder {
       input: this.input(),
       next: this.next(),
       ...this.timers(),
+      ...this.call(),
       ...(this.incomplete ? { incomplete: true } : {}),
     };
+  }
+
+  /** The step's call, only when it has one, so a step without reads as it always did. */
+  private call(): { call?: CallAst } {
+    const call = whole(this.get('call'));
+    if (!this.get('call')) {
+      for (const o of this.incomplete ? [] : this.callOptions) {
+        this.reporter.report('SCN_MISPLACED', loc(o.keyword), { statement: keywordsOf(o), fix: 'call options go under the "call" line of their step' });
+      }
+      return {};
+    }
+    const of = <K extends ScnStatement['kind']>(kind: K) => this.callOptions.filter((o): o is ScnStatementOf<K> => o.kind === kind && !o.broken);
+    const headers = of('header').flatMap((h) => (h.name && h.value ? [{ loc: loc(h), name: this.src.located(h.name), value: this.src.str(h.value) }] : []));
+    const saves = of('save').flatMap((s) => (s.path && s.variable ? [{ loc: loc(s), variable: this.src.located(s.variable), path: this.src.located(s.path) }] : []));
+    const body = of('body')[0]?.text;
+    const timeout = of('call_timeout')[0]?.duration;
+    const retries = of('retries')[0]?.value;
+    const onError = of('on_error')[0]?.target;
+    const out: { -readonly [K in keyof CallAst]: CallAst[K] } = { loc: loc(this.get('call')!) };
+    if (call?.method) out.method = this.src.located(call.method);
+    if (call?.url) out.url = this.src.str(call.url);
+    if (headers.length > 0) out.headers = { loc: span(headers.map((h) => h.loc)), items: headers };
+    if (body) {
+      const parsed = this.body(this.src.str(body));
+      if (parsed) out.body = parsed;
+    }
+    if (timeout) out.timeout = this.src.located(timeout);
+    if (retries) {
+      const value = Number(retries.value);
+      if (Number.isInteger(value)) out.retries = { value, loc: loc(retries) };
+      else this.reporter.report('WRONG_TYPE', loc(retries), { field: 'retries', expected: 'a whole number', actual: retries.value });
+    }
+    if (saves.length > 0) out.save = { loc: span(saves.map((s) => s.loc)), items: saves };
+    if (onError) out.onError = this.src.located(onError);
+    return { call: out };
+  }
+
+  /** A `body` line holds JSON text; its string leaves are placed inside the line's string (escapes aside). */
+  private body(src: SourceString): CallBodyAst | undefined {
+    const root = scanJsonTree(src.value, MAX_JSON_DEPTH);
+    if (!root) {
+      this.reporter.report('JSON_SYNTAX', src.loc, { detail: 'the body of a call is JSON text, e.g. "{\\"id\\": \\"{{order_id}}\\"}"' });
+      return undefined;
+    }
+    const place = (n: JsonNode) => ({ offset: src.at(n.offset), length: Math.max(src.at(n.offset + n.length) - src.at(n.offset), 1) });
+    const convert = (n: JsonNode): CallBodyAst => {
+      switch (n.type) {
+        case 'string': {
+          const inner = n.offset + 1;
+          return { kind: 'text', value: { value: String(n.value), loc: place(n), at: (i) => src.at(Math.min(inner + i, src.value.length)) } };
+        }
+        case 'array':
+          return { kind: 'list', loc: place(n), items: (n.children ?? []).map(convert) };
+        case 'object':
+          return {
+            kind: 'object',
+            loc: place(n),
+            fields: (n.children ?? []).flatMap((p) => (p.valueNode ? [{ key: { value: String(p.value), loc: place(p) }, value: convert(p.valueNode) }] : [])),
+          };
+        default:
+          return { kind: 'value', loc: place(n), value: n.value as number | boolean | null };
+      }
+    };
+    return convert(root);
   }
 
   /** Only the fields the step has, so a step without timers reads as it always did. */
@@ -182,7 +257,7 @@ export class StepBuilder {
 
 const whole = <S extends ScnStatement>(s: S | undefined): S | undefined => (s?.broken ? undefined : s);
 
-const keywordsOf = (s: ScnStatement): string => (s.kind === 'on_fail' ? 'on fail' : s.keyword.value);
+const keywordsOf = (s: ScnStatement): string => (s.kind === 'on_fail' ? 'on fail' : s.kind === 'on_error' ? 'on error' : s.keyword.value);
 
 function span(locs: readonly { offset: number; length: number }[]): { offset: number; length: number } {
   const start = Math.min(...locs.map((l) => l.offset));

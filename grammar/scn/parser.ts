@@ -18,6 +18,8 @@ export class ScnParser extends CstParser {
   private valueAlts?: IOrAlt<unknown>[];
   private commandAlts?: IOrAlt<unknown>[];
   private durationAlts?: IOrAlt<unknown>[];
+  private callAlts?: IOrAlt<unknown>[];
+  private onAlts?: IOrAlt<unknown>[];
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: scnErrorMessages });
@@ -48,7 +50,9 @@ export class ScnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.askStatement) },
         { ALT: () => this.SUBRULE(this.waitStatement) },
         { ALT: () => this.SUBRULE(this.expireStatement) },
+        { ALT: () => this.SUBRULE(this.callStatement) },
         { ALT: () => this.SUBRULE(this.inputOption) },
+        { ALT: () => this.SUBRULE(this.callOption) },
         { ALT: () => this.SUBRULE(this.route) },
       ]),
     );
@@ -170,9 +174,10 @@ export class ScnParser extends CstParser {
     this.CONSUME(T.NumberLit);
   });
 
+  /** `on fail go STEP` under an `ask`; `on error go STEP` under a `call`. */
   private onFailOption = this.RULE('onFailOption', () => {
     this.CONSUME(T.On);
-    this.CONSUME(T.Fail);
+    this.OR((this.onAlts ??= [{ ALT: () => this.CONSUME(T.Fail) }, { ALT: () => this.CONSUME(T.ErrorKw) }]));
     this.CONSUME(T.Go);
     this.SUBRULE(this.name);
   });
@@ -181,12 +186,57 @@ export class ScnParser extends CstParser {
     this.CONSUME(T.Sensitive);
   });
 
+  /** `timeout after 10m go STEP` under an `ask`; `timeout after 10s` (each attempt's limit) under a `call`. */
   private timeoutOption = this.RULE('timeoutOption', () => {
     this.CONSUME(T.Timeout);
     this.CONSUME(T.After);
     this.SUBRULE(this.duration);
-    this.CONSUME(T.Go);
+    this.OPTION(() => {
+      this.CONSUME(T.Go);
+      this.SUBRULE(this.name);
+    });
+  });
+
+  /** `call [METHOD] "URL"`: the step makes an HTTP call after its message. */
+  private callStatement = this.RULE('callStatement', () => {
+    this.CONSUME(T.Call);
+    this.OPTION(() => this.CONSUME(T.Name));
+    this.CONSUME(T.StringLit);
+  });
+
+  private callOption = this.RULE('callOption', () => {
+    this.OR(
+      (this.callAlts ??= [
+        { ALT: () => this.SUBRULE(this.headerOption) },
+        { ALT: () => this.SUBRULE(this.bodyOption) },
+        { ALT: () => this.SUBRULE(this.retriesOption) },
+        { ALT: () => this.SUBRULE(this.saveOption) },
+      ]),
+    );
+  });
+
+  private headerOption = this.RULE('headerOption', () => {
+    this.CONSUME(T.Header);
     this.SUBRULE(this.name);
+    this.CONSUME(T.StringLit);
+  });
+
+  private bodyOption = this.RULE('bodyOption', () => {
+    this.CONSUME(T.Body);
+    this.CONSUME(T.StringLit);
+  });
+
+  private retriesOption = this.RULE('retriesOption', () => {
+    this.CONSUME(T.Retries);
+    this.CONSUME(T.NumberLit);
+  });
+
+  /** `save status -> VARIABLE`, `save "body.order.status" -> VARIABLE`. */
+  private saveOption = this.RULE('saveOption', () => {
+    this.CONSUME(T.Save);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Arrow);
+    this.SUBRULE2(this.name);
   });
 
   private remindOption = this.RULE('remindOption', () => {

@@ -75,7 +75,7 @@ function fields(node: CstNode): Fields | undefined {
     case 'attemptsOption':
       return { kind: 'attempts', value: word(c['NumberLit']?.[0]) };
     case 'onFailOption':
-      return { kind: 'on_fail', target: word(names[0]) };
+      return { kind: c['Kw_error'] ? 'on_error' : 'on_fail', target: word(names[0]) };
     case 'sensitiveOption':
       return { kind: 'sensitive' };
     case 'waitStatement':
@@ -83,7 +83,18 @@ function fields(node: CstNode): Fields | undefined {
     case 'expireStatement':
       return { kind: 'expire', duration: word(c['duration']?.[0]), target: word(names[0]) };
     case 'timeoutOption':
+      if (!c['Kw_go']) return { kind: 'call_timeout', duration: word(c['duration']?.[0]) };
       return { kind: 'timeout', duration: word(c['duration']?.[0]), target: word(names[0]) };
+    case 'callStatement':
+      return { kind: 'call', method: word(c['Name']?.[0]), url: word(c['StringLit']?.[0]) };
+    case 'headerOption':
+      return { kind: 'header', name: word(names[0]), value: word(c['StringLit']?.[0]) };
+    case 'bodyOption':
+      return { kind: 'body', text: word(c['StringLit']?.[0]) };
+    case 'retriesOption':
+      return { kind: 'retries', value: word(c['NumberLit']?.[0]) };
+    case 'saveOption':
+      return { kind: 'save', path: word(names[0]), variable: word(names[1]) };
     case 'remindOption':
       return { kind: 'remind', duration: word(c['duration']?.[0]), text: word(c['StringLit']?.[0]) };
     case 'goRoute':
@@ -101,7 +112,7 @@ function fields(node: CstNode): Fields | undefined {
 export function toStatement(cst: CstNode | undefined, info: LineInfo): ScnStatement | undefined {
   if (!cst) return undefined;
   let node = only(cst);
-  if (isNode(node) && (node.name === 'inputOption' || node.name === 'route')) node = only(node);
+  if (isNode(node) && (node.name === 'inputOption' || node.name === 'callOption' || node.name === 'route')) node = only(node);
   if (node === undefined) return undefined;
   let f: Fields | undefined;
   if (isNode(node)) f = fields(node);

@@ -36,9 +36,9 @@ export type ScnStatement = Line &
     | { readonly kind: 'say'; readonly text?: ScnWord }
     | { readonly kind: 'button'; readonly text?: ScnWord; readonly value?: ScnWord }
     | { readonly kind: 'ask'; readonly type?: ScnWord; readonly variable?: ScnWord }
-    | { readonly kind: LimitKind | 'attempts'; readonly value?: ScnWord }
+    | { readonly kind: LimitKind | 'attempts' | 'retries'; readonly value?: ScnWord }
     | { readonly kind: 'pattern' | 'error'; readonly text?: ScnWord }
-    | { readonly kind: 'on_fail'; readonly target?: ScnWord }
+    | { readonly kind: 'on_fail' | 'on_error'; readonly target?: ScnWord }
     | { readonly kind: 'sensitive' }
     | { readonly kind: 'go' | 'else'; readonly target?: ScnWord }
     | { readonly kind: 'when'; readonly condition?: ScnWord; readonly target?: ScnWord }
@@ -46,6 +46,12 @@ export type ScnStatement = Line &
     /** `expire after 7d [go STEP]` (header), `timeout after 10m go STEP` (input option). */
     | { readonly kind: 'expire' | 'timeout'; readonly duration?: ScnWord; readonly target?: ScnWord }
     | { readonly kind: 'remind'; readonly duration?: ScnWord; readonly text?: ScnWord }
+    /** `call [METHOD] "URL"` and the lines under it: `header`, `body`, `timeout after 10s`, `retries`, `save`, `on error go`. */
+    | { readonly kind: 'call'; readonly method?: ScnWord; readonly url?: ScnWord }
+    | { readonly kind: 'header'; readonly name?: ScnWord; readonly value?: ScnWord }
+    | { readonly kind: 'body'; readonly text?: ScnWord }
+    | { readonly kind: 'call_timeout'; readonly duration?: ScnWord }
+    | { readonly kind: 'save'; readonly path?: ScnWord; readonly variable?: ScnWord }
     /** A line whose statement could not be told at all (always broken). */
     | { readonly kind: 'unknown' }
   );

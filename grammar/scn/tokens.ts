@@ -111,19 +111,24 @@ export const Timeout = keyword('timeout');
 export const Remind = keyword('remind');
 export const After = keyword('after');
 export const Expire = keyword('expire');
+export const Call = keyword('call');
+export const Header = keyword('header');
+export const Body = keyword('body');
+export const Retries = keyword('retries');
+export const Save = keyword('save');
 
 /** Longest first where one keyword is a prefix of another (`min_length` before `min`). */
 export const KEYWORDS: readonly TokenType[] = [
   Scenario, Version, Description, Start, Command, Step, Type, SetKw, Say, Button, Ask,
   MinLength, MaxLength, Min, Max, Pattern, ErrorKw, Attempts, On, Fail, Sensitive, Go, When, Else,
-  Wait, Timeout, Remind, After, Expire,
+  Wait, Timeout, Remind, After, Expire, Call, Header, Body, Retries, Save,
 ];
 
 /** The words that may start a statement, for messages and suggestions. */
 export const STATEMENT_WORDS: readonly string[] = [
   'scenario', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
-  'wait', 'timeout', 'remind', 'expire',
+  'wait', 'timeout', 'remind', 'expire', 'call', 'header', 'body', 'retries', 'save',
 ];
 
 const isLineBreak = (c: number): boolean => c === 10 || c === 13;

@@ -5,6 +5,8 @@ import { renderMasked, showsSensitive } from './sensitive.js';
 import type { TraceInfo } from './trace-info.js';
 import { activeTracer } from './trace.js';
 import { withVar } from './vars.js';
+import { callFailure, renderRequest, savedVars, type CallParams } from './call.js';
+import type { IrCallSave } from '../../compiler/index.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer } from './types.js';
 
 type Ctx = ScenarioContext;
@@ -87,6 +89,14 @@ export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
     hopLimit: ({ context }: Args) => context.hops >= MAX_HOPS_PER_TURN,
     isReminder: ({ event }: Args, p: { index: number }) => event.type === 'timer.reminder' && event.index === p.index,
+    callSucceeded: ({ event }: Args) => event.type === 'call.result' && event.ok,
+    callMatches: ({ context, event }: Args, p: { save: readonly IrCallSave[]; when: Expr }) => {
+      if (event.type !== 'call.result' || !event.ok) return false;
+      const result = truthy(evaluate(p.when, lookupIn({ ...context, vars: savedVars(context.vars, p.save, event) })));
+      const tracer = activeTracer();
+      if (tracer) tracer.condition({ step: traceInfo().stepOf(p), kind: 'if', expression: traceInfo().printCondition(p.when), result });
+      return result;
+    },
   };
 }
 
@@ -131,10 +141,12 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
           : { type: 'schedule', step: p.step, timer: p.timer, index: p.index, afterMs: p.afterMs },
       ),
     expire: (args: Args): Partial<Ctx> => push(args.context, { type: 'end', step: stateOf(args), reason: 'expired' }),
-    fail: ({ context }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' }): Partial<Ctx> =>
+    call: ({ context }: Args, p: CallParams): Partial<Ctx> => push(context, { type: 'call', step: p.step, request: renderRequest(p, lookupIn(context)) }),
+    saveCall: ({ context, event }: Args, p: { save: readonly IrCallSave[] }): Partial<Ctx> => ({ vars: savedVars(context.vars, p.save, event) }),
+    fail: ({ context, event }: Args, p: { step: string; code: 'NO_ROUTE' | 'LOOP_LIMIT' | 'CALL_FAILED' }): Partial<Ctx> =>
       push(
         context,
-        { type: 'error', step: p.step, code: p.code, message: p.code === 'NO_ROUTE' ? NO_ROUTE_MESSAGE : LOOP_MESSAGE },
+        { type: 'error', step: p.step, code: p.code, message: p.code === 'NO_ROUTE' ? NO_ROUTE_MESSAGE : p.code === 'CALL_FAILED' ? callFailure(event) : LOOP_MESSAGE },
         { type: 'end', step: p.step, reason: 'error' },
       ),
   };

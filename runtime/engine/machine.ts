@@ -28,6 +28,8 @@ function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo, sensitive: 
       cancel: assign((args) => updates.cancel(args)),
       schedule: assign((args, p: P<'schedule'>) => updates.schedule(args, p)),
       expire: assign((args) => updates.expire(args)),
+      call: assign((args, p: P<'call'>) => updates.call(args, p)),
+      saveCall: assign((args, p: P<'saveCall'>) => updates.saveCall(args, p)),
     },
   });
 }

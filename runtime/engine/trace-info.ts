@@ -30,9 +30,9 @@ export function buildTraceInfo(config: MachineConfig): TraceInfo {
   const steps = new WeakMap<object, string>();
   const sensitive = sensitiveVariablesOf(config);
   for (const [id, state] of Object.entries(config.states)) {
-    // A wait step routes on its timer event rather than at once.
-    for (const t of [...(state.always ?? []), ...(state.on?.['timer.wait'] ?? [])]) {
-      const p = typeof t.guard === 'object' && t.guard.type === 'when' ? t.guard.params : undefined;
+    // A wait step routes on its timer event rather than at once; a call step on its result.
+    for (const t of [...(state.always ?? []), ...(state.on?.['timer.wait'] ?? []), ...(state.on?.['call.result'] ?? [])]) {
+      const p = typeof t.guard === 'object' && (t.guard.type === 'when' || t.guard.type === 'callMatches') ? t.guard.params : undefined;
       if (p) steps.set(p, id);
     }
     for (const a of state.entry ?? []) {

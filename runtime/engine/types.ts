@@ -25,9 +25,10 @@ export type Effect =
   | { readonly type: 'call'; readonly step: string; readonly request: CallRequest }
   /**
    * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
-   * or LOOP_LIMIT (too many steps without waiting for input in one turn). Always followed by an 'end' effect.
+   * or LOOP_LIMIT (too many steps without waiting for input in one turn), or CALL_FAILED (a call step's call failed
+   * and the step has no on_error). Always followed by an 'end' effect.
    */
-  | { readonly type: 'error'; readonly step: string; readonly code: 'NO_ROUTE' | 'LOOP_LIMIT'; readonly message: string };
+  | { readonly type: 'error'; readonly step: string; readonly code: 'NO_ROUTE' | 'LOOP_LIMIT' | 'CALL_FAILED'; readonly message: string };
 
 /** What platforms tell about the user; scenarios read it as `user.first_name` and so on. */
 export interface UserProfile {

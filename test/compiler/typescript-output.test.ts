@@ -70,6 +70,43 @@ for (const e of events) actor.send(e);
 export const used = [badIndex, noWait];
 `,
   );
+  const called = {
+    name: 'Called',
+    version: '1',
+    start_step: 'lookup',
+    steps: {
+      lookup: { message: { text: '...' }, call: { url: 'https://x.example/', save: { code: 'status', s: 'body.s' }, on_error: 'down' }, next_step: 'done' },
+      done: { message: { text: '{{s}} {{code}}' } },
+      down: { message: { text: 'down' } },
+    },
+  };
+  const calledIr = compileScenario(JSON.stringify(called), { file: 'called.json' }).ir!;
+  writeFileSync(join(out, 'called.machine.json'), JSON.stringify(emitMachineConfig(calledIr)));
+  writeFileSync(join(out, 'called.machine.ts'), emitTypeScript(calledIr, { source: 'called.json', configImport: './called.machine.json' }));
+  writeFileSync(
+    join(out, 'calls.ts'),
+    `import { createActor } from 'xstate';
+import machine, { type CallResultEvent, type CallStepId, type Vars } from './called.machine.js';
+
+const events: CallResultEvent[] = [
+  { type: 'call.result', ok: true, status: 200, body: { s: 'x' } },
+  { type: 'call.result', ok: false, error: 'timeout' },
+  { type: 'call.result', ok: false, error: 'status', status: 503, body: null },
+];
+// @ts-expect-error not a reason a call fails
+const badError: CallResultEvent = { type: 'call.result', ok: false, error: 'boom' };
+// @ts-expect-error a 2xx result has a status
+const noStatus: CallResultEvent = { type: 'call.result', ok: true, body: {} };
+const step: CallStepId = 'lookup';
+// @ts-expect-error done makes no call
+const badStep: CallStepId = 'done';
+// @ts-expect-error a status is a number
+const badCode: Vars = { code: '200' };
+const actor = createActor(machine).start();
+for (const e of events) actor.send(e);
+export const used = [badError, noStatus, step, badStep, badCode];
+`,
+  );
   // Uses the types the way an application would; each @ts-expect-error must be a real type error.
   writeFileSync(
     join(out, 'usage.ts'),
@@ -100,7 +137,7 @@ export const used = [ok, badChoice, badName, visits, badVisits, step, badStep, n
     const all = readdirSync(out)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(out, f));
-    expect(all.length).toBe(files.length + 3);
+    expect(all.length).toBe(files.length + 5);
     expect(typeErrors(all)).toEqual([]);
   });
 });

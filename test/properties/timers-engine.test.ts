@@ -1,7 +1,8 @@
 /**
  * The engine agrees with a reference interpreter of the timer semantics on random small scenarios (input steps with
- * timeouts and reminders, wait steps, final steps, expiry with or without on_expire) under random sequences of
- * messages and timer events: the same replies, schedule requests and endings, and the same step after each event.
+ * timeouts and reminders, wait steps, call steps, final steps, expiry with or without on_expire) under random sequences
+ * of messages, timer events and call results: the same replies, schedule and call requests and endings, and the same
+ * step after each event.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ type Next = number | 'end';
 type StepSpec =
   | { readonly kind: 'input'; readonly next: Next; readonly timeout?: number; readonly reminders: number }
   | { readonly kind: 'wait'; readonly next: Next }
+  /** A call saving `body.v`; with `branch`, a 2xx whose v is "yes" goes there, others follow `next` (or fail NO_ROUTE). */
+  | { readonly kind: 'call'; readonly next: Next; readonly onError?: number; readonly branch?: number }
   | { readonly kind: 'final' };
 interface Spec {
   readonly steps: readonly StepSpec[];
@@ -28,6 +31,7 @@ const specArb: fc.Arbitrary<Spec> = fc.integer({ min: 1, max: 5 }).chain((n) => 
   const step: fc.Arbitrary<StepSpec> = fc.oneof(
     fc.record({ kind: fc.constant('input' as const), next, timeout: fc.option(target, { nil: undefined }), reminders: fc.integer({ min: 0, max: 2 }) }),
     fc.record({ kind: fc.constant('wait' as const), next }),
+    fc.record({ kind: fc.constant('call' as const), next, onError: fc.option(target, { nil: undefined }), branch: fc.option(target, { nil: undefined }) }),
     fc.constant({ kind: 'final' as const }),
   );
   return fc.record({
@@ -47,6 +51,12 @@ function scenarioOf(spec: Spec): string {
       if (s.reminders > 0) step['reminders'] = [...Array(s.reminders).keys()].map((r) => ({ after: `${r + 1}m`, message: `r${i}.${r}` }));
     }
     if (s.kind === 'wait') step['wait'] = '5m';
+    if (s.kind === 'call') {
+      step['call'] = { url: `https://api.example/${i}`, save: { [`b${i}`]: 'body.v' }, ...(s.onError !== undefined ? { on_error: id(s.onError) } : {}) };
+      if (s.branch !== undefined) {
+        step['next_step'] = { type: 'conditional', conditions: [{ if: `b${i} == "yes"`, then: id(s.branch) }], ...(s.next !== 'end' ? { else: id(s.next) } : {}) };
+      }
+    }
     steps[id(i)] = step;
   });
   const expire = spec.expire ? { expire_after: '1d', ...(spec.expire.onExpire !== undefined ? { on_expire: id(spec.expire.onExpire) } : {}) } : {};
@@ -69,7 +79,25 @@ class Reference {
     } else if (s.kind === 'wait') {
       this.out.push(`schedule ${id(i)} wait ${5 * MINUTE}`);
       this.at = i;
+    } else if (s.kind === 'call') {
+      this.out.push(`call ${id(i)}`);
+      this.at = i;
     } else this.finish(i, 'final');
+  }
+
+  private fail(i: number, code: string): void {
+    this.out.push(`error ${code}`);
+    this.finish(i, 'error');
+  }
+
+  private answered(i: number, s: Extract<StepSpec, { kind: 'call' }>, event: Extract<InboundEvent, { type: 'call.result' }>): void {
+    if (!event.ok) {
+      if (s.onError !== undefined) this.enter(s.onError);
+      else this.fail(i, 'CALL_FAILED');
+    } else if (s.branch === undefined) this.follow(i, s.next);
+    else if ((event.body as { v?: unknown } | null)?.v === 'yes') this.enter(s.branch);
+    else if (s.next !== 'end') this.enter(s.next);
+    else this.fail(i, 'NO_ROUTE');
   }
 
   private finish(i: number, reason: string): void {
@@ -93,6 +121,7 @@ class Reference {
       if (event.type === 'timer.timeout' && s.kind === 'input' && s.timeout !== undefined) this.enter(s.timeout);
       if (event.type === 'timer.reminder' && s.kind === 'input' && event.index !== undefined && event.index < s.reminders) this.out.push(`say r${at}.${event.index}`);
       if (event.type === 'timer.wait' && s.kind === 'wait') this.follow(at, s.next);
+      if (event.type === 'call.result' && s.kind === 'call') this.answered(at, s, event);
       if (event.type === 'timer.expire' && this.spec.expire) {
         if (this.spec.expire.onExpire !== undefined) this.enter(this.spec.expire.onExpire);
         else this.finish(at, 'expired');
@@ -113,10 +142,13 @@ const eventArb: fc.Arbitrary<InboundEvent> = fc.oneof(
   fc.integer({ min: 0, max: 2 }).map((index) => ({ type: 'timer.reminder', index }) as const),
   fc.constant({ type: 'timer.wait' } as const),
   fc.constant({ type: 'timer.expire' } as const),
+  fc.constantFrom('yes', 'no').map((v) => ({ type: 'call.result', ok: true, status: 200, body: { v } }) as const),
+  fc.constant({ type: 'call.result', ok: false, error: 'status', status: 503, body: null } as const),
+  fc.constant({ type: 'call.result', ok: false, error: 'network' } as const),
 );
 
-describe('timers: the engine and the reference interpreter agree', () => {
-  it('on random scenarios and random sequences of messages and timer events', () => {
+describe('timers and calls: the engine and the reference interpreter agree', () => {
+  it('on random scenarios and random sequences of messages, timer events and call results', () => {
     fc.assert(
       fc.property(specArb, fc.array(eventArb, { maxLength: 25 }), (spec, events) => {
         const { ir, diagnostics } = compileScenario(scenarioOf(spec), { file: 'p.json' });

@@ -154,6 +154,25 @@ describe('invalid scenarios are rejected', () => {
     expect(errorsOf(d)).toEqual([]);
   });
 
+  it('a document with a call step is valid', () => {
+    const d = base();
+    d.steps.lookup = {
+      message: { text: 'Looking...' },
+      call: {
+        method: 'PUT',
+        url: 'https://crm.example/orders/{{name}}',
+        headers: { Authorization: 'Bearer {{secret.CRM_TOKEN}}' },
+        body: { id: '{{name}}', n: 2, tags: [null, true] },
+        timeout: '10s',
+        retries: 2,
+        save: { order_status: 'body.items.0.status', code: 'status' },
+        on_error: 'done',
+      },
+      next_step: 'done',
+    };
+    expect(errorsOf(d)).toEqual([]);
+  });
+
   interface Case {
     reason: string;
     mutate: (d: Doc) => void;
@@ -329,6 +348,30 @@ describe('invalid scenarios are rejected', () => {
       mutate: (d) => (d.steps.done.timeout = { after: '1m', next: 'ask' }),
       instancePath: '/steps/done',
       keyword: 'dependentRequired',
+    },
+    {
+      reason: 'a call with retries on POST',
+      mutate: (d) => (d.steps.done.call = { method: 'POST', url: 'https://x.example/', retries: 1 }),
+      instancePath: '/steps/done/call/retries',
+      keyword: 'const',
+    },
+    {
+      reason: 'a call on a step with expected_input',
+      mutate: (d) => (d.steps.ask.call = { url: 'https://x.example/' }),
+      instancePath: '/steps/ask',
+      keyword: 'not',
+    },
+    {
+      reason: 'a call URL that is not http(s)',
+      mutate: (d) => (d.steps.done.call = { url: 'ftp://x.example/' }),
+      instancePath: '/steps/done/call/url',
+      keyword: 'pattern',
+    },
+    {
+      reason: 'a malformed save path',
+      mutate: (d) => (d.steps.done.call = { url: 'https://x.example/', save: { v: 'headers.x' } }),
+      instancePath: '/steps/done/call/save/v',
+      keyword: 'pattern',
     },
     {
       reason: 'a reminder without a message',

@@ -29,7 +29,7 @@ import { scenarioDocArb, scenarioText } from './scenario-arbitrary.js';
 export const DSL_KEYWORDS = [
   'scenario', 'version', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'fail', 'sensitive', 'go', 'when', 'else',
-  'wait', 'timeout', 'remind', 'after', 'expire',
+  'wait', 'timeout', 'remind', 'after', 'expire', 'call', 'header', 'body', 'retries', 'save',
 ] as const;
 
 /** Names the DSL can only write quoted. */
@@ -180,6 +180,23 @@ const timersArb = (ids: readonly string[], input: boolean): fc.Arbitrary<Record<
         .map(compact)
     : fc.record({ wait: maybe(durationArb) }).map(compact);
 
+/** A call as the DSL can write it: a method that is one word, any other value (the checker judges them). */
+const callArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
+  fc
+    .record({
+      method: maybe(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'FETCH', 'save')),
+      url: textArb,
+      // An empty object is as good as none (the DSL writes nothing for it).
+      headers: maybe(entries(nameArb, textArb, 2).filter((o) => Object.keys(o).length > 0)),
+      // Through JSON text, so the body is what a JSON file can hold (no -0).
+      body: maybe(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as Json)),
+      timeout: maybe(durationArb),
+      retries: maybe(fc.integer({ min: 0, max: 7 })),
+      save: maybe(entries(nameArb, fc.oneof(fc.constantFrom('status', 'body', 'body.a.0', 'body.x y'), nameArb), 2).filter((o) => Object.keys(o).length > 0)),
+      on_error: maybe(targetArb(ids)),
+    })
+    .map(compact);
+
 const stepArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
   fc
     .record({
@@ -193,7 +210,12 @@ const stepArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
       next_step: maybe(nextArb(ids), 4, 1),
     })
     .map(compact)
-    .chain((step) => timersArb(ids, (step as Record<string, Json>)['expected_input'] !== undefined).map((timers) => ({ ...(step as Record<string, Json>), ...timers })));
+    .chain((step) => timersArb(ids, (step as Record<string, Json>)['expected_input'] !== undefined).map((timers) => ({ ...(step as Record<string, Json>), ...timers })))
+    .chain((step) =>
+      (step['expected_input'] === undefined && step['wait'] === undefined ? maybe(callArb(ids), 1, 2) : fc.constant(undefined)).map((call) =>
+        call === undefined ? step : { ...step, call },
+      ),
+    );
 
 /** Scenario documents that use every feature of the DSL (see the file header); they read without errors. */
 export const wideDocArb: fc.Arbitrary<Json> = fc
@@ -292,8 +314,8 @@ export const wrongScenarioArb: fc.Arbitrary<string> = fc
 // ---------------------------------------------------------------------------------------------------------------
 // Layout
 
-/** Statements whose relative order is meaning: assignments, conditions, buttons, commands, reminders. */
-const ORDERED = new Set(['set', 'when', 'button', 'command', 'remind']);
+/** Statements whose relative order is meaning: assignments, conditions, buttons, commands, reminders, headers, saves. */
+const ORDERED = new Set(['set', 'when', 'button', 'command', 'remind', 'header', 'save']);
 const firstWord = (line: string): string => /^\s*(\S*)/.exec(line)![1]!;
 
 /** The statements of a canonical .scn text (one per line, no comments): the header, then each step. */
