@@ -24,7 +24,8 @@ export interface FiringHost {
   readonly mailboxes: Mailboxes;
   readonly registry: DialogRegistry;
   readonly logs: (where: { botId: string; platform: string }) => ConversationLogger;
-  readonly client: CallClient;
+  /** The client that makes a bot's calls (bots may be allowed different private hosts). */
+  clientFor(botId: string): CallClient;
   /** Waits between a call's attempts (injected: tests never sleep). */
   readonly sleep: (ms: number) => Promise<void>;
   /** True once the manager is stopping: a call is not retried then, its entry is left to a later holder. */
@@ -128,7 +129,7 @@ export class AgendaFiring {
         result = { ok: false, error: 'interrupted' };
         break;
       }
-      const attempt = await host.client.send(request);
+      const attempt = await host.clientFor(key.botId).send(request);
       this.logAttempt(key, request, attempt, made, log);
       if (attempt.result.ok || !attempt.retryable || made > request.retries) {
         result = attempt.result;

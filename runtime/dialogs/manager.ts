@@ -29,6 +29,8 @@ export interface DialogManagerOptions {
   readonly agenda?: AgendaOptions;
   /** HTTP calls of the agenda: the client, or the options of the default one (undici, SSRF guard, secrets from SCENARIST_SECRET_*). */
   readonly calls?: CallClient | HttpCallClientOptions;
+  /** A bot's own client, when it has one (its config allows more hosts); other bots use `calls`. */
+  readonly callsFor?: (botId: string) => CallClient | undefined;
   /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
   readonly maxConflictRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -147,7 +149,7 @@ export class DialogManager {
       mailboxes: this.mailboxes,
       registry: this.registry,
       logs: this.logs,
-      client: this.calls,
+      clientFor: (botId) => options.callsFor?.(botId) ?? this.calls,
       sleep,
       stopping: () => this.stopping,
       previousOf: (k, key) => this.previousOf(k, key),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_GROUP_DIALOGS, GROUP_DIALOGS, type GroupDialogs } from '../adapters/telegram/address.js';
+import { normalHost } from './settings.js';
 
 /** A bot's Telegram settings (`"telegram": { ... }`), each with its default. */
 export interface BotTelegramConfig {
@@ -19,6 +20,8 @@ export interface BotConfig {
   /** Absolute path of the scenario file. */
   readonly scenario: string;
   readonly telegram: BotTelegramConfig;
+  /** Hosts with private addresses this bot's calls may reach, besides CALLS_ALLOWED_HOSTS (`"calls": { "allowedHosts": [...] }`). */
+  readonly callsAllowedHosts: readonly string[];
 }
 
 export interface BotsConfig {
@@ -32,7 +35,25 @@ export class ConfigError extends Error {
 
 /** Bot ids appear in URLs and environment variable names. */
 const BOT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const KNOWN = new Set(['id', 'name', 'account', 'scenario', 'telegram']);
+const KNOWN = new Set(['id', 'name', 'account', 'scenario', 'telegram', 'calls']);
+
+/** The `calls` object of a bot: `{ "allowedHosts": ["crm.internal", "localhost"] }`; problems are added to `problems`. */
+function callsAllowedHosts(raw: unknown, at: string, problems: string[]): readonly string[] {
+  if (raw === undefined) return [];
+  const hosts = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['allowedHosts'] : undefined;
+  const extra = typeof raw === 'object' && raw !== null ? Object.keys(raw).filter((k) => k !== 'allowedHosts') : [];
+  if (!Array.isArray(hosts) || extra.length > 0) {
+    problems.push(`${at}.calls: expected { "allowedHosts": ["host", ...] }`);
+    return [];
+  }
+  const out: string[] = [];
+  for (const h of hosts) {
+    const host = typeof h === 'string' ? normalHost(h) : undefined;
+    if (host === undefined) problems.push(`${at}.calls.allowedHosts: ${JSON.stringify(h)} is not a host name or an address (no scheme, port or path)`);
+    else out.push(host);
+  }
+  return Object.freeze(out);
+}
 
 /** The `telegram` object of a bot; problems are added to `problems`. */
 function telegramConfig(raw: unknown, at: string, problems: string[]): BotTelegramConfig {
@@ -92,9 +113,10 @@ export function parseBotsConfig(raw: unknown, path: string): BotsConfig {
     if (name !== undefined && typeof name !== 'string') problems.push(`${at}.name: expected a string`);
     if (account !== undefined && typeof account !== 'string') problems.push(`${at}.account: expected a string`);
     const telegram = telegramConfig(e['telegram'], at, problems);
+    const calls = callsAllowedHosts(e['calls'], at, problems);
     if (typeof id === 'string' && BOT_ID.test(id) && !seen.has(id) && typeof scenario === 'string' && scenario !== '') {
       seen.add(id);
-      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario), telegram });
+      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario), telegram, callsAllowedHosts: calls });
     }
   });
   if (list.length === 0) problems.push(`${path}: "bots" is empty; list at least one bot`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
-import { envSecrets, SECRET_ENV_PREFIX } from '../agenda/index.js';
+import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
 import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
 import { createMetrics } from '../metrics/index.js';
@@ -62,6 +62,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const identity = acquireProcessIdentity(settings.dataDir);
   try {
     const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
+    const callOptions = { maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: envSecrets(env) };
+    // A bot whose config allows more private hosts gets a client of its own; the others share one.
+    const botCalls = new Map(
+      botsConfig.bots
+        .filter((b) => b.callsAllowedHosts.length > 0)
+        .map((b) => [b.id, new HttpCallClient({ ...callOptions, policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: [...settings.callsAllowedHosts, ...b.callsAllowedHosts] } })]),
+    );
     const manager = new DialogManager({
       store,
       logger,
@@ -74,7 +81,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         maxRetryWaitMs: settings.deliveryMaxRetryWaitSeconds * 1000,
       },
       agenda: { sweepMs: settings.agendaSweepSeconds * 1000, leaseMs: settings.agendaLeaseSeconds * 1000 },
-      calls: { policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts }, maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: envSecrets(env) },
+      calls: { ...callOptions, policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts } },
+      callsFor: (botId) => botCalls.get(botId),
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
@@ -154,6 +162,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await new Promise<void>((resolve) => server.close(() => resolve()));
         clearTimeout(cut);
         await manager.stop();
+        await Promise.all([...botCalls.values()].map((c) => c.close()));
         identity.release();
         await telegram.close();
         await store.close();

@@ -125,6 +125,12 @@ function adminToken(env: Env): string | undefined {
 /** A host name as in a URL (letters, digits, dots, dashes) or an IPv4 address; IPv6 addresses are checked by isIP. */
 const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** A host as CALLS_ALLOWED_HOSTS and a bot's `calls.allowedHosts` take it: lower case, IPv6 without brackets; undefined when it is not one. */
+export function normalHost(raw: string): string | undefined {
+  const h = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (h.includes(':') ? isIP(h) === 6 : HOST_NAME.test(h)) ? h : undefined;
+}
+
 function allowedHosts(env: Env): readonly string[] {
   const raw = env['CALLS_ALLOWED_HOSTS']?.trim();
   if (!raw) return Object.freeze([]);

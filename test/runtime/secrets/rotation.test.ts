@@ -22,7 +22,7 @@ const id = (hex: string): string => keyIdOf(Buffer.from(hex, 'hex'));
 describe('ENCRYPTION_KEY rotation, restart by restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scenarist-rotation-'));
   const file = join(dir, 'db.sqlite');
-  const bots = [{ id: 'rotor', account: 'default', name: 'Rotor', scenario: resolve('examples/spec-example.json'), telegram: { groupDialogs: 'member' as const } }];
+  const bots = [{ id: 'rotor', account: 'default', name: 'Rotor', scenario: resolve('examples/spec-example.json'), telegram: { groupDialogs: 'member' as const }, callsAllowedHosts: [] }];
 
   /** One server start: loads the bot with this ENCRYPTION_KEY (and token variable), then closes the store. */
   async function start(key: string, env: Record<string, string> = {}) {

@@ -79,7 +79,14 @@ describe('settings from the environment', () => {
 describe('the bots config file', () => {
   it('resolves scenario paths against the file and fills defaults', () => {
     const c = parseBotsConfig({ bots: [{ id: 'greeter', scenario: 'greeter.json' }] }, '/srv/bots/scenarist.config.json');
-    expect(c.bots).toEqual([{ id: 'greeter', name: 'greeter', account: 'default', scenario: '/srv/bots/greeter.json', telegram: { groupDialogs: 'member' } }]);
+    expect(c.bots).toEqual([{ id: 'greeter', name: 'greeter', account: 'default', scenario: '/srv/bots/greeter.json', telegram: { groupDialogs: 'member' }, callsAllowedHosts: [] }]);
+  });
+
+  it('reads the private hosts the calls of a bot may reach, and refuses what is not a host', () => {
+    const c = parseBotsConfig({ bots: [{ id: 'shop', scenario: 's.json', calls: { allowedHosts: ['LocalHost', '[::1]', 'crm.internal'] } }] }, '/c.json');
+    expect(c.bots[0]!.callsAllowedHosts).toEqual(['localhost', '::1', 'crm.internal']);
+    expect(() => parseBotsConfig({ bots: [{ id: 'a', scenario: 'a.json', calls: { allowedHosts: ['http://crm'] } }] }, '/c.json')).toThrow(/bots\[0\]\.calls\.allowedHosts: "http:\/\/crm"/);
+    expect(() => parseBotsConfig({ bots: [{ id: 'a', scenario: 'a.json', calls: { hosts: [] } }] }, '/c.json')).toThrow(/bots\[0\]\.calls: expected/);
   });
 
   it('reads the Telegram settings of a bot and refuses unknown ones', () => {
