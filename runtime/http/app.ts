@@ -1,3 +1,4 @@
+import { mountDemoApi } from './demo-api.js';
 import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** Serve the chat page and the dashboard. Default true. */
   readonly pages?: boolean;
+  /** Serves the demo API the example bot calls (`DEMO_API`). Default off. */
+  readonly demoApi?: boolean;
   /** Open event streams, ended at shutdown. */
   readonly streams?: SseStreams;
   /** Read the client's address from X-Forwarded-For (behind a reverse proxy). */
@@ -114,6 +117,7 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
     });
   }
   if (deps.pages ?? true) mountPages(router);
+  if (deps.demoApi) mountDemoApi(router);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -117,6 +117,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       trustProxy: settings.trustProxy,
       adminToken: admin.token,
       maskPii: settings.log.maskPii,
+      demoApi: settings.demoApi,
       metrics,
       streams,
       intake,

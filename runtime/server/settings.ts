@@ -48,6 +48,8 @@ export interface Settings {
   readonly agendaLeaseSeconds: number;
   /** CALLS_ALLOW_PRIVATE: 'true' lets scenario calls reach loopback, private and link-local addresses. Default false. */
   readonly callsAllowPrivate: boolean;
+  /** DEMO_API: 'on' serves /demo/api/orders/:id, the stand-in business API of the example bot. Default on. */
+  readonly demoApi: boolean;
   /** CALLS_ALLOWED_HOSTS: host names (or addresses), comma-separated, whose private addresses calls may reach. Default none. */
   readonly callsAllowedHosts: readonly string[];
   /** CALLS_MAX_BODY_KB: the longest answer a call reads, in KB; a longer one fails the call (too_large). Default 256. */
@@ -179,6 +181,7 @@ export function readSettings(env: Env = process.env): Settings {
     sqliteCacheMB: integer(env, 'SQLITE_CACHE_MB', 2, 1, 65_536),
     adminToken: adminToken(env),
     webchat: oneOf(env, 'WEBCHAT', ['on', 'off'] as const, 'on') === 'on',
+    demoApi: oneOf(env, 'DEMO_API', ['on', 'off'] as const, 'on') === 'on',
     webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),
     webchatStreamsPerAddress: integer(env, 'WEBCHAT_STREAMS_PER_ADDRESS', DEFAULT_STREAM_LIMITS.perAddress, 1, 1_000_000),
     webchatStreamsPerSession: integer(env, 'WEBCHAT_STREAMS_PER_SESSION', DEFAULT_STREAM_LIMITS.perSession, 1, 1_000),
