@@ -133,7 +133,7 @@ interface StepPlan {
   readonly errorMessage: boolean;
   readonly validation: number;
   readonly sensitive: boolean;
-  /** Input steps: 0 none, 1 a timeout, 2 reminders, 3 both; message-only steps: a wait unless 0. */
+  /** Input steps: 0 none, 1 a timeout, 2 reminders, 3 both; message-only steps: a wait when 3. */
   readonly timers: number;
   readonly timerSeed: number;
 }
@@ -427,7 +427,7 @@ class Builder {
         return doc;
       case 'say':
         doc.next_step = s.backEdge ? this.anyStep(t0) : this.forward(i, t0)!;
-        if (s.timers > 0) doc.wait = pick(TIMER_DURATIONS.slice(0, 4), s.timerSeed);
+        if (s.timers === 3) doc.wait = pick(TIMER_DURATIONS.slice(0, 4), s.timerSeed);
         return doc;
       case 'loop': {
         const exit = this.forward(i, t0) ?? this.anyStep(t0);
