@@ -44,7 +44,9 @@ export function renderAgenda(chatId: string, agenda: readonly PendingEntry[], no
   const list = el('ol', { class: 'agenda-list', 'aria-label': `Pending timers of chat ${chatId}` });
   for (const e of agenda) {
     const date = new Date(e.due);
-    const when = el('time', { datetime: date.toISOString(), title: date.toLocaleString() }, timeOf(e.due));
+    // A time alone for today; a day later, the date too.
+    const today = date.toDateString() === new Date(now).toDateString();
+    const when = el('time', { datetime: date.toISOString(), title: date.toLocaleString() }, today ? timeOf(e.due) : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }));
     list.append(
       el(
         'li',
