@@ -8,7 +8,8 @@
  *
  * MODE=lateness: PENDING_DIALOGS dialogs each hold two far timers (1 h, 1 d: 2 x PENDING_DIALOGS pending entries),
  * then DUE_DIALOGS new dialogs arrive evenly over WINDOW_SECONDS with a reminder due 10 s after each; lateness
- * (fire time - due, as the runner measures it) of those reminders, with the server's defaults (sweep every 1 s).
+ * (fire time - due, as the runner measures it) of those reminders, with the server's defaults (sweep every 1 s;
+ * SWEEP_MS to change it).
  *
  * Run: npm run build && MODE=fire node dist/bench/agenda/timers.js   (RUNS=3)
  *      npm run build && MODE=lateness node dist/bench/agenda/timers.js
@@ -30,6 +31,8 @@ const mode = process.env['MODE'] ?? 'fire';
 const runs = env('RUNS', 3);
 const concurrency = env('CONCURRENCY', 64);
 const HOUR = 3_600_000;
+/** SWEEP_MS: the agenda runner's sweep interval (the server's AGENDA_SWEEP_SECONDS); default the server's 1 s. */
+const agenda = process.env['SWEEP_MS'] === undefined ? {} : { agenda: { sweepMs: env('SWEEP_MS', 1000) } };
 
 function compile(name: string, remindAfter: string): ReturnType<typeof emitMachineConfig> {
   const text = JSON.stringify({
@@ -68,7 +71,7 @@ interface Process {
 function processOn(store: Store, clock: () => number): Process {
   let sent = 0;
   const adapter: PlatformAdapter = { platform: 'telegram', parseUpdate: (u) => parseTelegramUpdate(u), send: async () => void sent++, acknowledge: async () => undefined };
-  const manager = new DialogManager({ store, logger: silentLogger(), clock });
+  const manager = new DialogManager({ store, logger: silentLogger(), clock, ...agenda });
   manager.registerPlatformAdapter('telegram', adapter);
   manager.registerBot('far', FAR);
   manager.registerBot('soon', SOON);
