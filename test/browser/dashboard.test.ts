@@ -186,6 +186,29 @@ describe.skipIf(SKIP)('the dashboard', () => {
     await page.locator('#login').waitFor();
   });
 
+  it("shows a dialog's pending timers, earliest first, under its transcript", async () => {
+    const timed = 'order-follow-up';
+    const session = newSession('pending');
+    await post(server.url, timed, session, { text: '/start' });
+    const read = await fetch(`${server.url}/api/bots/${timed}/dialogs/webchat/${session}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const { agenda } = (await read.json()) as { agenda: { name: string; due: number; step: string | null }[] };
+    expect(agenda.map((e) => e.name)).toEqual(['reminder', 'timeout', 'expire']);
+    page = await openPage(browser);
+    await page.goto(`${server.url}/dashboard?bot=${timed}#token=${ADMIN_TOKEN}`);
+    const row = page.locator(`#recent tr[data-chat="${session}"]`);
+    await row.getByRole('button', { name: 'Show transcript' }).click();
+    const items = page.locator(`ol.agenda-list[aria-label="Pending timers of chat ${session}"] li`);
+    await items.first().waitFor();
+    const shown = await items.evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-timer'), Number(li.getAttribute('data-due')), li.textContent]));
+    expect(shown.map(([name, due]) => [name, due])).toEqual(agenda.map((e) => [e.name, e.due]));
+    expect(shown.map(([, , text]) => text)).toEqual([
+      expect.stringMatching(/^Reminder 1 · due .* \(in 2 min\) · step ask_order$/),
+      expect.stringMatching(/^Timeout · due .* \(in 10 min\) · step ask_order$/),
+      expect.stringMatching(/^Idle expiry · due .* \(in 7 d\)$/),
+    ]);
+    await screenshot(page, 'dashboard-pending-timers');
+  });
+
   it('tells apart web chat sessions whose ids start alike, with the whole id in the title', async () => {
     const prefix = newSession('same-start-of-a-long-id');
     const sessions = [`${prefix}-first-one`, `${prefix}-second-one`];

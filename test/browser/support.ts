@@ -24,6 +24,7 @@ export const BOTS = {
   'signup-validation': 'examples/signup-validation.json',
   'loan-conditions': 'examples/loan-conditions.json',
   'menu-loop': 'examples/menu-loop.scn',
+  'order-follow-up': 'examples/order-follow-up.json',
 } as const;
 export type BotId = keyof typeof BOTS;
 
@@ -60,7 +61,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A server with the four example bots on a temp SQLite file; `dir` reuses an earlier server's files. */
+/** A server with the example bots on a temp SQLite file; `dir` reuses an earlier server's files. */
 export async function startTestServer(options: { dir?: string; port?: number } = {}): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'scenarist-browser-'));
   const config = join(dir, 'scenarist.config.json');

@@ -38,6 +38,12 @@ describe('generators', () => {
     expect(share((c) => steps(c).some((s) => !s.input && s.route.kind === 'end'))).toBeGreaterThan(0.3);
     expect(share((c) => c.ir!.commands.length > 0)).toBeGreaterThan(0.2);
     expect(share((c) => steps(c).length >= 8)).toBeGreaterThan(0.2);
+    // Timers of every kind.
+    expect(share((c) => steps(c).some((s) => s.timeout !== undefined))).toBeGreaterThan(0.2);
+    expect(share((c) => steps(c).some((s) => (s.reminders ?? []).length > 1))).toBeGreaterThan(0.05);
+    expect(share((c) => steps(c).some((s) => s.waitMs !== undefined))).toBeGreaterThan(0.1);
+    expect(share((c) => c.ir!.expire?.onExpire !== undefined)).toBeGreaterThan(0.05);
+    expect(share((c) => c.ir!.expire !== undefined && c.ir!.expire.onExpire === undefined)).toBeGreaterThan(0.05);
     // Warnings: some, of each kind the properties condition on; loops without input sometimes, not mostly.
     expect(share((c) => hasCode(c.diagnostics, 'UNREACHABLE_STEP'))).toBeGreaterThan(0.2);
     const loops = share((c) => hasCode(c.diagnostics, 'LOOP_MAY_NOT_TERMINATE'));

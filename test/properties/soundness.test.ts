@@ -14,10 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { compileScenario, emitMachineConfig, type IrScenario, type IrStep } from '../../compiler/index.js';
 import { collectRefs } from '../../grammar/index.js';
 import { Dialog, type UserMessage } from '../../runtime/engine/index.js';
+import { VirtualAgenda } from '../../runtime/testing/virtual-time.js';
 import { describeCase, observe, withConversations, type Observed } from '../support/conversation.js';
 import { fcOptions, runs } from '../support/fc-settings.js';
-import { ReferenceDialog } from '../support/reference-interpreter.js';
-import { compiledScenarioArb, hasCode, mixedScenarioArb, type CompiledScenario } from '../support/scenario-arbitrary.js';
+import { ReferenceDialog, type TimerFiring } from '../support/reference-interpreter.js';
+import { compiledScenarioArb, hasCode, mixedScenarioArb, TIMER_DURATIONS, TIMER_MS, type CompiledScenario } from '../support/scenario-arbitrary.js';
 import { irEdges, machineEdges, TransitionRecorder } from '../support/scenario-graph.js';
 import { candidateAnswers, conversationArb } from '../support/user-input-arbitrary.js';
 
@@ -83,7 +84,7 @@ function difference(engine: Observed, ref: ReferenceDialog, turn: ReturnType<Ref
 
 describe('b. differential: compiled machine vs reference interpreter', () => {
   it('agree effect for effect, and on step, ended and vars after every message', () => {
-    const stats = { messages: 0, effects: 0, errors: 0, on_fail: 0, retry: 0, answer: 0, command: 0, start: 0, help: 0, cancel: 0 };
+    const stats = { messages: 0, effects: 0, errors: 0, on_fail: 0, retry: 0, answer: 0, command: 0, start: 0, help: 0, cancel: 0, ignored: 0, timer: 0 };
     fc.assert(
       fc.property(withConversations(), ([s, conversations]) => {
         for (const messages of conversations) {
@@ -108,6 +109,66 @@ describe('b. differential: compiled machine vs reference interpreter', () => {
     // Every way of handling a message was compared, errors (NO_ROUTE, LOOP_LIMIT) included.
     expect(stats.errors, JSON.stringify(stats)).toBeGreaterThan(0);
     for (const outcome of ['on_fail', 'retry', 'answer', 'command', 'start', 'help', 'cancel'] as const) expect(stats[outcome], JSON.stringify(stats)).toBeGreaterThan(0);
+  });
+});
+
+/** Scenarios with timers, each with conversations whose messages are followed, some of them, by a skip of time. */
+const timedConversations = withConversations(3, compiledScenarioArb.filter((s) => /"(timeout|reminders|wait|expire_after)"/.test(s.text))).chain(([s, conversations]) =>
+  fc.tuple(
+    fc.constant(s),
+    fc.constant(conversations),
+    fc.array(fc.array(fc.option(fc.constantFrom(...TIMER_DURATIONS.slice(0, 5), '7d'), { nil: undefined, freq: 2 }), { minLength: 30, maxLength: 30 }), {
+      minLength: conversations.length,
+      maxLength: conversations.length,
+    }),
+  ),
+);
+
+describe('b2. differential with timers: messages and skips of time', () => {
+  it('agree on every timer fired; no timer fires twice or for a step the dialog left', () => {
+    const fired: Record<TimerFiring['name'], number> = { timeout: 0, reminder: 0, wait: 0, expire: 0 };
+    let ignored = 0;
+    fc.assert(
+      fc.property(timedConversations, ([s, conversations, skips]) => {
+        conversations.forEach((messages, c) => {
+          const engine = new Dialog(s.config);
+          const agenda = new VirtualAgenda(s.config);
+          const ref = new ReferenceDialog(s.ir);
+          const seen = new Set<string>();
+          const where = (i: number, what: string) => `${what} after message ${i}, skips ${JSON.stringify(skips[c]!.slice(0, i + 1))}${describeCase(s, messages, i)}`;
+          messages.forEach((m, i) => {
+            const turn = ref.send(m);
+            if (turn.outcome === 'ignored') ignored++;
+            const r = agenda.send(engine, m);
+            const diff = difference({ effects: r.effects, step: r.step, ended: r.ended, vars: engine.vars }, ref, turn);
+            if (diff) throw new Error(`engine and reference differ on ${diff}\n${where(i, 'the message')}`);
+            const skip = skips[c]![i];
+            if (skip === undefined) return;
+            // The agenda runs the engine through every timer due in the skip; the reference applies each the same.
+            const stepAt = { current: ref.step };
+            for (const f of agenda.advance(engine, TIMER_MS[skip])) {
+              const { entry } = f;
+              if (seen.has(entry.id)) throw new Error(`timer ${entry.id} fired twice\n${where(i, 'a skip')}`);
+              seen.add(entry.id);
+              if (entry.step !== null && entry.step !== stepAt.current) throw new Error(`timer ${entry.name} of step ${entry.step} fired at ${stepAt.current}\n${where(i, 'a skip')}`);
+              const t = ref.fire(entry.index === undefined ? { name: entry.name as TimerFiring['name'] } : { name: entry.name as TimerFiring['name'], index: entry.index });
+              stepAt.current = ref.step;
+              if (!isDeepStrictEqual(f.effects, t.effects)) {
+                throw new Error(`timer ${entry.name}${entry.index ?? ''} effects\n engine:    ${JSON.stringify(f.effects)}\n reference: ${JSON.stringify(t.effects)}\n${where(i, 'a skip')}`);
+              }
+              fired[entry.name as TimerFiring['name']]++;
+            }
+            if (engine.step !== ref.step || engine.ended !== ref.ended || !isDeepStrictEqual(engine.vars, ref.vars)) {
+              throw new Error(`after a skip: engine ${engine.step}/${engine.ended} ${JSON.stringify(engine.vars)}, reference ${ref.step}/${ref.ended} ${JSON.stringify(ref.vars)}\n${where(i, 'a skip')}`);
+            }
+          });
+          engine.stop();
+        });
+      }),
+      fcOptions,
+    );
+    for (const name of ['timeout', 'reminder', 'wait', 'expire'] as const) expect(fired[name], JSON.stringify(fired)).toBeGreaterThan(0);
+    expect(ignored).toBeGreaterThan(0);
   });
 });
 
@@ -228,9 +289,11 @@ describe('c. what the checker promises holds at run time', () => {
           const dialog = new Dialog(s.config);
           messages.forEach((m, i) => {
             const r = dialog.send(m);
+            // A wait step, or a step with a timeout, is left by its timer whatever the answers.
             if (r.step === undefined) return;
-            stats.waits++;
             const step = s.ir.steps[r.step]!;
+            if (step.waitMs !== undefined || step.timeout !== undefined) return;
+            stats.waits++;
             const input = step.input!;
             const exhausts = input.maxAttempts !== undefined && input.onFail !== undefined;
             if (reasks(step)) stats.reaskWaits++;

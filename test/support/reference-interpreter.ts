@@ -27,6 +27,12 @@
  * - Sensitive values: the variables of `sensitive` inputs, and variables a `set` computes from one (to a fixed
  *   point). A message that shows one (`{{v}}`, with or without filters) carries `masked`: the same text with
  *   each such placeholder replaced by "***".
+ * - Timers: entering a step ends with a `schedule` effect per timer (timeout, reminders in order, wait). A wait
+ *   step stops the turn there; a user message at it is no answer and does nothing (commands still work).
+ *   `timer.timeout` at an input step with a timeout enters its target; `timer.reminder` i says reminder i (with
+ *   the buttons of a button input) and stays; `timer.wait` at a wait step follows its route; `timer.expire` in a
+ *   running dialog enters `on_expire`, or ends it (`end` expired). Every timer turn counts steps anew; a timer
+ *   event the state does not handle does nothing.
  * - Loops: the steps entered in one turn are counted; a step without input that is not final and is the
  *   MAX_STEPS_PER_TURN-th (100th) of the turn stops it with an `error` LOOP_LIMIT and `end` (error), instead of
  *   entering another step.
@@ -56,7 +62,13 @@ export interface ReferenceTurn {
 }
 
 /** start: began a dialog; command: "/start" or a command; answer: a valid answer; retry: invalid, asked again; on_fail. */
-export type Outcome = 'start' | 'command' | 'answer' | 'retry' | 'on_fail' | 'help' | 'cancel';
+export type Outcome = 'start' | 'command' | 'answer' | 'retry' | 'on_fail' | 'help' | 'cancel' | 'ignored' | 'timer';
+
+/** A timer event as the runtime sends it: `timer.<name>`, with the reminder's index. */
+export interface TimerFiring {
+  readonly name: 'timeout' | 'reminder' | 'wait' | 'expire';
+  readonly index?: number;
+}
 
 export interface ReferenceState {
   readonly state: string;
@@ -174,9 +186,39 @@ export class ReferenceDialog {
       this.enter(this.ir.startStep);
     } else if (command !== undefined) {
       this.enter(this.commands.get(command)!);
+    } else if (this.ir.steps[this.state]!.input === undefined) {
+      // A wait step: a message is not an answer.
+      this.outcome = 'ignored';
     } else {
       this.answer(this.ir.steps[this.state]!, message);
     }
+    return this.turn();
+  }
+
+  /** Applies a timer event (the runtime sends it only while the entry is pending; this does not check that). */
+  fire(timer: TimerFiring): ReferenceTurn {
+    this.effects = [];
+    this.entered = [];
+    this.outcome = 'timer';
+    const step = this.step === undefined ? undefined : this.ir.steps[this.state]!;
+    if (step === undefined) return this.turn();
+    if (timer.name === 'expire' && this.ir.expire) {
+      if (this.ir.expire.onExpire !== undefined) this.enter(this.ir.expire.onExpire);
+      else {
+        this.effects.push({ type: 'end', step: this.state, reason: 'expired' });
+        this.state = ENDED;
+      }
+    } else if (timer.name === 'timeout' && step.input && step.timeout) {
+      this.enter(step.timeout.target);
+    } else if (timer.name === 'reminder' && step.input && timer.index !== undefined && step.reminders?.[timer.index]) {
+      this.effects.push(this.sayEffect(step.id, step.reminders[timer.index]!.message, step.input.type === 'button' ? step.buttons : []));
+    } else if (timer.name === 'wait' && !step.input && step.waitMs !== undefined) {
+      this.route(step.id);
+    }
+    return this.turn();
+  }
+
+  private turn(): ReferenceTurn {
     return { effects: this.effects, step: this.step, ended: this.ended, entered: this.entered, outcome: this.outcome };
   }
 
@@ -257,17 +299,33 @@ export class ReferenceDialog {
       this.entered.push(id);
       for (const a of step.set) this.vars_ = { ...this.vars_, [a.variable]: (evaluate(a.expr, this.lookup(this.vars_)) ?? null) as Value };
       if (step.message) this.effects.push(this.sayEffect(id, step.message, step.buttons));
-      if (step.input) return;
-      const route = step.route;
-      if (route.kind === 'end') return this.finish(id, 'final');
-      if (this.entered.length >= MAX_STEPS_PER_TURN) return this.finish(id, 'error', 'LOOP_LIMIT');
-      if (route.kind === 'goto') {
-        id = route.target;
-        continue;
-      }
-      const target = route.branches.find((b) => this.holds(b.when, this.vars_))?.target ?? route.else;
-      if (target === undefined) return this.finish(id, 'error', 'NO_ROUTE');
-      id = target;
+      const schedule = (timer: 'timeout' | 'reminder' | 'wait', afterMs: number, index?: number): Effect =>
+        index === undefined ? { type: 'schedule', step: id, timer, afterMs } : { type: 'schedule', step: id, timer, index, afterMs };
+      if (step.timeout) this.effects.push(schedule('timeout', step.timeout.afterMs));
+      step.reminders?.forEach((r, i) => this.effects.push(schedule('reminder', r.afterMs, i)));
+      if (step.waitMs !== undefined) this.effects.push(schedule('wait', step.waitMs));
+      if (step.input || step.waitMs !== undefined) return;
+      const next = this.next(step);
+      if (next === undefined) return;
+      id = next;
     }
+  }
+
+  /** Follows the route of the step the dialog is in (a wait step whose wait is over), entering what it leads to. */
+  private route(from: string): void {
+    const next = this.next(this.ir.steps[from]!);
+    if (next !== undefined) this.enter(next);
+  }
+
+  /** Where a step without input goes now; undefined when the dialog ended there (final, a loop limit, no route). */
+  private next(step: IrStep): string | undefined {
+    const id = step.id;
+    const route = step.route;
+    if (route.kind === 'end') return void this.finish(id, 'final');
+    if (this.entered.length >= MAX_STEPS_PER_TURN) return void this.finish(id, 'error', 'LOOP_LIMIT');
+    if (route.kind === 'goto') return route.target;
+    const target = route.branches.find((b) => this.holds(b.when, this.vars_))?.target ?? route.else;
+    if (target === undefined) return void this.finish(id, 'error', 'NO_ROUTE');
+    return target;
   }
 }

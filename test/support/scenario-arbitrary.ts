@@ -25,6 +25,10 @@
  *   that some answer satisfies (so DEAD_END is rare); sometimes it does not (so the checker's UNCOVERED_CASE and
  *   "re-ask" paths are exercised).
  *
+ * - timers: some input steps get a `timeout` (to a step an input may lead to) and/or 1-2 `reminders`; some
+ *   message-only steps become `wait` steps; some scenarios get `expire_after` (with or without `on_expire`).
+ *   Durations come from TIMER_DURATIONS, increasing within a step, the expiry the longest;
+ *
  * Warnings are expected and wanted: UNREACHABLE_STEP (forward jumps skip steps), VAR_UNASSIGNED, UNCOVERED_CASE,
  * CONDITION_NEVER_TRUE/ALWAYS_TRUE, LOOP_MAY_NOT_TERMINATE, MAX_ATTEMPTS_WITHOUT_ON_FAIL, ... A sanity test checks
  * that at least 90% of the generated documents compile without errors; the properties filter out the rest.
@@ -46,6 +50,10 @@ export const WORDS = ['hello', 'yes', 'no'] as const;
 /** Thresholds of numeric conditions, and validation bounds. */
 export const SMALL_INTS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 export const COMMAND_NAMES = ['/help', '/menu', '/back'] as const;
+/** Timer durations, shortest first; the scenario's expiry is always the last. */
+export const TIMER_DURATIONS = ['30s', '1m', '10m', '1h', '1d', '7d'] as const;
+/** The same durations in ms. */
+export const TIMER_MS: Readonly<Record<(typeof TIMER_DURATIONS)[number], number>> = { '30s': 30_000, '1m': 60_000, '10m': 600_000, '1h': 3_600_000, '1d': 86_400_000, '7d': 604_800_000 };
 
 export type InputKind = 'text' | 'integer' | 'number' | 'button';
 
@@ -72,12 +80,17 @@ export interface StepDoc {
   message?: { text: string };
   buttons?: ButtonDoc[];
   expected_input?: InputDoc;
+  reminders?: { after: string; message: string }[];
+  timeout?: { after: string; next: string };
+  wait?: string;
   next_step?: string | ConditionalDoc;
 }
 export interface ScenarioDoc {
   name: string;
   version: string;
   start_step: string;
+  expire_after?: string;
+  on_expire?: string;
   commands?: Record<string, string>;
   steps: Record<string, StepDoc>;
 }
@@ -120,10 +133,16 @@ interface StepPlan {
   readonly errorMessage: boolean;
   readonly validation: number;
   readonly sensitive: boolean;
+  /** Input steps: 0 none, 1 a timeout, 2 reminders, 3 both; message-only steps: a wait when 3. */
+  readonly timers: number;
+  readonly timerSeed: number;
 }
 
 interface ScenarioPlan {
   readonly steps: readonly StepPlan[];
+  /** 0: no expiry; 1: expire_after; 2: expire_after with on_expire. */
+  readonly expire: number;
+  readonly expireSeed: number;
   readonly commands: readonly { readonly name: string; readonly target: number }[];
 }
 
@@ -176,10 +195,14 @@ const stepPlanArb: fc.Arbitrary<StepPlan> = fc.record({
   errorMessage: fc.boolean(),
   validation: fc.nat({ max: 9 }),
   sensitive: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  timers: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  timerSeed: seed,
 });
 
 const scenarioPlanArb: fc.Arbitrary<ScenarioPlan> = fc.record({
   steps: fc.array(stepPlanArb, { minLength: 2, maxLength: 12, size: 'medium' }),
+  expire: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
+  expireSeed: seed,
   commands: fc.oneof(
     { weight: 3, arbitrary: fc.constant([]) },
     {
@@ -404,6 +427,7 @@ class Builder {
         return doc;
       case 'say':
         doc.next_step = s.backEdge ? this.anyStep(t0) : this.forward(i, t0)!;
+        if (s.timers === 3) doc.wait = pick(TIMER_DURATIONS.slice(0, 4), s.timerSeed);
         return doc;
       case 'loop': {
         const exit = this.forward(i, t0) ?? this.anyStep(t0);
@@ -432,15 +456,32 @@ class Builder {
           doc.next_step = { type: 'conditional', conditions };
           if (s.hasElse) doc.next_step.else = this.inputTarget(i, t3);
         }
+        this.inputTimers(doc, s, i);
         return doc;
       }
     }
+  }
+
+  /** A timeout and/or 1-2 reminders, their durations increasing (reminders first), from the shorter durations. */
+  inputTimers(doc: StepDoc, s: StepPlan, i: number): void {
+    if (s.timers === 0) return;
+    const reminders = s.timers >= 2 ? 1 + (s.timerSeed % 2) : 0;
+    const count = reminders + (s.timers === 2 ? 0 : 1);
+    // `count` increasing durations among the first five, chosen by the seed.
+    const first = (s.timerSeed >> 1) % (5 - count + 1);
+    const durations = TIMER_DURATIONS.slice(first, first + count);
+    if (reminders > 0) doc.reminders = durations.slice(0, reminders).map((after, j) => ({ after, message: `Reminder ${j} at ${this.id(i)}.` }));
+    if (s.timers !== 2) doc.timeout = { after: durations[count - 1]!, next: this.inputTarget(i, s.timerSeed >> 3) };
   }
 
   build(): ScenarioDoc {
     const steps: Record<string, StepDoc> = {};
     this.plan.steps.forEach((s, i) => (steps[this.id(i)] = this.step(s, i)));
     const doc: ScenarioDoc = { name: 'Generated', version: '1.0', start_step: 's0', steps };
+    if (this.plan.expire > 0) {
+      doc.expire_after = TIMER_DURATIONS[5];
+      if (this.plan.expire === 2) doc.on_expire = this.anyStep(this.plan.expireSeed);
+    }
     if (this.plan.commands.length > 0) doc.commands = Object.fromEntries(this.plan.commands.map((c) => [c.name, this.anyStep(c.target)]));
     return doc;
   }

@@ -17,7 +17,9 @@ export const edge = (from: string, to: string): string => `${from}->${to}`;
  * - every step without input → `$ended` (the LOOP_LIMIT guard sits on every such step);
  * - an input step with max_attempts and on_fail → on_fail;
  * - when the scenario has no "/cancel" of its own, the built-in one: every state → `$ended` (in `$new` and
- *   `$ended` the idle state's own answer shadows it, but the root transition is there).
+ *   `$ended` the idle state's own answer shadows it, but the root transition is there);
+ * - an input step's timeout → its target; with expire_after, every state → on_expire, or `$ended` without it
+ *   (a root transition, like the commands).
  */
 export function irEdges(ir: IrScenario): Set<string> {
   const out = new Set<string>();
@@ -26,6 +28,7 @@ export function irEdges(ir: IrScenario): Set<string> {
     out.add(edge(s, ir.startStep));
     for (const c of ir.commands) out.add(edge(s, c.target));
     if (!ir.commands.some((c) => c.command === '/cancel')) out.add(edge(s, ENDED_STATE));
+    if (ir.expire) out.add(edge(s, ir.expire.onExpire ?? ENDED_STATE));
   }
   for (const step of Object.values(ir.steps)) {
     const r = step.route;
@@ -38,6 +41,7 @@ export function irEdges(ir: IrScenario): Set<string> {
     }
     if (!step.input) out.add(edge(step.id, ENDED_STATE));
     if (step.input?.maxAttempts !== undefined && step.input.onFail !== undefined) out.add(edge(step.id, step.input.onFail));
+    if (step.input && step.timeout) out.add(edge(step.id, step.timeout.target));
   }
   return out;
 }

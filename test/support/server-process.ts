@@ -7,11 +7,16 @@ import { createInterface } from 'node:readline';
 export const PROCESS_TOKEN = '424242:AAHprocessTestToken_abcdefghijklmnop';
 export const PROCESS_SECRET = 'process-secret';
 
-/** A temp dir with a config file for one bot ("greeter", the spec example) and a SQLite path. */
-export function processWorkspace(): { dir: string; config: string; db: string } {
+/**
+ * A temp dir with a config file for one bot ("greeter": the spec example, or the scenario given as an object) and
+ * a SQLite path.
+ */
+export function processWorkspace(scenario?: object): { dir: string; config: string; db: string } {
   const dir = mkdtempSync(join(tmpdir(), 'scenarist-proc-'));
   const config = join(dir, 'scenarist.config.json');
-  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', scenario: resolve('examples/spec-example.json') }] }));
+  let file = resolve('examples/spec-example.json');
+  if (scenario) writeFileSync((file = join(dir, 'scenario.json')), JSON.stringify(scenario));
+  writeFileSync(config, JSON.stringify({ bots: [{ id: 'greeter', scenario: file }] }));
   return { dir, config, db: join(dir, 'dialogs.db') };
 }
 

@@ -1,4 +1,5 @@
 import { api } from './admin-api.js';
+import { renderAgenda, type PendingEntry } from './dashboard-agenda.js';
 import { byId, el, timeOf } from './dom.js';
 import type { Dashboard } from './dashboard-views.js';
 
@@ -14,7 +15,7 @@ interface TranscriptEntry {
 /** Transcripts the visitor opened stay open across refreshes. */
 const open = new Set<string>();
 /** The last transcript shown per dialog: a refresh shows it until the new one loads, so the page does not jump. */
-const shown = new Map<string, HTMLOListElement>();
+const shown = new Map<string, HTMLElement>();
 
 const idOf = (d: Dashboard['recent'][number]): string => `${d.platform}:${d.chatId}`;
 
@@ -22,9 +23,11 @@ const idOf = (d: Dashboard['recent'][number]): string => `${d.platform}:${d.chat
 export const shortChatId = (id: string): string => (id.length <= 20 ? id : `${id.slice(0, 10)}…${id.slice(-8)}`);
 
 async function loadTranscript(bot: string, d: Dashboard['recent'][number], into: HTMLElement): Promise<void> {
-  const { entries } = await api<{ entries: TranscriptEntry[] }>(
-    `/api/bots/${encodeURIComponent(bot)}/dialogs/${encodeURIComponent(d.platform)}/${encodeURIComponent(d.chatId)}/history?limit=200`,
-  );
+  const path = `/api/bots/${encodeURIComponent(bot)}/dialogs/${encodeURIComponent(d.platform)}/${encodeURIComponent(d.chatId)}`;
+  const [{ entries }, { agenda }] = await Promise.all([
+    api<{ entries: TranscriptEntry[] }>(`${path}/history?limit=200`),
+    api<{ agenda?: PendingEntry[] }>(path),
+  ]);
   const list = el('ol', { class: 'transcript', 'aria-label': `Transcript of chat ${d.chatId}` });
   let buttons: NonNullable<TranscriptEntry['buttons']> = [];
   for (const e of entries) {
@@ -36,8 +39,9 @@ async function loadTranscript(bot: string, d: Dashboard['recent'][number], into:
     list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text));
   }
   if (entries.length === 0) list.append(el('li', {}, 'No messages.'));
-  shown.set(idOf(d), list);
-  into.replaceChildren(list);
+  const detail = el('div', { class: 'dialog-detail' }, list, renderAgenda(d.chatId, agenda ?? []));
+  shown.set(idOf(d), detail);
+  into.replaceChildren(detail);
 }
 
 /** The most recent dialogs, each with a button that shows its transcript (sensitive answers come masked). */
