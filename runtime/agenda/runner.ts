@@ -1,5 +1,6 @@
 import type { Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, Store } from '../store/index.js';
+import { DueTimes } from './due-times.js';
 import { dueEntries } from './plan.js';
 
 /**
@@ -57,6 +58,8 @@ export class AgendaRunner {
   private sweeper: NodeJS.Timeout | undefined;
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  /** Every due time learned from writes here, so that after one wake the next is armed (not left to a sweep). */
+  private readonly learned = new DueTimes();
   private running: Promise<void> | undefined;
   private again = false;
   private started = false;
@@ -95,6 +98,7 @@ export class AgendaRunner {
     if (this.wake) clearTimeout(this.wake);
     this.sweeper = this.wake = undefined;
     this.wakeAt = Infinity;
+    this.learned.clear();
     await this.running;
     await this.settled();
   }
@@ -104,17 +108,27 @@ export class AgendaRunner {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** Learns that a dialog written here has an entry due at `due`: wakes then if that is earlier than planned. */
+  /** Learns that a dialog written here has an entry due at `due`: wakes then, and at each later time learned. */
   learn(due: number | undefined): void {
-    if (due === undefined || !this.started || due >= this.wakeAt) return;
+    if (due === undefined || !this.started) return;
+    this.learned.add(due);
+    if (due < this.wakeAt) this.arm();
+  }
+
+  /** One timer, for the earliest learned time still ahead. */
+  private arm(): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+    this.wakeAt = Infinity;
+    const due = this.learned.peek();
+    if (due === Infinity || !this.started) return;
     const delay = Math.max(0, due - this.opts.clock());
     if (delay > MAX_TIMER_MS) return;
-    if (this.wake) clearTimeout(this.wake);
     this.wakeAt = due;
     this.wake = setTimeout(() => {
-      this.wake = undefined;
-      this.wakeAt = Infinity;
+      this.learned.dropUntil(this.opts.clock());
       this.trigger();
+      this.arm();
     }, delay);
     this.wake.unref();
   }

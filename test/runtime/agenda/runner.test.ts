@@ -81,6 +81,10 @@ describe('AgendaRunner', () => {
     expect(vi.getTimerCount()).toBe(2); // the sweep interval and one wake-up
     await vi.advanceTimersByTimeAsync(4000);
     expect(fired).toEqual([{ chat: 'b', id: '1.1', at: 4000 }]);
+    // After that wake, the next learned time is armed: the later timer fires on time, not at the next sweep.
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(fired.filter((f) => f.chat === 'a')).toEqual([{ chat: 'a', id: '1.1', at: 7000 }]);
+    expect(vi.getTimerCount()).toBe(2);
     await runner.stop();
   });
 
