@@ -143,7 +143,7 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
 export const TELEGRAM_MESSAGE_MAX_LENGTH = 4096;
 
 /** A dialog rests at this step between turns: it waits for an answer, for its wait timer or for its call. */
-export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true || step.ast.call !== undefined;
+export const isWaiting = (step: CheckedStep): boolean => step.input !== undefined || step.timers?.waits === true || step.call !== undefined || step.ast?.call !== undefined;
 
 /** The route of this step follows an answer (a valid input, or a call's 2xx result) that assigns variables. */
 export const routesAfterAnswer = (step: CheckedStep): boolean => step.input !== undefined || step.call !== undefined;
