@@ -151,17 +151,17 @@ export class AgendaRunner {
   /** One round of sweeping now, for tests and callers that want to wait for it; resolves when its firings end. */
   async sweep(): Promise<number> {
     await this.running;
-    const found = await this.round();
+    const { started } = await this.round();
     await this.settled();
-    return found;
+    return started;
   }
 
   private async rounds(): Promise<void> {
     do {
       this.again = false;
       try {
-        const found = await this.round();
-        // A full batch: more may be due at once.
+        const { found } = await this.round();
+        // A full batch: more may be due at once (even if some of it was being fired here already).
         if (found >= this.opts.batch) this.again = true;
       } catch (err) {
         this.opts.logger.warn({ event_type: 'ERROR', err }, 'agenda sweep failed');
@@ -172,9 +172,10 @@ export class AgendaRunner {
 
   /**
    * Starts firing every dialog found due that this process is not firing already, at most `concurrency` at once;
-   * returns how many it started. It waits only for room: a long call does not hold up the next rounds.
+   * returns how many the store found and how many it started. It waits only for room: a long call does not hold up
+   * the next rounds.
    */
-  private async round(): Promise<number> {
+  private async round(): Promise<{ found: number; started: number }> {
     const { store, clock, batch, owner, skip, concurrency } = this.opts;
     const keys = await store.dueAgenda(clock(), batch, skip ? { owner, skip: skip() } : { owner });
     let started = 0;
@@ -194,7 +195,7 @@ export class AgendaRunner {
       });
       this.inFlight.add(firing);
     }
-    return started;
+    return { found: keys.length, started };
   }
 
   /** Claims a dialog's agenda lease, fires its due entries in due order (renewing the lease meanwhile), releases it. */

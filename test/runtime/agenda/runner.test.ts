@@ -58,6 +58,24 @@ describe('AgendaRunner', () => {
     expect(await store.claimAgenda(key('a'), 'other', 300, 1000)).toBeDefined();
   });
 
+  it('goes on round after round while the store finds full batches, with no sweep in between', async () => {
+    const dialogs = Array.from({ length: 300 }, (_, i): [DialogKey, AgendaEntry[]] => [key(`c${i}`), [entry('1.1', 100)]]);
+    const store = await storeWith(...dialogs);
+    vi.setSystemTime(200);
+    // Each firing takes a moment and removes its entry, as a written turn does.
+    const fire = async (k: DialogKey): Promise<FireOutcome> => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const state = (await store.getDialog(k))!;
+      await store.writeDialog({ expectedRev: state.rev, state: { ...state, rev: state.rev + 1, agenda: [] }, history: [] });
+      return 'applied';
+    };
+    const { runner, fired } = runnerOn(store, { sweepMs: 3_600_000, fire });
+    runner.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(new Set(fired.map((f) => f.chat)).size).toBe(300);
+    await runner.stop();
+  });
+
   it('sweeps every sweepMs and reports lateness', async () => {
     const store = await storeWith([key('a'), [entry('1.1', 1500)]]);
     const { runner, fired, observed } = runnerOn(store, { sweepMs: 1000 });
