@@ -44,7 +44,7 @@ export function mountAdminSecrets(router: Router, deps: AdminSecretsDeps): void 
     // Masked in every later log line of this process, before anything could quote it.
     addSecretValues([value as string]);
     await deps.secrets.set(bot.id, name, value as string);
-    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, secret: name }, 'secret set');
+    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, secret_name: name }, 'secret set');
     ctx.status = 204;
   });
 
@@ -52,7 +52,7 @@ export function mountAdminSecrets(router: Router, deps: AdminSecretsDeps): void 
     const bot = botOf(ctx, deps);
     const name = nameOf(ctx);
     if (!(await deps.secrets.delete(bot.id, name))) ctx.throw(404, `bot ${bot.id} has no secret ${name}`);
-    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, secret: name }, 'secret deleted');
+    deps.logger.info({ event_type: 'ADMIN', bot_id: bot.id, secret_name: name }, 'secret deleted');
     ctx.status = 204;
   });
 }

@@ -72,8 +72,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       clock,
       onEvent: (e) =>
         e.type === 'undecryptable'
-          ? logger.error({ botId: e.botId, secret: e.name, keyId: e.keyId }, 'a stored secret cannot be decrypted with ENCRYPTION_KEY: calls using it are refused')
-          : logger.info({ botId: e.botId, secret: e.name, to: e.keyId }, 'a stored secret was encrypted again with the first key of ENCRYPTION_KEY'),
+          ? logger.error({ botId: e.botId, secret_name: e.name, keyId: e.keyId }, 'a stored secret cannot be decrypted with ENCRYPTION_KEY: calls using it are refused')
+          : logger.info({ botId: e.botId, secret_name: e.name, to: e.keyId }, 'a stored secret was encrypted again with the first key of ENCRYPTION_KEY'),
     });
     // A bot whose config allows more private hosts gets a client of its own; the others share one.
     const botCalls = new Map(
