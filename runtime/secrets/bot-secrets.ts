@@ -98,6 +98,18 @@ export class BotSecrets {
     return listBotSecrets(this.options.store, botId);
   }
 
+  /**
+   * Encrypts again under the ring's current key every stored secret of the bot that an older key encrypted (at server
+   * start, as for platform tokens: once every process has started with the new first key, the old one can go).
+   */
+  async rotate(botId: string): Promise<void> {
+    const { store, keyring } = this.options;
+    for (const c of await store.listCredentials(botId)) {
+      if (!c.platform.startsWith(PREFIX) || !isStale(keyring, c)) continue;
+      await readBotSecret(store, keyring, botId, c.platform.slice(PREFIX.length), this.clock(), this.options.onEvent);
+    }
+  }
+
   private async stored(botId: string, name: string): Promise<Cached> {
     const k = cacheKey(botId, name);
     const now = this.clock();

@@ -75,6 +75,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
           ? logger.error({ botId: e.botId, secret_name: e.name, keyId: e.keyId }, 'a stored secret cannot be decrypted with ENCRYPTION_KEY: calls using it are refused')
           : logger.info({ botId: e.botId, secret_name: e.name, to: e.keyId }, 'a stored secret was encrypted again with the first key of ENCRYPTION_KEY'),
     });
+    for (const bot of bots) await botSecrets.rotate(bot.id);
     // A bot whose config allows more private hosts gets a client of its own; the others share one.
     const botCalls = new Map(
       botsConfig.bots

@@ -158,6 +158,9 @@ describe('bot secrets through the admin API, in calls', () => {
     await store.close();
     // The same database, a new first key and the old one after it.
     const again = await start({ DATABASE_URL: file, ENCRYPTION_KEY: `${'d'.repeat(64)},${'c'.repeat(64)}`, TELEGRAM_TOKEN_GREETER: TOKEN });
+    // Encrypted again under the first key at start, before any call reads it.
+    const atStart = await again.f.server.store.getCredential('greeter', 'secret:CRM_TOKEN');
+    expect(atStart?.keyId).not.toBe(before?.keyId);
     expect(await askOrder(again.f)).toBe('Order 42 is shipped.');
     expect(again.api.received.map((r) => r.headers['authorization'])).toEqual([`Bearer ${STORED}`]);
     const after = await again.f.server.store.getCredential('greeter', 'secret:CRM_TOKEN');

@@ -74,6 +74,24 @@ describe('bot secrets', () => {
     await rotated.close();
   });
 
+  it('rotate() moves every stored secret of the bot, and nothing else, to the first key', async () => {
+    const store = new MemoryStore();
+    await secrets(store, K1).s.set('a', 'ONE', 'value-one');
+    await secrets(store, K1).s.set('a', 'TWO', 'value-two');
+    await secrets(store, K1).s.set('b', 'ONE', 'value-b');
+    const telegram = { botId: 'a', platform: 'telegram', keyId: id(K1), ciphertext: 'x', updatedAt: 1 };
+    await store.putCredential(telegram);
+    const r = secrets(store, `${K2},${K1}`);
+    await r.s.rotate('a');
+    expect((await store.listCredentials('a')).map((c) => [c.platform, c.keyId])).toEqual([
+      ['secret:ONE', id(K2)],
+      ['secret:TWO', id(K2)],
+      ['telegram', id(K1)],
+    ]);
+    expect((await store.getCredential('b', 'secret:ONE'))?.keyId).toBe(id(K1));
+    expect(await secrets(store, K2).s.resolve('a', ['ONE', 'TWO'])).toEqual({ ok: true, values: new Map([['ONE', 'value-one'], ['TWO', 'value-two']]) });
+  });
+
   it('lists names and times only, and refuses bad names and values', async () => {
     const store = new MemoryStore();
     const { s } = secrets(store);
