@@ -55,7 +55,8 @@ Exit status: 0 done; 1 the store cannot be used, or there is no such secret to d
       if (problem) throw new UsageError(`the value read from standard input: ${problem}`);
     }
 
-    const fromOption = typeof args.values['database'] === 'string' ? args.values['database'].trim() : undefined;
+    const database = args.values['database'];
+    const fromOption = typeof database === 'string' ? database.trim() : undefined;
     const url = fromOption || process.env['DATABASE_URL']?.trim() || undefined;
     const where = fromOption ? '--database' : url !== undefined ? 'DATABASE_URL' : 'the default database';
     const { openStore, parseDatabaseUrl, DEFAULT_SQLITE_FILE } = await import('../../runtime/store/index.js');
