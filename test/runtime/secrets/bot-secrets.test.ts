@@ -33,11 +33,11 @@ describe('bot secrets', () => {
     expect(await s.resolve('a', ['TOKEN'])).toMatchObject({ ok: true });
     // Another process (the CLI) writes the store directly.
     await putBotSecret(store, parseKeyring(K1), 'a', 'TOKEN', 'second-value', 2_000);
-    expect((await s.resolve('a', ['TOKEN'])) as { values: Map<string, string> }).toMatchObject({ values: new Map([['TOKEN', 'first-value']]) });
+    expect(await s.resolve('a', ['TOKEN'])).toEqual({ ok: true, values: new Map([['TOKEN', 'first-value']]) });
     advance(60_000);
-    expect((await s.resolve('a', ['TOKEN'])) as { values: Map<string, string> }).toMatchObject({ values: new Map([['TOKEN', 'second-value']]) });
+    expect(await s.resolve('a', ['TOKEN'])).toEqual({ ok: true, values: new Map([['TOKEN', 'second-value']]) });
     await s.set('a', 'TOKEN', 'third-value');
-    expect((await s.resolve('a', ['TOKEN'])) as { values: Map<string, string> }).toMatchObject({ values: new Map([['TOKEN', 'third-value']]) });
+    expect(await s.resolve('a', ['TOKEN'])).toEqual({ ok: true, values: new Map([['TOKEN', 'third-value']]) });
     await s.delete('a', 'TOKEN');
     expect(await s.resolve('a', ['TOKEN'])).toMatchObject({ ok: false, missing: 'TOKEN' });
   });
