@@ -129,7 +129,7 @@ describe('bot secrets through the admin API, in calls', () => {
     const { f, api } = await start();
     expect(await askOrder(f)).toBe('The order service cannot be asked.');
     expect(api.received).toEqual([]);
-    const refused = f.lines.filter((l) => l['event_type'] === 'CALL' && l['error'] === 'refused');
+    const refused = f.lines.filter((l) => l['event_type'] === 'CALL' && l['error'] === 'refused' && 'attempt' in l && 'reason' in l);
     expect(refused).toHaveLength(1);
     expect(String(refused[0]!['reason'])).toContain('CRM_TOKEN');
   });
