@@ -21,7 +21,6 @@ export function secretNameProblem(name: string): string | undefined {
 export function secretValueProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return 'the value must be a non-empty string';
   if (value.length > MAX_SECRET_LENGTH) return `the value is longer than ${MAX_SECRET_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) return 'the value holds a line break or a control character: it could not be sent in a header';
   return undefined;
 }
