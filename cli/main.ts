@@ -17,6 +17,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<Command>>> = {
   convert: async () => (await import('./commands/convert.js')).convertCommand,
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   history: async () => (await import('./commands/history.js')).historyCommand,
+  secret: async () => (await import('./commands/secret.js')).secretCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   webhook: async () => (await import('./commands/webhook.js')).webhookCommand,
 };

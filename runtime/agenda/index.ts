@@ -19,10 +19,13 @@ export {
   isPrivateAddress,
   requestOf,
   SECRET_ENV_PREFIX,
+  secretNames,
+  type BotSecretResolver,
   type CallAttempt,
   type CallClient,
   type CallPolicy,
   type CallResult,
   type HttpCallClientOptions,
+  type SecretLookup,
   type SecretSource,
 } from './calls/index.js';

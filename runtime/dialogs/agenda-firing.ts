@@ -3,9 +3,25 @@
 // has left the entry's step.
 import { performance } from 'node:perf_hooks';
 import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
-import { withLogContext, type ConversationLogger } from '../log/index.js';
+import { addSecretValues, withLogContext, type ConversationLogger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, Store } from '../store/index.js';
-import { agendaEventId, backoffMs, callResultEvent, earliestDue, nextAgenda, requestOf, timerEvent, type CallAttempt, type CallClient, type CallResult, type FireOutcome } from '../agenda/index.js';
+import {
+  agendaEventId,
+  backoffMs,
+  callResultEvent,
+  earliestDue,
+  nextAgenda,
+  requestOf,
+  SECRET_ENV_PREFIX,
+  secretNames,
+  timerEvent,
+  type BotSecretResolver,
+  type CallAttempt,
+  type CallClient,
+  type CallResult,
+  type FireOutcome,
+  type SecretSource,
+} from '../agenda/index.js';
 import type { Delivery } from './delivery.js';
 import { WriteConflictError } from './errors.js';
 import type { CallOutcome, DialogEvents } from './events.js';
@@ -26,6 +42,8 @@ export interface FiringHost {
   readonly logs: (where: { botId: string; platform: string }) => ConversationLogger;
   /** The client that makes a bot's calls (bots may be allowed different private hosts). */
   clientFor(botId: string): CallClient;
+  /** Where a bot's `{{secret.NAME}}` come from (environment, then its encrypted credentials); without it, the client's own source. */
+  readonly secrets?: BotSecretResolver;
   /** Waits between a call's attempts (injected: tests never sleep). */
   readonly sleep: (ms: number) => Promise<void>;
   /** True once the manager is stopping: a call is not retried then, its entry is left to a later holder. */
@@ -129,7 +147,7 @@ export class AgendaFiring {
         result = { ok: false, error: 'interrupted' };
         break;
       }
-      const attempt = await host.clientFor(key.botId).send(request);
+      const attempt = await this.attempt(key.botId, request);
       this.logAttempt(key, request, attempt, made, log);
       if (attempt.result.ok || !attempt.retryable || made > request.retries) {
         result = attempt.result;
@@ -151,6 +169,23 @@ export class AgendaFiring {
     const { rev, stepBefore, stepAfter, replies } = applied;
     host.events.emit({ type: 'call', key, outcome: answer.ok ? 'ok' : answer.error, attempts: made, rev, stepBefore, stepAfter, replies, durationMs: elapsed(started) });
     return 'applied';
+  }
+
+  /** One attempt: the bot's secrets looked up first (a missing one refuses the call unsent), then the request. */
+  private async attempt(botId: string, request: CallRequest): Promise<CallAttempt> {
+    const { host } = this;
+    const client = host.clientFor(botId);
+    const names = host.secrets ? secretNames(request.headers) : [];
+    if (!host.secrets || names.length === 0) return client.send(request);
+    const lookup = await host.secrets.resolve(botId, names);
+    if (!lookup.ok) {
+      const why = lookup.reason === 'undecryptable' ? 'is stored but cannot be decrypted with ENCRYPTION_KEY' : `is not set (${SECRET_ENV_PREFIX}${lookup.missing}, or the bot's secret store)`;
+      return { result: { ok: false, error: 'refused' }, durationMs: 0, retryable: false, redirects: 0, reason: `the secret ${lookup.missing} ${why}` };
+    }
+    // Masked in every log line from now on; the values live only in this request.
+    addSecretValues(lookup.values.values());
+    const source: SecretSource = (name) => lookup.values.get(name);
+    return client.send(request, source);
   }
 
   private callEnded(key: DialogKey, entry: AgendaEntry, outcome: Extract<CallOutcome, 'dropped' | 'duplicate' | 'deferred'>, attempts: number, log: ConversationLogger, started: number): FireOutcome {

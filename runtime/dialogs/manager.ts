@@ -6,7 +6,7 @@ import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineCo
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
-import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
+import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type BotSecretResolver, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
 import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
@@ -31,6 +31,8 @@ export interface DialogManagerOptions {
   readonly calls?: CallClient | HttpCallClientOptions;
   /** A bot's own client, when it has one (its config allows more hosts); other bots use `calls`. */
   readonly callsFor?: (botId: string) => CallClient | undefined;
+  /** Bots' secrets for their calls (environment, then encrypted credentials); without it, the client's own source. */
+  readonly secrets?: BotSecretResolver;
   /** Compare-and-set attempts per event before giving up with WriteConflictError. Default 10. */
   readonly maxConflictRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -150,6 +152,7 @@ export class DialogManager {
       registry: this.registry,
       logs: this.logs,
       clientFor: (botId) => options.callsFor?.(botId) ?? this.calls,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
       sleep,
       stopping: () => this.stopping,
       previousOf: (k, key) => this.previousOf(k, key),

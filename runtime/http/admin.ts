@@ -5,6 +5,7 @@ import type { AdminDeps } from './admin-context.js';
 import { mountAdminDashboard } from './admin-dashboard.js';
 import { mountAdminDialogs } from './admin-dialogs.js';
 import { mountAdminScenarios } from './admin-scenarios.js';
+import { mountAdminSecrets, type AdminSecrets } from './admin-secrets.js';
 import { ScenarioViews } from './scenario-views.js';
 import type { SseStreams } from './sse.js';
 
@@ -12,6 +13,8 @@ export interface AdminMountDeps extends AdminDeps {
   readonly token: string;
   readonly streams: SseStreams;
   readonly metrics?: Metrics | undefined;
+  /** The bots' secret store; without it the secrets routes are absent. */
+  readonly secrets?: AdminSecrets | undefined;
 }
 
 /** The admin API under /api and /metrics, all behind the bearer token. */
@@ -21,6 +24,7 @@ export function mountAdmin(router: Router, deps: AdminMountDeps): void {
   router.use('/metrics', auth);
   mountAdminScenarios(router, deps);
   mountAdminDialogs(router, deps);
+  if (deps.secrets) mountAdminSecrets(router, { ...deps, secrets: deps.secrets });
   mountAdminDashboard(router, { ...deps, views: new ScenarioViews(deps.store) });
   const metrics = deps.metrics;
   if (metrics) {

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { BotInfo } from './admin-context.js';
 import { mountAdmin } from './admin.js';
+import type { AdminSecrets } from './admin-secrets.js';
 import { errorMiddleware } from './errors-middleware.js';
 import { mountPages } from './pages.js';
 import { SseStreams } from './sse.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** Mask e-mail addresses and phone numbers in what the admin API returns. */
   readonly maskPii?: boolean;
   readonly metrics?: Metrics;
+  /** The bots' secret store behind /api/bots/:botId/secrets; without it those routes are absent. */
+  readonly secrets?: AdminSecrets;
   /** Serve the chat page and the dashboard. Default true. */
   readonly pages?: boolean;
   /** Serves the demo API the example bot calls (`DEMO_API`). Default off. */
@@ -114,6 +117,7 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
       clock: deps.clock ?? Date.now,
       streams,
       metrics: deps.metrics,
+      secrets: deps.secrets,
     });
   }
   if (deps.pages ?? true) mountPages(router);

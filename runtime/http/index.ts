@@ -1,6 +1,7 @@
 export { createApp, createRequestListener, type AppDeps } from './app.js';
 export { bearerAuth, sameToken } from './admin-auth.js';
 export type { BotInfo } from './admin-context.js';
+export type { AdminSecrets } from './admin-secrets.js';
 export { errorMiddleware, statusOf } from './errors-middleware.js';
 export { CONTENT_SECURITY_POLICY } from './pages.js';
 export { SseStreams } from './sse.js';

@@ -10,7 +10,7 @@ import { DialogManager } from '../dialogs/index.js';
 import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { addSecretValues, configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
-import { loadKeyring } from '../secrets/index.js';
+import { BotSecrets, loadKeyring } from '../secrets/index.js';
 import { openStore, StoreUnavailableError, type Store } from '../store/index.js';
 import { loadAdminToken } from './admin-token.js';
 import { loadBotsConfig } from './bots-config.js';
@@ -62,7 +62,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const identity = acquireProcessIdentity(settings.dataDir);
   try {
     const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
-    const callOptions = { maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: envSecrets(env) };
+    const fromEnv = envSecrets(env);
+    const callOptions = { maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: fromEnv };
+    // A call's {{secret.NAME}}: SCENARIST_SECRET_<NAME> first, else the bot's encrypted credential secret:<NAME>.
+    const botSecrets = new BotSecrets({
+      store,
+      keyring,
+      env: fromEnv,
+      clock,
+      onEvent: (e) =>
+        e.type === 'undecryptable'
+          ? logger.error({ botId: e.botId, secret_name: e.name, keyId: e.keyId }, 'a stored secret cannot be decrypted with ENCRYPTION_KEY: calls using it are refused')
+          : logger.info({ botId: e.botId, secret_name: e.name, to: e.keyId }, 'a stored secret was encrypted again with the first key of ENCRYPTION_KEY'),
+    });
+    for (const bot of bots) await botSecrets.rotate(bot.id);
     // A bot whose config allows more private hosts gets a client of its own; the others share one.
     const botCalls = new Map(
       botsConfig.bots
@@ -83,6 +96,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       agenda: { sweepMs: settings.agendaSweepSeconds * 1000, leaseMs: settings.agendaLeaseSeconds * 1000 },
       calls: { ...callOptions, policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts } },
       callsFor: (botId) => botCalls.get(botId),
+      secrets: botSecrets,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
@@ -122,6 +136,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       streams,
       intake,
       webhookReplyWaitMs: settings.webhookReplyWaitMs,
+      secrets: botSecrets,
     });
     const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

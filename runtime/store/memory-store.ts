@@ -97,6 +97,16 @@ export class MemoryStore implements Store {
     return copy(this.credentials.get(`${botId}\u0000${platform}`));
   }
 
+  async listCredentials(botId: string): Promise<BotPlatformCredential[]> {
+    this.open();
+    return copy([...this.credentials.values()].filter((c) => c.botId === botId).sort((a, b) => compareText(a.platform, b.platform)));
+  }
+
+  async deleteCredential(botId: string, platform: string): Promise<boolean> {
+    this.open();
+    return this.credentials.delete(`${botId}\u0000${platform}`);
+  }
+
   async putScenario(scenario: NewBotScenario): Promise<BotScenario> {
     this.open();
     const versions = this.scenarios.get(scenario.botId) ?? [];

@@ -109,6 +109,14 @@ export class MongoStore extends MongoQueries implements Store {
     return doc ? credentialOfDoc(doc) : undefined;
   }
 
+  async listCredentials(botId: string): Promise<BotPlatformCredential[]> {
+    return (await this.run(() => this.m.Credential.find({ botId }).sort({ platform: 1 }).lean())).map(credentialOfDoc);
+  }
+
+  async deleteCredential(botId: string, platform: string): Promise<boolean> {
+    return (await this.run(() => this.m.Credential.deleteOne({ botId, platform }))).deletedCount > 0;
+  }
+
   // Read, then insert the next version; the unique indexes turn a race into a duplicate key, and we read again.
   async putScenario(s: NewBotScenario): Promise<BotScenario> {
     return this.run(async () => {

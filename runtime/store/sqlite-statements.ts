@@ -44,6 +44,8 @@ export interface Statements {
   readonly listBots: S<[], BotRow>;
   readonly putCredential: S;
   readonly getCredential: S<[string, string], CredentialRow>;
+  readonly listCredentials: S<[string], CredentialRow>;
+  readonly deleteCredential: S<[string, string]>;
   readonly scenarioByHash: S<[string, string], ScenarioRow>;
   readonly activeScenario: S<[string], ScenarioRow>;
   readonly activateScenario: S<[number, string, number], ScenarioRow>;
@@ -93,6 +95,8 @@ export function prepareStatements(db: Database.Database): Statements {
          updated_at = excluded.updated_at`,
     ),
     getCredential: db.prepare<[string, string], CredentialRow>('SELECT * FROM credentials WHERE bot_id = ? AND platform = ?'),
+    listCredentials: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE bot_id = ? ORDER BY platform'),
+    deleteCredential: db.prepare<[string, string]>('DELETE FROM credentials WHERE bot_id = ? AND platform = ?'),
     scenarioByHash: db.prepare<[string, string], ScenarioRow>('SELECT * FROM scenarios WHERE bot_id = ? AND hash = ?'),
     activeScenario: db.prepare<[string], ScenarioRow>(ACTIVE_SCENARIO_SQL),
     activateScenario: db.prepare<[number, string, number], ScenarioRow>('UPDATE scenarios SET activated_at = ? WHERE bot_id = ? AND version = ? RETURNING *'),

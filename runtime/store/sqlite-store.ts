@@ -156,6 +156,14 @@ export class SqliteStore implements Store {
     return row && credentialOf(row);
   }
 
+  async listCredentials(botId: string): Promise<BotPlatformCredential[]> {
+    return (await this.run(() => this.sql.listCredentials.all(botId))).map(credentialOf);
+  }
+
+  async deleteCredential(botId: string, platform: string): Promise<boolean> {
+    return (await this.run(() => this.sql.deleteCredential.run(botId, platform))).changes > 0;
+  }
+
   async putScenario(s: NewBotScenario): Promise<BotScenario> {
     return scenarioOf(await this.run(() => this.sql.putScenario.immediate(s)));
   }

@@ -263,6 +263,10 @@ export interface Store {
 
   putCredential(credential: BotPlatformCredential): Promise<void>;
   getCredential(botId: string, platform: string): Promise<BotPlatformCredential | undefined>;
+  /** A bot's credentials, by platform name. */
+  listCredentials(botId: string): Promise<BotPlatformCredential[]>;
+  /** Removes one credential; false when there was none. */
+  deleteCredential(botId: string, platform: string): Promise<boolean>;
 
   /**
    * Stores a scenario version. Idempotent by (botId, hash): an existing version with the same hash is returned

@@ -30,7 +30,8 @@ export interface CallAttempt {
 
 /** Makes the HTTP requests of call entries (an interface so tests and other transports can stand in). */
 export interface CallClient {
-  send(request: CallRequest): Promise<CallAttempt>;
+  /** `secrets`: where this request's `{{secret.NAME}}` come from (the bot's, resolved before); default the client's own. */
+  send(request: CallRequest, secrets?: SecretSource): Promise<CallAttempt>;
   close?(): Promise<void>;
 }
 
@@ -78,10 +79,10 @@ export class HttpCallClient implements CallClient {
     await this.agent.close();
   }
 
-  async send(request: CallRequest): Promise<CallAttempt> {
+  async send(request: CallRequest, secrets?: SecretSource): Promise<CallAttempt> {
     const started = performance.now();
     const took = (): number => Math.round((performance.now() - started) * 1000) / 1000;
-    const filled = fillSecrets(request.headers, this.secrets);
+    const filled = fillSecrets(request.headers, secrets ?? this.secrets);
     if (!filled.ok) return { result: { ok: false, error: 'refused' }, durationMs: took(), retryable: false, redirects: 0, reason: `the secret ${filled.missing} is not set (SCENARIST_SECRET_${filled.missing})` };
     let first: URL;
     try {

@@ -14,6 +14,23 @@ export function envSecrets(env: Readonly<Record<string, string | undefined>> = p
   };
 }
 
+/** What a lookup of a call's secrets came to: every value, or the first name missing (unset, or not decryptable). */
+export type SecretLookup =
+  | { readonly ok: true; readonly values: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly missing: string; readonly reason: 'unset' | 'undecryptable' };
+
+/** A bot's secrets, looked up before its call is sent (the environment, then the bot's encrypted credentials). */
+export interface BotSecretResolver {
+  resolve(botId: string, names: Iterable<string>): Promise<SecretLookup>;
+}
+
+/** The names of the secrets a call's headers use, each once. */
+export function secretNames(headers: Readonly<Record<string, string>>): string[] {
+  const names = new Set<string>();
+  for (const template of Object.values(headers)) for (const m of template.matchAll(PLACEHOLDER)) names.add(m[1]!);
+  return [...names];
+}
+
 export type FilledHeaders =
   | { readonly ok: true; readonly headers: Record<string, string>; readonly secrets: readonly string[] }
   | { readonly ok: false; readonly missing: string };

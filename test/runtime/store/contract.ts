@@ -39,6 +39,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getCredential('b2', 'telegram')).toBeUndefined();
     });
 
+    it("lists a bot's credentials by platform and deletes one", async () => {
+      const c = (botId: string, platform: string) => ({ botId, platform, keyId: 'k1', ciphertext: `${botId}-${platform}`, updatedAt: 1 });
+      await store.putCredential(c('b1', 'telegram'));
+      await store.putCredential(c('b1', 'secret:CRM_TOKEN'));
+      await store.putCredential(c('b1', 'secret:API_KEY'));
+      await store.putCredential(c('b2', 'secret:CRM_TOKEN'));
+      expect((await store.listCredentials('b1')).map((x) => x.platform)).toEqual(['secret:API_KEY', 'secret:CRM_TOKEN', 'telegram']);
+      expect(await store.listCredentials('b3')).toEqual([]);
+      expect(await store.deleteCredential('b1', 'secret:CRM_TOKEN')).toBe(true);
+      expect(await store.deleteCredential('b1', 'secret:CRM_TOKEN')).toBe(false);
+      expect(await store.getCredential('b1', 'secret:CRM_TOKEN')).toBeUndefined();
+      expect((await store.listCredentials('b1')).map((x) => x.platform)).toEqual(['secret:API_KEY', 'telegram']);
+      expect(await store.getCredential('b2', 'secret:CRM_TOKEN')).toEqual(c('b2', 'secret:CRM_TOKEN'));
+    });
+
     it('numbers scenario versions per bot, idempotently by hash', async () => {
       const a = await store.putScenario(scenarioOf('b1', 'h-a', 1));
       const b = await store.putScenario(scenarioOf('b1', 'h-b', 2));
