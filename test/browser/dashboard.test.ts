@@ -121,7 +121,8 @@ describe.skipIf(SKIP)('the dashboard', () => {
     const rows = await page.locator('#recent tbody tr[data-chat]').count();
     await post(server.url, BOT, newSession('late'), { text: '/start' });
     await expect.poll(() => page!.locator('#recent tbody tr[data-chat]').count(), { timeout: WAIT_MS }).toBe(rows + 1);
-    expect(await open.evaluate((node) => node === document.activeElement)).toBe(true);
+    // A refresh can be followed by another (a push notice, then the follow-up): the focus must be on the button after them.
+    await expect.poll(() => open.evaluate((node) => node === document.activeElement), { timeout: WAIT_MS }).toBe(true);
     expect(await (await transcriptOf()).isVisible()).toBe(true);
     await page.keyboard.press('Enter');
     expect(await row.getByRole('button', { name: 'Show transcript' }).getAttribute('aria-expanded')).toBe('false');
