@@ -10,7 +10,12 @@ export type {
   IrCallMethod,
   IrCallSave,
   IrCommand,
+  IrCardSource,
   IrInput,
+  IrInputType,
+  IrMedia,
+  IrMediaInput,
+  IrMediaSource,
   IrRoute,
   IrScenario,
   IrStep,
@@ -39,6 +44,25 @@ export { DEFAULT_SVG_OPTIONS, toSvg, type SvgOptions } from './emit/graph-svg.js
 export { GRAPH_FORMATS, renderGraph, type GraphFormat } from './emit/graph-render.js';
 export type { InputType, ScenarioAst } from './scenario/ast.js';
 export { diagnosticsMarkdown } from './diagnostics/reference.js';
+export {
+  CONTACT_FIELDS,
+  FILE_FIELDS,
+  FILE_KINDS,
+  LOCATION_FIELDS,
+  MEDIA_INPUT_KINDS,
+  OUT_FILE_KINDS,
+  isFileKind,
+  isMediaInputKind,
+  type ContactValue,
+  type FileKind,
+  type FileValue,
+  type LocationValue,
+  type MediaFieldType,
+  type MediaInputKind,
+  type MediaValue,
+  type OutFileKind,
+  type StoredFile,
+} from './semantics/media.js';
 export { parseAnswer, type AnswerSpec, type ParsedAnswer } from './semantics/answers.js';
 export { formatOf, readScenario, type ReadResult, type ScenarioFormat } from './read.js';
 export { convertScenario, formatScn, withoutPlaces, type TextResult } from './convert.js';

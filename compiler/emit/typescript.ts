@@ -6,6 +6,10 @@ const TS_TYPE: Record<IrVariable['type'], string> = {
   boolean: 'boolean',
   null: 'null',
   unknown: 'string | number | boolean | null',
+  file: 'FileValue',
+  files: 'FileValue[]',
+  location: 'LocationValue',
+  contact: 'ContactValue',
 };
 
 const quote = (s: string): string => JSON.stringify(s);

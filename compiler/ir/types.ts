@@ -1,6 +1,7 @@
 import type { Expr, Literal } from '../../grammar/index.js';
 import type { Template } from '../../grammar/index.js';
 import type { InputType } from '../scenario/ast.js';
+import type { FileKind, MediaInputKind, OutFileKind } from '../semantics/media.js';
 
 /**
  * The checked intermediate representation: what the emitters and the engine consume.
@@ -38,7 +39,8 @@ export interface IrCommand {
   readonly target: string;
 }
 
-export type IrValueType = 'string' | 'number' | 'boolean' | 'null' | 'unknown';
+/** `file`: one FileValue; `files`: a list of them; `location`, `contact`: those cards (compiler/semantics/media.ts). */
+export type IrValueType = 'string' | 'number' | 'boolean' | 'null' | 'unknown' | 'file' | 'files' | 'location' | 'contact';
 
 export interface IrVariable {
   readonly name: string;
@@ -61,8 +63,45 @@ export interface IrValidation {
   readonly pattern?: string;
 }
 
+/**
+ * A media input: what it accepts and the limits a file must keep. Files are accepted on what the platform declares,
+ * downloaded after that transition is committed (a `fetch` effect), checked again on the bytes (size while
+ * streaming, type from the content), and only then stored in the variable and routed (`media.stored`).
+ */
+export interface IrMediaInput {
+  /** In the order written; a message with several kinds answers the first one listed that it has. */
+  readonly kinds: readonly MediaInputKind[];
+  /** Largest file accepted, bytes; always set (the scenario's, else the platform default the compiler chose). */
+  readonly maxBytes: number;
+  /** Accepted types (exact, or `image/*`); absent: any. Checked on the declared type first, then on the bytes. */
+  readonly mime?: readonly string[];
+  /** How many files one answer carries; the variable holds a list (`files`) when `maxCount` > 1. */
+  readonly minCount: number;
+  readonly maxCount: number;
+}
+
+/** Where a message's file comes from: a URL (a template), a file shipped with the bot (relative to the scenario), or a variable holding a file the user sent. */
+export type IrMediaSource =
+  | { readonly kind: 'url'; readonly url: Template }
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'var'; readonly variable: string };
+
+/** A location or contact card: fixed in the scenario, or a variable holding one the user sent. */
+export type IrCardSource<T> = { readonly kind: 'fixed'; readonly value: T } | { readonly kind: 'var'; readonly variable: string };
+
+/** Media sent after a step's message text, each as a message of its own, in order. */
+export type IrMedia =
+  | { readonly type: OutFileKind; readonly source: IrMediaSource; readonly caption?: Template }
+  | { readonly type: 'location'; readonly source: IrCardSource<{ readonly latitude: number; readonly longitude: number; readonly title?: string; readonly address?: string }> }
+  | { readonly type: 'contact'; readonly source: IrCardSource<{ readonly phone: string; readonly first_name: string; readonly last_name?: string }> };
+
+/** `media` when the input takes media (then `IrInput.media` is set). */
+export type IrInputType = InputType | 'media';
+
 export interface IrInput {
-  readonly type: InputType;
+  readonly type: IrInputType;
+  /** Set exactly when `type` is 'media'. */
+  readonly media?: IrMediaInput;
   readonly variable: string;
   readonly validation: IrValidation;
   /** Sent on invalid input: the scenario's error_message, or the default for the type. */
@@ -121,6 +160,8 @@ export interface IrStep {
   readonly id: string;
   readonly set: readonly IrAssignment[];
   readonly message?: Template;
+  /** Media sent after the message text (buttons go with the last message). */
+  readonly media?: readonly IrMedia[];
   readonly buttons: readonly IrButton[];
   readonly input?: IrInput;
   /** Followed at once for a step without input, after a valid input otherwise, after the wait for a wait step. */
@@ -135,4 +176,4 @@ export interface IrStep {
   readonly call?: IrCall;
 }
 
-export type { Expr, Literal, Template, InputType };
+export type { Expr, Literal, Template, InputType, FileKind, MediaInputKind, OutFileKind };

@@ -1,4 +1,5 @@
-import type { UserMessage } from '../engine/index.js';
+import type { Readable } from 'node:stream';
+import type { IncomingFile, OutMedia, StoredFile, UserMessage } from '../engine/index.js';
 import type { OutboxButton } from '../store/types.js';
 
 /** What an adapter makes of a platform update. */
@@ -19,8 +20,34 @@ export type ParsedUpdate =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 export interface OutboundMessage {
+  /** The text, or the caption of `media` (may be empty then). */
   readonly text: string;
   readonly buttons: readonly OutboxButton[];
+  /**
+   * One medium to send with `text` as its caption. A file's source is a URL or a stored file (`{ file }`, opened
+   * through the media store the adapter was given); shipped files (`{ path }`) are resolved before `send`.
+   */
+  readonly media?: OutMedia;
+}
+
+/** A file fetched from a platform: its bytes as a stream (with what the platform says of them), or already stored (web chat uploads). */
+export type MediaDownload =
+  | { readonly kind: 'stream'; readonly body: Readable; readonly size?: number; readonly mime?: string; readonly name?: string }
+  | { readonly kind: 'stored'; readonly file: StoredFile };
+
+/**
+ * A download that failed. `retry`: a network error, a timeout or a 5xx (tried again later); `permanent`: the
+ * platform refused (the file is too big for it, or gone). The message never contains a URL with a token.
+ */
+export class MediaDownloadError extends Error {
+  override readonly name = 'MediaDownloadError';
+  constructor(
+    message: string,
+    readonly kind: 'retry' | 'permanent',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
@@ -51,6 +78,11 @@ export interface PlatformAdapter {
   send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
   /** Splits a reply that exceeds the channel's limits into parts sent in order (buttons on the last part). */
   split?(message: OutboundMessage): OutboundMessage[];
+  /**
+   * Starts the download of a file a user sent (`file.ref` as the adapter's parseUpdate put it). Throws
+   * MediaDownloadError. Absent: the platform takes no files.
+   */
+  download?(botId: string, file: IncomingFile, signal: AbortSignal): Promise<MediaDownload>;
   /** Acknowledges an update (answers a callback query); failures are not fatal. */
   acknowledge?(botId: string, ackId: string): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 import { FILTERS, toText, type Template, type Value } from '../../grammar/index.js';
 import type { IrCallBody, IrCallMethod, IrCallSave } from '../../compiler/index.js';
 import { withVar } from './vars.js';
-import type { CallRequest, InboundEvent, Vars } from './types.js';
+import type { CallRequest, InboundEvent, VarValue, Vars } from './types.js';
 
 type Lookup = (path: readonly string[]) => unknown;
 
@@ -92,8 +92,8 @@ export function savedVars(vars: Vars, save: readonly IrCallSave[], event: Inboun
   for (const s of save) {
     const [source, ...keys] = s.path;
     if (source === 'status') {
-      if (event.status !== undefined) out = withVar<Value>(out, s.variable, event.status);
-    } else if (event.ok) out = withVar<Value>(out, s.variable, at(event.body, keys));
+      if (event.status !== undefined) out = withVar<VarValue>(out, s.variable, event.status);
+    } else if (event.ok) out = withVar<VarValue>(out, s.variable, at(event.body, keys));
   }
   return out;
 }

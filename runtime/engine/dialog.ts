@@ -6,7 +6,8 @@ import { answerRefused } from './implementations.js';
 import { createScenarioMachine } from './machine.js';
 import { initialSnapshot, pureTransition } from './pure-turn.js';
 import { withTracer, type EngineTracer } from './trace.js';
-import type { Effect, InboundEvent, ScenarioContext, UserProfile, Vars } from './types.js';
+import type { ContactValue, LocationValue } from '../../compiler/index.js';
+import type { Effect, InboundEvent, IncomingFile, ScenarioContext, UserProfile, Vars } from './types.js';
 
 /** A message from a user, as any platform adapter reports it. */
 export interface UserMessage {
@@ -15,6 +16,10 @@ export interface UserMessage {
   /** The value of a pressed button. */
   readonly press?: string;
   readonly user?: UserProfile;
+  /** Files the message carries (several for a media group), as the platform announced them. */
+  readonly files?: readonly IncomingFile[];
+  readonly location?: LocationValue;
+  readonly contact?: ContactValue;
 }
 
 export interface TurnResult {

@@ -7,7 +7,7 @@ import { activeTracer } from './trace.js';
 import { withVar } from './vars.js';
 import { callFailure, renderRequest, savedVars, type CallParams } from './call.js';
 import type { IrCallSave } from '../../compiler/index.js';
-import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer } from './types.js';
+import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer, type VarValue } from './types.js';
 
 type Ctx = ScenarioContext;
 type Args = { context: Ctx; event: InboundEvent; self?: { getSnapshot(): { value: unknown } } };
@@ -112,7 +112,7 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
       const value = evaluate(p.expr, lookupIn(context)) ?? null;
       const tracer = activeTracer();
       if (tracer) tracer.variable({ step: traceInfo().stepOf(p), variable: p.variable, value, sensitive: traceInfo().assignSensitive(p), source: 'set' });
-      return { vars: withVar<Value>(context.vars, p.variable, value) };
+      return { vars: withVar<VarValue>(context.vars, p.variable, value) };
     },
     say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> => {
       const lookup = lookupIn(context);
@@ -127,7 +127,7 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
       if (!r.ok) return {};
       answer.taken = true;
       activeTracer()?.variable({ step: p.step, variable: input.variable, value: r.value, sensitive: input.sensitive, source: 'input' });
-      return { vars: withVar<Value>(context.vars, input.variable, r.value) };
+      return { vars: withVar<VarValue>(context.vars, input.variable, r.value) };
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
     notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),

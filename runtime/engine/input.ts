@@ -20,6 +20,7 @@ function parseButton(input: IrInput, event: Extract<InboundEvent, { type: 'user.
 export function parseInput(input: IrInput, event: InboundEvent): ParsedInput {
   if (event.type !== 'user.input') return INVALID;
   if (input.type === 'button') return parseButton(input, event);
+  if (input.type === 'media') return INVALID;
   const raw = event.press ?? event.text;
   return raw === undefined ? INVALID : parseAnswer({ type: input.type, validation: input.validation }, raw);
 }

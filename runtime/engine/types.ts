@@ -1,5 +1,5 @@
 import type { Value } from '../../grammar/index.js';
-import type { IrButton } from '../../compiler/index.js';
+import type { ContactValue, FileKind, FileValue, IrButton, LocationValue, MediaValue, OutFileKind, StoredFile } from '../../compiler/index.js';
 
 /**
  * What a transition asks the outside world to do. The machine never does I/O: the driver executes effects
@@ -10,7 +10,15 @@ export type Effect =
    * Send a message, with buttons when the list is non-empty. `masked` is present when the text shows a sensitive
    * variable: the same text with those values masked, for everything that is not the user's own chat (logs, history).
    */
-  | { readonly type: 'say'; readonly step: string; readonly text: string; readonly buttons: readonly IrButton[]; readonly masked?: string }
+  | {
+      readonly type: 'say';
+      readonly step: string;
+      readonly text: string;
+      readonly buttons: readonly IrButton[];
+      readonly masked?: string;
+      /** Media sent after the text (empty text: the media alone), each a message of its own; buttons go with the last. */
+      readonly media?: readonly OutMedia[];
+    }
   /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel; 'expired': idle too long. */
   | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' | 'expired' }
   /**
@@ -23,6 +31,12 @@ export type Effect =
    * and sends back `call.result` while the dialog is still in that visit of the step.
    */
   | { readonly type: 'call'; readonly step: string; readonly request: CallRequest }
+  /**
+   * A media input took files on what the platform declared: the runtime downloads them into the media store after
+   * the write that asked for it committed (as an agenda entry), checks them again on the bytes, and sends back
+   * `media.stored` while the dialog is still in that visit of the step.
+   */
+  | { readonly type: 'fetch'; readonly step: string; readonly files: readonly IncomingFile[]; readonly limits: FetchLimits }
   /**
    * The scenario could not go on: NO_ROUTE (no condition matched and there is no else, at a step without input)
    * or LOOP_LIMIT (too many steps without waiting for input in one turn), or CALL_FAILED (a call step's call failed
@@ -59,22 +73,68 @@ export interface CallRequest {
 /** Why a call gave no usable answer: `status` is a non-2xx answer; `interrupted`, a non-idempotent call cut by a crash. */
 export type CallFailure = 'network' | 'timeout' | 'status' | 'too_large' | 'not_json' | 'refused' | 'interrupted';
 
+/** A file a user sent as the platform announced it, not yet downloaded. Never holds a URL with a token. */
+export interface IncomingFile {
+  readonly kind: FileKind;
+  /** The platform's handle to download it (Telegram: file_id; web chat: the id of the already stored upload). */
+  readonly ref: string;
+  /** What the platform declared; checked first, then again on the bytes. */
+  readonly mime?: string;
+  readonly size?: number;
+  readonly name?: string;
+}
+
+/** What a downloaded file must keep: checked while streaming (size) and on the first bytes (type). */
+export interface FetchLimits {
+  readonly maxBytes: number;
+  /** Exact types or `image/*`; absent: any. */
+  readonly mime?: readonly string[];
+}
+
+/** Why files could not be taken: over `maxBytes`, a type not accepted (read from the bytes), or the download failed. */
+export type MediaFailure = 'too_large' | 'type' | 'download';
+
+/** Where an outgoing file comes from: a URL, a file shipped with the bot (relative to its scenario), or a stored file. */
+export type OutFileSource = { readonly url: string } | { readonly path: string } | { readonly file: StoredFile };
+
+/** One medium of a message, rendered: a file with its caption, or a card. */
+export type OutMedia =
+  | { readonly type: OutFileKind; readonly source: OutFileSource; readonly caption?: string }
+  | LocationValue
+  | ContactValue;
+
 /** Timers a step sets: an input step's timeout and reminders, a wait step's end. */
 export type StepTimer = 'timeout' | 'reminder' | 'wait';
 /** Every timer, with the dialog-wide idle expiry (scheduled by the runtime from the config's `expireAfterMs`). */
 export type TimerName = StepTimer | 'expire';
 
 export type InboundEvent =
-  /** A message. `text` is absent for messages without text (a photo, a sticker); `press` is a pressed button's value. */
-  | { readonly type: 'user.input'; readonly text?: string; readonly press?: string; readonly user?: UserProfile }
+  /**
+   * A message. `text` is absent for messages without text (a photo, a sticker), and is a file's caption when it has
+   * one; `press` is a pressed button's value; `files`, `location`, `contact`: media it carries.
+   */
+  | {
+      readonly type: 'user.input';
+      readonly text?: string;
+      readonly press?: string;
+      readonly user?: UserProfile;
+      readonly files?: readonly IncomingFile[];
+      readonly location?: LocationValue;
+      readonly contact?: ContactValue;
+    }
   | { readonly type: 'user.command'; readonly command: string; readonly user?: UserProfile }
   /** A call's outcome: the status and JSON body of a 2xx answer, or why there was none (with the status and body of a non-2xx). */
   | { readonly type: 'call.result'; readonly ok: true; readonly status: number; readonly body: unknown; readonly user?: undefined }
   | { readonly type: 'call.result'; readonly ok: false; readonly error: CallFailure; readonly status?: number; readonly body?: unknown; readonly user?: undefined }
+  /** The files of a `fetch`, stored (in the order sent), or why they were not. `detail` says what was wrong, for people. */
+  | { readonly type: 'media.stored'; readonly ok: true; readonly files: readonly FileValue[]; readonly user?: undefined }
+  | { readonly type: 'media.stored'; readonly ok: false; readonly error: MediaFailure; readonly detail: string; readonly user?: undefined }
   /** A timer of the agenda came due; `index` tells which reminder. */
   | { readonly type: `timer.${TimerName}`; readonly index?: number; readonly user?: undefined };
 
-export type Vars = Record<string, Value>;
+/** What a variable holds: a plain value, a media value, or the list of files of a multi-file input. */
+export type VarValue = Value | MediaValue | readonly FileValue[];
+export type Vars = Record<string, VarValue>;
 
 export interface ScenarioContext<V = Vars> {
   readonly vars: V;

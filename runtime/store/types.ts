@@ -1,3 +1,4 @@
+import type { ContactValue, FetchLimits, FileKind, IncomingFile, LocationValue, OutFileKind, OutMedia, StoredFile } from '../engine/index.js';
 /**
  * The persistence port. Every implementation (SQLite, MongoDB, in-memory) passes the same contract suite
  * (test/runtime/store/contract.ts). Times are epoch milliseconds.
@@ -21,8 +22,11 @@ export interface OutboxButton {
 /** A reply waiting to be delivered. `seq` increases by one per message within a dialog, starting at 1. */
 export interface OutboxMessage {
   readonly seq: number;
+  /** The text, or the caption of `media`. */
   readonly text: string;
   readonly buttons: readonly OutboxButton[];
+  /** A medium sent with `text` as its caption: one per message (a step's media become messages after its text). */
+  readonly media?: OutMedia;
   /** The step that produced it; absent for messages sent through `sendMessage`. */
   readonly step?: string;
   readonly at: number;
@@ -74,8 +78,11 @@ export const RECENT_UPDATES_LIMIT = 100;
 export interface AgendaEntry {
   /** Unique within its dialog for the dialog's lifetime: `<rev>.<n>`, n-th entry of the write that created it. */
   readonly id: string;
-  /** A timer fires an event when due; a call is due at once, and its result comes back as an event. */
-  readonly kind: 'timer' | 'call';
+  /**
+   * A timer fires an event when due; a call is due at once, and its result comes back as an event; a fetch (files
+   * a user sent) is due at once, downloaded into the media store, and comes back as `media.stored`.
+   */
+  readonly kind: 'timer' | 'call' | 'fetch';
   /** Which timer, as the scenario machine names it (for instance `timeout`, `reminder`, `wait`, `expire`); `call` for calls. */
   readonly name: string;
   /** Its place among its step's timers of the same name (reminders). */
@@ -88,7 +95,9 @@ export interface AgendaEntry {
   readonly at: number;
   /** A call's request as the machine built it (JSON; secrets stay placeholders, filled in only when it is sent). */
   readonly request?: Readonly<Record<string, unknown>>;
-  /** A call: attempts started so far (written before each attempt, so a restarted process knows). */
+  /** A fetch's files and limits, as the `fetch` effect gave them. */
+  readonly fetch?: { readonly files: readonly IncomingFile[]; readonly limits: FetchLimits };
+  /** A call or fetch: attempts started so far (written before each attempt, so a restarted process knows). */
   readonly attempts?: number;
 }
 
@@ -126,9 +135,20 @@ export interface HistoryEntry {
   /** The value of a pressed button (inbound). */
   readonly press?: string;
   readonly buttons?: readonly OutboxButton[];
+  /**
+   * Media of the message, by reference (never the bytes, never a platform URL with a token): inbound, what the
+   * user sent (files as declared, then, on the turn that stored them, the stored files); outbound, what was sent.
+   */
+  readonly media?: readonly MediaNote[];
   readonly updateId?: string;
   readonly at: number;
 }
+
+/** A medium as the history records it. */
+export type MediaNote =
+  | { readonly kind: FileKind | OutFileKind; readonly file?: StoredFile; readonly url?: string; readonly path?: string; readonly name?: string; readonly mime?: string; readonly size?: number; readonly caption?: string }
+  | LocationValue
+  | ContactValue;
 
 /** One compare-and-set write. The fields of `state` other than `delivered` replace the stored ones. */
 export interface DialogWrite {
