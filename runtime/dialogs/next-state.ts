@@ -1,6 +1,6 @@
 import type { Effect, UserMessage } from '../engine/index.js';
 import { MASK } from '../log/index.js';
-import { RECENT_UPDATES_LIMIT, type AgendaEntry, type DialogKey, type DialogState, type HistoryEntry, type OutboxMessage } from '../store/index.js';
+import { RECENT_UPDATES_LIMIT, type AgendaEntry, type DialogKey, type DialogState, type HistoryEntry, type MediaNote, type OutboxMessage } from '../store/index.js';
 
 /** What a turn changed, in the shape of one store write. */
 export interface TurnOutcome {
@@ -15,6 +15,8 @@ export interface TurnOutcome {
   readonly effects: readonly Effect[];
   /** The message of the turn; `sensitive`: an answer to a sensitive input, masked in the history. */
   readonly inbound?: { readonly updateId: string; readonly message: UserMessage; readonly sensitive?: boolean };
+  /** Files a fetch stored (the turn of `media.stored`): an inbound history line that references them. */
+  readonly received?: readonly MediaNote[];
   /** The id of an event that is not a message (a timer's `agenda:<id>`): it joins the recent ids, deduped like an update id. */
   readonly applied?: string;
   /** The agenda the write holds (runtime/agenda's nextAgenda); absent or empty: none. */
@@ -42,6 +44,7 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     const press = sensitive && message.press !== undefined ? MASK : message.press;
     history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
   }
+  if (t.received && t.received.length > 0) history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, media: t.received, at: t.now });
   // One loop over the effects and the extra messages, no intermediate lists: this runs on every turn.
   let reply = 0;
   const add = (text: string, buttons: OutboxMessage['buttons'], step: string | undefined, maskedText: string | undefined): void => {

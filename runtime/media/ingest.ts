@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { StoredFile } from '../engine/index.js';
 import { sniffMime, SNIFF_BYTES } from './sniff.js';
 import { mimeAccepted, type PutOptions, type PutResult } from './types.js';
@@ -26,7 +26,7 @@ export function cleanName(name: string | undefined, fallback: string): string {
  * hashes, and reads the type from the first bytes. The type is checked as soon as the first bytes are in.
  * The id of a stored file is its sha256: the same bytes are one file.
  */
-export async function ingest(body: Readable | AsyncIterable<Uint8Array>, options: PutOptions, sink: IngestSink): Promise<PutResult> {
+export async function ingest(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: PutOptions, sink: IngestSink): Promise<PutResult> {
   const hash = createHash('sha256');
   let size = 0;
   let head: Uint8Array[] = [];
@@ -34,7 +34,7 @@ export async function ingest(body: Readable | AsyncIterable<Uint8Array>, options
   let mime: { mime: string; ext: string } | undefined;
   const fail = async (result: PutResult & { ok: false }): Promise<PutResult> => {
     await sink.drop();
-    if ('destroy' in body && typeof body.destroy === 'function') body.destroy();
+    if (body instanceof Readable) body.destroy();
     return result;
   };
   const checkType = async (): Promise<PutResult | undefined> => {

@@ -10,7 +10,7 @@ export class MemoryMediaStore implements MediaStore {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  async put(body: Readable | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+  async put(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
     let chunks: Uint8Array[] = [];
     return ingest(body, options, {
       write: (chunk) => void chunks.push(chunk),

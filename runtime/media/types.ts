@@ -11,7 +11,7 @@ export interface MediaStore {
    * Streams bytes in. The size limit holds while streaming (the stream is abandoned past it, nothing is kept) and
    * the type is read from the first bytes; the declared type counts only where the bytes say nothing (plain text).
    */
-  put(body: Readable | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult>;
+  put(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: PutOptions): Promise<PutResult>;
   /** What is stored under `id` (its name is the one of its first upload), or undefined. */
   stat(id: string): Promise<StoredFile | undefined>;
   /** The bytes of `id`, or undefined when there is no such file. */

@@ -17,6 +17,7 @@ export {
   type DialogWrite,
   type FunnelCounts,
   type HistoryEntry,
+  type MediaNote,
   type HistoryQuery,
   type LeasedWrite,
   type MarkOptions,
