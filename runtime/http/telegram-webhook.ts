@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { MediaGroupBuffer, type MediaGroupOptions } from '../adapters/telegram/index.js';
 import type { DialogManager, IncomingResult } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
 import { statusOf } from './errors-middleware.js';
@@ -40,6 +41,12 @@ export interface TelegramWebhookDeps {
    * with delivery. 0 answers once the transition is committed.
    */
   readonly replyWaitMs?: number;
+  /**
+   * How the parts of an album are held before one combined update is handed to the dialog (default: 600 ms after
+   * the last part, at most 3 s). A held part is answered 200 at once: Telegram sends a chat's next update only
+   * after the previous one's answer, so holding the answer would keep the album's other parts away.
+   */
+  readonly mediaGroups?: MediaGroupOptions;
 }
 
 /** Resolves when `replies` settles or after `ms`, whichever comes first. */
@@ -61,6 +68,8 @@ export interface TelegramWebhook {
   botIdOf(req: IncomingMessage): string | undefined;
   /** Answers the request; never throws. */
   serve(req: IncomingMessage, res: ServerResponse, botId: string, observe?: RequestObserver): Promise<void>;
+  /** Hands the albums held now to the dialogs and waits for them (call before the dialog manager stops). */
+  flush(): Promise<void>;
 }
 
 class Refusal extends Error {
@@ -82,6 +91,12 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 function updateIdOf(body: unknown): string | undefined {
   const id = (body as { update_id?: unknown } | null | undefined)?.update_id;
   return typeof id === 'number' && Number.isSafeInteger(id) ? String(id) : undefined;
+}
+
+/** Whether a body is a message with a media_group_id (validated before it is held). */
+function isAlbumPart(body: unknown): boolean {
+  const message = (body as { message?: { media_group_id?: unknown } } | null | undefined)?.message;
+  return typeof message === 'object' && message !== null && message.media_group_id !== undefined;
 }
 
 function isJson(req: IncomingMessage): boolean {
@@ -168,6 +183,18 @@ function sendError(res: ServerResponse, status: number, err: unknown, retryAfter
 export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
   const { manager, secretOf, logger, intake } = deps;
   const replyWaitMs = deps.replyWaitMs ?? 0;
+  const albums = new Map<string, MediaGroupBuffer>();
+  const albumsOf = (botId: string): MediaGroupBuffer => {
+    let buffer = albums.get(botId);
+    if (!buffer) {
+      buffer = new MediaGroupBuffer((update) => manager.processIncomingMessage({ botId, platform: 'telegram', update }), {
+        ...deps.mediaGroups,
+        onError: (err) => logger?.error({ event_type: 'WEBHOOK', bot_id: botId, platform: 'telegram', err }, 'an album could not be processed'),
+      });
+      albums.set(botId, buffer);
+    }
+    return buffer;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, botId: string, seen: { body?: unknown; result?: IncomingResult }): Promise<number> => {
     const secret = secretOf(botId);
@@ -182,6 +209,14 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
     if (intake && !intake.tryEnter() && !(await intake.enter())) throw new Refusal(503, 'OVERLOADED');
     try {
       seen.body = parseJson(await readBody(req));
+      if (isAlbumPart(seen.body)) {
+        const parsed = manager.parseUpdate('telegram', seen.body, botId);
+        if (parsed.kind === 'invalid') throw new Refusal(400, `not a Telegram update: ${parsed.reason}`);
+      }
+      if (await albumsOf(botId).take(seen.body)) {
+        send(res, 200, 'text/plain; charset=utf-8', OK);
+        return 200;
+      }
       const result = await manager.processIncomingMessage({ botId, platform: 'telegram', update: seen.body, answerInline: true });
       seen.result = result;
       if (result.status === 'invalid') throw new Refusal(400, `not a Telegram update: ${result.reason}`);
@@ -247,5 +282,9 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
     }
   };
 
-  return { botIdOf, serve };
+  const flush = async (): Promise<void> => {
+    await Promise.all([...albums.values()].map((b) => b.flush()));
+  };
+
+  return { botIdOf, serve, flush };
 }

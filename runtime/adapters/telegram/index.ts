@@ -15,3 +15,12 @@ export { startTelegramPolling, WEBHOOK_IS_SET, type TelegramPolling, type Telegr
 export { TelegramApiError, DEFAULT_RETRY_MS } from './errors.js';
 export { DEFAULT_API_ROOT, TELEGRAM_ALLOWED_UPDATES, createKeepAliveAgent, type TelegramAgent } from './client.js';
 export { isTelegramToken, redactToken } from './token.js';
+export {
+  MediaGroupBuffer,
+  MediaGroupUpdate,
+  isMediaGroup,
+  mediaGroupUpdateId,
+  DEFAULT_MEDIA_GROUP_WINDOW_MS,
+  DEFAULT_MEDIA_GROUP_MAX_WAIT_MS,
+  type MediaGroupOptions,
+} from './media-group.js';

@@ -1,6 +1,8 @@
 import type { UserMessage, UserProfile } from '../../engine/index.js';
 import type { ParsedUpdate } from '../types.js';
 import { DEFAULT_GROUP_DIALOGS, encodeAddress, type GroupDialogs } from './address.js';
+import { isMediaGroup, mediaGroupUpdateId } from './media-group.js';
+import { MediaFieldError, messageMedia, type MessageMedia } from './parse-media.js';
 
 export interface ParseUpdateOptions {
   /** Whose conversation a group message advances; default 'member'. */
@@ -131,13 +133,28 @@ function parseMessage(updateId: string, message: unknown, groupDialogs: GroupDia
   if (!from.ok) return invalid('message.from is not an object');
   const text = own(message, 'text');
   if (text !== undefined && typeof text !== 'string') return invalid('message.text is not a string');
+  let media: MessageMedia | undefined;
+  let caption: unknown;
   if (text === undefined) {
     const service = SERVICE_KEYS.find((k) => own(message, k) !== undefined);
     if (service !== undefined) return { kind: 'ignored', updateId, reason: `service message (${service})` };
+    caption = own(message, 'caption');
+    if (caption !== undefined && typeof caption !== 'string') return invalid('message.caption is not a string');
+    try {
+      media = messageMedia(message);
+    } catch (err) {
+      if (err instanceof MediaFieldError) return invalid(err.message);
+      throw err;
+    }
   }
   const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = {};
   if (text !== undefined) out.text = cap(text, MAX_TEXT_LENGTH);
+  // A file's caption is the message's text (only media carry captions).
+  else if (typeof caption === 'string' && caption !== '') out.text = cap(caption, MAX_TEXT_LENGTH);
   if (from.user) out.user = from.user;
+  if (media?.files) out.files = media.files;
+  if (media?.location) out.location = media.location;
+  if (media?.contact) out.contact = media.contact;
   return { kind: 'message', updateId, chatId: dialogAddress(rawChatId, message, message, groupDialogs), message: out };
 }
 
@@ -163,9 +180,26 @@ function parseCallback(updateId: string, query: unknown, groupDialogs: GroupDial
   return { kind: 'message', updateId, chatId: dialogAddress(rawChatId, message, query, groupDialogs), message: out, ackId: id };
 }
 
+/**
+ * The parts of a media group (media-group.ts) as one message: the files of every part in update order, the first
+ * caption as its text, and an update id of the group, so a part delivered again is recognised as applied.
+ */
+function parseGroup(parts: readonly unknown[], groupDialogs: GroupDialogs): ParsedUpdate {
+  const parsed = parts.map((p) => parseTelegramUpdate(p, { groupDialogs }));
+  // Webhook deliveries may arrive out of order: the files keep the order the user sent them in.
+  const messages = parsed.filter((p): p is ParsedUpdate & { kind: 'message' } => p.kind === 'message').sort((a, b) => Number(a.updateId) - Number(b.updateId));
+  const first = messages[0];
+  if (!first) return parsed[0] ?? invalid('an empty media group');
+  const files = messages.flatMap((m) => m.message.files ?? []);
+  const text = messages.find((m) => m.message.text !== undefined)?.message.text;
+  const message: UserMessage = { ...first.message, ...(text !== undefined ? { text } : {}), ...(files.length > 0 ? { files } : {}) };
+  return { kind: 'message', updateId: mediaGroupUpdateId(parts[0]) ?? first.updateId, chatId: first.chatId, message };
+}
+
 /** Validates an untrusted Telegram update (a webhook body or a polled update) and classifies it. */
 export function parseTelegramUpdate(update: unknown, options: ParseUpdateOptions = {}): ParsedUpdate {
   const groupDialogs = options.groupDialogs ?? DEFAULT_GROUP_DIALOGS;
+  if (isMediaGroup(update)) return parseGroup(update.parts, groupDialogs);
   if (!isPlainObject(update)) return invalid('update is not a JSON object');
   const rawId = own(update, 'update_id');
   if (typeof rawId !== 'number' || !Number.isSafeInteger(rawId) || rawId < 0) return invalid('update_id is missing or not a non-negative integer');

@@ -2,6 +2,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { apiRootProtocol, DEFAULT_API_ROOT, TELEGRAM_ALLOWED_UPDATES, type TelegramAgent } from './client.js';
 import { describeError, TelegramApiError, toApiError } from './errors.js';
+import { MediaGroupBuffer, type MediaGroupOptions } from './media-group.js';
 import { isTelegramToken, redactToken } from './token.js';
 
 export interface TelegramPollingOptions {
@@ -9,7 +10,10 @@ export interface TelegramPollingOptions {
   /** Default https://api.telegram.org. */
   readonly apiRoot?: string;
   readonly agent?: TelegramAgent;
-  /** Called with each raw update; updates of one getUpdates batch are handled concurrently. */
+  /**
+   * Called with each raw update, and with a MediaGroupUpdate for the parts of an album (held briefly, see
+   * `mediaGroups`); updates of one getUpdates batch are handled concurrently.
+   */
   readonly onUpdate: (update: unknown) => Promise<void>;
   /**
    * Waits until the server can take an update (backpressure), and returns what to call once it is handled. telegraf
@@ -20,6 +24,8 @@ export interface TelegramPollingOptions {
   readonly onError?: (error: Error, update: unknown) => void;
   /** Stops polling when aborted. */
   readonly signal?: AbortSignal;
+  /** How the parts of an album are held and combined into one update (media-group.ts). */
+  readonly mediaGroups?: MediaGroupOptions;
 }
 
 export interface TelegramPolling {
@@ -82,7 +88,19 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
   }
 
   const onError = options.onError ?? defaultOnError;
-  bot.use((ctx) => onUpdate(ctx.update));
+  // A held part returns at once, so the next batch (with the album's other parts) is fetched; `stop` hands held albums over.
+  const groups = new MediaGroupBuffer(onUpdate, {
+    ...options.mediaGroups,
+    onError: (err, update) => {
+      const d = describeError(err, token);
+      const error = new Error(d.message);
+      error.name = d.name;
+      onError(error, update);
+    },
+  });
+  bot.use(async (ctx) => {
+    if (!(await groups.take(ctx.update))) await onUpdate(ctx.update);
+  });
   // Without a handler telegraf rethrows, which would end the loop.
   bot.catch((err, ctx) => {
     const d = describeError(err, token);
@@ -107,6 +125,7 @@ export async function startTelegramPolling(options: TelegramPollingOptions): Pro
       bot.stop('stop');
       // A failure was already reported through `done`.
       await done.catch(() => undefined);
+      await groups.flush();
     })();
     return stopping;
   };

@@ -51,10 +51,8 @@ describe('parseTelegramUpdate: messages', () => {
 
   it.each([
     ['sticker', { sticker: { file_id: 'f' } }],
-    ['photo with caption', { photo: [{ file_id: 'p' }], caption: 'look' }],
-    ['voice', { voice: { file_id: 'v' } }],
-    ['document', { document: { file_id: 'd' } }],
-    ['location', { location: { latitude: 1, longitude: 2 } }],
+    ['animation', { animation: { file_id: 'a' }, document: { file_id: 'a' } }],
+    ['video note', { video_note: { file_id: 'n' } }],
   ])('maps a %s to a message without text, keeping the user', (_name, content) => {
     const r = parseTelegramUpdate({ update_id: 2, message: { chat, from, ...content } });
     expect(r).toEqual({ kind: 'message', updateId: '2', chatId: '77', message: { user: expect.objectContaining({ id: 77 }) } });
