@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A fake Telegram Bot API server for tests and benchmarks: answers `/bot<TOKEN>/<method>` like Telegram does,
- * records calls and injects faults (errors, 429 with retry_after, slow answers).
+ * records calls and injects faults (errors, 429 with retry_after, slow answers). It also keeps files: those a test
+ * registers (served by getFile and `/file/bot<TOKEN>/<path>`) and those uploaded with sendPhoto, sendDocument…
+ * One file, since the media methods share its state and helpers with the rest.
  */
 
 export interface FakeBotApiOptions {
@@ -24,6 +27,7 @@ export interface FakeCall {
 }
 
 export interface FaultRule {
+  /** A Bot API method, or 'file' for downloads from `/file/bot<TOKEN>/<path>`. */
   method?: string;
   chatId?: string | number;
   /** How many matching calls this rule answers; default 1; Infinity allowed. */
@@ -51,6 +55,45 @@ export interface FakeWebhook {
  */
 export type CallListener = (method: string, payload: Record<string, unknown>, status: number) => void;
 
+/** A file part of a multipart call, as Telegram reads it (the call's payload holds it under the part's name). */
+export class FakeUpload {
+  constructor(
+    readonly filename: string,
+    readonly size: number,
+    readonly bytes: Buffer,
+    readonly contentType?: string,
+  ) {}
+}
+
+/** A file the fake keeps: registered by a test, uploaded by a bot, or named by URL (no bytes then). */
+export interface FakeFile {
+  readonly fileId: string;
+  readonly uniqueId: string;
+  /** Where `/file/bot<TOKEN>/<path>` serves it. */
+  readonly path: string;
+  readonly bytes: Buffer;
+  /** What getFile declares (the byte length unless a test says otherwise). */
+  readonly size: number;
+  readonly token: string;
+  readonly name?: string;
+  readonly mime?: string;
+  /** Set for a file sent by URL. */
+  readonly url?: string;
+}
+
+/** The Bot API's getFile answer. */
+export interface FakeFileInfo {
+  readonly file_id: string;
+  readonly file_unique_id: string;
+  readonly file_size: number;
+  readonly file_path: string;
+}
+
+/** The methods that send a file, and the field that holds it. */
+const FILE_METHODS: Readonly<Record<string, string>> = { sendPhoto: 'photo', sendDocument: 'document', sendVideo: 'video', sendAudio: 'audio', sendVoice: 'voice' };
+const MEDIA_METHODS = new Set([...Object.keys(FILE_METHODS), 'sendLocation', 'sendVenue', 'sendContact']);
+const WRONG_FILE = 'Bad Request: wrong file identifier/HTTP URL specified';
+
 interface ActiveRule {
   readonly rule: FaultRule;
   remaining: number;
@@ -72,9 +115,14 @@ interface Answer {
 const TOKEN_RE = /^\d+:[A-Za-z0-9_-]+$/;
 const SECRET_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const PATH_RE = /^\/bot([^/]+)\/([^/?]+)$/;
+const FILE_RE = /^\/file\/bot([^/]+)\/(.+)$/;
 /** Fields Telegram accepts as JSON-serialized strings in form bodies. */
 const JSON_FIELDS = new Set(['reply_markup', 'allowed_updates', 'entities', 'link_preview_options', 'reply_parameters', 'results']);
-const MAX_BODY = 20 * 1024 * 1024;
+/** Telegram takes uploads up to 50 MB; a little over for the form around the file. */
+const MAX_BODY = 51 * 1024 * 1024;
+/** getFile refuses files over 20 MB. */
+const MAX_DOWNLOAD = 20 * 1024 * 1024;
+const MAX_CAPTION = 1024;
 const MAX_TEXT = 4096;
 const MAX_POLL_SECONDS = 50;
 const WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
@@ -103,6 +151,9 @@ export class FakeBotApi {
   private readonly webhooks = new Map<string, FakeWebhook>();
   private readonly waiters = new Map<string, Waiter>();
   private nextMessageId = 1;
+  private nextFileId = 1;
+  private readonly files = new Map<string, FakeFile>();
+  private readonly filesByPath = new Map<string, FakeFile>();
   private accepted = 0;
   private listener: CallListener | undefined;
   private closed = false;
@@ -151,6 +202,27 @@ export class FakeBotApi {
 
   texts(chatId: string | number): string[] {
     return this.sent(chatId).map((c) => String(c.payload['text']));
+  }
+
+  /** Media calls (sendPhoto, sendDocument, sendLocation…) answered with success, optionally of one chat. */
+  mediaSent(chatId?: string | number): FakeCall[] {
+    this.needRecord('mediaSent');
+    const chat = chatId === undefined ? undefined : String(chatId);
+    return this.calls.filter((c) => MEDIA_METHODS.has(c.method) && c.status === 200 && (chat === undefined || String(c.payload['chat_id']) === chat));
+  }
+
+  /**
+   * Registers a file for the bot of `token` (file_ids are valid for one bot only), as if a user had sent it: getFile
+   * answers with it and `/file/bot<token>/<path>` serves its bytes. `size` overrides the size getFile declares.
+   */
+  addFile(token: string, bytes: Buffer, options: { size?: number; name?: string; mime?: string } = {}): FakeFileInfo {
+    const file = this.keepFile(token, bytes, options);
+    return { file_id: file.fileId, file_unique_id: file.uniqueId, file_size: file.size, file_path: file.path };
+  }
+
+  /** A file by its file_id (registered, uploaded or sent by URL). */
+  fileOf(fileId: string): FakeFile | undefined {
+    return this.files.get(fileId);
   }
 
   /** Sets (or, with undefined, removes) the one listener told of every answered call. */
@@ -218,6 +290,8 @@ export class FakeBotApi {
     this.updates.clear();
     this.nextUpdateId.clear();
     this.webhooks.clear();
+    this.files.clear();
+    this.filesByPath.clear();
     this.nextMessageId = 1;
     this.accepted = 0;
     this.listener = undefined;
@@ -242,6 +316,10 @@ export class FakeBotApi {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const match = PATH_RE.exec(q === -1 ? url : url.slice(0, q));
+    if (!match && req.method === 'GET' && url.startsWith('/file/')) {
+      void this.download(url, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -289,6 +367,127 @@ export class FakeBotApi {
     reply(this.dispatch(token, method, payload));
   }
 
+  /** GET /file/bot<TOKEN>/<path>: the bytes of a kept file, as Telegram's file server answers. */
+  private async download(url: string, res: http.ServerResponse): Promise<void> {
+    this.total++;
+    this.counts.set('file', (this.counts.get('file') ?? 0) + 1);
+    const m = FILE_RE.exec(url);
+    const fault = this.takeFault('file', {});
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (this.closed) return;
+    if (fault && fault.status !== 200) return send(res, { status: fault.status, body: faultBody(fault) });
+    const file = m ? this.filesByPath.get(m[2]!) : undefined;
+    if (!m || !file || file.token !== m[1]) return send(res, { status: 404, body: error(404, 'Not Found') });
+    res.writeHead(200, { 'content-type': file.mime ?? 'application/octet-stream', 'content-length': file.bytes.length });
+    if (fault?.drop) {
+      // Half the bytes, then the connection is cut.
+      res.write(file.bytes.subarray(0, file.bytes.length >> 1), () => res.socket?.destroy());
+      return;
+    }
+    res.end(file.bytes);
+  }
+
+  private keepFile(token: string, bytes: Buffer, options: { size?: number; name?: string; mime?: string; url?: string }): FakeFile {
+    const n = this.nextFileId++;
+    const fileId = `AgAC${n}${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+    const uniqueId = `AQAD${createHash('sha256').update(options.url ?? bytes).digest('hex').slice(0, 16)}`;
+    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(options.name ?? '')?.[1] ?? 'bin';
+    const file: FakeFile = {
+      fileId,
+      uniqueId,
+      path: `documents/file_${n}.${ext}`,
+      bytes,
+      size: options.size ?? bytes.length,
+      token,
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ...(options.mime !== undefined ? { mime: options.mime } : {}),
+      ...(options.url !== undefined ? { url: options.url } : {}),
+    };
+    this.files.set(fileId, file);
+    this.filesByPath.set(file.path, file);
+    return file;
+  }
+
+  private getFile(token: string, p: Record<string, unknown>): Answer {
+    const file = typeof p['file_id'] === 'string' ? this.files.get(p['file_id']) : undefined;
+    if (!file || file.token !== token) return bad('Bad Request: invalid file_id');
+    if (file.size > MAX_DOWNLOAD) return bad('Bad Request: file is too big');
+    return ok({ file_id: file.fileId, file_unique_id: file.uniqueId, file_size: file.size, file_path: file.path });
+  }
+
+  /**
+   * The file of a media call, read as Telegram reads it: a file part under the field's name, `attach://<part>`, an
+   * HTTP URL (Telegram would fetch it), or a file_id of this bot.
+   */
+  private inputFile(token: string, p: Record<string, unknown>, field: string): FakeFile | Answer {
+    let value = p[field];
+    if (typeof value === 'string' && value.startsWith('attach://')) {
+      value = p[value.slice('attach://'.length)];
+      if (!(value instanceof FakeUpload)) return bad(WRONG_FILE);
+    }
+    if (value instanceof FakeUpload) {
+      if (value.size === 0) return bad('Bad Request: file must be non-empty');
+      return this.keepFile(token, value.bytes, { name: value.filename, ...(value.contentType !== undefined ? { mime: value.contentType } : {}) });
+    }
+    if (typeof value !== 'string' || value === '') return bad(`Bad Request: there is no ${field} in the request`);
+    if (/^https?:\/\//i.test(value)) return this.keepFile(token, Buffer.alloc(0), { url: value, name: new URL(value).pathname.split('/').pop() ?? '' });
+    const known = this.files.get(value);
+    return known && known.token === token ? known : bad(WRONG_FILE);
+  }
+
+  private sendMedia(token: string, method: string, p: Record<string, unknown>): Answer {
+    const chatId = p['chat_id'];
+    if (chatId === undefined || chatId === '') return bad('Bad Request: chat_id is empty');
+    const caption = p['caption'];
+    if (caption !== undefined && (typeof caption !== 'string' || caption.length > MAX_CAPTION)) return bad('Bad Request: message caption is too long');
+    if (!buttonsFit(p['reply_markup'])) return bad('Bad Request: BUTTON_DATA_INVALID');
+    const content: Record<string, unknown> = {};
+    const field = FILE_METHODS[method];
+    if (field !== undefined) {
+      const file = this.inputFile(token, p, field);
+      if ('status' in file) return file;
+      const described = { file_id: file.fileId, file_unique_id: file.uniqueId, file_size: file.size };
+      if (field === 'photo') {
+        // Telegram answers with the sizes it made, smallest first; the last is the largest.
+        const thumb = this.keepFile(token, file.bytes.subarray(0, 16), { name: 'thumb.jpg' });
+        content['photo'] = [
+          { file_id: thumb.fileId, file_unique_id: thumb.uniqueId, file_size: thumb.size, width: 90, height: 90 },
+          { ...described, width: 1280, height: 1280 },
+        ];
+      } else {
+        content[field] = { ...described, ...(file.name ? { file_name: file.name } : {}), ...(file.mime ? { mime_type: file.mime } : {}) };
+      }
+      if (typeof caption === 'string' && caption !== '') content['caption'] = caption;
+    } else if (method === 'sendContact') {
+      if (typeof p['phone_number'] !== 'string' || typeof p['first_name'] !== 'string') return bad('Bad Request: phone number and first name are required');
+      content['contact'] = { phone_number: p['phone_number'], first_name: p['first_name'], ...(p['last_name'] !== undefined ? { last_name: p['last_name'] } : {}) };
+    } else {
+      const latitude = Number(p['latitude']);
+      const longitude = Number(p['longitude']);
+      if (!(Math.abs(latitude) <= 90) || !(Math.abs(longitude) <= 180)) return bad('Bad Request: wrong coordinates');
+      content['location'] = { latitude, longitude };
+      if (method === 'sendVenue') {
+        if (typeof p['title'] !== 'string' || p['title'] === '' || typeof p['address'] !== 'string' || p['address'] === '') return bad('Bad Request: venue title and address are required');
+        content['venue'] = { location: { latitude, longitude }, title: p['title'], address: p['address'] };
+      }
+    }
+    return ok(this.message(token, chatId, p, content));
+  }
+
+  private message(token: string, chatId: unknown, p: Record<string, unknown>, content: Record<string, unknown>): Record<string, unknown> {
+    const id = typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+    const message: Record<string, unknown> = {
+      message_id: this.nextMessageId++,
+      from: botUser(token),
+      chat: { id, type: typeof id === 'number' && id > 0 ? 'private' : 'group' },
+      date: Math.floor(Date.now() / 1000),
+      ...content,
+    };
+    if (p['reply_markup'] !== undefined) message['reply_markup'] = p['reply_markup'];
+    if (p['message_thread_id'] !== undefined) Object.assign(message, { message_thread_id: Number(p['message_thread_id']), is_topic_message: true });
+    return message;
+  }
+
   private takeFault(method: string, payload: Record<string, unknown>): FaultRule | undefined {
     if (this.faults.length === 0) return undefined;
     const chat = payload['chat_id'] === undefined ? undefined : String(payload['chat_id']);
@@ -312,6 +511,17 @@ export class FakeBotApi {
         return ok(true);
       case 'editMessageReplyMarkup':
         return ok(true);
+      case 'getFile':
+        return this.getFile(token, p);
+      case 'sendPhoto':
+      case 'sendDocument':
+      case 'sendVideo':
+      case 'sendAudio':
+      case 'sendVoice':
+      case 'sendLocation':
+      case 'sendVenue':
+      case 'sendContact':
+        return this.sendMedia(token, method, p);
       case 'setWebhook':
         return this.setWebhook(token, p);
       case 'deleteWebhook':
@@ -508,7 +718,7 @@ function parsePayload(contentType: string | undefined, body: Buffer, query: stri
   return out;
 }
 
-/** Text fields become strings; file fields become `{ filename, size }`. */
+/** Text fields become strings; file fields become FakeUploads (name, size, bytes, content type). */
 function parseMultipart(body: Buffer, boundary: string, out: Record<string, unknown>): void {
   const delimiter = Buffer.from(`--${boundary}`);
   let pos = body.indexOf(delimiter);
@@ -524,8 +734,52 @@ function parseMultipart(body: Buffer, boundary: string, out: Record<string, unkn
       const content = part.subarray(split + 4);
       const name = /(?:^|;)\s*name="([^"]*)"/im.exec(headers)?.[1];
       const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-      if (name !== undefined) setField(out, name, filename === undefined ? content.toString('utf8') : { filename, size: content.length });
+      const type = /^content-type:\s*([^\r\n]+)/im.exec(headers)?.[1]?.trim();
+      if (name !== undefined) setField(out, name, filename === undefined ? content.toString('utf8') : new FakeUpload(filename, content.length, Buffer.from(content), type));
     }
     pos = next;
   }
 }
+
+/** A user as updates built here name them. */
+const FAKE_USER = { id: 1001, is_bot: false, first_name: 'Test', username: 'test_user' };
+
+type UpdateExtra = { readonly caption?: string; readonly mediaGroupId?: string; readonly from?: Record<string, unknown> };
+
+function userMessage(chatId: number, content: Record<string, unknown>, extra: UpdateExtra = {}): Record<string, unknown> {
+  const from = extra.from ?? { ...FAKE_USER, id: chatId };
+  const message: Record<string, unknown> = { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: chatId > 0 ? 'private' : 'group' }, from, ...content };
+  if (extra.caption !== undefined) message['caption'] = extra.caption;
+  if (extra.mediaGroupId !== undefined) message['media_group_id'] = extra.mediaGroupId;
+  return { message };
+}
+
+/**
+ * Updates as Telegram sends them when a user sends media (for `pushUpdate`, or a webhook body once given an
+ * update_id). Files come from `FakeBotApi.addFile`, so getFile and the download serve them.
+ */
+export const fakeUpdates = {
+  /** A photo: Telegram lists a small size and the file itself (the largest). */
+  photo(chatId: number, file: FakeFileInfo, extra?: UpdateExtra): Record<string, unknown> {
+    const sizes = [
+      { file_id: `${file.file_id}_thumb`, file_unique_id: `${file.file_unique_id}_t`, file_size: 100, width: 90, height: 60 },
+      { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, width: 1280, height: 853 },
+    ];
+    return userMessage(chatId, { photo: sizes }, extra);
+  },
+  document(chatId: number, file: FakeFileInfo, meta: { name?: string; mime?: string } = {}, extra?: UpdateExtra): Record<string, unknown> {
+    const document = { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, ...(meta.name ? { file_name: meta.name } : {}), ...(meta.mime ? { mime_type: meta.mime } : {}) };
+    return userMessage(chatId, { document }, extra);
+  },
+  /** The parts of an album, one update each, with the same media_group_id (the caption on the first). */
+  album(chatId: number, files: readonly FakeFileInfo[], mediaGroupId: string, caption?: string): Record<string, unknown>[] {
+    return files.map((f, i) => fakeUpdates.photo(chatId, f, { mediaGroupId, ...(i === 0 && caption !== undefined ? { caption } : {}) }));
+  },
+  location(chatId: number, latitude: number, longitude: number, venue?: { title: string; address: string }): Record<string, unknown> {
+    const location = { latitude, longitude };
+    return userMessage(chatId, venue ? { location, venue: { location, ...venue } } : { location });
+  },
+  contact(chatId: number, contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number }): Record<string, unknown> {
+    return userMessage(chatId, { contact });
+  },
+};

@@ -24,3 +24,4 @@ export {
   DEFAULT_MEDIA_GROUP_MAX_WAIT_MS,
   type MediaGroupOptions,
 } from './media-group.js';
+export { TELEGRAM_DOWNLOAD_LIMIT, TELEGRAM_PHOTO_UPLOAD_LIMIT, TELEGRAM_UPLOAD_LIMIT, TELEGRAM_CAPTION_LIMIT } from './telegram-media.js';

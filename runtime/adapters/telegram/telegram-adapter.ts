@@ -1,12 +1,15 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import { DeliveryError, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
+import type { IncomingFile } from '../../engine/index.js';
+import type { MediaStore } from '../../media/index.js';
+import { DeliveryError, MediaDownloadError, type MediaDownload, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
 import { createKeepAliveAgent, createTelegramClient, DEFAULT_API_ROOT, type TelegramAgent } from './client.js';
 import { DEFAULT_CONNECTIONS, DirectSender } from './direct-sender.js';
 import { DEFAULT_RETRY_MS, toDeliveryError } from './errors.js';
 import { decodeAddress, DEFAULT_GROUP_DIALOGS, type GroupDialogs } from './address.js';
 import { parseTelegramUpdate } from './parse-update.js';
 import { splitText, TELEGRAM_TEXT_LIMIT } from './split-text.js';
+import { TelegramMedia } from './telegram-media.js';
 import { isTelegramToken } from './token.js';
 
 export interface TelegramAdapterOptions {
@@ -31,6 +34,11 @@ export interface TelegramAdapterOptions {
    * separate call; 'off' nothing (every call is a separate request). Long polling always makes separate calls.
    */
   readonly webhookAnswer?: WebhookAnswerMode;
+  /**
+   * Where stored files are read from for uploads (a step's shipped file, a file a user sent). Without it, media
+   * by URL still go out; a stored file fails as a permanent DeliveryError.
+   */
+  readonly media?: MediaStore;
 }
 
 export type WebhookAnswerMode = 'off' | 'ack';
@@ -61,6 +69,8 @@ export class TelegramAdapter implements PlatformAdapter {
   private readonly bots = new Map<string, Bot>();
   private readonly direct: DirectSender | undefined;
   private readonly webhookAnswer: WebhookAnswerMode;
+  private readonly mediaStore: MediaStore | undefined;
+  private mediaPath: TelegramMedia | undefined;
 
   constructor(options: TelegramAdapterOptions = {}) {
     this.apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
@@ -69,6 +79,7 @@ export class TelegramAdapter implements PlatformAdapter {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_MS;
     this.webhookAnswer = options.webhookAnswer ?? 'ack';
+    this.mediaStore = options.media;
     this.direct = (options.sender ?? 'direct') === 'direct' ? new DirectSender(this.apiRoot, this.timeoutMs, options.connections ?? DEFAULT_CONNECTIONS) : undefined;
   }
 
@@ -99,7 +110,8 @@ export class TelegramAdapter implements PlatformAdapter {
 
   /** A text over Telegram's 4096 characters becomes several messages, cut at paragraphs, lines or spaces. */
   split(message: OutboundMessage): OutboundMessage[] {
-    if (message.text.length <= TELEGRAM_TEXT_LIMIT) return [message];
+    // A caption too long for Telegram is sent as a text before the medium (send).
+    if (message.text.length <= TELEGRAM_TEXT_LIMIT || message.media !== undefined) return [message];
     const parts = splitText(message.text, TELEGRAM_TEXT_LIMIT);
     return parts.map((text, i) => ({ text, buttons: i === parts.length - 1 ? message.buttons : [] }));
   }
@@ -109,6 +121,7 @@ export class TelegramAdapter implements PlatformAdapter {
    * order, for callers that do not split first.
    */
   async send(botId: string, chatId: string, message: OutboundMessage): Promise<void> {
+    if (message.media !== undefined) return this.sendMedia(botId, chatId, message);
     const { chat, thread } = decodeAddress(chatId);
     for (const part of this.split(message)) {
       const payload: { chat_id: string; text: string; message_thread_id?: number; reply_markup?: InlineKeyboardMarkup } = { chat_id: chat, text: part.text };
@@ -118,6 +131,29 @@ export class TelegramAdapter implements PlatformAdapter {
       }
       await this.call(botId, 'sendMessage', payload);
     }
+  }
+
+  /**
+   * A medium with its caption and buttons (sendPhoto, sendDocument, sendLocation…), through the media client whichever
+   * sender text uses: by URL, by the file_id Telegram gave the first upload of the same bytes, or by upload.
+   */
+  private async sendMedia(botId: string, chatId: string, message: OutboundMessage): Promise<void> {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new DeliveryError(`telegram bot ${botId} is not registered`, 'retry');
+    const { chat, thread } = decodeAddress(chatId);
+    const replyMarkup = message.buttons.length > 0 ? { inline_keyboard: message.buttons.map((b) => [{ text: b.text, callback_data: b.value }]) } : undefined;
+    const sendText = (text: string) => this.send(botId, chatId, { text, buttons: [] });
+    await this.media().send(bot.token, botId, { chat, ...(thread !== undefined ? { thread } : {}), ...(replyMarkup ? { replyMarkup } : {}) }, message.media!, message.text, sendText);
+  }
+
+  /**
+   * A file a user sent: getFile, then its bytes streamed from Telegram's file URL (which holds the token and never
+   * leaves the adapter). Over 20 MB is permanent: Telegram serves bots no bigger files. Throws MediaDownloadError.
+   */
+  async download(botId: string, file: IncomingFile, signal: AbortSignal): Promise<MediaDownload> {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new MediaDownloadError(`telegram bot ${botId} is not registered in this process`, 'retry');
+    return this.media().download(bot.token, file, signal);
   }
 
   /** Answers a callback query; throws DeliveryError like `send` (callers treat it as non-fatal). */
@@ -138,7 +174,13 @@ export class TelegramAdapter implements PlatformAdapter {
   /** Closes the direct sender's connections and the agent the adapter created (a given agent is left to its owner). */
   async close(): Promise<void> {
     if (this.ownAgent) this.agent.destroy();
-    await this.direct?.close();
+    await Promise.all([this.direct?.close(), this.mediaPath?.close()]);
+  }
+
+  /** Made on first use: a text-only bot opens no media connections. */
+  private media(): TelegramMedia {
+    this.mediaPath ??= new TelegramMedia(this.apiRoot, this.timeoutMs, this.retryDelayMs, this.mediaStore);
+    return this.mediaPath;
   }
 
   private async call(botId: string, method: 'sendMessage' | 'answerCallbackQuery', payload: object): Promise<void> {

@@ -90,7 +90,7 @@ describe('FakeBotApi basics', () => {
     expect(r3.status).toBe(200);
     expect(api.texts(5)).toEqual(['form', 'query', 'multi\r\npart ü']);
     expect(api.calls[0]!.payload['reply_markup']).toEqual({ inline_keyboard: [] });
-    expect(api.calls[2]!.payload['document']).toEqual({ filename: 'a.txt', size: 9 });
+    expect(api.calls[2]!.payload['document']).toMatchObject({ filename: 'a.txt', size: 9, bytes: Buffer.from('file body') });
   });
 
   it('answers 400 to a body it cannot parse', async () => {
