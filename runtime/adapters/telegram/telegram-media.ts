@@ -106,7 +106,8 @@ export class TelegramMedia {
       throw downloadError(err, token, 'download');
     }
     if (res.statusCode !== 200) {
-      res.body.destroy();
+      // Read and dropped (small: an error page), so the connection can be reused.
+      res.body.dump().catch(() => undefined);
       const kind = res.statusCode >= 500 || res.statusCode === 429 ? 'retry' : 'permanent';
       throw new MediaDownloadError(`telegram download failed: HTTP ${res.statusCode}`, kind);
     }
