@@ -117,7 +117,7 @@ export class MediaGroupBuffer {
   }
 
   private hold(key: string, chat: string, update: unknown): void {
-    const now = (this.options.now ?? performance.now)();
+    const now = this.options.now ? this.options.now() : performance.now();
     let h = this.held.get(key);
     if (!h) {
       h = { key, chat, parts: [], firstAt: now, timer: undefined };
