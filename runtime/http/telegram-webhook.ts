@@ -4,9 +4,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { MediaGroupBuffer, type MediaGroupOptions } from '../adapters/telegram/index.js';
+import { MediaGroupBuffer, type MediaGroupOptions, type MediaGroupUpdate } from '../adapters/telegram/index.js';
 import type { DialogManager, IncomingResult } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
+import { StoreUnavailableError } from '../store/index.js';
 import { statusOf } from './errors-middleware.js';
 import type { IntakeGate } from './intake-gate.js';
 
@@ -16,6 +17,8 @@ export const TELEGRAM_WEBHOOK_ROUTE = '/webhooks/telegram/:botId';
 const PREFIX = '/webhooks/telegram/';
 /** Seconds a refused (overloaded) update should wait before Telegram redelivers it. */
 const OVERLOAD_RETRY_AFTER = '1';
+/** Tries of an album's update while the store is unavailable (about 30 s in all). */
+const ALBUM_ATTEMPTS = 6;
 
 /**
  * Constant time for a given length: the secret's length is not hidden (Telegram's secrets are 1-256 characters of
@@ -184,10 +187,22 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
   const { manager, secretOf, logger, intake } = deps;
   const replyWaitMs = deps.replyWaitMs ?? 0;
   const albums = new Map<string, MediaGroupBuffer>();
+  // Its parts were answered already, so Telegram will not deliver them again: a store that is briefly away is waited for.
+  const applyAlbum = async (botId: string, update: MediaGroupUpdate): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await manager.processIncomingMessage({ botId, platform: 'telegram', update });
+        return;
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || attempt >= ALBUM_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** attempt)));
+      }
+    }
+  };
   const albumsOf = (botId: string): MediaGroupBuffer => {
     let buffer = albums.get(botId);
     if (!buffer) {
-      buffer = new MediaGroupBuffer((update) => manager.processIncomingMessage({ botId, platform: 'telegram', update }), {
+      buffer = new MediaGroupBuffer((update) => applyAlbum(botId, update), {
         ...deps.mediaGroups,
         onError: (err) => logger?.error({ event_type: 'WEBHOOK', bot_id: botId, platform: 'telegram', err }, 'an album could not be processed'),
       });
@@ -209,11 +224,14 @@ export function telegramWebhook(deps: TelegramWebhookDeps): TelegramWebhook {
     if (intake && !intake.tryEnter() && !(await intake.enter())) throw new Refusal(503, 'OVERLOADED');
     try {
       seen.body = parseJson(await readBody(req));
-      if (isAlbumPart(seen.body)) {
+      const albums = albumsOf(botId);
+      const part = isAlbumPart(seen.body);
+      if (part) {
         const parsed = manager.parseUpdate('telegram', seen.body, botId);
         if (parsed.kind === 'invalid') throw new Refusal(400, `not a Telegram update: ${parsed.reason}`);
       }
-      if (await albumsOf(botId).take(seen.body)) {
+      // Only an album part, or an update while albums are held, goes through the buffer.
+      if ((part || albums.size > 0) && (await albums.take(seen.body))) {
         send(res, 200, 'text/plain; charset=utf-8', OK);
         return 200;
       }
