@@ -24,6 +24,46 @@ export function varsInterface(ir: IrScenario): string {
   return `export interface Vars {\n${lines.join('\n')}\n}`;
 }
 
+/** The media value shapes (compiler/semantics/media.ts), declared in each module that uses them so it stands alone. */
+const MEDIA_DECLARATIONS: Readonly<Record<'FileValue' | 'LocationValue' | 'ContactValue', string>> = {
+  FileValue: `/** A file the user sent: a reference to the stored bytes (their type read from the bytes). */
+export interface FileValue {
+  readonly kind: 'photo' | 'document' | 'video' | 'audio' | 'voice';
+  readonly id: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly name: string;
+  readonly sha256: string;
+}`,
+  LocationValue: `/** A location the user shared. */
+export interface LocationValue {
+  readonly kind: 'location';
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly title?: string;
+  readonly address?: string;
+}`,
+  ContactValue: `/** A contact the user shared. */
+export interface ContactValue {
+  readonly kind: 'contact';
+  readonly phone: string;
+  readonly first_name: string;
+  readonly last_name?: string;
+  readonly user_id?: string;
+}`,
+};
+
+const MEDIA_TYPE_OF: Partial<Record<IrVariable['type'], keyof typeof MEDIA_DECLARATIONS>> = { file: 'FileValue', files: 'FileValue', location: 'LocationValue', contact: 'ContactValue' };
+
+/** The declarations of the media types the variables use, in a fixed order; empty without media. */
+export function mediaDeclarations(ir: IrScenario): string {
+  const used = new Set(Object.values(ir.variables).flatMap((v) => MEDIA_TYPE_OF[v.type] ?? []));
+  return (Object.keys(MEDIA_DECLARATIONS) as (keyof typeof MEDIA_DECLARATIONS)[])
+    .filter((k) => used.has(k))
+    .map((k) => `\n${MEDIA_DECLARATIONS[k]}\n`)
+    .join('');
+}
+
 /** The timer events the scenario's machine handles, as a union of event types; undefined without timers. */
 export function timerEventType(ir: IrScenario): string | undefined {
   const steps = Object.values(ir.steps);
@@ -69,7 +109,7 @@ export const scenario = { name: ${quote(ir.name)}, version: ${quote(ir.version)}
 export type StepId = ${steps};
 
 /** The dialog's variables; each is unset until a step assigns it. */
-${varsInterface(ir)}
+${varsInterface(ir)}${mediaDeclarations(ir)}
 ${timerType}${callType}
 /** The XState machine: its snapshot's \`context.vars\` is \`Vars\` and its \`value\` a \`StepId\`, "$new" or "$ended". */
 export const machine: ScenarioMachine<Vars, StepId> = createScenarioMachine<Vars, StepId>(config as MachineConfig);
