@@ -75,7 +75,8 @@ function fields(node: CstNode): Fields | undefined {
     case 'askStatement': {
       // Names before the arrow are the types (a list only for media kinds), the one after it the variable.
       const arrow = c['Arrow']?.[0] as IToken | undefined;
-      const at = arrow && !Number.isNaN(arrow.startOffset) ? arrow.startOffset : Infinity;
+      if (!arrow || Number.isNaN(arrow.startOffset) || arrow.isInsertedInRecovery) return { kind: 'ask', type: word(names[0]), variable: word(names[1]) };
+      const at = arrow.startOffset;
       const all = words(names);
       const types = all.filter((w) => w.start < at);
       const variable = all.find((w) => w.start > at);
