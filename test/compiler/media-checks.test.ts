@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileScenario } from '../../compiler/index.js';
+import { compileScenario, renderGraph } from '../../compiler/index.js';
 import { at, check, codes, find, scenario } from '../support/scenario-text.js';
 
 const say = (text: string, next?: unknown, extra: Record<string, unknown> = {}) => ({ message: { text }, ...(next === undefined ? {} : { next_step: next }), ...extra });
@@ -160,6 +160,12 @@ describe('media inputs (JSON)', () => {
   it('reports an unknown kind in a list at its place', () => {
     const text = scenario({ a: ask({ type: ['photo', 'text'], variable: 'x' }) });
     expect(find(check(text), 'INVALID_VALUE')).toMatchObject([{ ...at(text, '"text"\n') }]);
+  });
+
+  it('labels a media input in the graph by the kinds it takes', () => {
+    const text = scenario({ a: ask({ type: ['photo', 'document'], variable: 'scan' }, 'b'), b: say('ok') });
+    const graph = JSON.parse(renderGraph(compile(text).ir!, 'json')) as { nodes: { id: string; input?: string }[] };
+    expect(graph.nodes.find((n) => n.id === 'a')!.input).toBe('scan: photo|document');
   });
 
   it('warns about buttons on a media input (MEDIA_INPUT_BUTTONS)', () => {
