@@ -19,6 +19,7 @@ const ONCE_PER_STEP = new Set([
   'description', 'type', 'say', 'ask', 'go', 'else', 'wait', 'call', 'body', 'call_timeout', 'retries', 'on_error',
   ...[...OPTIONS].filter((o) => o !== 'remind'),
 ]);
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const WHOLE = new Set(['min_length', 'max_length', 'attempts', 'min_count', 'max_count']);
 
 /** Collects the statements of one `step` block and builds its StepAst. */
@@ -250,7 +251,7 @@ export class StepBuilder {
     const mime = whole(this.get('mime'));
     const media: Partial<ValidationAst> = withoutUndefined({
       // A size word (`5MB`) stays text, a number of bytes a number, as in JSON.
-      maxBytes: bytes && { value: bytes.quoted || !/^-?[0-9.eE+-]+$/.test(bytes.value) ? bytes.value : Number(bytes.value), loc: loc(bytes) },
+      maxBytes: bytes && { value: bytes.quoted || !JSON_NUMBER.test(bytes.value) ? bytes.value : Number(bytes.value), loc: loc(bytes) },
       mime: mime && mime.types.length > 0 ? { loc: span(mime.types.map(loc)), items: mime.types.map((t) => this.src.str(t)) } : undefined,
       minCount: this.number('min_count'),
       maxCount: this.number('max_count'),

@@ -278,7 +278,8 @@ export const Size = createToken({
   pattern: {
     exec: (text: string, offset: number, tokens: IToken[]) => {
       if (!previousIs(tokens, MaxBytes)) return null;
-      const m = /^[0-9]+(?:\.[0-9]+)?[A-Za-z]+/.exec(text.slice(offset, offset + 40));
+      // Not the start of a number's exponent: `1e+21` stays a number.
+      const m = /^[0-9]+(?:\.[0-9]+)?[A-Za-z]+(?![0-9+-])/.exec(text.slice(offset, offset + 40));
       return m ? match(m[0]) : null;
     },
   },
