@@ -95,6 +95,7 @@ export function checkMediaInput(reporter: Reporter, input: InputAst, kinds: read
     const bytes = parseSize(v.maxBytes.value);
     if (bytes === undefined) reporter.report('MEDIA_SIZE', v.maxBytes.loc, { value: String(v.maxBytes.value) });
     else maxBytes = bytes;
+    if (bytes !== undefined && bytes > DEFAULT_MAX_BYTES) reporter.report('MEDIA_SIZE_OVER_LIMIT', v.maxBytes.loc, { value: `${bytes} bytes`, limit: '20 MB' });
   }
   const mime: string[] = [];
   for (const m of takesFiles ? (v.mime?.items ?? []) : []) {
@@ -171,7 +172,7 @@ function checkItem(reporter: Reporter, item: MediaAst, parse: (src: SourceString
     if (source.kind === 'var') return { ...base, variable: { name: source.name, src, span: source.span }, ...(caption ? { caption } : {}) };
     if (!isFile) {
       const fix = type === 'location' ? 'a location is {"latitude": …, "longitude": …} or exactly "{{variable}}"' : 'a contact is {"phone": …, "first_name": …} or exactly "{{variable}}"';
-      reporter.report('MEDIA_SOURCE', src.loc, { value: src.value, fix });
+      reporter.report('MEDIA_SOURCE', src.loc, { value: src.value, fix, card: type });
       return undefined;
     }
     if (source.kind === 'bad') {

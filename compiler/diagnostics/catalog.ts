@@ -363,7 +363,7 @@ export const catalog = {
     (a) =>
       `${a.where} must have exactly one of "image", "video", "audio", "document", "location", "contact"${a.found ? `; it has ${a.found}` : ''}. Write one item per medium, e.g. {"image": "menu.jpg"}.`,
   ),
-  MEDIA_SOURCE: entry<{ value: string; fix: string }>(
+  MEDIA_SOURCE: entry<{ value: string; fix: string; card?: 'location' | 'contact' }>(
     'error',
     'A media source that is neither an http(s) URL, a relative file path inside the scenario\'s folder, nor "{{variable}}".',
     (a) => `${q(a.value)} is not a media source: ${a.fix}.`,
@@ -387,6 +387,11 @@ export const catalog = {
     'error',
     'A max_bytes that is not a positive size.',
     (a) => `${q(a.value)} is not a size: write a number of bytes (5000000) or a number and a unit, B, KB, MB or GB (e.g. "5MB", "500KB").`,
+  ),
+  MEDIA_SIZE_OVER_LIMIT: entry<{ value: string; limit: string }>(
+    'warning',
+    'A max_bytes over the 20 MB a Telegram bot can download.',
+    (a) => `"max_bytes" is ${a.value}, over the ${a.limit} a Telegram bot can download: larger files from Telegram are refused whatever this says. Use at most ${a.limit} for bots on Telegram.`,
   ),
   MEDIA_MIME: entry<{ value: string }>(
     'error',

@@ -157,6 +157,12 @@ describe('media inputs (JSON)', () => {
     expect(find(ds, 'VALIDATION_RANGE')).toMatchObject([{ ...at(text, '3') }]);
   });
 
+  it('warns about a max_bytes over what Telegram downloads (MEDIA_SIZE_OVER_LIMIT)', () => {
+    const text = scenario({ a: ask({ type: 'video', variable: 'v', validation: { max_bytes: '50MB' } }) });
+    expect(check(text)).toMatchObject([{ code: 'MEDIA_SIZE_OVER_LIMIT', severity: 'warning', ...at(text, '"50MB"') }]);
+    expect(compile(text).ir!.steps['a']!.input!.media!.maxBytes).toBe(50 * 1024 * 1024);
+  });
+
   it('reports an unknown kind in a list at its place', () => {
     const text = scenario({ a: ask({ type: ['photo', 'text'], variable: 'x' }) });
     expect(find(check(text), 'INVALID_VALUE')).toMatchObject([{ ...at(text, '"text"\n') }]);
