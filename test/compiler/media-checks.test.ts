@@ -176,7 +176,7 @@ describe('media inputs (JSON)', () => {
 
   it('warns about buttons on a media input (MEDIA_INPUT_BUTTONS)', () => {
     const text = scenario({ a: ask({ type: 'photo', variable: 'p' }, undefined, { buttons: [{ text: 'Skip', value: 'skip' }] }) });
-    expect(codes(check(text))).toEqual(['MEDIA_INPUT_BUTTONS']);
+    expect(check(text)).toMatchObject([{ code: 'MEDIA_INPUT_BUTTONS', severity: 'warning', ...at(text, '[\n', { nth: 1 }) }]);
   });
 });
 
@@ -215,6 +215,28 @@ describe('media values in conditions and templates', () => {
   it('reports an unknown field in a template at its place', () => {
     const text = flow('receipt is set', 'At {{place.lat}}');
     expect(find(check(text), 'UNKNOWN_MEDIA_FIELD')).toMatchObject([{ severity: 'error', ...at(text, 'place.lat') }]);
+  });
+
+  it('gives a variable from a list mixing files and cards the fields of every kind', () => {
+    const text = scenario({
+      a: ask({ type: ['photo', 'location'], variable: 'x' }, cond([['x.kind == "photo" and x.size > 10', 'b'], ['x.latitude > 50', 'b']], 'b')),
+      b: say('{{x}} {{x.phone}}'),
+    });
+    expect(find(check(text), 'UNKNOWN_MEDIA_FIELD')).toMatchObject([{ ...at(text, 'x.phone') }]);
+  });
+
+  it('gives a list of files no fields', () => {
+    const text = scenario({ a: ask({ type: 'document', variable: 'docs', validation: { max_count: 3 } }, 'b'), b: say('{{docs}} {{docs.name}}') });
+    expect(find(check(text), 'UNKNOWN_MEDIA_FIELD')).toMatchObject([{ severity: 'error', ...at(text, 'docs.name') }]);
+  });
+
+  it('types arithmetic on a number field as a number', () => {
+    const text = scenario({
+      a: ask({ type: 'photo', variable: 'p' }, 'b'),
+      b: say('ok', cond([['kb > 10', 'c']], 'c'), { set: { kb: 'p.size / 1024' } }),
+      c: say('{{kb}}'),
+    });
+    expect(check(text)).toEqual([]);
   });
 
   it('types a field comparison: a text field with a number is a mismatch', () => {
