@@ -129,16 +129,25 @@ export function inferVariables(s: CheckedScenario): Map<string, VarInfo> {
 /** Fields for variables that only media inputs assign; one assigned anything else too has none. */
 function addMediaFields(s: CheckedScenario, vars: Map<string, VarInfo>): void {
   const fields = new Map<string, Record<string, MediaFieldType> | null>();
+  const add = (name: string, f: Readonly<Record<string, MediaFieldType>> | null | undefined): void => {
+    const had = fields.get(name);
+    fields.set(name, f === null || f === undefined || had === null ? null : { ...had, ...f });
+  };
+  const copies: [string, string][] = [];
   for (const step of s.steps) {
     const input = step.input;
-    if (input) {
-      const had = fields.get(input.variable);
-      if (!input.media || had === null) fields.set(input.variable, null);
-      else fields.set(input.variable, { ...had, ...mediaValueType(input.media).fields });
+    if (input) add(input.variable, input.media ? mediaValueType(input.media).fields : null);
+    for (const a of step.set) {
+      // `set copy = receipt` keeps the fields of what it copies.
+      const e = a.value?.expr;
+      if (e?.kind === 'ref' && e.path.length === 1 && e.path[0] !== 'user') copies.push([a.variable, e.path[0]!]);
+      else add(a.variable, null);
     }
-    for (const a of step.set) fields.set(a.variable, null);
-    for (const save of step.call?.save ?? []) fields.set(save.variable, null);
+    for (const save of step.call?.save ?? []) add(save.variable, null);
   }
+  // Copies of copies: a few rounds, then a copy of something without fields has none.
+  for (let round = 0; round < 4 && copies.length > 0; round++) for (const [to, from] of copies) if (fields.has(from)) add(to, fields.get(from)!);
+  for (const [to, from] of copies) if (!fields.has(from)) add(to, null);
   for (const [name, f] of fields) {
     const info = vars.get(name);
     if (info && f) info.fields = f;

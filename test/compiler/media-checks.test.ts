@@ -230,6 +230,16 @@ describe('media values in conditions and templates', () => {
     expect(find(check(text), 'UNKNOWN_MEDIA_FIELD')).toMatchObject([{ severity: 'error', ...at(text, 'docs.name') }]);
   });
 
+  it('keeps the fields of a media value copied by set', () => {
+    const text = scenario({
+      a: ask({ type: 'location', variable: 'place' }, 'b'),
+      b: say('ok', 'c', { set: { home: 'place' } }),
+      c: say('{{home.latitude}} {{home.lat}}'),
+    });
+    expect(find(check(text), 'UNKNOWN_MEDIA_FIELD')).toMatchObject([{ ...at(text, 'home.lat}') }]);
+    expect(compile(text).diagnostics.map((d) => d.code)).toEqual(['UNKNOWN_MEDIA_FIELD']);
+  });
+
   it('types arithmetic on a number field as a number', () => {
     const text = scenario({
       a: ask({ type: 'photo', variable: 'p' }, 'b'),
