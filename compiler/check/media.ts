@@ -132,9 +132,11 @@ function classifySource(text: string, template: Template | undefined): SourceKin
   if (SCHEME.test(text) && !/^[a-z]:[\\/]/i.test(text)) return { kind: 'bad', fix: 'only http:// and https:// URLs are fetched' };
   if (text.includes('{{')) return { kind: 'bad', fix: 'a file path holds no template; use an http(s) URL, or exactly "{{variable}}"' };
   if (text.trim() === '') return { kind: 'bad', fix: 'write a URL, a file path relative to the scenario, or "{{variable}}"' };
+  if (/[\u0000-\u001f]/.test(text)) return { kind: 'bad', fix: 'a file path holds no control characters (line breaks, tabs)' };
   if (/^[\\/]/.test(text) || /^[a-z]:[\\/]/i.test(text)) return { kind: 'bad', fix: 'a file path is relative to the scenario file\'s folder, not absolute' };
+  if (text.includes('\\')) return { kind: 'bad', fix: 'separate the folders of a path with "/", on every system' };
   let depth = 0;
-  for (const part of text.split(/[\\/]/)) {
+  for (const part of text.split('/')) {
     if (part === '..') depth--;
     else if (part !== '.' && part !== '') depth++;
     if (depth < 0) return { kind: 'bad', fix: 'a file path stays inside the scenario file\'s folder; move the file there' };

@@ -127,6 +127,18 @@ describe('.scn: media lines and media inputs', () => {
     ]);
   });
 
+  it('checks shipped files through the fileExists hook, at the path string', () => {
+    const text = lines('scenario "T" version "1"', 'start a', 'step a', '  say "x"', '  image "menu.jpg" caption "Menu"', '  document "gone.pdf"');
+    const result = compileScenario(text, { file: 'bot.scn', fileExists: (p) => p === 'menu.jpg' });
+    expect(result.diagnostics).toMatchObject([{ code: 'MEDIA_FILE_MISSING', ...at(text, '"gone.pdf"') }]);
+  });
+
+  it('reports a path with a control character or a backslash', () => {
+    const text = lines('scenario "T" version "1"', 'start a', 'step a', '  say "x"', '  image "a\\nb.png"', '  image "a\\\\nb.png"');
+    // A line break names no file; a backslash is no portable separator.
+    expect(show(compile(text).diagnostics)).toEqual(['5:9 MEDIA_SOURCE', '6:9 MEDIA_SOURCE']);
+  });
+
   it('reports an unknown media field in a .scn condition at its place', () => {
     const text = lines('scenario "T" version "1"', 'start a', 'step a', '  say "x"', '  ask photo -> pic', '  when pic.sizes > 3 go a', '  else go a');
     const ds = compile(text).diagnostics;
