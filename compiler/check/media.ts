@@ -6,6 +6,7 @@ import type { InputAst, Located, MediaAst, SourceString, StepAst } from '../scen
 import { CONTACT_FIELDS, FILE_FIELDS, isFileKind, LOCATION_FIELDS, MEDIA_INPUT_KINDS, type MediaFieldType, type MediaInputKind } from '../semantics/media.js';
 import type { CheckedMedia, CheckedTemplate } from './model.js';
 import { spanLoc } from './parse-strings.js';
+import { checkNoSecret } from './calls.js';
 
 /** The largest file an input takes when the scenario says nothing: what Telegram's getFile downloads. */
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
@@ -165,6 +166,7 @@ function checkItem(reporter: Reporter, item: MediaAst, parse: (src: SourceString
   const type = item.type.value as CheckedMedia['type'];
   const base = { loc: item.loc, type };
   const caption = item.caption && parse(item.caption);
+  if (caption) checkNoSecret(reporter, caption);
   if (item.source) {
     const src = item.source;
     const template = src.value.includes('{{') ? parse(src)?.template : undefined;
@@ -183,6 +185,7 @@ function checkItem(reporter: Reporter, item: MediaAst, parse: (src: SourceString
     }
     if (source.kind === 'url') {
       const url = parse(src);
+      if (url) checkNoSecret(reporter, url);
       return url ? { ...base, url, ...(caption ? { caption } : {}) } : undefined;
     }
     if (fileExists && !fileExists(source.path)) reporter.report('MEDIA_FILE_MISSING', src.loc, { path: source.path });

@@ -78,7 +78,7 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     }
     if (step.message) check(step, afterSet, templateReads(step.message));
     for (const m of step.media ?? []) {
-      for (const t of [m.url, m.caption]) if (t) check(step, afterSet, templateReads(t));
+      for (const t of [m.url, m.caption]) if (t) check(step, afterSet, templateReads(t).filter((r) => !isSecretRef(r.path)));
       if (m.variable) check(step, afterSet, [{ path: [m.variable.name], span: m.variable.span, src: m.variable.src, guarded: false }]);
     }
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));

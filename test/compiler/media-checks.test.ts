@@ -100,6 +100,14 @@ describe('media of a step (JSON)', () => {
     ]);
   });
 
+  it('reports a secret in a media URL or caption (SECRET_OUTSIDE_HEADER)', () => {
+    const text = scenario({ a: say('x', undefined, { media: { image: 'https://x.example/a.png?k={{secret.KEY}}', caption: '{{secret.KEY}}' } }) });
+    expect(check(text)).toMatchObject([
+      { code: 'SECRET_OUTSIDE_HEADER', ...at(text, 'secret.KEY') },
+      { code: 'SECRET_OUTSIDE_HEADER', ...at(text, 'secret.KEY', { nth: 2 }) },
+    ]);
+  });
+
   it('reports a variable source that is never assigned', () => {
     const text = scenario({ a: say('x', undefined, { media: { image: '{{nothing}}' } }) });
     expect(codes(check(text))).toEqual(['UNDEFINED_VARIABLE']);
