@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { catalog, compileScenario, type CompileResult, type Diagnostic } from '../compiler/index.js';
 import { bold, cyan, dim, red, yellow, type Io } from './io.js';
 
@@ -27,7 +28,19 @@ export async function loadScenario(io: Io, file: string): Promise<Loaded> {
     };
     return { file: shown, diagnostics: [d] };
   }
-  return { file: shown, ...compileScenario(text, { file: shown }) };
+  return { file: shown, ...compileScenario(text, { file: shown, fileExists: shippedFileExists(resolve(io.cwd, file)) }) };
+}
+
+/** Whether a media file shipped with a scenario exists: its path is relative to the scenario file's folder. */
+export function shippedFileExists(scenarioPath: string): (relativePath: string) => boolean {
+  const folder = dirname(scenarioPath);
+  return (relativePath) => {
+    try {
+      return statSync(resolve(folder, relativePath)).isFile();
+    } catch {
+      return false;
+    }
+  };
 }
 
 export function formatDiagnostic(d: Diagnostic, color: boolean): string {

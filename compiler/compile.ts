@@ -18,6 +18,11 @@ export interface CompileResult {
 export interface CompileOptions {
   /** Shown in diagnostics; its extension picks the format: `.scn` is the text language, anything else JSON. */
   readonly file: string;
+  /**
+   * Whether a media file shipped with the bot exists, by its path relative to the scenario file's folder (`check`
+   * and `compile` resolve it there). Without it, shipped paths are not checked.
+   */
+  readonly fileExists?: (relativePath: string) => boolean;
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
@@ -27,7 +32,7 @@ export function compileScenario(text: string, options: CompileOptions): CompileR
   const reporter = new Reporter(options.file, new LineIndex(text), formatOf(options.file));
   const { ast } = readScenario(text, options.file, reporter);
   if (!ast) return { diagnostics: reporter.diagnostics() };
-  const outcome = checkScenarioAst(ast, reporter);
+  const outcome = checkScenarioAst(ast, reporter, options.fileExists ? { fileExists: options.fileExists } : {});
   const diagnostics = reporter.diagnostics();
   if (hasErrors(diagnostics)) return { ast, diagnostics };
   return { ast, diagnostics, ir: buildIr(outcome.scenario, outcome.variables, text) };

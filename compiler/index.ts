@@ -23,7 +23,8 @@ export type {
   IrValueType,
   IrVariable,
 } from './ir/types.js';
-export { DEFAULT_ERROR_MESSAGES } from './ir/build.js';
+export { DEFAULT_ERROR_MESSAGES, defaultMediaError } from './ir/build.js';
+export { DEFAULT_MAX_BYTES, parseSize, type FileExists } from './check/media.js';
 export {
   CALL_RESULT_EVENT,
   COMMAND_EVENT,

@@ -95,7 +95,8 @@ export function checkStepCall(
   return out;
 }
 
-function checkNoSecret(reporter: Reporter, t: CheckedTemplate): void {
+/** Secrets stay in call headers: anywhere else they would be sent, logged or shown. */
+export function checkNoSecret(reporter: Reporter, t: CheckedTemplate): void {
   for (const r of templateRefs(t.template)) if (isSecretRef(r.path)) reporter.report('SECRET_OUTSIDE_HEADER', spanLoc(t.src, r.span), { name: r.path.join('.') });
 }
 

@@ -92,7 +92,7 @@ function checkRoute(reporter: Reporter, step: CheckedStep, facts: Facts, shapes:
   const computeDomain = (v: string): ReadonlySet<Literal | undefined> | 'top' => {
     if (v.includes('.')) return 'top';
     const known = facts.domain(v);
-    const own = step.input && step.input.variable === v && step.input.type !== 'button' ? step.input : undefined;
+    const own = step.input && step.input.variable === v && step.input.type !== 'button' && step.input.type !== 'media' ? step.input : undefined;
     const shape = own ? inputShape({ type: own.type as AnswerSpec['type'], validation: own.validation }) : shapes.get(v);
     if (known !== 'top' || !shape) return known;
     const literals: Literal[] = [];

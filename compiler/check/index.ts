@@ -9,6 +9,12 @@ import { checkReads } from './reads.js';
 import { checkSensitiveShown } from './sensitive.js';
 import { checkStructure } from './structure.js';
 import { checkTypes, inferVariables, type VarInfo } from './types.js';
+import { checkMediaVariable, type FileExists } from './media.js';
+
+export interface CheckOptions {
+  /** Whether a shipped media file exists, by its path relative to the scenario; absent, paths are not checked. */
+  readonly fileExists?: FileExists;
+}
 
 export interface CheckOutcome {
   readonly scenario: CheckedScenario;
@@ -18,17 +24,18 @@ export interface CheckOutcome {
 }
 
 /** Runs every check in one pass; nothing stops at the first mistake. */
-export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter): CheckOutcome {
-  const s = checkStructure(ast, reporter);
+export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter, options: CheckOptions = {}): CheckOutcome {
+  const s = checkStructure(ast, reporter, options);
   const variables = inferVariables(s);
   for (const step of s.steps) {
+    for (const m of step.media ?? []) if (m.variable) checkMediaVariable(reporter, m, variables.get(m.variable.name)?.type);
     for (const a of step.set) if (a.value) checkTypes(reporter, a.value, variables);
     if (step.route.kind === 'branch') for (const b of step.route.branches) if (b.when) checkTypes(reporter, b.when, variables);
   }
   const onExpire = s.expire?.afterMs !== undefined ? s.expire.onExpire?.target : undefined;
   const edges = new Map<string, StepEdge[]>(s.steps.map((st) => [st.id, stepEdges(st, onExpire)]));
   const flow = new Dataflow(s, edges, [...variables.keys()]);
-  checkReads(reporter, s, flow);
+  checkReads(reporter, s, flow, variables);
   checkSensitiveShown(reporter, s);
   const pruned = checkConditions(reporter, s, flow);
   const live = new Map([...edges].map(([id, list]) => [id, liveEdges(list, pruned)]));

@@ -1,8 +1,8 @@
 import type { Expr } from '../../grammar/index.js';
 import type { Template } from '../../grammar/index.js';
 import type { Loc } from '../diagnostics/types.js';
-import type { InputType, SourceString, StepAst } from '../scenario/ast.js';
-import type { IrButton, IrValidation } from '../ir/types.js';
+import type { SourceString, StepAst } from '../scenario/ast.js';
+import type { IrButton, IrInputType, IrMedia, IrMediaInput, IrValidation } from '../ir/types.js';
 
 /** A parsed expression with the source it came from (to place diagnostics inside the string). */
 export interface ParsedExpr {
@@ -18,7 +18,9 @@ export interface CheckedAssignment {
 
 export interface CheckedInput {
   readonly loc: Loc;
-  readonly type: InputType;
+  readonly type: IrInputType;
+  /** Set exactly when `type` is 'media'. */
+  readonly media?: IrMediaInput;
   readonly variable: string;
   readonly variableLoc: Loc;
   readonly validation: IrValidation;
@@ -89,6 +91,20 @@ export const CALL_DEFAULT_TIMEOUT_MS = 10_000;
 export const CALL_MAX_TIMEOUT_MS = 60_000;
 export const CALL_MAX_RETRIES = 5;
 
+/**
+ * One medium of a step's message after the checks: `ir` is its IR without its templates; `url` and `caption` are
+ * the parsed templates with where they were written; `variable` names a "{{var}}" source.
+ */
+export interface CheckedMedia {
+  readonly loc: Loc;
+  readonly type: IrMedia['type'];
+  readonly url?: CheckedTemplate;
+  readonly path?: string;
+  readonly variable?: { readonly name: string; readonly src: SourceString; readonly span: { start: number; end: number } };
+  readonly caption?: CheckedTemplate;
+  readonly card?: Readonly<Record<string, string | number>>;
+}
+
 /** A step after the structural checks: names resolved to plain values, strings parsed. */
 export interface CheckedStep {
   readonly id: string;
@@ -96,6 +112,8 @@ export interface CheckedStep {
   readonly ast: StepAst;
   readonly set: readonly CheckedAssignment[];
   readonly message?: { template: Template; src: SourceString };
+  /** Absent for a step without media. */
+  readonly media?: readonly CheckedMedia[];
   readonly buttons: readonly IrButton[];
   readonly input?: CheckedInput;
   readonly route: CheckedRoute;

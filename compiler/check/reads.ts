@@ -10,6 +10,7 @@ import { guardedRefs } from './guards.js';
 import { routesAfterAnswer, type CheckedCallBody, type CheckedScenario, type CheckedStep, type CheckedTemplate, type ParsedExpr } from './model.js';
 import { isSecretRef } from './calls.js';
 import { spanLoc } from './parse-strings.js';
+import type { VarInfo } from './types.js';
 
 interface Read {
   readonly path: readonly string[];
@@ -30,7 +31,7 @@ function showPath(path: readonly string[]): string {
 }
 
 /** Reads of variables that some path from the start reaches before any assignment. */
-export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow): void {
+export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflow, variables: ReadonlyMap<string, VarInfo> = new Map()): void {
   const known = new Set(flow.index.keys());
   // A line that did not parse may be the one that assigns a variable: then a name no step assigns is not reported.
   const partial = s.incomplete;
@@ -39,7 +40,21 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
     for (const read of reads) {
       const [head] = read.path;
       if (head === undefined || head === 'user') continue;
-      if (!known.has(head) || read.path.length > 1) {
+      const fields = variables.get(head)?.fields;
+      if (known.has(head) && fields && read.path.length > 1) {
+        const field = read.path[1]!;
+        if (read.path.length > 2 || !Object.hasOwn(fields, field)) {
+          const info = variables.get(head)!;
+          const allowed = Object.keys(fields);
+          reporter.report('UNKNOWN_MEDIA_FIELD', spanLoc(read.src, read.span), {
+            path: read.path.join('.'),
+            type: info.type === 'unknown' ? 'media value' : info.type === 'files' ? 'list of files' : info.type,
+            allowed: allowed.length > 0 ? allowed.join(', ') : `none (show the list as {{${head}}})`,
+            suggestion: read.path.length === 2 ? closest(field, allowed) : undefined,
+          });
+          continue;
+        }
+      } else if (!known.has(head) || read.path.length > 1) {
         if (!partial) reporter.report('UNDEFINED_VARIABLE', spanLoc(read.src, read.span), { variable: read.path.join('.'), suggestion: closest(head, known) });
         continue;
       }
@@ -62,6 +77,10 @@ export function checkReads(reporter: Reporter, s: CheckedScenario, flow: Dataflo
       assignedSoFar.add(a.variable);
     }
     if (step.message) check(step, afterSet, templateReads(step.message));
+    for (const m of step.media ?? []) {
+      for (const t of [m.url, m.caption]) if (t) check(step, afterSet, templateReads(t).filter((r) => !isSecretRef(r.path)));
+      if (m.variable) check(step, afterSet, [{ path: [m.variable.name], span: m.variable.span, src: m.variable.src, guarded: false }]);
+    }
     if (step.input?.errorMessage) check(step, afterSet, templateReads(step.input.errorMessage));
     for (const r of step.timers?.reminders ?? []) if (r.message) check(step, afterSet, templateReads(r.message));
     for (const t of callTemplates(step)) check(step, afterSet, templateReads(t).filter((r) => !isSecretRef(r.path)));

@@ -32,12 +32,12 @@ export function variableShapes(s: CheckedScenario): Map<string, VarShape> {
   };
   for (const step of s.steps) {
     const input = step.input;
-    if (input && input.type !== 'button') {
+    if (input && input.type !== 'button' && input.type !== 'media') {
       const a = get(input.variable);
       const numeric = input.type === 'number' || input.type === 'integer';
       a.types.add(numeric ? 'number' : 'string');
       a.specs.push({ type: input.type, validation: input.validation });
-    } else if (input) get(input.variable).types.add('button');
+    } else if (input) get(input.variable).types.add(input.type);
     for (const assignment of step.set) {
       const a = get(assignment.variable);
       const e = assignment.value?.expr;

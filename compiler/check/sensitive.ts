@@ -38,6 +38,7 @@ export function checkSensitiveShown(reporter: Reporter, s: CheckedScenario): voi
   };
   for (const step of s.steps) {
     if (step.message) check(step.message);
+    for (const m of step.media ?? []) if (m.caption) check(m.caption);
     if (step.input?.errorMessage) check(step.input.errorMessage);
     for (const r of step.timers?.reminders ?? []) if (r.message) check(r.message);
   }

@@ -22,9 +22,11 @@ import {
 import { spanLoc, StringParser } from './parse-strings.js';
 import { checkExpiry, checkStepTimers } from './timers.js';
 import { checkStepCall } from './calls.js';
+import { checkMediaInput, checkNoFileRules, checkStepMedia, mediaKinds, type FileExists } from './media.js';
+import { MEDIA_INPUT_KINDS } from '../semantics/media.js';
 
 /** Structural checks: names, references, buttons, inputs; parses every expression and template. */
-export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedScenario {
+export function checkStructure(ast: ScenarioAst, reporter: Reporter, options: { readonly fileExists?: FileExists } = {}): CheckedScenario {
   const stepIds = new Set(ast.steps.map((s) => s.id.value));
   // A line that did not parse may be the one that assigns a variable: then unknown names are not reported.
   const incomplete = ast.incomplete === true || ast.steps.some((s) => s.incomplete);
@@ -60,6 +62,7 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     });
     const message = step.message && parsedTemplate(parser, step.message);
     if (message) checkMessageLength(reporter, message.template, message.src);
+    const media = checkStepMedia(reporter, step, (src) => parsedTemplate(parser, src), options.fileExists);
     const buttons = checkButtons(reporter, step);
     const input = step.input && checkInput(reporter, parser, step, step.input, buttons, ref);
     const route = checkRoute(parser, step, ref);
@@ -70,7 +73,8 @@ export function checkStructure(ast: ScenarioAst, reporter: Reporter): CheckedSce
     });
     const call = checkStepCall(reporter, step, ref, (src) => parsedTemplate(parser, src), (name) => checkVariableName(reporter, name));
     const checked: CheckedStep = { id: step.id.value, index, ast: step, set, message, buttons, input, route, incomplete: step.incomplete === true };
-    const withTimers = timers ? { ...checked, timers } : checked;
+    const withMedia = media ? { ...checked, media } : checked;
+    const withTimers = timers ? { ...withMedia, timers } : withMedia;
     return call ? { ...withTimers, call } : withTimers;
   });
   const expire = checkExpiry(reporter, ast, ref);
@@ -144,7 +148,10 @@ function checkButtons(reporter: Reporter, step: StepAst): IrButton[] {
   if (step.buttons && step.buttons.items.length > 0 && !step.message) reporter.report('BUTTONS_WITHOUT_MESSAGE', step.buttons.loc);
   // Without a button input (or with no input at all) a press arrives as typed text.
   if (step.buttons && step.buttons.items.length > 0 && step.input?.type?.value !== 'button' && (!step.input || step.input.type)) {
-    reporter.report('BUTTONS_IGNORED', step.buttons.loc);
+    const kind = step.input?.type?.value;
+    // A press arrives as text: a media input refuses it, a text input takes it as typed.
+    if (kind && (MEDIA_INPUT_KINDS as readonly string[]).includes(kind)) reporter.report('MEDIA_INPUT_BUTTONS', step.buttons.loc, { type: (step.input?.kinds?.items ?? [step.input!.type!]).map((k) => k.value).join(', ') });
+    else reporter.report('BUTTONS_IGNORED', step.buttons.loc);
   }
   return out;
 }
@@ -161,16 +168,19 @@ function checkInput(
   ref: (t: Located<string>) => { target: string; loc: Loc } | undefined,
 ): CheckedInput | undefined {
   let type: InputType | undefined;
-  if (input.type) {
+  const kinds = mediaKinds(reporter, input);
+  if (input.type && !kinds && !input.kinds) {
     if ((INPUT_TYPES as readonly string[]).includes(input.type.value)) type = input.type.value as InputType;
     else {
       reporter.report('INVALID_VALUE', input.type.loc, {
         field: 'expected_input type',
         value: JSON.stringify(input.type.value),
-        allowed: INPUT_TYPES.map((t) => `"${t}"`).join(', '),
+        allowed: [...INPUT_TYPES, ...MEDIA_INPUT_KINDS].map((t) => `"${t}"`).join(', '),
       });
     }
   }
+  const media = kinds && checkMediaInput(reporter, input, kinds);
+  if (type) checkNoFileRules(reporter, input, type);
   if (input.variable) checkVariableName(reporter, input.variable);
   if (type === 'button' && buttons.length === 0 && !(step.buttons?.items.length) && !step.incomplete) reporter.report('BUTTON_INPUT_WITHOUT_BUTTONS', input.type?.loc ?? input.loc);
   const v = input.validation ?? {};
@@ -209,10 +219,11 @@ function checkInput(
   if (input.onFail && !input.maxAttempts && !step.incomplete) reporter.report('ON_FAIL_WITHOUT_MAX_ATTEMPTS', input.onFail.loc);
   if (input.maxAttempts && !input.onFail && !step.incomplete) reporter.report('MAX_ATTEMPTS_WITHOUT_ON_FAIL', input.maxAttempts.loc);
   const errorMessage = input.errorMessage && parsedTemplate(parser, input.errorMessage);
-  if (!type || !input.variable) return undefined;
+  if ((!type && !media) || !input.variable) return undefined;
   return {
     loc: input.loc,
-    type,
+    type: media ? 'media' : type!,
+    ...(media ? { media } : {}),
     variable: input.variable.value,
     variableLoc: input.variable.loc,
     validation,

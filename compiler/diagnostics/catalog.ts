@@ -357,6 +357,57 @@ export const catalog = {
     'A secret whose name is not one word.',
     (a) => `${q(a.name)} is not a secret's name: write {{secret.NAME}} with NAME of letters, digits and underscores; it reads SCENARIST_SECRET_NAME.`,
   ),
+  MEDIA_ITEM_KIND: entry<{ where: string; found: string }>(
+    'error',
+    'A media item without exactly one of image, video, audio, document, location, contact.',
+    (a) =>
+      `${a.where} must have exactly one of "image", "video", "audio", "document", "location", "contact"${a.found ? `; it has ${a.found}` : ''}. Write one item per medium, e.g. {"image": "menu.jpg"}.`,
+  ),
+  MEDIA_SOURCE: entry<{ value: string; fix: string; card?: 'location' | 'contact' }>(
+    'error',
+    'A media source that is neither an http(s) URL, a relative file path inside the scenario\'s folder, nor "{{variable}}".',
+    (a) => `${q(a.value)} is not a media source: ${a.fix}.`,
+  ),
+  MEDIA_FILE_MISSING: entry<{ path: string }>(
+    'error',
+    'A media file path that names no file next to the scenario.',
+    (a) => `No file ${q(a.path)} next to the scenario: a path is read relative to the scenario file's folder. Add the file or fix the path.`,
+  ),
+  MEDIA_VARIABLE_TYPE: entry<{ variable: string; expected: string; actual: string }>(
+    'error',
+    'A media source "{{variable}}" whose variable does not hold that kind of media.',
+    (a) => `{{${a.variable}}} holds ${a.actual}, not ${a.expected}. Name a variable a media input of that kind assigns (e.g. "expected_input": {"type": "photo", ...}).`,
+  ),
+  MEDIA_RULE_NOT_APPLICABLE: entry<{ rule: string; type: string; fix: string }>(
+    'error',
+    'A validation rule that cannot apply to the input: text rules on media, file rules on text, location or contact.',
+    (a) => `Validation ${q(a.rule)} does not apply to input type ${q(a.type)}: ${a.fix}.`,
+  ),
+  MEDIA_SIZE: entry<{ value: string }>(
+    'error',
+    'A max_bytes that is not a positive size.',
+    (a) => `${q(a.value)} is not a size: write a number of bytes (5000000) or a number and a unit, B, KB, MB or GB (e.g. "5MB", "500KB").`,
+  ),
+  MEDIA_SIZE_OVER_LIMIT: entry<{ value: string; limit: string }>(
+    'warning',
+    'A max_bytes over the 20 MB a Telegram bot can download.',
+    (a) => `"max_bytes" is ${a.value}, over the ${a.limit} a Telegram bot can download: larger files from Telegram are refused whatever this says. Use at most ${a.limit} for bots on Telegram.`,
+  ),
+  MEDIA_MIME: entry<{ value: string }>(
+    'error',
+    'A mime entry that is not a media type.',
+    (a) => `${q(a.value)} is not a media type: write "type/subtype" (e.g. "application/pdf") or "type/*" (e.g. "image/*").`,
+  ),
+  MEDIA_INPUT_BUTTONS: entry<{ type: string }>(
+    'warning',
+    'Buttons on a step whose input expects media.',
+    (a) => `This step shows buttons but expects ${a.type}: a press arrives as text, which the input refuses. Move the buttons to a step with a "button" input, or remove them.`,
+  ),
+  UNKNOWN_MEDIA_FIELD: entry<{ path: string; type: string; allowed: string; suggestion?: string }>(
+    'error',
+    'A field that a file, location or contact value does not have.',
+    (a) => `${q(a.path)}: a ${a.type} has no such field. Permitted: ${a.allowed}.${didYouMean(a.suggestion)}`,
+  ),
 } as const;
 
 export type DiagnosticCode = keyof typeof catalog;

@@ -42,5 +42,12 @@ export const SCN_WORDING: Wording = {
   CALL_WITH_INPUT: (a) => `A step with "call" waits for the call's answer, so it cannot also "${a.field === 'wait' ? 'wait' : 'ask'}". Move one of them to a step of its own.`,
   ON_EXPIRE_WITHOUT_EXPIRE_AFTER: () => `"go" after "expire" needs a duration: write "expire after 7d go STEP".`,
   WRONG_TYPE: (a) => `${q(FIELDS[a.field] ?? a.field)} must be ${a.expected}, not ${a.actual}.`,
+  MEDIA_VARIABLE_TYPE: (a) => `{{${a.variable}}} holds ${a.actual}, not ${a.expected}. Name a variable an "ask" of that kind assigns (e.g. "ask photo -> receipt").`,
+  MEDIA_INPUT_BUTTONS: (a) => `This step shows buttons but expects ${a.type}: a press arrives as text, which the input refuses. Move the "button" lines to a step with "ask button", or remove them.`,
+  MEDIA_ITEM_KIND: () => `A media line is one of "image", "video", "audio", "document", "location", "contact".`,
+  MEDIA_SOURCE: (a) =>
+    `${q(a.value)} is not a media source: ${
+      a.card === 'location' ? 'write location LATITUDE LONGITUDE, or location "{{variable}}"' : a.card === 'contact' ? 'write contact "PHONE" "FIRST NAME", or contact "{{variable}}"' : a.fix
+    }.`,
   INVALID_VALUE: (a) => `Invalid ${FIELDS[a.field] ?? a.field} ${a.value}. Permitted: ${a.allowed}.`,
 };

@@ -1,5 +1,5 @@
 import type { IrScenario } from '../ir/types.js';
-import { graphEdges, isFinal, summary, type GraphEdge } from './graph.js';
+import { graphEdges, inputLabel, isFinal, summary, type GraphEdge } from './graph.js';
 
 export type GraphNodeKind = 'start' | 'command' | 'step';
 
@@ -30,7 +30,7 @@ export function graphModel(ir: IrScenario): GraphModel {
   for (const c of ir.commands) nodes.push({ id: `$cmd${c.command}`, kind: 'command', label: c.command, summary: '', final: false });
   for (const step of Object.values(ir.steps)) {
     const node: GraphNode = { id: step.id, kind: 'step', label: step.id, summary: summary(step), final: isFinal(step) };
-    nodes.push(step.input ? { ...node, input: `${step.input.variable}: ${step.input.type}` } : node);
+    nodes.push(step.input ? { ...node, input: inputLabel(step.input) } : node);
   }
   return { nodes, edges: graphEdges(ir) };
 }

@@ -8,6 +8,10 @@ export interface GraphEdge {
   readonly dashed?: boolean;
 }
 
+/** `name: text`, or for a media input the kinds it takes: `receipt: photo|document`. */
+export const inputLabel = (input: NonNullable<IrStep['input']>): string =>
+  `${input.variable}: ${input.media ? input.media.kinds.join('|') : input.type}`;
+
 /** The edges of the scenario graph, labelled as an author reads them. */
 export function graphEdges(ir: IrScenario): GraphEdge[] {
   const out: GraphEdge[] = [{ from: '$start', to: ir.startStep }];
@@ -15,7 +19,7 @@ export function graphEdges(ir: IrScenario): GraphEdge[] {
   for (const step of Object.values(ir.steps)) {
     const r = step.route;
     const after = step.input
-      ? `${step.input.variable}: ${step.input.type}`
+      ? inputLabel(step.input)
       : step.waitMs !== undefined
         ? `after ${formatDuration(step.waitMs)}`
         : step.call

@@ -15,13 +15,72 @@ const TS_TYPE: Record<IrVariable['type'], string> = {
 const quote = (s: string): string => JSON.stringify(s);
 const propName = (s: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? s : quote(s));
 
+/**
+ * The media types a variable of no single type may hold, from the media inputs that assign it (a list mixing files
+ * and cards, or an input and a `set`): added to its union so the module accepts what the engine stores.
+ */
+function mixedMediaTypes(ir: IrScenario): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const step of Object.values(ir.steps)) {
+    const media = step.input?.media;
+    if (!media || ir.variables[step.input!.variable]?.type !== 'unknown') continue;
+    const set = out.get(step.input!.variable) ?? new Set<string>();
+    for (const kind of media.kinds) set.add(kind === 'location' ? 'LocationValue' : kind === 'contact' ? 'ContactValue' : media.maxCount > 1 ? 'FileValue[]' : 'FileValue');
+    out.set(step.input!.variable, set);
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
+}
+
 /** The variables as a TypeScript interface; a button input's variable is the union of its button values. */
 export function varsInterface(ir: IrScenario): string {
+  const mixed = mixedMediaTypes(ir);
   const lines = Object.values(ir.variables).map((v) => {
-    const type = v.values ? v.values.map(quote).join(' | ') : TS_TYPE[v.type];
+    const extra = mixed.get(v.name);
+    const type = v.values ? v.values.map(quote).join(' | ') : extra ? [TS_TYPE[v.type], ...extra].join(' | ') : TS_TYPE[v.type];
     return `  ${propName(v.name)}?: ${type};`;
   });
   return `export interface Vars {\n${lines.join('\n')}\n}`;
+}
+
+/** The media value shapes (compiler/semantics/media.ts), declared in each module that uses them so it stands alone. */
+const MEDIA_DECLARATIONS: Readonly<Record<'FileValue' | 'LocationValue' | 'ContactValue', string>> = {
+  FileValue: `/** A file the user sent: a reference to the stored bytes (their type read from the bytes). */
+export interface FileValue {
+  readonly kind: 'photo' | 'document' | 'video' | 'audio' | 'voice';
+  readonly id: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly name: string;
+  readonly sha256: string;
+}`,
+  LocationValue: `/** A location the user shared. */
+export interface LocationValue {
+  readonly kind: 'location';
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly title?: string;
+  readonly address?: string;
+}`,
+  ContactValue: `/** A contact the user shared. */
+export interface ContactValue {
+  readonly kind: 'contact';
+  readonly phone: string;
+  readonly first_name: string;
+  readonly last_name?: string;
+  readonly user_id?: string;
+}`,
+};
+
+const MEDIA_TYPE_OF: Partial<Record<IrVariable['type'], keyof typeof MEDIA_DECLARATIONS>> = { file: 'FileValue', files: 'FileValue', location: 'LocationValue', contact: 'ContactValue' };
+
+/** The declarations of the media types the variables use, in a fixed order; empty without media. */
+export function mediaDeclarations(ir: IrScenario): string {
+  const used = new Set<string>(Object.values(ir.variables).flatMap((v) => MEDIA_TYPE_OF[v.type] ?? []));
+  for (const types of mixedMediaTypes(ir).values()) for (const t of types) used.add(t.replace('[]', ''));
+  return (Object.keys(MEDIA_DECLARATIONS) as (keyof typeof MEDIA_DECLARATIONS)[])
+    .filter((k) => used.has(k))
+    .map((k) => `\n${MEDIA_DECLARATIONS[k]}\n`)
+    .join('');
 }
 
 /** The timer events the scenario's machine handles, as a union of event types; undefined without timers. */
@@ -69,7 +128,7 @@ export const scenario = { name: ${quote(ir.name)}, version: ${quote(ir.version)}
 export type StepId = ${steps};
 
 /** The dialog's variables; each is unset until a step assigns it. */
-${varsInterface(ir)}
+${varsInterface(ir)}${mediaDeclarations(ir)}
 ${timerType}${callType}
 /** The XState machine: its snapshot's \`context.vars\` is \`Vars\` and its \`value\` a \`StepId\`, "$new" or "$ended". */
 export const machine: ScenarioMachine<Vars, StepId> = createScenarioMachine<Vars, StepId>(config as MachineConfig);

@@ -5,10 +5,12 @@ import type { CheckedScenario, CheckedStep } from '../check/model.js';
 import type { VarInfo } from '../check/types.js';
 import type { InputType } from '../scenario/ast.js';
 import type { CheckedCall, CheckedCallBody } from '../check/model.js';
-import type { IrCall, IrCallBody, IrRoute, IrScenario, IrStep, IrVariable } from './types.js';
+import type { CheckedMedia } from '../check/model.js';
+import type { MediaInputKind } from '../semantics/media.js';
+import type { IrCall, IrCallBody, IrMedia, IrMediaInput, IrRoute, IrScenario, IrStep, IrVariable } from './types.js';
 
-/** What the bot says on invalid input when the scenario gives no error_message. */
-export const DEFAULT_ERROR_MESSAGES: Readonly<Record<InputType, string>> = {
+/** What the bot says on invalid input when the scenario gives no error_message: per input type and media kind. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Record<InputType | MediaInputKind, string>> = {
   text: 'Please send a text message.',
   number: 'Please enter a number.',
   integer: 'Please enter a whole number.',
@@ -16,7 +18,53 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<InputType, string>> = {
   phone: 'Please enter a valid phone number.',
   date: 'Please enter a date as YYYY-MM-DD.',
   button: 'Please choose one of the options.',
+  photo: 'Please send a photo.',
+  document: 'Please send a file.',
+  video: 'Please send a video.',
+  audio: 'Please send an audio file.',
+  voice: 'Please send a voice message.',
+  location: 'Please share a location.',
+  contact: 'Please share a contact.',
 };
+
+const MEDIA_NOUNS: Readonly<Record<MediaInputKind, string>> = {
+  photo: 'a photo',
+  document: 'a file',
+  video: 'a video',
+  audio: 'an audio file',
+  voice: 'a voice message',
+  location: 'a location',
+  contact: 'a contact',
+};
+
+/** The default error message of a media input: its kind's, or one that names every kind of a list. */
+export function defaultMediaError(media: IrMediaInput): string {
+  const [first, ...rest] = media.kinds;
+  if (first === undefined) return DEFAULT_ERROR_MESSAGES.document;
+  if (media.maxCount > 1 && media.kinds.length === 1 && first !== 'location' && first !== 'contact') {
+    return `Please send ${media.minCount === media.maxCount ? media.minCount : `${media.minCount} to ${media.maxCount}`} files (${MEDIA_NOUNS[first]} each).`;
+  }
+  if (rest.length === 0) return DEFAULT_ERROR_MESSAGES[first];
+  const nouns = media.kinds.map((k) => MEDIA_NOUNS[k]);
+  return `Please send ${nouns.slice(0, -1).join(', ')} or ${nouns[nouns.length - 1]}.`;
+}
+
+/** A step's media as the IR holds it: templates without spans, shipped paths as written. */
+function irMedia(m: CheckedMedia): IrMedia | undefined {
+  if (m.type === 'location' || m.type === 'contact') {
+    const source = m.variable ? { kind: 'var', variable: m.variable.name } : m.card ? { kind: 'fixed', value: { ...m.card } } : undefined;
+    return source && ({ type: m.type, source } as IrMedia);
+  }
+  const source = m.variable
+    ? { kind: 'var' as const, variable: m.variable.name }
+    : m.url
+      ? { kind: 'url' as const, url: stripTemplateSpans(m.url.template) }
+      : m.path !== undefined
+        ? { kind: 'path' as const, path: m.path }
+        : undefined;
+  if (!source) return undefined;
+  return m.caption ? { type: m.type, source, caption: stripTemplateSpans(m.caption.template) } : { type: m.type, source };
+}
 
 const SPAN_KEYS = new Set(['span', 'patternSpan', 'pathSpan']);
 
@@ -102,11 +150,16 @@ function irStep(step: CheckedStep): IrStep {
     set: step.set.flatMap((a) => (a.value ? [{ variable: a.variable, expr: stripExprSpans(a.value.expr) }] : [])),
   };
   if (step.message) out['message'] = stripTemplateSpans(step.message.template);
+  if (step.media) out['media'] = step.media.flatMap((m) => irMedia(m) ?? []);
   out['buttons'] = stripSpans(step.buttons);
   if (input) {
     // The keys `stripSpans` of this object would give, in its order, without walking the template generically.
-    const ir: Record<string, unknown> = { type: input.type, variable: input.variable, validation: stripSpans(input.validation) };
-    ir['errorMessage'] = stripTemplateSpans(input.errorMessage?.template ?? constantTemplate(DEFAULT_ERROR_MESSAGES[input.type]));
+    const ir: Record<string, unknown> = { type: input.type };
+    if (input.media) ir['media'] = { ...input.media, kinds: [...input.media.kinds], ...(input.media.mime ? { mime: [...input.media.mime] } : {}) };
+    ir['variable'] = input.variable;
+    ir['validation'] = stripSpans(input.validation);
+    const fallback = input.media ? defaultMediaError(input.media) : DEFAULT_ERROR_MESSAGES[input.type as InputType];
+    ir['errorMessage'] = stripTemplateSpans(input.errorMessage?.template ?? constantTemplate(fallback));
     if (input.maxAttempts !== undefined) ir['maxAttempts'] = input.maxAttempts;
     if (input.onFail !== undefined) ir['onFail'] = input.onFail.target;
     ir['sensitive'] = input.sensitive;

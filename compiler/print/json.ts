@@ -1,4 +1,4 @@
-import type { CallAst, CallBodyAst, InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
+import type { CallAst, CallBodyAst, InputAst, MediaAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
 
 type Json = string | number | boolean | null | Json[] | Entries | { [key: string]: Json | undefined };
 
@@ -44,6 +44,7 @@ function step(s: StepAst): Json {
     description: s.description?.value,
     set: s.set.length > 0 ? new Entries(s.set.map((a) => [a.variable.value, a.expr.value])) : undefined,
     message: s.message && { text: s.message.value },
+    media: s.media && (s.media.items.length === 1 ? medium(s.media.items[0]!) : s.media.items.map(medium)),
     buttons: s.buttons?.items.map((b) => ({ text: b.text?.value, value: b.value?.value })),
     expected_input: s.input && input(s.input),
     wait: s.wait?.value,
@@ -52,6 +53,20 @@ function step(s: StepAst): Json {
     call: s.call && call(s.call),
     next_step: s.next && next(s.next),
   };
+}
+
+/** One media item: its kind as the key, then its caption. */
+function medium(m: MediaAst): Json {
+  const kind = m.type.value;
+  if (m.location) {
+    const l = m.location;
+    return new Entries([[kind, { latitude: l.latitude?.value, longitude: l.longitude?.value, title: l.title?.value, address: l.address?.value }]]);
+  }
+  if (m.contact) {
+    const c = m.contact;
+    return new Entries([[kind, { phone: c.phone?.value, first_name: c.firstName?.value, last_name: c.lastName?.value }]]);
+  }
+  return new Entries(m.caption ? [[kind, m.source?.value ?? ''], ['caption', m.caption.value]] : [[kind, m.source?.value ?? '']]);
 }
 
 function call(c: CallAst): Json {
@@ -88,9 +103,13 @@ function input(i: InputAst): Json {
     min_length: v.minLength?.value,
     max_length: v.maxLength?.value,
     pattern: v.pattern?.value,
+    max_bytes: v.maxBytes?.value,
+    mime: v.mime?.items.map((m) => m.value),
+    min_count: v.minCount?.value,
+    max_count: v.maxCount?.value,
   };
   return {
-    type: i.type?.value,
+    type: i.kinds ? i.kinds.items.map((k) => k.value) : i.type?.value,
     variable: i.variable?.value,
     validation,
     error_message: i.errorMessage?.value,

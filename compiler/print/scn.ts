@@ -1,5 +1,5 @@
 import type { Loc } from '../diagnostics/types.js';
-import type { CallAst, CallBodyAst, InputAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
+import type { CallAst, CallBodyAst, InputAst, MediaAst, NextAst, ScenarioAst, StepAst } from '../scenario/ast.js';
 import type { ScnComments } from './comments.js';
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -10,6 +10,8 @@ export const scnName = (s: string): string => (PLAIN_NAME.test(s) ? s : quote(s)
 const scnCommand = (s: string): string => (PLAIN_COMMAND.test(s) ? s : quote(s));
 const PLAIN_DURATION = /^[0-9]+[A-Za-z]+$/;
 const scnDuration = (s: string): string => (PLAIN_DURATION.test(s) ? s : quote(s));
+const PLAIN_SIZE = /^[0-9]+(?:\.[0-9]+)?[A-Za-z]+$/;
+const scnSize = (v: number | string): string => (typeof v === 'number' ? scnNumber(v) : PLAIN_SIZE.test(v) ? v : quote(v));
 export const scnNumber = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
 /**
@@ -79,6 +81,7 @@ function printStep(step: StepAst, line: Line): void {
   if (step.type) line(i, `type ${scnName(step.type.value)}`, step.type.loc);
   for (const a of step.set) line(i, `set ${scnName(a.variable.value)} = ${scnExpression(a.expr.value)}`, a.variable.loc);
   if (step.message) line(i, `say ${quote(step.message.value)}`, step.message.loc);
+  for (const m of step.media?.items ?? []) line(i, mediaLine(m), m.loc);
   for (const b of step.buttons?.items ?? []) {
     line(i, `button ${quote(b.text?.value ?? '')} = ${scnName(b.value?.value ?? '')}`, b.loc);
   }
@@ -87,6 +90,23 @@ function printStep(step: StepAst, line: Line): void {
   if (step.input) printTimers(step, line);
   if (step.call) printCall(step.call, line);
   if (step.next) printNext(step.next, line);
+}
+
+/** A media line: `image "menu.jpg" caption "…"`, `location 52.5 13.4 title "…"`, `contact "+1…" "Ann"`. */
+function mediaLine(m: MediaAst): string {
+  const kind = m.type.value;
+  if (m.source) return `${kind} ${quote(m.source.value)}${m.caption ? ` caption ${quote(m.caption.value)}` : ''}`;
+  if (m.location) {
+    const l = m.location;
+    const title = l.title ? ` title ${quote(l.title.value)}` : '';
+    const address = l.address ? ` address ${quote(l.address.value)}` : '';
+    return `location ${scnNumber(l.latitude?.value ?? 0)} ${scnNumber(l.longitude?.value ?? 0)}${title}${address}`;
+  }
+  if (m.contact) {
+    const c = m.contact;
+    return `contact ${quote(c.phone?.value ?? '')} ${quote(c.firstName?.value ?? '')}${c.lastName ? ` ${quote(c.lastName.value)}` : ''}`;
+  }
+  return `${kind} ""`;
 }
 
 function printCall(call: CallAst, line: Line): void {
@@ -124,7 +144,7 @@ function printTimers(step: StepAst, line: Line): void {
 }
 
 function printInput(input: InputAst, line: Line): void {
-  const type = scnName(input.type?.value ?? 'text');
+  const type = input.kinds ? input.kinds.items.map((k) => scnName(k.value)).join(', ') : scnName(input.type?.value ?? 'text');
   line('  ', `ask ${type} -> ${scnName(input.variable?.value ?? '')}`, input.loc);
   const i = '    ';
   const v = input.validation;
@@ -133,6 +153,10 @@ function printInput(input: InputAst, line: Line): void {
   if (v?.minLength) line(i, `min_length ${scnNumber(v.minLength.value)}`, v.minLength.loc);
   if (v?.maxLength) line(i, `max_length ${scnNumber(v.maxLength.value)}`, v.maxLength.loc);
   if (v?.pattern) line(i, `pattern ${quote(v.pattern.value)}`, v.pattern.loc);
+  if (v?.maxBytes) line(i, `max_bytes ${scnSize(v.maxBytes.value)}`, v.maxBytes.loc);
+  if (v?.mime && v.mime.items.length > 0) line(i, `mime ${v.mime.items.map((m) => quote(m.value)).join(' ')}`, v.mime.loc);
+  if (v?.minCount) line(i, `min_count ${scnNumber(v.minCount.value)}`, v.minCount.loc);
+  if (v?.maxCount) line(i, `max_count ${scnNumber(v.maxCount.value)}`, v.maxCount.loc);
   if (input.errorMessage) line(i, `error ${quote(input.errorMessage.value)}`, input.errorMessage.loc);
   if (input.maxAttempts) line(i, `attempts ${scnNumber(input.maxAttempts.value)}`, input.maxAttempts.loc);
   if (input.onFail) line(i, `on fail go ${scnName(input.onFail.value)}`, input.onFail.loc);

@@ -13,6 +13,8 @@ export interface SourceString extends Located<string> {
 
 export type InputType = 'text' | 'number' | 'integer' | 'email' | 'phone' | 'date' | 'button';
 export const INPUT_TYPES: readonly InputType[] = ['text', 'number', 'integer', 'email', 'phone', 'date', 'button'];
+/** The keys of a step's media items. */
+export const MEDIA_ITEM_TYPES = ['image', 'video', 'audio', 'document', 'location', 'contact'] as const;
 
 export interface ButtonAst {
   readonly loc: Loc;
@@ -26,11 +28,19 @@ export interface ValidationAst {
   readonly minLength?: Located<number>;
   readonly maxLength?: Located<number>;
   readonly pattern?: SourceString;
+  /** Media inputs: the largest file, bytes (a number) or a size text such as "5MB". */
+  readonly maxBytes?: Located<number | string>;
+  readonly mime?: { readonly loc: Loc; readonly items: readonly SourceString[] };
+  readonly minCount?: Located<number>;
+  readonly maxCount?: Located<number>;
 }
 
 export interface InputAst {
   readonly loc: Loc;
+  /** The input type; for a list of media kinds, the first of them (`kinds` holds them all). */
   readonly type?: Located<string>;
+  /** Set when the type was written as a list (`["photo", "document"]`, `ask photo, document -> x`). */
+  readonly kinds?: { readonly loc: Loc; readonly items: readonly Located<string>[] };
   readonly variable?: Located<string>;
   readonly validation?: ValidationAst;
   readonly errorMessage?: SourceString;
@@ -94,6 +104,36 @@ export interface CallAst {
   readonly onError?: Located<string>;
 }
 
+/** A location card: fixed coordinates in the scenario. */
+export interface LocationCardAst {
+  readonly loc: Loc;
+  readonly latitude?: Located<number>;
+  readonly longitude?: Located<number>;
+  readonly title?: SourceString;
+  readonly address?: SourceString;
+}
+
+/** A contact card: fixed in the scenario. */
+export interface ContactCardAst {
+  readonly loc: Loc;
+  readonly phone?: SourceString;
+  readonly firstName?: SourceString;
+  readonly lastName?: SourceString;
+}
+
+/**
+ * One medium of a step's message. `type` is its key (`image`, `video`, `audio`, `document`, `location`, `contact`);
+ * `source` is a file's source (URL, shipped path or "{{var}}") or a card's "{{var}}"; a fixed card is `location`/`contact`.
+ */
+export interface MediaAst {
+  readonly loc: Loc;
+  readonly type: Located<string>;
+  readonly source?: SourceString;
+  readonly caption?: SourceString;
+  readonly location?: LocationCardAst;
+  readonly contact?: ContactCardAst;
+}
+
 export interface StepAst {
   readonly id: Located<string>;
   readonly loc: Loc;
@@ -101,6 +141,8 @@ export interface StepAst {
   readonly description?: Located<string>;
   readonly set: readonly AssignmentAst[];
   readonly message?: SourceString;
+  /** Media sent after the message text, in order; absent for a step without media. */
+  readonly media?: { readonly loc: Loc; readonly items: readonly MediaAst[] };
   readonly buttons?: { readonly loc: Loc; readonly items: readonly ButtonAst[] };
   readonly input?: InputAst;
   readonly next?: NextAst;

@@ -17,12 +17,13 @@ import type {
 import { jsonTypeName, locOf, parseJsonTree, type JsonNode, type JsonType } from './json-tree.js';
 import { ObjectReader } from './object-reader.js';
 import { sourceString } from './source-string.js';
+import { readInputType, readJsonMedia, readMediaValidation } from './read-json-media.js';
 
 const ROOT_FIELDS = ['$schema', 'name', 'version', 'description', 'start_step', 'commands', 'expire_after', 'on_expire', 'steps'];
-const STEP_FIELDS = ['type', 'description', 'set', 'message', 'buttons', 'expected_input', 'wait', 'timeout', 'reminders', 'call', 'next_step'];
+const STEP_FIELDS = ['type', 'description', 'set', 'message', 'media', 'buttons', 'expected_input', 'wait', 'timeout', 'reminders', 'call', 'next_step'];
 const CALL_FIELDS = ['method', 'url', 'headers', 'body', 'timeout', 'retries', 'save', 'on_error'];
 const INPUT_FIELDS = ['type', 'variable', 'validation', 'error_message', 'max_attempts', 'on_fail', 'sensitive'];
-const VALIDATION_FIELDS = ['min', 'max', 'min_length', 'max_length', 'pattern'];
+const VALIDATION_FIELDS = ['min', 'max', 'min_length', 'max_length', 'pattern', 'max_bytes', 'mime', 'min_count', 'max_count'];
 
 /** Reads a JSON scenario into the source-level AST, reporting every structural mistake. */
 export function readJsonScenario(text: string, reporter: Reporter): ScenarioAst | undefined {
@@ -90,6 +91,7 @@ class Ctx {
       if (!m.has('text')) this.reporter.report('MISSING_FIELD', locOf(message), { field: 'text', where: `the message of ${where}` });
       m.finish(['text']);
     }
+    const media = readJsonMedia(o.raw('media'), where, this.reporter, this.text);
     const step: StepAst = {
       id,
       loc: locOf(node),
@@ -97,6 +99,7 @@ class Ctx {
       description: o.string('description'),
       set: this.assignments(o.object('set')),
       message: text,
+      ...(media ? { media } : {}),
       buttons: this.buttons(o.array('buttons')),
       input: this.input(o.object('expected_input'), where),
       next: this.next(o.raw('next_step'), where),
@@ -232,12 +235,15 @@ class Ctx {
         minLength: vo.number('min_length', true),
         maxLength: vo.number('max_length', true),
         pattern: vo.string('pattern'),
+        ...readMediaValidation(vo, this.reporter, this.text),
       };
       vo.finish(VALIDATION_FIELDS);
     }
+    const { type, kinds } = readInputType(o.raw('type'), this.reporter);
     const input: InputAst = {
       loc: locOf(node),
-      type: o.string('type'),
+      type,
+      ...(kinds ? { kinds } : {}),
       variable: o.string('variable'),
       validation,
       errorMessage: o.string('error_message'),

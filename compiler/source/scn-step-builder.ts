@@ -1,12 +1,17 @@
 import type { ScnStatement, ScnStatementOf, ScnWord } from '../../grammar/index.js';
 import type { Reporter } from '../diagnostics/reporter.js';
-import type { AssignmentAst, ButtonAst, CallAst, CallBodyAst, ConditionAst, InputAst, Located, NextAst, SourceString, StepAst } from '../scenario/ast.js';
+import type { AssignmentAst, ButtonAst, CallAst, CallBodyAst, ConditionAst, InputAst, Located, MediaAst, NextAst, SourceString, StepAst, ValidationAst } from '../scenario/ast.js';
 import type { JsonNode } from './json-node.js';
 import { scanJsonTree } from './json-scan.js';
 import { MAX_JSON_DEPTH } from './json-tree.js';
 import { loc, type ScnSource } from './scn-source.js';
 
-const OPTIONS = new Set(['min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive', 'timeout', 'remind']);
+const OPTIONS = new Set([
+  'min', 'max', 'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on_fail', 'sensitive', 'timeout', 'remind',
+  'max_bytes', 'mime', 'min_count', 'max_count',
+]);
+/** A step's media lines: any number, in order. */
+const MEDIA = new Set(['image', 'video', 'audio', 'document', 'location', 'contact']);
 /** Reminders are the one input option a step may have several of. */
 /** The lines under a `call`; `header` and `save` may repeat. */
 const CALL_OPTIONS = new Set(['header', 'body', 'call_timeout', 'retries', 'save', 'on_error']);
@@ -14,7 +19,8 @@ const ONCE_PER_STEP = new Set([
   'description', 'type', 'say', 'ask', 'go', 'else', 'wait', 'call', 'body', 'call_timeout', 'retries', 'on_error',
   ...[...OPTIONS].filter((o) => o !== 'remind'),
 ]);
-const WHOLE = new Set(['min_length', 'max_length', 'attempts']);
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const WHOLE = new Set(['min_length', 'max_length', 'attempts', 'min_count', 'max_count']);
 
 /** Collects the statements of one `step` block and builds its StepAst. */
 export class StepBuilder {
@@ -25,6 +31,7 @@ export class StepBuilder {
   private readonly setLines = new Map<string, number>();
   private readonly buttons: { loc: ButtonAst['loc']; text?: SourceString; value?: SourceString }[] = [];
   private readonly whens: ScnStatementOf<'when'>[] = [];
+  private readonly media: MediaAst[] = [];
   private end: number;
   private incomplete = false;
 
@@ -52,6 +59,30 @@ export class StepBuilder {
     else if (s.kind === 'set' && s.variable && s.expr) this.assign(s, s.variable, s.expr);
     else if (s.kind === 'button') this.buttons.push({ loc: loc(s), text: this.opt(s.text), value: this.opt(s.value) });
     else if (s.kind === 'when') this.whens.push(s);
+    else if (MEDIA.has(s.kind) && !s.broken) this.addMedia(s);
+  }
+
+  /** One media line; a card written as one string is its "{{variable}}" form. */
+  private addMedia(s: ScnStatement): void {
+    const type = this.src.located(s.keyword);
+    const base = { loc: loc(s), type };
+    if (s.kind === 'location') {
+      if (s.source) this.media.push({ ...base, source: this.src.str(s.source) });
+      else {
+        const card = { loc: loc(s), latitude: s.latitude && this.coordinate(s.latitude), longitude: s.longitude && this.coordinate(s.longitude), title: this.opt(s.title), address: this.opt(s.address) };
+        this.media.push({ ...base, location: withoutUndefined(card) as NonNullable<MediaAst['location']> });
+      }
+    } else if (s.kind === 'contact') {
+      if (s.phone && !s.firstName) this.media.push({ ...base, source: this.src.str(s.phone) });
+      else this.media.push({ ...base, contact: withoutUndefined({ loc: loc(s), phone: this.opt(s.phone), firstName: this.opt(s.firstName), lastName: this.opt(s.lastName) }) as NonNullable<MediaAst['contact']> });
+    } else if (s.kind === 'image' || s.kind === 'video' || s.kind === 'audio' || s.kind === 'document') {
+      const item: MediaAst = s.source ? { ...base, source: this.src.str(s.source) } : base;
+      this.media.push(s.caption ? { ...item, caption: this.src.str(s.caption) } : item);
+    }
+  }
+
+  private coordinate(w: ScnWord): Located<number> {
+    return { value: Number(w.value), loc: loc(w) };
   }
 
   /** One assignment per variable and step, as in JSON's "set" object, so both forms say the same things. */
@@ -91,6 +122,7 @@ export class StepBuilder {
       description: description && this.src.str(description),
       set: this.set,
       message: say && this.src.str(say),
+      ...(this.media.length > 0 ? { media: { loc: span(this.media.map((m) => m.loc)), items: this.media } } : {}),
       buttons: this.buttons.length > 0 ? { loc: span(this.buttons.map((b) => b.loc)), items: this.buttons } : undefined,
       input: this.input(),
       next: this.next(),
@@ -215,13 +247,25 @@ export class StepBuilder {
       maxLength: this.number('max_length'),
       pattern: pattern && this.src.str(pattern),
     };
+    const bytes = this.get('max_bytes')?.value;
+    const mime = whole(this.get('mime'));
+    const media: Partial<ValidationAst> = withoutUndefined({
+      // A size word (`5MB`) stays text, a number of bytes a number, as in JSON.
+      maxBytes: bytes && { value: bytes.quoted || !JSON_NUMBER.test(bytes.value) ? bytes.value : Number(bytes.value), loc: loc(bytes) },
+      mime: mime && mime.types.length > 0 ? { loc: span(mime.types.map(loc)), items: mime.types.map((t) => this.src.str(t)) } : undefined,
+      minCount: this.number('min_count'),
+      maxCount: this.number('max_count'),
+    });
+    Object.assign(validation, media);
     const hasValidation = Object.values(validation).some((v) => v !== undefined);
     const error = this.get('error')?.text;
     const onFail = this.get('on_fail')?.target;
     const sensitive = this.get('sensitive');
+    const types = ask.types;
     return {
       loc: loc(ask),
       type: ask.type && this.src.located(ask.type),
+      ...(types ? { kinds: { loc: span(types.map(loc)), items: types.map((t) => this.src.located(t)) } } : {}),
       variable: ask.variable && this.src.located(ask.variable),
       validation: hasValidation ? validation : undefined,
       errorMessage: error && this.src.str(error),
@@ -263,4 +307,8 @@ function span(locs: readonly { offset: number; length: number }[]): { offset: nu
   const start = Math.min(...locs.map((l) => l.offset));
   const end = Math.max(...locs.map((l) => l.offset + l.length));
   return { offset: start, length: end - start };
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -42,6 +42,7 @@ const PLACEHOLDERS: Readonly<Record<string, TokenShow>> = {
   StringLit: { text: 'STRING', title: 'A JSON string literal: "text", with \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX escapes.' },
   NumberLit: { text: 'NUMBER', title: 'A JSON number: 3, -1.5, 1e3.' },
   Duration: { text: 'DURATION', title: 'A whole number and a unit, s, m, h or d: 90s, 10m, 24h, 7d.' },
+  Size: { text: 'SIZE', title: 'A number and a unit, B, KB, MB or GB: 500KB, 5MB.' },
   CommandName: { text: 'COMMAND', title: 'A "/" and the text up to a space, "#" or quote, e.g. /help.' },
   SetExpr: { text: 'EXPRESSION', title: 'An expression: the rest of the line, up to a "#" comment outside quotes.' },
   CondExpr: { text: 'CONDITION', title: 'A condition: the text up to the last "go STEP", which ends the line.' },
@@ -344,7 +345,7 @@ a rectangle is another rule (click it to go there), a rounded box is what is wri
 <p class="legend">Rounded boxes: <span class="keyword">keyword</span> is written as shown;
 <span class="token">PLACEHOLDER</span> stands for a class of tokens: <code>WORD</code> a letter or <code>_</code>, then
 letters, digits, <code>_</code> and <code>-</code> (keywords are words too); <code>STRING</code> a JSON string literal;
-<code>NUMBER</code> a JSON number; <code>DURATION</code> a whole number and a unit (<code>10m</code>); <code>COMMAND</code> a <code>/</code> and a command name; <code>EXPRESSION</code> the
+<code>NUMBER</code> a JSON number; <code>DURATION</code> a whole number and a unit (<code>10m</code>); <code>SIZE</code> a number and a unit (<code>5MB</code>); <code>COMMAND</code> a <code>/</code> and a command name; <code>EXPRESSION</code> the
 rest of the line; <code>CONDITION</code> the text up to the last <code>go</code> of the line; <code>NEWLINE</code> the
 end of a line. Square boxes:
 <span class="rule">rule</span>.</p>

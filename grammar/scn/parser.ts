@@ -20,6 +20,9 @@ export class ScnParser extends CstParser {
   private durationAlts?: IOrAlt<unknown>[];
   private callAlts?: IOrAlt<unknown>[];
   private onAlts?: IOrAlt<unknown>[];
+  private fileAlts?: IOrAlt<unknown>[];
+  private locationAlts?: IOrAlt<unknown>[];
+  private sizeAlts?: IOrAlt<unknown>[];
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: scnErrorMessages });
@@ -47,6 +50,9 @@ export class ScnParser extends CstParser {
         { ALT: () => this.SUBRULE(this.setStatement) },
         { ALT: () => this.SUBRULE(this.sayStatement) },
         { ALT: () => this.SUBRULE(this.buttonStatement) },
+        { ALT: () => this.SUBRULE(this.fileStatement) },
+        { ALT: () => this.SUBRULE(this.locationStatement) },
+        { ALT: () => this.SUBRULE(this.contactStatement) },
         { ALT: () => this.SUBRULE(this.askStatement) },
         { ALT: () => this.SUBRULE(this.waitStatement) },
         { ALT: () => this.SUBRULE(this.expireStatement) },
@@ -125,9 +131,65 @@ export class ScnParser extends CstParser {
     );
   });
 
+  /** `image STRING [caption STRING]`, likewise `video`, `audio`, `document`: a file sent after the message. */
+  private fileStatement = this.RULE('fileStatement', () => {
+    this.OR(
+      (this.fileAlts ??= [
+        { ALT: () => this.CONSUME(T.Image) },
+        { ALT: () => this.CONSUME(T.Video) },
+        { ALT: () => this.CONSUME(T.Audio) },
+        { ALT: () => this.CONSUME(T.DocumentKw) },
+      ]),
+    );
+    this.CONSUME(T.StringLit);
+    this.OPTION(() => {
+      this.CONSUME(T.Caption);
+      this.CONSUME2(T.StringLit);
+    });
+  });
+
+  /** `location LATITUDE LONGITUDE [title STRING] [address STRING]`, or `location "{{place}}"`. */
+  private locationStatement = this.RULE('locationStatement', () => {
+    this.CONSUME(T.Location);
+    this.OR(
+      (this.locationAlts ??= [
+        { ALT: () => this.CONSUME(T.StringLit) },
+        {
+          ALT: () => {
+            this.CONSUME(T.NumberLit);
+            this.CONSUME2(T.NumberLit);
+            this.OPTION(() => {
+              this.CONSUME(T.Title);
+              this.CONSUME2(T.StringLit);
+            });
+            this.OPTION2(() => {
+              this.CONSUME(T.Address);
+              this.CONSUME3(T.StringLit);
+            });
+          },
+        },
+      ]),
+    );
+  });
+
+  /** `contact PHONE FIRST_NAME [LAST_NAME]` (strings), or `contact "{{person}}"`. */
+  private contactStatement = this.RULE('contactStatement', () => {
+    this.CONSUME(T.Contact);
+    this.CONSUME(T.StringLit);
+    this.OPTION(() => {
+      this.CONSUME2(T.StringLit);
+      this.OPTION2(() => this.CONSUME3(T.StringLit));
+    });
+  });
+
+  /** `ask TYPE -> VARIABLE`; media kinds may be listed: `ask photo, document -> scan`. */
   private askStatement = this.RULE('askStatement', () => {
     this.CONSUME(T.Ask);
     this.SUBRULE(this.name);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE3(this.name);
+    });
     this.CONSUME(T.Arrow);
     this.SUBRULE2(this.name);
   });
@@ -136,6 +198,8 @@ export class ScnParser extends CstParser {
     this.OR(
       (this.inputAlts ??= [
         { ALT: () => this.SUBRULE(this.limitOption) },
+        { ALT: () => this.SUBRULE(this.maxBytesOption) },
+        { ALT: () => this.SUBRULE(this.mimeOption) },
         { ALT: () => this.SUBRULE(this.patternOption) },
         { ALT: () => this.SUBRULE(this.errorOption) },
         { ALT: () => this.SUBRULE(this.attemptsOption) },
@@ -154,9 +218,29 @@ export class ScnParser extends CstParser {
         { ALT: () => this.CONSUME(T.Max) },
         { ALT: () => this.CONSUME(T.MinLength) },
         { ALT: () => this.CONSUME(T.MaxLength) },
+        { ALT: () => this.CONSUME(T.MinCount) },
+        { ALT: () => this.CONSUME(T.MaxCount) },
       ]),
     );
     this.CONSUME(T.NumberLit);
+  });
+
+  /** `max_bytes 5MB`: the largest file a media input takes (a number of bytes, or digits and a unit). */
+  private maxBytesOption = this.RULE('maxBytesOption', () => {
+    this.CONSUME(T.MaxBytes);
+    this.OR(
+      (this.sizeAlts ??= [
+        { ALT: () => this.CONSUME(T.Size) },
+        { ALT: () => this.CONSUME(T.NumberLit) },
+        { ALT: () => this.CONSUME(T.StringLit) },
+      ]),
+    );
+  });
+
+  /** `mime "image/*" "application/pdf"`: the types a media input takes. */
+  private mimeOption = this.RULE('mimeOption', () => {
+    this.CONSUME(T.Mime);
+    this.AT_LEAST_ONE(() => this.CONSUME(T.StringLit));
   });
 
   private patternOption = this.RULE('patternOption', () => {

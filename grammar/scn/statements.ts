@@ -31,9 +31,19 @@ function firstChild(node: CstNode): CstElement | undefined {
 /** The one child rule of an alternatives-only rule (statement, inputOption, route). */
 const only = (node: CstNode): CstNode | IToken | undefined => firstChild(node);
 
-const LIMITS: Readonly<Record<string, LimitKind>> = { Kw_min: 'min', Kw_max: 'max', Kw_min_length: 'min_length', Kw_max_length: 'max_length' };
+const LIMITS: Readonly<Record<string, LimitKind>> = {
+  Kw_min: 'min',
+  Kw_max: 'max',
+  Kw_min_length: 'min_length',
+  Kw_max_length: 'max_length',
+  Kw_min_count: 'min_count',
+  Kw_max_count: 'max_count',
+};
+const FILES: Readonly<Record<string, 'image' | 'video' | 'audio' | 'document'>> = { Kw_image: 'image', Kw_video: 'video', Kw_audio: 'audio', Kw_document: 'document' };
 
-type Fields = { readonly kind: ScnStatement['kind']; readonly [field: string]: ScnWord | string | undefined };
+type Fields = { readonly kind: ScnStatement['kind']; readonly [field: string]: ScnWord | readonly ScnWord[] | string | undefined };
+
+const words = (es: readonly CstElement[] | undefined): ScnWord[] => (es ?? []).flatMap((e) => word(e) ?? []);
 
 /** What one statement's concrete tree says. */
 function fields(node: CstNode): Fields | undefined {
@@ -62,8 +72,35 @@ function fields(node: CstNode): Fields | undefined {
       const value = c['StringLit']?.[1] ?? c['NumberLit']?.[0] ?? c['Name']?.[0];
       return { kind: 'button', text: word(c['StringLit']?.[0]), value: word(value) };
     }
-    case 'askStatement':
-      return { kind: 'ask', type: word(names[0]), variable: word(names[1]) };
+    case 'askStatement': {
+      // Names before the arrow are the types (a list only for media kinds), the one after it the variable.
+      const arrow = c['Arrow']?.[0] as IToken | undefined;
+      if (!arrow || Number.isNaN(arrow.startOffset) || arrow.isInsertedInRecovery) return { kind: 'ask', type: word(names[0]), variable: word(names[1]) };
+      const at = arrow.startOffset;
+      const all = words(names);
+      const types = all.filter((w) => w.start < at);
+      const variable = all.find((w) => w.start > at);
+      return types.length > 1 ? { kind: 'ask', type: types[0], types, variable } : { kind: 'ask', type: types[0], variable };
+    }
+    case 'fileStatement': {
+      const key = Object.keys(c).find((k) => k in FILES);
+      return key ? { kind: FILES[key]!, source: word(c['StringLit']?.[0]), caption: word(c['StringLit']?.[1]) } : undefined;
+    }
+    case 'locationStatement': {
+      const strings = c['StringLit'] ?? [];
+      if (!c['NumberLit']) return { kind: 'location', source: word(strings[0]) };
+      const title = c['Kw_title'] ? word(strings[0]) : undefined;
+      const address = c['Kw_address'] ? word(strings[c['Kw_title'] ? 1 : 0]) : undefined;
+      return { kind: 'location', latitude: word(c['NumberLit'][0]), longitude: word(c['NumberLit'][1]), title, address };
+    }
+    case 'contactStatement': {
+      const strings = c['StringLit'] ?? [];
+      return { kind: 'contact', phone: word(strings[0]), firstName: word(strings[1]), lastName: word(strings[2]) };
+    }
+    case 'maxBytesOption':
+      return { kind: 'max_bytes', value: word(c['Size']?.[0] ?? c['NumberLit']?.[0] ?? c['StringLit']?.[0]) };
+    case 'mimeOption':
+      return { kind: 'mime', types: words(c['StringLit']) };
     case 'limitOption': {
       const key = Object.keys(c).find((k) => k in LIMITS);
       return key ? { kind: LIMITS[key]!, value: word(c['NumberLit']?.[0]) } : undefined;

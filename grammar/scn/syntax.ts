@@ -21,7 +21,7 @@ interface Line {
   readonly broken: boolean;
 }
 
-export type LimitKind = 'min' | 'max' | 'min_length' | 'max_length';
+export type LimitKind = 'min' | 'max' | 'min_length' | 'max_length' | 'min_count' | 'max_count';
 
 /** One line of a .scn file. Optional fields are missing only on a broken line. */
 export type ScnStatement = Line &
@@ -35,7 +35,16 @@ export type ScnStatement = Line &
     | { readonly kind: 'set'; readonly variable?: ScnWord; readonly expr?: ScnWord }
     | { readonly kind: 'say'; readonly text?: ScnWord }
     | { readonly kind: 'button'; readonly text?: ScnWord; readonly value?: ScnWord }
-    | { readonly kind: 'ask'; readonly type?: ScnWord; readonly variable?: ScnWord }
+    /** `ask TYPE[, TYPE…] -> VARIABLE`: `types` holds every type listed (more than one only for media kinds). */
+    | { readonly kind: 'ask'; readonly type?: ScnWord; readonly types?: readonly ScnWord[]; readonly variable?: ScnWord }
+    /** `image SOURCE [caption STRING]`, likewise `video`, `audio`, `document`. */
+    | { readonly kind: 'image' | 'video' | 'audio' | 'document'; readonly source?: ScnWord; readonly caption?: ScnWord }
+    /** `location "{{var}}"` (source) or `location LAT LON [title STRING] [address STRING]`. */
+    | { readonly kind: 'location'; readonly source?: ScnWord; readonly latitude?: ScnWord; readonly longitude?: ScnWord; readonly title?: ScnWord; readonly address?: ScnWord }
+    /** `contact "{{var}}"` (phone alone) or `contact PHONE FIRST_NAME [LAST_NAME]`. */
+    | { readonly kind: 'contact'; readonly phone?: ScnWord; readonly firstName?: ScnWord; readonly lastName?: ScnWord }
+    | { readonly kind: 'max_bytes'; readonly value?: ScnWord }
+    | { readonly kind: 'mime'; readonly types: readonly ScnWord[] }
     | { readonly kind: LimitKind | 'attempts' | 'retries'; readonly value?: ScnWord }
     | { readonly kind: 'pattern' | 'error'; readonly text?: ScnWord }
     | { readonly kind: 'on_fail' | 'on_error'; readonly target?: ScnWord }

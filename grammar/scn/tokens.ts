@@ -46,6 +46,7 @@ export const NumberLit = createToken({ name: 'NumberLit', pattern: /-?(?:0|[1-9]
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Name], label: 'a name' });
 export const CommandName = createToken({ name: 'CommandName', pattern: /\/[^\s#"]*/, label: 'a command such as /help' });
 export const Arrow = createToken({ name: 'Arrow', pattern: '->', label: '"->"' });
+export const Comma = createToken({ name: 'Comma', pattern: ',', label: '","' });
 export const Equals = createToken({ name: 'Equals', pattern: '=', label: '"="' });
 /** Text the current mode has no token for: a token of its own so the parser can say what it expected instead. */
 export const Stray = createToken({ name: 'Stray', pattern: /[^\s#"=]+/, start_chars_hint: startChars(/[^\s#"=]/), label: 'text' });
@@ -116,12 +117,26 @@ export const Header = keyword('header');
 export const Body = keyword('body');
 export const Retries = keyword('retries');
 export const Save = keyword('save');
+export const Image = keyword('image');
+export const Video = keyword('video');
+export const Audio = keyword('audio');
+export const DocumentKw = keyword('document');
+export const Caption = keyword('caption');
+export const Location = keyword('location');
+export const Title = keyword('title');
+export const Address = keyword('address');
+export const Contact = keyword('contact');
+export const MaxBytes = keyword('max_bytes');
+export const Mime = keyword('mime');
+export const MinCount = keyword('min_count');
+export const MaxCount = keyword('max_count');
 
 /** Longest first where one keyword is a prefix of another (`min_length` before `min`). */
 export const KEYWORDS: readonly TokenType[] = [
   Scenario, Version, Description, Start, Command, Step, Type, SetKw, Say, Button, Ask,
-  MinLength, MaxLength, Min, Max, Pattern, ErrorKw, Attempts, On, Fail, Sensitive, Go, When, Else,
+  MinLength, MaxLength, MinCount, MaxCount, MaxBytes, Min, Max, Pattern, ErrorKw, Attempts, On, Fail, Sensitive, Go, When, Else,
   Wait, Timeout, Remind, After, Expire, Call, Header, Body, Retries, Save,
+  Image, Video, Audio, DocumentKw, Caption, Location, Title, Address, Contact, Mime,
 ];
 
 /** The words that may start a statement, for messages and suggestions. */
@@ -129,6 +144,7 @@ export const STATEMENT_WORDS: readonly string[] = [
   'scenario', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'sensitive', 'go', 'when', 'else',
   'wait', 'timeout', 'remind', 'expire', 'call', 'header', 'body', 'retries', 'save',
+  'image', 'video', 'audio', 'document', 'location', 'contact', 'max_bytes', 'mime', 'min_count', 'max_count',
 ];
 
 const isLineBreak = (c: number): boolean => c === 10 || c === 13;
@@ -253,7 +269,23 @@ export const Duration = createToken({
   },
 });
 
-const MAIN: TokenType[] = [WhiteSpace, Comment, LineEnd, StringLit, BadString, Duration, NumberLit, Arrow, Equals, CommandName, ...KEYWORDS, Identifier, Stray];
+/** A size after `max_bytes`: digits and a unit in one word (`5MB`, `500KB`); the checks read the unit. */
+export const Size = createToken({
+  name: 'Size',
+  label: 'a size such as 5MB',
+  line_breaks: false,
+  start_chars_hint: [...'0123456789'].map((c) => c.charCodeAt(0)),
+  pattern: {
+    exec: (text: string, offset: number, tokens: IToken[]) => {
+      if (!previousIs(tokens, MaxBytes)) return null;
+      // Not the start of a number's exponent: `1e+21` stays a number.
+      const m = /^[0-9]+(?:\.[0-9]+)?[A-Za-z]+(?![0-9+-])/.exec(text.slice(offset, offset + 40));
+      return m ? match(m[0]) : null;
+    },
+  },
+});
+
+const MAIN: TokenType[] = [WhiteSpace, Comment, LineEnd, StringLit, BadString, Duration, Size, NumberLit, Arrow, Comma, Equals, CommandName, ...KEYWORDS, Identifier, Stray];
 const ASSIGN: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, SetExpr, Equals, StringLit, BadString, Identifier, Stray];
 const COND: TokenType[] = [WhiteSpace, Comment, ModeLineEnd, CondExpr, Go, StringLit, BadString, Identifier, Stray];
 

@@ -107,6 +107,43 @@ for (const e of events) actor.send(e);
 export const used = [badError, noStatus, step, badStep, badCode];
 `,
   );
+  const media = {
+    name: 'Media',
+    version: '1',
+    start_step: 'photo',
+    steps: {
+      photo: { message: { text: 'Receipt?' }, expected_input: { type: 'photo', variable: 'receipt' }, next_step: 'scans' },
+      scans: { message: { text: 'Scans?' }, expected_input: { type: 'document', variable: 'scans', validation: { max_count: 3 } }, next_step: 'place' },
+      place: { message: { text: 'Where?' }, expected_input: { type: 'location', variable: 'place' }, next_step: 'who' },
+      who: { message: { text: 'Who?' }, expected_input: { type: 'contact', variable: 'who' }, next_step: 'any' },
+      any: { message: { text: 'Anything?' }, expected_input: { type: ['photo', 'location'], variable: 'either' }, next_step: 'done' },
+      done: { message: { text: '{{receipt.name}} at {{place}}' }, media: [{ image: '{{receipt}}' }, { location: '{{place}}' }] },
+    },
+  };
+  const mediaIr = compileScenario(JSON.stringify(media), { file: 'media.json' }).ir!;
+  writeFileSync(join(out, 'media.machine.json'), JSON.stringify(emitMachineConfig(mediaIr)));
+  writeFileSync(join(out, 'media.machine.ts'), emitTypeScript(mediaIr, { source: 'media.json', configImport: './media.machine.json' }));
+  writeFileSync(
+    join(out, 'media-usage.ts'),
+    `import type { FileValue, LocationValue, Vars } from './media.machine.js';
+
+const file: FileValue = { kind: 'photo', id: 'f1', mime: 'image/jpeg', size: 10, name: 'a.jpg', sha256: 'ab' };
+const place: LocationValue = { kind: 'location', latitude: 1, longitude: 2 };
+const ok: Vars = { receipt: file, scans: [file, file], place, who: { kind: 'contact', phone: '1', first_name: 'Ann' } };
+const size: number | undefined = ok.receipt?.size;
+const either: Vars = { either: place };
+const eitherFile: Vars = { either: file };
+// @ts-expect-error a photo or a location, not a contact
+const badEither: Vars = { either: { kind: 'contact', phone: '1', first_name: 'Ann' } };
+// @ts-expect-error a file is not text
+const badReceipt: Vars = { receipt: 'a.jpg' };
+// @ts-expect-error several documents are a list
+const badScans: Vars = { scans: file };
+// @ts-expect-error a location has coordinates
+const badPlace: Vars = { place: { kind: 'location', latitude: 1 } };
+export const used = [ok, size, either, eitherFile, badEither, badReceipt, badScans, badPlace];
+`,
+  );
   // Uses the types the way an application would; each @ts-expect-error must be a real type error.
   writeFileSync(
     join(out, 'usage.ts'),
@@ -137,7 +174,7 @@ export const used = [ok, badChoice, badName, visits, badVisits, step, badStep, n
     const all = readdirSync(out)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(out, f));
-    expect(all.length).toBe(files.length + 5);
+    expect(all.length).toBe(files.length + 7);
     expect(typeErrors(all)).toEqual([]);
   });
 });

@@ -173,6 +173,29 @@ describe('invalid scenarios are rejected', () => {
     expect(errorsOf(d)).toEqual([]);
   });
 
+  it('a document with media and media inputs is valid', () => {
+    const d = base();
+    d.steps.photo = {
+      message: { text: 'Receipt?' },
+      expected_input: { type: ['photo', 'document'], variable: 'receipt', validation: { max_bytes: '5MB', mime: ['image/*', 'application/pdf'], max_count: 3 } },
+      next_step: 'place',
+    };
+    d.steps.place = { message: { text: 'Where?' }, expected_input: { type: 'location', variable: 'place', validation: {} }, next_step: 'show' };
+    d.steps.show = {
+      message: { text: 'Here' },
+      media: [
+        { image: '{{receipt}}', caption: 'Size {{receipt.size}}' },
+        { document: 'files/terms.pdf' },
+        { video: 'https://example.com/{{id}}.mp4' },
+        { location: { latitude: 52.5, longitude: 13.4, title: 'Shop' } },
+        { location: '{{place}}' },
+        { contact: { phone: '+1 555 0100', first_name: 'Ann' } },
+      ],
+    };
+    d.steps.one = { message: { text: 'x' }, media: { audio: 'a.mp3' } };
+    expect(errorsOf(d)).toEqual([]);
+  });
+
   interface Case {
     reason: string;
     mutate: (d: Doc) => void;
@@ -379,6 +402,42 @@ describe('invalid scenarios are rejected', () => {
       instancePath: '/steps/ask/reminders/0',
       keyword: 'required',
       params: { missingProperty: 'message' },
+    },
+    {
+      reason: 'a media item with two kinds',
+      mutate: (d) => (d.steps.done.media = { image: 'a.png', video: 'b.mp4' }),
+      instancePath: '/steps/done/media',
+      keyword: 'anyOf',
+    },
+    {
+      reason: 'a location out of range',
+      mutate: (d) => (d.steps.done.media = [{ location: { latitude: 91, longitude: 0 } }]),
+      instancePath: '/steps/done/media/0/location/latitude',
+      keyword: 'maximum',
+    },
+    {
+      reason: 'a caption on a location card',
+      mutate: (d) => (d.steps.done.media = [{ location: '{{p}}', caption: 'x' }]),
+      instancePath: '/steps/done/media/0',
+      keyword: 'additionalProperties',
+    },
+    {
+      reason: 'a text type in a list of media kinds',
+      mutate: (d) => (d.steps.ask.expected_input.type = ['photo', 'text']),
+      instancePath: '/steps/ask/expected_input/type/1',
+      keyword: 'enum',
+    },
+    {
+      reason: 'a size without a unit it knows',
+      mutate: (d) => (d.steps.ask.expected_input.validation = { max_bytes: '5 parsecs' }),
+      instancePath: '/steps/ask/expected_input/validation/max_bytes',
+      keyword: 'pattern',
+    },
+    {
+      reason: 'a max_count of zero',
+      mutate: (d) => (d.steps.ask.expected_input.validation = { max_count: 0 }),
+      instancePath: '/steps/ask/expected_input/validation/max_count',
+      keyword: 'minimum',
     },
   ];
 

@@ -30,6 +30,8 @@ export const DSL_KEYWORDS = [
   'scenario', 'version', 'description', 'start', 'command', 'step', 'type', 'set', 'say', 'button', 'ask', 'min', 'max',
   'min_length', 'max_length', 'pattern', 'error', 'attempts', 'on', 'fail', 'sensitive', 'go', 'when', 'else',
   'wait', 'timeout', 'remind', 'after', 'expire', 'call', 'header', 'body', 'retries', 'save',
+  'image', 'video', 'audio', 'document', 'caption', 'location', 'title', 'address', 'contact', 'max_bytes', 'mime',
+  'min_count', 'max_count',
 ] as const;
 
 /** Names the DSL can only write quoted. */
@@ -103,6 +105,7 @@ const COMMANDS = ['/help', '/start', '/a-b', '/', '/\u00e9', '/x=y', '/->', '/a.
 const commandArb = fc.oneof(fc.constantFrom(...COMMANDS), fc.string({ maxLength: 5 }).map((s) => `/${s}`));
 
 const INPUT_TYPES = ['text', 'number', 'integer', 'email', 'phone', 'date', 'button'] as const;
+const MEDIA_KINDS = ['photo', 'document', 'video', 'audio', 'voice', 'location', 'contact'] as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Documents
@@ -131,7 +134,18 @@ const targetArb = (ids: readonly string[]): fc.Arbitrary<string> =>
 
 const validationArb: fc.Arbitrary<Json> = fc
   .record(
-    { min: numberArb, max: numberArb, min_length: wholeArb, max_length: wholeArb, pattern: patternArb },
+    {
+      min: numberArb,
+      max: numberArb,
+      min_length: wholeArb,
+      max_length: wholeArb,
+      pattern: patternArb,
+      max_bytes: fc.oneof(wholeArb, numberArb, fc.constantFrom('5MB', '500KB', '1.5GB', '10b', '5 MB', '1e5', '5e', ''), textArb),
+      // An empty list is as good as none (the DSL writes nothing for it).
+      mime: fc.array(fc.oneof(fc.constantFrom('image/*', 'application/pdf', 'text'), textArb), { minLength: 1, maxLength: 3 }),
+      min_count: wholeArb,
+      max_count: wholeArb,
+    },
     { requiredKeys: [] },
   )
   .map((v) => v as Json);
@@ -139,7 +153,13 @@ const validationArb: fc.Arbitrary<Json> = fc
 const inputArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
   fc
     .record({
-      type: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...INPUT_TYPES) }, { weight: 1, arbitrary: nameArb }),
+      type: fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...INPUT_TYPES) },
+        { weight: 2, arbitrary: fc.constantFrom(...MEDIA_KINDS) },
+        // A list of one reads back as the kind alone: the DSL writes lists of two or more.
+        { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...MEDIA_KINDS), nameArb), { minLength: 2, maxLength: 3 }) },
+        { weight: 1, arbitrary: nameArb },
+      ),
       variable: nameArb,
       validation: maybe(validationArb),
       error_message: maybe(textArb),
@@ -149,6 +169,17 @@ const inputArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
       sensitive: maybe(fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })),
     })
     .map(compact);
+
+/** Media items as the DSL can write them: files by any source text, cards fixed or by text. */
+const mediaItemArb: fc.Arbitrary<Json> = fc.oneof(
+  fc
+    .record({ kind: fc.constantFrom('image', 'video', 'audio', 'document'), source: textArb, caption: maybe(textArb) })
+    .map(({ kind, source, caption }) => compact({ [kind]: source, caption })),
+  fc.record({ location: textArb }),
+  fc.record({ location: fc.record({ latitude: numberArb, longitude: numberArb, title: maybe(textArb), address: maybe(textArb) }).map(compact) }),
+  fc.record({ contact: textArb }),
+  fc.record({ contact: fc.record({ phone: textArb, first_name: textArb, last_name: maybe(textArb) }).map(compact) }),
+);
 
 const nextArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
   fc.oneof(
@@ -204,6 +235,7 @@ const stepArb = (ids: readonly string[]): fc.Arbitrary<Json> =>
       description: maybe(textArb, 1, 2),
       set: maybe(entries(nameArb, exprArb, 3)),
       message: maybe(textArb.map((text) => ({ text })), 3, 1),
+      media: maybe(fc.oneof(mediaItemArb, fc.array(mediaItemArb, { minLength: 1, maxLength: 3 })), 1, 3),
       // An empty list is as good as none.
       buttons: maybe(fc.array(fc.record({ text: textArb, value: fc.oneof(nameArb, fc.constantFrom('1', '-3.5', 'a b', 'more_info')) }), { maxLength: 3 }), 1, 2),
       expected_input: maybe(inputArb(ids), 3, 2),
@@ -314,9 +346,14 @@ export const wrongScenarioArb: fc.Arbitrary<string> = fc
 // ---------------------------------------------------------------------------------------------------------------
 // Layout
 
-/** Statements whose relative order is meaning: assignments, conditions, buttons, commands, reminders, headers, saves. */
-const ORDERED = new Set(['set', 'when', 'button', 'command', 'remind', 'header', 'save']);
-const firstWord = (line: string): string => /^\s*(\S*)/.exec(line)![1]!;
+/** Statements whose relative order is meaning: assignments, conditions, buttons, commands, reminders, headers, saves, media. */
+const ORDERED = new Set(['set', 'when', 'button', 'command', 'remind', 'header', 'save', 'media']);
+const MEDIA_LINES = new Set(['image', 'video', 'audio', 'document', 'location', 'contact']);
+/** A statement's first word; the media lines are one kind, since their order among each other is meaning. */
+const firstWord = (line: string): string => {
+  const word = /^\s*(\S*)/.exec(line)![1]!;
+  return MEDIA_LINES.has(word) ? 'media' : word;
+};
 
 /** The statements of a canonical .scn text (one per line, no comments): the header, then each step. */
 function blocks(canonical: string): { header: string[]; steps: string[][] } {
