@@ -62,6 +62,9 @@ function renderBody(body: IrCallBody, lookup: Lookup): unknown {
   }
 }
 
+/** A URL template rendered, its values percent-encoded. */
+export const renderUrl = (url: Template, lookup: Lookup): string => render(url, lookup, encodeURIComponent);
+
 /** The request a call step asks for: variables percent-encoded in the URL, secrets left as placeholders. */
 export function renderRequest(p: CallParams, lookup: Lookup): CallRequest {
   const headers: Record<string, string> = {};
