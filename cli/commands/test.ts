@@ -50,7 +50,7 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
         failed++;
       }
       for (const test of tests) {
-        const result = runConversationTest(config, test);
+        const result = await runConversationTest(config, test, { dir: dirname(resolve(io.cwd, file)) });
         if (result.passed) {
           passed++;
           io.stdout(`${green(io.color, '✓')} ${test.name}\n`);
