@@ -203,3 +203,21 @@ describe('media a step sends', () => {
     });
   });
 });
+
+describe('media values in calls', () => {
+  it('a URL shows a file by its name; a body leaf that is the variable alone sends the file reference', () => {
+    const config = mediaConfig(
+      {
+        q: ask('Photo?', 'receipt', 'upload'),
+        upload: { message: { text: 'Saving' }, call: { method: 'POST', url: 'https://api.example/r/{{receipt}}?kb={{receipt.size}}', body: { file: '{{receipt}}', note: 'n {{receipt}}' } }, next_step: 'done' },
+        done: say('ok'),
+      },
+      { q: { input: mediaInput() } },
+    );
+    const d = new Dialog(config);
+    d.send({ text: 'hi' });
+    d.send({ files: [photo()] });
+    const r = d.sendEvent({ type: 'media.stored', ok: true, files: [stored({ name: 'a b.jpg' })] });
+    expect(r.effects[1]).toMatchObject({ type: 'call', request: { url: 'https://api.example/r/a%20b.jpg?kb=1234', body: { file: stored({ name: 'a b.jpg' }), note: 'n a b.jpg' } } });
+  });
+});
