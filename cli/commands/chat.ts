@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
 import { durationMs, envSecrets, HttpCallClient, type CallClient } from '../../runtime/agenda/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
-import { VirtualAgenda } from '../../runtime/testing/index.js';
+import { LocalMedia, VirtualAgenda } from '../../runtime/testing/index.js';
+import { mediaLine, mediaMessage } from './chat-media.js';
 import type { InspectionEvent } from 'xstate';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
 import { bold, cyan, dim, red, UsageError, type Io } from '../io.js';
@@ -20,6 +21,11 @@ Buttons are listed with numbers: type the number, the button's value or its text
 Commands such as /start (restart) and the scenario's own work as in a messenger.
 /wait DURATION skips time ("90s", "10m", "24h", "7d"): the scenario's timers that come due meanwhile
 (timeouts, reminders, wait steps, the idle expiry) fire in order, as they would on the server.
+Media: /photo PATH, /document PATH, /video PATH, /audio PATH and /voice PATH send a file (PATH relative
+to the working directory); it is fetched at once into an in-memory store, with the server's checks (the
+input's size limit, the type read from the bytes). /location LAT LON shares a location, and
+/contact PHONE FIRST [LAST] a contact. The bot's media show as lines such as
+[image: receipt.jpg, image/jpeg, 212 bytes] or [location: 52.52, 13.405].
 A call step makes its HTTP request for real, with the server's rules: secrets from SCENARIST_SECRET_<NAME>,
 CALLS_ALLOW_PRIVATE / CALLS_ALLOWED_HOSTS for private addresses, CALLS_MAX_BODY_KB; no retries.
 Type /quit or press Ctrl-D to leave.
@@ -61,7 +67,8 @@ Options:
     const show = (effects: readonly Effect[]): void => {
       for (const e of effects) {
         if (e.type === 'say') {
-          io.stdout(`${bold(io.color, 'bot')}: ${e.text}\n`);
+          if (e.text !== '' || !e.media?.length) io.stdout(`${bold(io.color, 'bot')}: ${e.text}\n`);
+          for (const m of e.media ?? []) io.stdout(`${bold(io.color, 'bot')}: ${cyan(io.color, mediaLine(m))}\n`);
           if (e.buttons.length > 0) {
             buttons = e.buttons;
             io.stdout(`${e.buttons.map((b, i) => `  ${cyan(io.color, `[${i + 1}]`)} ${b.text}`).join('\n')}\n`);
@@ -73,7 +80,17 @@ Options:
     io.stdout(`${dim(io.color, `Chatting with "${loaded.ir.name}" ${loaded.ir.version}. /quit or Ctrl-D to leave.`)}\n`);
     const time = new VirtualAgenda(config);
     let client: CallClient | undefined;
+    const media = new LocalMedia();
+    // Files the bot asked for are fetched at once, as the server's agenda would right after the write.
+    const fetches = async (): Promise<void> => {
+      for (let f = time.pendingFetch; f !== undefined; f = time.pendingFetch) {
+        const event = await media.fetch(f.files, f.limits);
+        if (!event.ok) io.stdout(`${dim(io.color, `(the file was not taken: ${event.detail})`)}\n`);
+        show(time.stored(dialog, event)!.effects);
+      }
+    };
     const callsOf = async (): Promise<void> => {
+      await fetches();
       for (let request = time.pendingCall; request !== undefined; request = time.pendingCall) {
         if (!client) {
           const { readCallSettings } = await import('../../runtime/server/index.js');
@@ -97,11 +114,16 @@ Options:
         await callsOf();
         continue;
       }
-      const pressed = pick(buttons, text);
+      const sent = await mediaMessage(text, io.cwd, media);
+      if (typeof sent === 'string') {
+        io.stdout(`${dim(io.color, `(${sent})`)}\n`);
+        continue;
+      }
+      const pressed = sent ? undefined : pick(buttons, text);
       buttons = [];
       try {
         sensitiveTurn = isSensitive(dialog.step);
-        show(time.send(dialog, pressed !== undefined ? { press: pressed } : { text: line }).effects);
+        show(time.send(dialog, sent ?? (pressed !== undefined ? { press: pressed } : { text: line })).effects);
         sensitiveTurn = false;
         await callsOf();
       } catch (err) {

@@ -14,6 +14,9 @@ export const testCommand: Command = {
   help: `Runs each conversation test (a JSON file with one test or an array) on the same engine the server uses.
 Without TESTFILE, runs SCENARIO's sibling NAME.test.json.
 
+Files a test sends ({"photo": "fixtures/receipt.jpg"}) are read relative to the test file and fetched at once
+into an in-memory media store, with the server's checks (size limit, type read from the bytes).
+
 For each test it prints ✓ or ✗ and, on failure, the first divergence: the turn number, what was expected and
 what happened. It ends with "N passed, N failed".
 
@@ -50,7 +53,7 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
         failed++;
       }
       for (const test of tests) {
-        const result = runConversationTest(config, test);
+        const result = await runConversationTest(config, test, { dir: dirname(resolve(io.cwd, file)) });
         if (result.passed) {
           passed++;
           io.stdout(`${green(io.color, '✓')} ${test.name}\n`);

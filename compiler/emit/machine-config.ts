@@ -1,4 +1,5 @@
-import type { IrCall, IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.js';
+import { isFileKind } from '../semantics/media.js';
+import type { IrCall, IrInput, IrRoute, IrScenario, IrStep, Template } from '../ir/types.js';
 
 /**
  * The XState v5 machine config of a scenario: plain JSON. Guards and actions are referenced by name with
@@ -15,7 +16,14 @@ import type { IrCall, IrInput, IrRoute, IrScenario, IrStep } from '../ir/types.j
  *          schedule {step, timer, index?, afterMs} (asks for a timer: a `schedule` effect),
  *          expire (ends the dialog from any step, reason 'expired'),
  *          call {step, method, url, headers, body?, timeoutMs, retries} (asks for an HTTP call: a `call` effect),
- *          saveCall {save} (the variables a `call.result` sets), fail {step, code: 'CALL_FAILED'} (names the failure).
+ *          saveCall {save} (the variables a `call.result` sets), fail {step, code: 'CALL_FAILED'} (names the failure),
+ *          fetch {step} (asks for the download of the files a media input took as declared: a `fetch` effect).
+ * Media: `say` takes `media` (the step's IrMedia, sent after its text; a step with media and no message says empty
+ *        text). A media input's step is an input step: location and contact answers are valid input at once
+ *        (inputValid / inputMatches / storeInput store the value). Files: the guard mediaFetch {step} (files of an
+ *        accepted kind, count, declared size and type within the input's limits) comes first and runs `fetch`,
+ *        staying in the step without re-entry; the step then handles `media.stored` with its input transitions (a
+ *        success is the valid answer: the FileValue, or the list when max_count > 1; a failure counts an attempt).
  *
  * Timers (only in configs of scenarios that use them): a step's entry ends with its `schedule` actions; an input
  * step handles `timer.timeout` (to its target) and `timer.reminder` (guarded by index: says the reminder, stays);
@@ -64,7 +72,11 @@ export const ENDED_STATE = '$ended';
 export const INPUT_EVENT = 'user.input';
 export const COMMAND_EVENT = 'user.command';
 export const CALL_RESULT_EVENT = 'call.result';
+export const MEDIA_STORED_EVENT = 'media.stored';
 export const TIMER_EVENTS = { timeout: 'timer.timeout', reminder: 'timer.reminder', wait: 'timer.wait', expire: 'timer.expire' } as const;
+
+/** The text of a step that sends media without a message. */
+const NO_TEXT: Template = { parts: [] };
 
 const begin = 'beginTurn';
 const reset = 'reset';
@@ -76,7 +88,8 @@ const to = (from: string | undefined, step: string, extra: Omit<TransitionConfig
 function entryActions(step: IrStep): Ref[] {
   const out: Ref[] = ['enterStep'];
   for (const a of step.set) out.push({ type: 'assign', params: { variable: a.variable, expr: a.expr } });
-  if (step.message) out.push({ type: 'say', params: { step: step.id, text: step.message, buttons: step.buttons } });
+  if (step.media && step.media.length > 0) out.push({ type: 'say', params: { step: step.id, text: step.message ?? NO_TEXT, buttons: step.buttons, media: step.media } });
+  else if (step.message) out.push({ type: 'say', params: { step: step.id, text: step.message, buttons: step.buttons } });
   const schedule = (timer: string, afterMs: number, index?: number): Ref => ({
     type: 'schedule',
     params: index === undefined ? { step: step.id, timer, afterMs } : { step: step.id, timer, index, afterMs },
@@ -175,7 +188,14 @@ function stepState(step: IrStep): StateConfig {
       { type: 'say', params: { step: step.id, text: input.errorMessage, buttons: input.type === 'button' ? step.buttons : [] } },
     ],
   });
-  return { meta: { input }, entry, on: { [INPUT_EVENT]: transitions, ...inputTimerTransitions(step, input) } };
+  const on: Record<string, TransitionConfig[]> = { [INPUT_EVENT]: transitions, ...inputTimerTransitions(step, input) };
+  if (input.media?.kinds.some(isFileKind)) {
+    // Files taken as declared are fetched first; the step stays (no re-entry: its timers stay too). The stored
+    // files (or why they were not) come back as `media.stored`, read by the same transitions as an answer.
+    on[INPUT_EVENT] = [{ guard: { type: 'mediaFetch', params: { step: step.id } }, actions: [begin, { type: 'fetch', params: { step: step.id } }] }, ...transitions];
+    on[MEDIA_STORED_EVENT] = transitions;
+  }
+  return { meta: { input }, entry, on };
 }
 
 /** Replies of the built-in commands; plain text, so a bot's config could replace them later. */

@@ -5,7 +5,7 @@ import type { AgendaEntry } from '../store/index.js';
 export interface AgendaTurn {
   /** The agenda of the record before the turn (absent: none). */
   readonly previous: readonly AgendaEntry[] | undefined;
-  /** The turn's effects: each `schedule` effect becomes a timer entry, each `call` effect a call entry. */
+  /** The turn's effects: each `schedule` effect becomes a timer entry, each `call` effect a call entry, each `fetch` a fetch entry. */
   readonly effects: readonly Effect[];
   /** The step before the turn and after it; null when no dialog runs (not started, or ended). */
   readonly stepBefore: string | null;
@@ -24,15 +24,16 @@ export interface AgendaTurn {
 /**
  * The agenda a turn writes. From the previous entries: the fired one leaves; all leave when the dialog is in no step
  * afterwards; those bound to a step leave when the step after is another one, or the step was entered again (the turn
- * scheduled timers or asked for a call). Then one entry per `schedule` effect of the step after (due now + afterMs),
- * one per `call` effect of the step after (due now, no attempt made yet), and the idle expiry
+ * scheduled timers or asked for a call; a fetch does not enter the step again). Then one entry per `schedule` effect
+ * of the step after (due now + afterMs), one per `call` or `fetch` effect of the step after (due now, no attempt made
+ * yet), and the idle expiry
  * (`expire`, bound to no step) when the config has one: due now + expireAfterMs, renewed by every user message,
  * created when missing, kept as it is on other turns. Earliest due first, ties in id order.
  */
 export function nextAgenda(t: AgendaTurn): readonly AgendaEntry[] {
   // The common turn of a bot without timers allocates nothing.
-  if (t.stepAfter === null || (t.expireAfterMs === undefined && (t.previous === undefined || t.previous.length === 0) && !t.effects.some(isPlanned))) return NONE;
-  const planned = t.effects.filter((e): e is Planned => isPlanned(e) && e.step === t.stepAfter);
+  if (t.stepAfter === null || (t.expireAfterMs === undefined && (t.previous === undefined || t.previous.length === 0) && !t.effects.some(isEntry))) return NONE;
+  const planned = t.effects.filter((e): e is Entry => isEntry(e) && e.step === t.stepAfter);
   const stepKept = t.stepBefore === t.stepAfter && !t.effects.some(isPlanned);
   const renewExpiry = t.expireAfterMs !== undefined && t.userMessage;
   const out: AgendaEntry[] = [];
@@ -46,6 +47,10 @@ export function nextAgenda(t: AgendaTurn): readonly AgendaEntry[] {
   let n = 0;
   const id = (): string => `${t.rev}.${++n}`;
   for (const s of planned) {
+    if (s.type === 'fetch') {
+      out.push({ id: id(), kind: 'fetch', name: 'fetch', step: s.step, due: t.now, at: t.now, fetch: { files: s.files, limits: s.limits }, attempts: 0 });
+      continue;
+    }
     if (s.type === 'call') {
       out.push({ id: id(), kind: 'call', name: 'call', step: s.step, due: t.now, at: t.now, request: s.request as unknown as Readonly<Record<string, unknown>>, attempts: 0 });
       continue;
@@ -59,8 +64,11 @@ export function nextAgenda(t: AgendaTurn): readonly AgendaEntry[] {
 
 const NONE: readonly AgendaEntry[] = Object.freeze([]);
 type Planned = Extract<Effect, { type: 'schedule' | 'call' }>;
-/** Effects that become entries; a turn with any of them entered its step (again). */
+type Entry = Extract<Effect, { type: 'schedule' | 'call' | 'fetch' }>;
+/** Effects of entering a step: a turn with any of them entered its step (again). */
 const isPlanned = (e: Effect): e is Planned => e.type === 'schedule' || e.type === 'call';
+/** Effects that become entries: those of entering a step, and a fetch (asked for by a step that stays). */
+const isEntry = (e: Effect): e is Entry => isPlanned(e) || e.type === 'fetch';
 const isExpiry = (e: AgendaEntry): boolean => e.step === null && e.name === 'expire';
 
 /** Earliest due first; ties in id order (`<rev>.<n>` compared as numbers). */

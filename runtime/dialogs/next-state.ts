@@ -1,4 +1,4 @@
-import type { Effect, UserMessage } from '../engine/index.js';
+import type { Effect, OutMedia, UserMessage } from '../engine/index.js';
 import { MASK } from '../log/index.js';
 import { RECENT_UPDATES_LIMIT, type AgendaEntry, type DialogKey, type DialogState, type HistoryEntry, type MediaNote, type OutboxMessage } from '../store/index.js';
 
@@ -42,7 +42,8 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     // The live variables keep the answer (the scenario may use it); the history is a record for people: masked.
     const text = sensitive && message.text !== undefined ? MASK : message.text;
     const press = sensitive && message.press !== undefined ? MASK : message.press;
-    history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
+    const media = message.files === undefined && message.location === undefined && message.contact === undefined ? undefined : inboundNotes(message);
+    history.push(media ? { key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, media, updateId, at: t.now } : { key: t.key, rev, direction: 'in', step: t.stepBefore, text, press, updateId, at: t.now });
   }
   if (t.received && t.received.length > 0) history.push({ key: t.key, rev, direction: 'in', step: t.stepBefore, media: t.received, at: t.now });
   // One loop over the effects and the extra messages, no intermediate lists: this runs on every turn.
@@ -55,7 +56,23 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     history.push({ key: t.key, rev, direction: 'out', step: step ?? null, text: maskedText ?? text, buttons, at: t.now });
     reply++;
   };
-  for (const e of t.effects) if (e.type === 'say') add(e.text, e.buttons, e.step, e.masked);
+  // A say with media: its text first (unless empty), then one message per medium (its caption as text), buttons on the last.
+  const addMedia = (e: Extract<Effect, { type: 'say' }>, media: readonly OutMedia[]): void => {
+    if (e.text !== '') add(e.text, [], e.step, e.masked);
+    media.forEach((m, i) => {
+      seq++;
+      const buttons = i === media.length - 1 ? e.buttons : [];
+      const text = 'source' in m ? (m.caption ?? '') : '';
+      outbox.push({ seq, text, buttons, media: m, step: e.step, at: t.now });
+      history.push({ key: t.key, rev, direction: 'out', step: e.step, text, buttons, media: [outboundNote(m)], at: t.now });
+      reply++;
+    });
+  };
+  for (const e of t.effects) {
+    if (e.type !== 'say') continue;
+    if (e.media === undefined || e.media.length === 0) add(e.text, e.buttons, e.step, e.masked);
+    else addMedia(e, e.media);
+  }
   if (t.extra) for (const x of t.extra) add(x.text, x.buttons, undefined, undefined);
   const recent = prev ? [...prev.recentUpdates] : [];
   const applied = t.inbound?.updateId ?? t.applied;
@@ -81,4 +98,27 @@ export function nextState(t: TurnOutcome): { state: DialogState; history: Histor
     agenda: t.agenda !== undefined && t.agenda.length > 0 ? t.agenda : undefined,
   };
   return { state, history };
+}
+
+/** What a user sent, for the history: files as the platform declared them (never the platform's handle), cards as sent. */
+function inboundNotes(message: UserMessage): MediaNote[] {
+  const notes: MediaNote[] = [];
+  for (const f of message.files ?? []) {
+    const note: { kind: typeof f.kind; name?: string; mime?: string; size?: number } = { kind: f.kind };
+    if (f.name !== undefined) note.name = f.name;
+    if (f.mime !== undefined) note.mime = f.mime;
+    if (f.size !== undefined) note.size = f.size;
+    notes.push(note);
+  }
+  if (message.location) notes.push(message.location);
+  if (message.contact) notes.push(message.contact);
+  return notes;
+}
+
+/** A medium sent, for the history: by reference (the stored file, the URL or the shipped path), with its caption. */
+function outboundNote(m: OutMedia): MediaNote {
+  if (!('source' in m)) return m;
+  const s = m.source;
+  const where = 'file' in s ? { file: s.file } : 'url' in s ? { url: s.url } : { path: s.path };
+  return m.caption === undefined ? { kind: m.type, ...where } : { kind: m.type, ...where, caption: m.caption };
 }

@@ -1,5 +1,6 @@
 import { FILTERS, toText, type Template, type Value } from '../../grammar/index.js';
 import type { IrCallBody, IrCallMethod, IrCallSave } from '../../compiler/index.js';
+import { mediaText } from './media.js';
 import { withVar } from './vars.js';
 import type { CallRequest, InboundEvent, VarValue, Vars } from './types.js';
 
@@ -35,7 +36,7 @@ function render(t: Template, lookup: Lookup, encode: (text: string) => string, k
   for (const part of t.parts) {
     if (part.kind === 'text') out += part.text;
     else if (keepSecrets && part.path[0] === 'secret') out += `{{${part.path.join('.')}}}`;
-    else out += encode(toText(partValue(part, lookup)));
+    else out += encode(toText(mediaText(partValue(part, lookup))));
   }
   return out;
 }
@@ -61,6 +62,9 @@ function renderBody(body: IrCallBody, lookup: Lookup): unknown {
     }
   }
 }
+
+/** A URL template rendered, its values percent-encoded. */
+export const renderUrl = (url: Template, lookup: Lookup): string => render(url, lookup, encodeURIComponent);
 
 /** The request a call step asks for: variables percent-encoded in the URL, secrets left as placeholders. */
 export function renderRequest(p: CallParams, lookup: Lookup): CallRequest {

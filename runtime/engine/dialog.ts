@@ -54,11 +54,13 @@ export function commandsOf(config: MachineConfig): Set<string> {
 /** Turns a message into a machine event: a known command (also "/help@SomeBot") becomes a command event. */
 export function toEvent(message: UserMessage, commands: ReadonlySet<string>): InboundEvent {
   const text = message.text?.trim();
-  if (message.press === undefined && text?.startsWith('/')) {
+  // A caption is not a command: a photo captioned "/start" is a photo.
+  if (message.press === undefined && message.files === undefined && text?.startsWith('/')) {
     const command = text.split(/\s/, 1)[0]!.split('@', 1)[0]!.toLowerCase();
     if (commands.has(command)) return { type: COMMAND_EVENT, command, user: message.user };
   }
-  return { type: 'user.input', text: message.text, press: message.press, user: message.user };
+  if (message.files === undefined && message.location === undefined && message.contact === undefined) return { type: 'user.input', text: message.text, press: message.press, user: message.user };
+  return { type: 'user.input', text: message.text, press: message.press, user: message.user, files: message.files, location: message.location, contact: message.contact };
 }
 
 /** What a config's dialogs share: its machine, commands, and whether its scenario reads `user.*`. */

@@ -1,12 +1,13 @@
-import { evaluate, renderTemplate, truthy, type Expr, type Template, type Value } from '../../grammar/index.js';
+import { evaluate, renderTemplate, truthy, type Expr, type Template } from '../../grammar/index.js';
 import type { IrButton, IrInput } from '../../compiler/index.js';
 import { parseInput, type ParsedInput } from './input.js';
 import { renderMasked, showsSensitive } from './sensitive.js';
 import type { TraceInfo } from './trace-info.js';
 import { activeTracer } from './trace.js';
 import { withVar } from './vars.js';
-import { callFailure, renderRequest, savedVars, type CallParams } from './call.js';
-import type { IrCallSave } from '../../compiler/index.js';
+import { callFailure, renderRequest, renderUrl, savedVars, type CallParams } from './call.js';
+import type { IrCallSave, IrMedia } from '../../compiler/index.js';
+import { mediaField, mediaText, renderMedia } from './media.js';
 import { MAX_HOPS_PER_TURN, type Effect, type InboundEvent, type ScenarioContext, type StepTimer, type VarValue } from './types.js';
 
 type Ctx = ScenarioContext;
@@ -15,15 +16,19 @@ type Args = { context: Ctx; event: InboundEvent; self?: { getSnapshot(): { value
 /** The state a transition leaves: actions run before the actor commits the next snapshot. */
 const stateOf = (args: Args): string => String(args.self?.getSnapshot().value ?? '');
 
-/** How expressions and templates read the dialog: `user.x` from the platform, everything else from vars. */
-export function lookupIn(context: Ctx, override?: { variable: string; value: Value }) {
+/**
+ * How expressions and templates read the dialog: `user.x` from the platform, everything else from vars; `v.field`
+ * reads a field of a media value (`receipt.size`). `asText`: for templates, a media value reads as its display text
+ * (a file's name); conditions see the value itself.
+ */
+export function lookupIn(context: Ctx, override?: { variable: string; value: VarValue }, asText = false) {
   return (path: readonly string[]): unknown => {
     const [head, field] = path;
     if (head === undefined) return undefined;
     if (head === 'user') return path.length === 2 && field !== undefined ? (context.user as Record<string, unknown> | undefined)?.[field] : undefined;
-    if (path.length !== 1) return undefined;
-    if (override && override.variable === head) return override.value;
-    return Object.hasOwn(context.vars, head) ? context.vars[head] : undefined;
+    const value = override && override.variable === head ? override.value : Object.hasOwn(context.vars, head) ? context.vars[head] : undefined;
+    if (path.length === 1) return asText && typeof value === 'object' && value !== null ? mediaText(value) : value;
+    return path.length === 2 && field !== undefined && typeof value === 'object' ? mediaField(value, field) : undefined;
   };
 }
 
@@ -86,6 +91,11 @@ export function makeGuards(inputOf: InputOf, traceInfo: () => TraceInfo) {
       if (tracer) tracer.condition({ step: p.step, kind: 'if', expression: traceInfo().printCondition(p.when), result });
       return result;
     },
+    /** The message brings files the media input takes as declared: they are fetched before the route is taken. */
+    mediaFetch: ({ event }: Args, p: { step: string }) => {
+      const r = answerOf(inputOf, p.step, event).result;
+      return !r.ok && r.fetch !== undefined;
+    },
     attemptsExhausted: ({ context }: Args, p: { max: number }) => context.attempts + 1 >= p.max,
     hopLimit: ({ context }: Args) => context.hops >= MAX_HOPS_PER_TURN,
     isReminder: ({ event }: Args, p: { index: number }) => event.type === 'timer.reminder' && event.index === p.index,
@@ -114,20 +124,37 @@ export function makeUpdates(inputOf: InputOf, traceInfo: () => TraceInfo, sensit
       if (tracer) tracer.variable({ step: traceInfo().stepOf(p), variable: p.variable, value, sensitive: traceInfo().assignSensitive(p), source: 'set' });
       return { vars: withVar<VarValue>(context.vars, p.variable, value) };
     },
-    say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[] }): Partial<Ctx> => {
-      const lookup = lookupIn(context);
+    say: ({ context }: Args, p: { step: string; text: Template; buttons: readonly IrButton[]; media?: readonly IrMedia[] }): Partial<Ctx> => {
+      const lookup = lookupIn(context, undefined, true);
       const text = renderTemplate(p.text, lookup);
       const hidden = sensitive();
       const masked = showsSensitive(p.text, hidden) ? renderMasked(p.text, lookup, hidden) : undefined;
-      return push(context, masked === undefined ? { type: 'say', step: p.step, text, buttons: p.buttons } : { type: 'say', step: p.step, text, buttons: p.buttons, masked });
+      const said: Extract<Effect, { type: 'say' }> =
+        masked === undefined ? { type: 'say', step: p.step, text, buttons: p.buttons } : { type: 'say', step: p.step, text, buttons: p.buttons, masked };
+      if (p.media === undefined) return push(context, said);
+      const media = renderMedia(p.media, context.vars, lookup, (url) => renderUrl(url, lookupIn(context)));
+      return push(context, media.length > 0 ? { ...said, media } : said);
     },
     storeInput: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
       const answer = answerOf(inputOf, p.step, event);
       const { input, result: r } = answer;
       if (!r.ok) return {};
       answer.taken = true;
-      activeTracer()?.variable({ step: p.step, variable: input.variable, value: r.value, sensitive: input.sensitive, source: 'input' });
+      const tracer = activeTracer();
+      if (tracer) {
+        const value = typeof r.value === 'object' && r.value !== null ? (mediaText(r.value) as string) : r.value;
+        tracer.variable({ step: p.step, variable: input.variable, value, sensitive: input.sensitive, source: 'input' });
+      }
       return { vars: withVar<VarValue>(context.vars, input.variable, r.value) };
+    },
+    /** Files taken as declared: asks for their download (a `fetch` effect); the step stays, its timers too. */
+    fetch: ({ context, event }: Args, p: { step: string }): Partial<Ctx> => {
+      const answer = answerOf(inputOf, p.step, event);
+      const { input, result: r } = answer;
+      if (r.ok || r.fetch === undefined || !input.media) return {};
+      answer.taken = true;
+      const { maxBytes, mime } = input.media;
+      return push(context, { type: 'fetch', step: p.step, files: r.fetch, limits: mime === undefined ? { maxBytes } : { maxBytes, mime } });
     },
     countAttempt: ({ context }: Args): Partial<Ctx> => ({ attempts: context.attempts + 1 }),
     notice: (args: Args, p: { text: string }): Partial<Ctx> => push(args.context, { type: 'say', step: stateOf(args), text: p.text, buttons: [] }),

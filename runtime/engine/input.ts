@@ -1,7 +1,9 @@
-import { parseAnswer, type IrInput, type ParsedAnswer } from '../../compiler/index.js';
+import { parseAnswer, type IrInput } from '../../compiler/index.js';
+import { parseMedia, type MediaAnswer } from './media.js';
 import type { InboundEvent } from './types.js';
 
-export type ParsedInput = ParsedAnswer;
+/** An answer's value to store, or why there is none yet: `fetch` lists declared files a media input takes once downloaded. */
+export type ParsedInput = MediaAnswer;
 
 const INVALID: ParsedInput = { ok: false };
 
@@ -18,9 +20,11 @@ function parseButton(input: IrInput, event: Extract<InboundEvent, { type: 'user.
 
 /** Validates a message against a step's expected input; returns the value to store. */
 export function parseInput(input: IrInput, event: InboundEvent): ParsedInput {
+  if (input.type === 'media') return input.media ? parseMedia(input.media, event) : INVALID;
   if (event.type !== 'user.input') return INVALID;
   if (input.type === 'button') return parseButton(input, event);
-  if (input.type === 'media') return INVALID;
+  // A text input takes no media: a photo (even with a caption) is not the answer.
+  if (event.files !== undefined || event.location !== undefined || event.contact !== undefined) return INVALID;
   const raw = event.press ?? event.text;
   return raw === undefined ? INVALID : parseAnswer({ type: input.type, validation: input.validation }, raw);
 }

@@ -30,6 +30,7 @@ function scenarioSetup(inputOf: InputOf, traceInfo: () => TraceInfo, sensitive: 
       expire: assign((args) => updates.expire(args)),
       call: assign((args, p: P<'call'>) => updates.call(args, p)),
       saveCall: assign((args, p: P<'saveCall'>) => updates.saveCall(args, p)),
+      fetch: assign((args, p: P<'fetch'>) => updates.fetch(args, p)),
     },
   });
 }

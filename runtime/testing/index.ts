@@ -1,3 +1,4 @@
-export { readConversationTests, type ConversationTest, type Expectation, type Turn } from './format.js';
-export { runConversationTest, type Divergence, type TestResult } from './run.js';
+export { readConversationTests, type ConversationTest, type Expectation, type MediaCheck, type MediaSend, type Turn } from './format.js';
+export { runConversationTest, type Divergence, type RunOptions, type TestResult } from './run.js';
 export { VirtualAgenda, type FiredTimer } from './virtual-time.js';
+export { LocalMedia, type LocalFile } from './media.js';

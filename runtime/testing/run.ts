@@ -5,8 +5,10 @@ import { Dialog, type Effect } from '../engine/index.js';
 import { durationMs } from '../agenda/index.js';
 import type { CallResult } from '../agenda/index.js';
 import type { CallRequest } from '../engine/index.js';
-import type { CallStub, ConversationTest, Expectation, RequestCheck, Turn } from './format.js';
+import type { CallStub, ConversationTest, Expectation, MediaSend, RequestCheck, Turn } from './format.js';
 import { VirtualAgenda } from './virtual-time.js';
+import { LocalMedia } from './media.js';
+import { describeSend, isMediaSend, mediaMatch, sendMedia, showMedia, varMatches } from './media-turns.js';
 
 export interface Divergence {
   /** 1-based index of the turn where the conversation went another way. */
@@ -26,16 +28,30 @@ type Said = Extract<Effect, { type: 'say' }>;
 const showSaid = (s: Said | undefined): string =>
   s ? `bot ${JSON.stringify(s.text)}${s.buttons.length ? ` with buttons ${JSON.stringify(s.buttons.map((b) => b.text))}` : ''}` : 'no more bot messages';
 
-/** Runs one conversation test on a fresh dialog; stops at the first divergence. */
-export function runConversationTest(config: MachineConfig, test: ConversationTest): TestResult {
+export interface RunOptions {
+  /** Where the paths of files the test sends are read from (the test file's directory); default: the working directory. */
+  readonly dir?: string;
+}
+
+/**
+ * Runs one conversation test on a fresh dialog; stops at the first divergence. Files the user sends are fetched at
+ * once, through the same ingest as the server's media stores (size limits, the type read from the bytes).
+ */
+export async function runConversationTest(config: MachineConfig, test: ConversationTest, options: RunOptions = {}): Promise<TestResult> {
   const dialog = new Dialog(config);
   const time = new VirtualAgenda(config);
+  const media = new LocalMedia();
   let pending: Said[] = [];
   const fail = (turn: number, expected: string, actual: string): TestResult => ({ name: test.name, passed: false, failure: { turn, expected, actual } });
   let n = 0;
   try {
     for (const [i, turn] of test.turns.entries()) {
       n = i + 1;
+      if (isMediaSend(turn)) {
+        if (pending[0]) return fail(n, `user ${describeSend(turn)}`, showSaid(pending[0]));
+        pending = await sendMedia(dialog, time, media, turn, options.dir ?? process.cwd());
+        continue;
+      }
       const problem = applyTurn(dialog, time, turn, pending, (effects) => (pending = effects));
       if (problem) return fail(n, problem.expected, problem.actual);
     }
@@ -50,7 +66,7 @@ export function runConversationTest(config: MachineConfig, test: ConversationTes
 
 const said = (effects: readonly Effect[]): Said[] => effects.filter((e): e is Said => e.type === 'say');
 
-function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Turn, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
+function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Exclude<Turn, MediaSend>, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
   if ('call' in turn) {
     const request = time.pendingCall;
     const what = `the answer ${JSON.stringify(turn.call)} to a call`;
@@ -79,13 +95,18 @@ function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Turn, pending: Sai
 
 /** The checks of one turn, in order: the next bot message, then the step, whether the dialog ended, and variables. */
 function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expected: string; actual: string } | undefined {
-  if (turn.bot !== undefined || turn.bot_matches !== undefined) {
+  if (turn.bot !== undefined || turn.bot_matches !== undefined || turn.media !== undefined) {
     const said = pending.shift();
-    const expected = turn.bot !== undefined ? `bot ${JSON.stringify(turn.bot)}` : `bot matching /${turn.bot_matches}/`;
-    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : botMatches(turn.bot_matches!, said.text));
+    const expected = turn.bot !== undefined ? `bot ${JSON.stringify(turn.bot)}` : turn.bot_matches !== undefined ? `bot matching /${turn.bot_matches}/` : 'a bot message';
+    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : turn.bot_matches === undefined || botMatches(turn.bot_matches, said.text));
     const buttonsOk = said && (!turn.buttons || isDeepStrictEqual(said.buttons.map((b) => b.text), [...turn.buttons]));
-    if (!textOk || !buttonsOk) {
-      return { expected: turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected, actual: showSaid(said) };
+    const mediaOk = said && (!turn.media || mediaMatch(turn.media, said.media ?? []));
+    if (!textOk || !buttonsOk || !mediaOk) {
+      const withButtons = turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected;
+      return {
+        expected: turn.media ? `${withButtons} with media ${JSON.stringify(turn.media)}` : withButtons,
+        actual: turn.media && said ? `${showSaid(said)} with media ${JSON.stringify(showMedia(said.media ?? []))}` : showSaid(said),
+      };
     }
   }
   if (turn.step !== undefined && dialog.step !== turn.step) return { expected: `step ${JSON.stringify(turn.step)}`, actual: describeState(dialog) };
@@ -94,7 +115,7 @@ function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expect
   }
   for (const [name, value] of Object.entries(turn.vars ?? {})) {
     const actual = dialog.vars[name];
-    if (!isDeepStrictEqual(actual, value)) {
+    if (!varMatches(actual, value)) {
       return { expected: `${name} = ${JSON.stringify(value)}`, actual: `${name} = ${actual === undefined ? 'unset' : JSON.stringify(actual)}` };
     }
   }

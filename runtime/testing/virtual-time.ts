@@ -1,5 +1,5 @@
 import { callResultEvent, nextAgenda, timerEvent, type CallResult } from '../agenda/index.js';
-import type { CallRequest, Dialog, Effect, MachineConfig, TurnResult } from '../engine/index.js';
+import type { CallRequest, Dialog, Effect, FetchLimits, InboundEvent, IncomingFile, MachineConfig, TurnResult } from '../engine/index.js';
 import type { AgendaEntry } from '../store/index.js';
 
 /** A timer applied while time was skipped, and what the dialog did. */
@@ -11,7 +11,8 @@ export interface FiredTimer {
 /**
  * A dialog's agenda on a clock of its own, for conversation tests and `scenarist chat`: the same planning as the
  * server (nextAgenda) after every turn; `advance` moves the clock and applies every timer that comes due, in order;
- * a call waits for `respond`, which gives its result (a test's stub, or the answer of a real request).
+ * a call waits for `respond`, which gives its result (a test's stub, or the answer of a real request); a fetch waits
+ * for `stored`, which gives the files downloaded (or why not).
  */
 export class VirtualAgenda {
   private entries: readonly AgendaEntry[] = [];
@@ -61,6 +62,21 @@ export class VirtualAgenda {
     if (!entry) return undefined;
     const stepBefore = dialog.step ?? null;
     const turn = dialog.sendEvent(callResultEvent(result));
+    this.plan(turn, stepBefore, false, entry.id);
+    return turn;
+  }
+
+  /** The files the dialog waits for (the first fetch entry), if any. */
+  get pendingFetch(): { readonly files: readonly IncomingFile[]; readonly limits: FetchLimits } | undefined {
+    return this.entries.find((e) => e.kind === 'fetch')?.fetch;
+  }
+
+  /** Applies `event` as the outcome of the pending fetch; undefined when no fetch is pending. */
+  stored(dialog: Dialog, event: Extract<InboundEvent, { type: 'media.stored' }>): TurnResult | undefined {
+    const entry = this.entries.find((e) => e.kind === 'fetch');
+    if (!entry) return undefined;
+    const stepBefore = dialog.step ?? null;
+    const turn = dialog.sendEvent(event);
     this.plan(turn, stepBefore, false, entry.id);
     return turn;
   }

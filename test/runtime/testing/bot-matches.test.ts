@@ -13,13 +13,13 @@ const spec = machineOf('examples/spec-example.json');
 const run = (pattern: string) => runConversationTest(spec, { name: 't', turns: [{ user: 'hi' }, { bot_matches: pattern }, { bot_matches: '.' }] });
 
 describe('bot_matches', () => {
-  it('uses the scenario regex engine: RE2 syntax with inline flags', () => {
-    expect(run('(?i)^WELCOME').passed).toBe(true);
-    expect(run('^\\x{57}elcome').passed).toBe(true);
-    expect(run('^WELCOME').failure?.turn).toBe(2);
+  it('uses the scenario regex engine: RE2 syntax with inline flags', async () => {
+    expect((await run('(?i)^WELCOME')).passed).toBe(true);
+    expect((await run('^\\x{57}elcome')).passed).toBe(true);
+    expect((await run('^WELCOME')).failure?.turn).toBe(2);
   });
 
-  it('fails the turn on a pattern the engine refuses', () => {
-    expect(run('^(?=W)Welcome').failure).toMatchObject({ turn: 2, expected: 'the turn to run' });
+  it('fails the turn on a pattern the engine refuses', async () => {
+    expect((await run('^(?=W)Welcome')).failure).toMatchObject({ turn: 2, expected: 'the turn to run' });
   });
 });

@@ -26,19 +26,19 @@ function run(turns: unknown[]) {
 }
 
 describe('conversation tests: call', () => {
-  it('answers the pending call, after checking its request, and the next checks see what the bot did', () => {
+  it('answers the pending call, after checking its request, and the next checks see what the bot did', async () => {
     const request = { method: 'GET', url: 'https://crm.example/orders/42', headers: { authorization: 'Bearer {{secret.CRM_TOKEN}}' } };
-    expect(run([...opening, { call: { status: 200, body: { state: 'shipped' } }, request }, { bot: 'Order 42 is shipped.', ended: true, vars: { code: 200 } }])).toMatchObject({ passed: true });
-    expect(run([...opening, { call: { status: 503 } }, { bot: 'No answer (503).' }])).toMatchObject({ passed: true });
-    expect(run([...opening, { call: { error: 'timeout' } }, { bot: 'No answer (none).' }])).toMatchObject({ passed: true });
+    expect(await run([...opening, { call: { status: 200, body: { state: 'shipped' } }, request }, { bot: 'Order 42 is shipped.', ended: true, vars: { code: 200 } }])).toMatchObject({ passed: true });
+    expect(await run([...opening, { call: { status: 503 } }, { bot: 'No answer (503).' }])).toMatchObject({ passed: true });
+    expect(await run([...opening, { call: { error: 'timeout' } }, { bot: 'No answer (none).' }])).toMatchObject({ passed: true });
   });
 
-  it('a request that differs, or a call turn when no call is pending, is where the test diverges', () => {
-    expect(run([...opening, { call: { status: 200, body: {} }, request: { url: 'https://crm.example/orders/41' } }])).toMatchObject({
+  it('a request that differs, or a call turn when no call is pending, is where the test diverges', async () => {
+    expect(await run([...opening, { call: { status: 200, body: {} }, request: { url: 'https://crm.example/orders/41' } }])).toMatchObject({
       passed: false,
       failure: { turn: 4, expected: 'request url "https://crm.example/orders/41"', actual: 'request url "https://crm.example/orders/42"' },
     });
-    expect(run([{ user: 'hi' }, { bot: 'Order number?' }, { call: { status: 200 } }])).toMatchObject({ passed: false, failure: { turn: 3, actual: 'no call: step "ask"' } });
+    expect(await run([{ user: 'hi' }, { bot: 'Order number?' }, { call: { status: 200 } }])).toMatchObject({ passed: false, failure: { turn: 3, actual: 'no call: step "ask"' } });
   });
 
   it('refuses malformed call turns when reading the file', () => {

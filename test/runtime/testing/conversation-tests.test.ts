@@ -6,18 +6,18 @@ const { config } = compileFile('examples/spec-example.json');
 const opening = [{ user: '/start' }, { bot: 'Welcome to our bot!' }, { bot: "What's your name?" }, { user: 'Ann' }, { bot: 'Nice to meet you, Ann!' }, { press: 'end' }];
 
 describe('conversation test turns', () => {
-  it('takes several checks in one turn and runs each of them', () => {
+  it('takes several checks in one turn and runs each of them', async () => {
     const { tests, problems } = readConversationTests({
       name: 'combined',
       turns: [...opening, { bot: 'Goodbye, Ann!', ended: true, vars: { name: 'Ann' } }],
     });
     expect(problems).toEqual([]);
-    expect(runConversationTest(config, tests[0]!)).toEqual({ name: 'combined', passed: true });
+    expect(await runConversationTest(config, tests[0]!)).toEqual({ name: 'combined', passed: true });
 
     const wrongVar = readConversationTests({ name: 'wrong', turns: [...opening, { bot: 'Goodbye, Ann!' }, { ended: true, vars: { name: 'Bob' } }] }).tests[0]!;
-    expect(runConversationTest(config, wrongVar).failure).toEqual({ turn: 8, expected: 'name = "Bob"', actual: 'name = "Ann"' });
+    expect((await runConversationTest(config, wrongVar)).failure).toEqual({ turn: 8, expected: 'name = "Bob"', actual: 'name = "Ann"' });
     const notEnded = readConversationTests({ name: 'running', turns: [{ user: '/start' }, { bot: 'Welcome to our bot!' }, { bot: "What's your name?", step: 'ask_name', ended: true }] }).tests[0]!;
-    expect(runConversationTest(config, notEnded).failure).toEqual({ turn: 3, expected: 'the dialog has ended', actual: 'step "ask_name"' });
+    expect((await runConversationTest(config, notEnded)).failure).toEqual({ turn: 3, expected: 'the dialog has ended', actual: 'step "ask_name"' });
   });
 
   it('refuses an action combined with anything, two message checks, buttons alone and unknown keys', () => {

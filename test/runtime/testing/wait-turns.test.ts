@@ -12,32 +12,32 @@ const expiring = { ...spec, version: `${spec.version}-expiring`, expireAfterMs: 
 const opening = [{ user: '/start' }, { bot: 'Welcome to our bot!' }, { bot: "What's your name?" }, { user: 'Ann' }, { bot: 'Nice to meet you, Ann!' }];
 
 describe('conversation tests: wait', () => {
-  it('advances the test clock and fires what came due, whose replies the next checks see', () => {
+  it('advances the test clock and fires what came due, whose replies the next checks see', async () => {
     const { tests, problems } = readConversationTests({
       name: 'expiry',
       turns: [...opening, { wait: '59m' }, { step: 'greet_with_name' }, { wait: '60s' }, { bot: 'Goodbye, Ann!', ended: true }],
     });
     expect(problems).toEqual([]);
-    expect(runConversationTest(expiring, tests[0]!)).toEqual({ name: 'expiry', passed: true });
+    expect(await runConversationTest(expiring, tests[0]!)).toEqual({ name: 'expiry', passed: true });
   });
 
-  it('a user message pushes the idle expiry back', () => {
+  it('a user message pushes the idle expiry back', async () => {
     const { tests } = readConversationTests({
       name: 'renewed',
       turns: [...opening, { wait: '59m' }, { user: 'nonsense' }, { bot: 'Please choose one of the options.' }, { wait: '59m' }, { step: 'greet_with_name' }, { wait: '1m' }, { bot: 'Goodbye, Ann!' }],
     });
-    expect(runConversationTest(expiring, tests[0]!)).toEqual({ name: 'renewed', passed: true });
+    expect(await runConversationTest(expiring, tests[0]!)).toEqual({ name: 'renewed', passed: true });
   });
 
-  it('a timer the machine does not handle says nothing and changes nothing', () => {
+  it('a timer the machine does not handle says nothing and changes nothing', async () => {
     const unhandled = { ...spec, version: `${spec.version}-unhandled`, expireAfterMs: 60_000 } as MachineConfig;
     const { tests } = readConversationTests({ name: 'unhandled', turns: [...opening, { wait: '2m' }, { step: 'greet_with_name' }] });
-    expect(runConversationTest(unhandled, tests[0]!)).toEqual({ name: 'unhandled', passed: true });
+    expect(await runConversationTest(unhandled, tests[0]!)).toEqual({ name: 'unhandled', passed: true });
   });
 
-  it('fails a wait while bot messages are unchecked', () => {
+  it('fails a wait while bot messages are unchecked', async () => {
     const { tests } = readConversationTests({ name: 'early', turns: [{ user: '/start' }, { wait: '10m' }] });
-    expect(runConversationTest(expiring, tests[0]!).failure).toEqual({ turn: 2, expected: 'wait "10m"', actual: 'bot "Welcome to our bot!"' });
+    expect((await runConversationTest(expiring, tests[0]!)).failure).toEqual({ turn: 2, expected: 'wait "10m"', actual: 'bot "Welcome to our bot!"' });
   });
 
   it('refuses a wait without a valid duration', () => {
