@@ -4,9 +4,6 @@ import { mediaLine, mediaMessage } from '../../cli/commands/chat-media.js';
 import { LocalMedia } from '../../runtime/testing/index.js';
 import { runCli } from '../support/cli.js';
 
-/** The receipt example is written in the media format; the chat runs it once the compiler reads that format. */
-const MEDIA_FORMAT_READ = false;
-
 describe('scenarist chat: media commands', () => {
   it('/photo PATH announces the file with its real size; /location and /contact build cards', async () => {
     const media = new LocalMedia();
@@ -35,7 +32,7 @@ describe('scenarist chat: media commands', () => {
     for (const c of ['/photo PATH', '/document PATH', '/location LAT LON', '/contact PHONE FIRST [LAST]']) expect(stdout).toContain(c);
   });
 
-  it.skipIf(!MEDIA_FORMAT_READ)('talks to the receipt example: a photo fetched with the server checks, a location, both shown back', async () => {
+  it('talks to the receipt example: a photo fetched with the server checks, a location, both shown back', async () => {
     const stdin = ['/photo fixtures/receipt.txt', '/photo fixtures/receipt.jpg', '/location 52.52 13.405', '/quit'].join('\n');
     const { code, stdout } = await runCli(['chat', 'receipt.json'], { stdin, cwd: resolve('examples') });
     expect(code).toBe(0);
