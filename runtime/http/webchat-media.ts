@@ -134,7 +134,8 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     const file = await deps.media.stat(id);
     const body = file && (await deps.media.open(id));
     if (!file || !body) return missing();
-    ctx.type = file.mime;
+    // As stored: Koa's type setter would add a charset the bytes may not have.
+    ctx.set('Content-Type', file.mime);
     ctx.length = file.size;
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");

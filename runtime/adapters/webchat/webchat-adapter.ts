@@ -29,7 +29,7 @@ export class WebChatAdapter implements PlatformAdapter {
     this.hub.notify(botId, chatId);
   }
 
-  async download(_botId: string, file: IncomingFile): Promise<MediaDownload> {
+  async download(_botId: string, file: IncomingFile, _signal?: AbortSignal): Promise<MediaDownload> {
     const stored = await this.media?.stat(file.ref);
     if (!stored) throw new MediaDownloadError(`no upload ${file.ref} in the media store`, 'permanent');
     return { kind: 'stored', file: stored };
