@@ -1,4 +1,6 @@
+import { setupAttach, showExpects, type Expects } from './chat-attach.js';
 import { byId, el, randomId } from './dom.js';
+import { renderMedia, type FileRef, type MediaItem } from './media-view.js';
 
 interface Button {
   readonly text: string;
@@ -12,12 +14,15 @@ interface Entry {
   readonly step: string | null;
   readonly at: number;
   readonly id?: string;
+  readonly media?: readonly MediaItem[];
 }
 interface DialogState {
   readonly rev: number;
   readonly step: string | null;
   readonly status: 'new' | 'active' | 'ended';
+  readonly expects?: Expects;
 }
+type Body = Record<string, unknown>;
 
 const log = byId<HTMLOListElement>('log');
 const status = byId<HTMLParagraphElement>('status');
@@ -61,15 +66,23 @@ function note(text: string): void {
   scrollDown();
 }
 
-function userBubble(text: string): HTMLLIElement {
-  const li = el('li', { class: 'msg user' }, el('span', { class: 'visually-hidden' }, 'You: '), text);
+/** This session's files, served only while its conversation shows them. */
+const mediaSource = { url: (f: FileRef): string => `/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/media/${f.id}` };
+
+/** The media of an entry; a caption equal to the entry's text is not repeated. */
+function mediaOf(entry: Entry): HTMLElement[] {
+  return (entry.media ?? []).map((m) => renderMedia('caption' in m && m.caption === entry.text ? { ...m, caption: undefined } : m, mediaSource));
+}
+
+function userBubble(text: string, ...nodes: Node[]): HTMLLIElement {
+  const li = el('li', { class: 'msg user' }, el('span', { class: 'visually-hidden' }, 'You: '), text, ...nodes);
   log.append(li);
   scrollDown();
   return li;
 }
 
 function botBubble(entry: Entry): void {
-  const li = el('li', { class: 'msg bot' }, el('span', { class: 'visually-hidden' }, 'Bot: '), entry.text ?? '');
+  const li = el('li', { class: 'msg bot' }, el('span', { class: 'visually-hidden' }, 'Bot: '), entry.text ?? '', ...mediaOf(entry));
   if (entry.buttons.length > 0) {
     const group = el('div', { class: 'choices', role: 'group', 'aria-label': 'Choices' });
     for (const b of entry.buttons) {
@@ -101,16 +114,17 @@ function showEntry(entry: Entry): void {
     pending.delete(entry.id!);
     mine.classList.remove('pending');
     // A sensitive answer comes back masked from the server: show it as stored.
-    if (entry.text !== undefined && mine.dataset['text'] !== entry.text) mine.lastChild!.textContent = entry.text;
+    if (entry.text !== undefined && mine.dataset['text'] !== undefined && mine.dataset['text'] !== entry.text) mine.childNodes[1]!.textContent = entry.text;
     return;
   }
   if (entry.text?.startsWith('/')) note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
-  else userBubble(text);
+  else userBubble(text, ...mediaOf(entry));
 }
 
 function applyState(next: DialogState): void {
   const ended = next.status === 'ended' && state.status !== 'ended';
   state = next;
+  showExpects(state.status === 'active' ? state.expects : undefined);
   const canPress = state.status === 'active' && choices !== undefined && choices.step === state.step;
   choices?.group.querySelectorAll('button').forEach((b) => (b.disabled = !canPress || b.getAttribute('aria-pressed') === 'true'));
   if (ended) {
@@ -121,7 +135,7 @@ function applyState(next: DialogState): void {
   }
 }
 
-async function post(body: { text?: string; press?: string }, bubble?: HTMLLIElement): Promise<void> {
+async function post(body: Body, bubble?: HTMLLIElement): Promise<void> {
   const id = randomId(12);
   if (bubble) {
     bubble.classList.add('pending');
@@ -145,7 +159,7 @@ async function post(body: { text?: string; press?: string }, bubble?: HTMLLIElem
   }
 }
 
-function failed(id: string, bubble: HTMLLIElement | undefined, body: { text?: string; press?: string }, message: string): void {
+function failed(id: string, bubble: HTMLLIElement | undefined, body: Body, message: string): void {
   pending.delete(id);
   setStatus(message, true);
   if (!bubble) return;
@@ -182,6 +196,7 @@ function connect(): void {
   choices = undefined;
   lastRev = 0;
   state = { rev: 0, step: null, status: 'new' };
+  showExpects(undefined);
   session = sessionFor(bot);
   const es = new EventSource(`/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/events`);
   source = es;
@@ -243,6 +258,14 @@ botSelect.addEventListener('change', () => {
 restart.addEventListener('click', () => {
   void post({ text: '/start' });
   input.focus();
+});
+
+setupAttach({
+  uploadUrl: () => `/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/uploads`,
+  bubble: userBubble,
+  post: (body, bubble) => void post(body, bubble),
+  setStatus,
+  focusMessage: () => input.focus(),
 });
 
 loadBots().catch(() => setStatus('The server could not be reached. Reload the page to try again.', true));

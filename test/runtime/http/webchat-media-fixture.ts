@@ -54,9 +54,9 @@ function withMedia(config: MachineConfig, inputs: Record<string, IrMediaInput>):
   return { ...config, states };
 }
 
-function compile(source: string, inputs: Record<string, IrMediaInput>): MachineConfig {
+function compile(source: string, inputs: Record<string, IrMediaInput>): { source: string; config: MachineConfig } {
   const { ir } = compileScenario(source, { file: 'bot.scn' });
-  return withMedia(emitMachineConfig(ir!), inputs);
+  return { source, config: withMedia(emitMachineConfig(ir!), inputs) };
 }
 
 export const PHOTO_MAX_BYTES = 300_000;
@@ -106,7 +106,11 @@ export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: 
   const manager = new DialogManager({ store, logger });
   const adapter = new WebChatAdapter(undefined, media);
   manager.registerPlatformAdapter(WEBCHAT_PLATFORM, adapter);
-  for (const [id, make] of Object.entries(BOT_CONFIGS)) manager.registerBot(id, make());
+  for (const [id, make] of Object.entries(BOT_CONFIGS)) {
+    const { source, config } = make();
+    await store.putScenario({ botId: id, hash: config.version, format: 'scn', source, machine: config, createdAt: Date.now() });
+    manager.registerBot(id, config);
+  }
   const streams = new SseStreams();
   const app = createApp({
     manager,
