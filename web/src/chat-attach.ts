@@ -97,7 +97,7 @@ function preview(file: File): Node {
   if (file.type.startsWith('image/')) return el('img', { src, alt: `Photo: ${file.name}`, class: 'media-image' });
   if (file.type.startsWith('video/')) return el('video', { src, controls: '', 'aria-label': `Video: ${file.name}` });
   if (file.type.startsWith('audio/')) return el('audio', { src, controls: '', 'aria-label': `Audio: ${file.name}` });
-  return el('span', { class: 'media-file' }, `📄 ${file.name} (${formatBytes(file.size)})`);
+  return el('span', { class: 'media-file' }, `${file.name} (${formatBytes(file.size)})`);
 }
 
 async function sendFiles(host: AttachHost, chosen: File[]): Promise<void> {
@@ -120,7 +120,7 @@ async function sendFiles(host: AttachHost, chosen: File[]): Promise<void> {
 }
 
 function sendLocation(host: AttachHost, lat: number, lon: number): void {
-  const text = `📍 ${lat.toFixed(5)}, ${lon.toFixed(5)}`;
+  const text = `Location: ${lat.toFixed(5)}, ${lon.toFixed(5)}`;
   host.post({ location: { latitude: lat, longitude: lon } }, host.bubble(text));
   manual.hidden = true;
   host.focusMessage();

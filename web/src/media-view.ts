@@ -51,6 +51,9 @@ const visual = (kind: string, mime: string): 'image' | 'video' | 'audio' | 'file
   return 'file';
 };
 
+/** A decorative icon: not read out, the text next to it says what it is. */
+const icon = (glyph: string): HTMLElement => el('span', { class: 'icon', 'aria-hidden': 'true' }, `${glyph} `);
+
 const KIND_LABELS: Record<string, string> = { image: 'Image', photo: 'Photo', video: 'Video', audio: 'Audio', voice: 'Voice message', document: 'Document' };
 const labelOf = (kind: string): string => KIND_LABELS[kind] ?? 'File';
 
@@ -63,7 +66,7 @@ function storedFile(m: FileItem, file: FileRef, source: MediaSource): HTMLElemen
     if (shown === 'image') return el('a', { href: url, target: '_blank', rel: 'noopener', class: 'media-image' }, el('img', { src: url, alt: label, loading: 'lazy' }));
     if (shown === 'video') return el('video', { src: url, controls: '', preload: 'metadata', 'aria-label': label });
     if (shown === 'audio') return el('audio', { src: url, controls: '', preload: 'metadata', 'aria-label': label });
-    return el('a', { href: url, download: file.name, class: 'media-file' }, `📄 ${describe}`);
+    return el('a', { href: url, download: file.name, class: 'media-file' }, icon('📄'), describe);
   }
   // Loaded with the admin token: images at once, everything else when asked for.
   if (shown === 'image') {
@@ -74,7 +77,7 @@ function storedFile(m: FileItem, file: FileRef, source: MediaSource): HTMLElemen
     );
     return img;
   }
-  const button = el('button', { type: 'button', class: 'link media-file' }, `📄 Download ${describe}`);
+  const button = el('button', { type: 'button', class: 'link media-file' }, icon('📄'), `Download ${describe}`);
   button.addEventListener('click', () => {
     void source.load(file).then(
       (src) => {
@@ -96,16 +99,16 @@ function fileItem(m: FileItem, source: MediaSource): HTMLElement {
     // Media by URL is linked, not embedded: the page loads nothing from other sites (its CSP allows only this one).
     const href = safeUrl(m.url);
     const text = `${labelOf(m.kind)}: ${m.url}`;
-    figure.append(href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'media-link' }, `🔗 ${text}`) : el('span', {}, text));
-  } else figure.append(el('span', { class: 'media-note' }, `📎 ${labelOf(m.kind)}${m.name ? `: ${m.name}` : ''}`));
+    figure.append(href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'media-link' }, icon('🔗'), text) : el('span', {}, text));
+  } else figure.append(el('span', { class: 'media-note' }, icon('📎'), `${labelOf(m.kind)}${m.name ? `: ${m.name}` : ''}`));
   if (m.caption) figure.append(el('figcaption', {}, m.caption));
   return figure;
 }
 
 function location(m: Extract<MediaItem, { kind: 'location' }>): HTMLElement {
-  if (m.masked || m.latitude === undefined || m.longitude === undefined) return el('div', { class: 'media location' }, '📍 Location (hidden)');
+  if (m.masked || m.latitude === undefined || m.longitude === undefined) return el('div', { class: 'media location' }, icon('📍'), 'Location (hidden)');
   const coords = `${m.latitude.toFixed(5)}, ${m.longitude.toFixed(5)}`;
-  const box = el('div', { class: 'media location' }, el('span', {}, `📍 ${m.title ? `${m.title}: ` : ''}${coords}`));
+  const box = el('div', { class: 'media location' }, el('span', {}, icon('📍'), `${m.title ? `${m.title}: ` : 'Location: '}${coords}`));
   if (m.address) box.append(el('span', { class: 'address' }, m.address));
   box.append(el('a', { href: mapLink(m.latitude, m.longitude), target: '_blank', rel: 'noopener noreferrer', 'aria-label': `Open ${coords} on OpenStreetMap` }, 'Open the map'));
   return box;
@@ -113,7 +116,7 @@ function location(m: Extract<MediaItem, { kind: 'location' }>): HTMLElement {
 
 function contact(m: Extract<MediaItem, { kind: 'contact' }>): HTMLElement {
   const name = [m.first_name, m.last_name].filter(Boolean).join(' ');
-  const card = el('div', { class: 'media contact', role: 'group', 'aria-label': `Contact ${name}` }, el('strong', {}, `👤 ${name}`));
+  const card = el('div', { class: 'media contact', role: 'group', 'aria-label': `Contact ${name}` }, el('strong', {}, icon('👤'), name));
   const tel = m.phone.replace(/[^\d+]/g, '');
   card.append(tel ? el('a', { href: `tel:${tel}` }, m.phone) : el('span', {}, m.phone));
   return card;
