@@ -10,7 +10,7 @@ import { launchBrowser, newSession, screenshot, SKIP, tabTo, WAIT_MS } from './s
 const HOOK_MS = 60_000;
 
 // The page's globals, for the callbacks that run in it (this project type-checks without the DOM library).
-declare const localStorage: { setItem(key: string, value: string): void };
+declare const localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
 
 describe.skipIf(SKIP)('media in the web chat', () => {
   let browser: Browser;
@@ -94,6 +94,15 @@ describe.skipIf(SKIP)('media in the web chat', () => {
     expect(stored).toEqual([{ ok: true, file: expect.objectContaining({ mime: 'image/png', size: bytes.length, name: 'receipt.png' }) }]);
     const id = (stored[0] as { file: { id: string } }).file.id;
     expect(updates.map((u) => (u.kind === 'message' ? u.message : u))).toEqual([{ files: [{ kind: 'photo', ref: id, mime: 'image/png', size: bytes.length, name: 'receipt.png' }] }]);
+
+    // The turn that stores the upload writes a history line with it: the page shows the photo once, not twice.
+    const session = await page.evaluate(() => localStorage.getItem('scenarist.webchat.session.receipt'));
+    await f.addHistory(f.key('receipt', session!), [
+      { direction: 'in', step: 'ask_photo', media: [{ kind: 'photo', file: (await f.media.stat(id))! }] },
+      { direction: 'out', step: 'ask_place', text: 'Got it.' },
+    ]);
+    await page.locator('#log li.msg.bot', { hasText: 'Got it.' }).waitFor();
+    expect(await page.locator('#log li.msg.user img').count()).toBe(1);
     await screenshot(page, 'chat-attached-photo');
   });
 

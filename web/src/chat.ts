@@ -38,6 +38,8 @@ let source: EventSource | undefined;
 let state: DialogState = { rev: 0, step: null, status: 'new' };
 /** Messages posted but not yet seen in the stream, by message id. */
 const pending = new Map<string, HTMLLIElement>();
+/** Files this page uploaded and already shows (from the browser's copy): the history line that stores them is not shown again. */
+const shownUploads = new Set<string>();
 /** The choices of the latest bot message; pressing one of older messages makes no sense. */
 let choices: { group: HTMLElement; step: string | null; buttons: readonly Button[] } | undefined;
 
@@ -117,6 +119,7 @@ function showEntry(entry: Entry): void {
     if (entry.text !== undefined && mine.dataset['text'] !== undefined && mine.dataset['text'] !== entry.text) mine.childNodes[1]!.textContent = entry.text;
     return;
   }
+  if (entry.id === undefined && entry.media?.length && entry.media.every((m) => 'file' in m && m.file && shownUploads.has(m.file.id))) return;
   if (entry.text?.startsWith('/')) note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
   else userBubble(text, ...mediaOf(entry));
 }
@@ -193,6 +196,7 @@ function connect(): void {
   source?.close();
   log.replaceChildren();
   pending.clear();
+  shownUploads.clear();
   choices = undefined;
   lastRev = 0;
   state = { rev: 0, step: null, status: 'new' };
@@ -263,7 +267,10 @@ restart.addEventListener('click', () => {
 setupAttach({
   uploadUrl: () => `/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/uploads`,
   bubble: userBubble,
-  post: (body, bubble) => void post(body, bubble),
+  post: (body, bubble) => {
+    for (const f of (body['files'] as { id: string }[] | undefined) ?? []) shownUploads.add(f.id);
+    void post(body, bubble);
+  },
   setStatus,
   focusMessage: () => input.focus(),
 });
