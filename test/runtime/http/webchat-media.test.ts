@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mediaFixture, png, PHOTO_MAX_BYTES, type MediaFixture } from './webchat-media-fixture.js';
+import { mediaFixture, MEDIA_ADMIN_TOKEN, png, PHOTO_MAX_BYTES, type MediaFixture } from './webchat-media-fixture.js';
 import { SseClient } from './sse-client.js';
 
 let f: MediaFixture;
@@ -221,6 +221,31 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
       ]);
     } finally {
       await events.close();
+    }
+  });
+});
+
+describe('the admin API transcript', () => {
+  it('carries history media by reference, with a contact phone and a location masked while PII masking is on', async () => {
+    const masked = await mediaFixture({ maskPii: true });
+    try {
+      for (const [fx, pii] of [[f, false], [masked, true]] as const) {
+        const s = newSession(`admin_${pii}`);
+        await fx.post('receipt', { session: s, text: '/start' });
+        const put = await fx.media.put([png(1, 5)], { maxBytes: 1000, name: 'p.png' });
+        if (!put.ok) throw new Error('refused');
+        const media = [
+          { kind: 'photo' as const, file: put.file },
+          { kind: 'location' as const, latitude: 1.5, longitude: 2.5 },
+          { kind: 'contact' as const, phone: '+15550100', first_name: 'Ann' },
+        ];
+        await fx.addHistory(fx.key('receipt', s), [{ direction: 'in', step: 'ask_photo', media }]);
+        const r = await fetch(`${fx.url}/api/bots/receipt/dialogs/webchat/${s}/history`, { headers: { authorization: `Bearer ${MEDIA_ADMIN_TOKEN}` } });
+        const { entries } = (await r.json()) as { entries: { media?: unknown }[] };
+        expect(entries.at(-1)!.media).toEqual(pii ? [media[0], { kind: 'location', masked: true }, { kind: 'contact', phone: '***', first_name: 'Ann' }] : media);
+      }
+    } finally {
+      await masked.close();
     }
   });
 });
