@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { FileKind, IrInput } from '../../compiler/index.js';
 import { expectsOf, FILE_ID, kindFor, parseWebChatUpdate, SESSION_ID, type ChatExpects } from '../adapters/webchat/index.js';
@@ -123,6 +124,29 @@ function disposition(type: 'inline' | 'attachment', name: string): string {
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** The one byte range a Range header asks for, inclusive; undefined for the whole file (absent, or not one range). */
+export function byteRange(header: string, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  const [start, end] = m[1] === '' ? [Math.max(0, size - Number(m[2])), size - 1] : [Number(m[1]), m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)];
+  return start >= size || start > end || (m[1] === '' && Number(m[2]) === 0) ? 'unsatisfiable' : { start, end };
+}
+
+/** Bytes start..end (inclusive) of a file's stream: the stores read from the start, so what comes before is skipped. */
+async function* slice(body: Readable, start: number, end: number): AsyncGenerator<Uint8Array> {
+  let at = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      const next = at + chunk.length;
+      if (next > start) yield chunk.subarray(Math.max(0, start - at), Math.min(chunk.length, end + 1 - at));
+      at = next;
+      if (at > end) return;
+    }
+  } finally {
+    body.destroy();
+  }
+}
+
 /** A stored file for the session whose dialog references it; 404 for every other case, so ids cannot be probed. */
 function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Middleware {
   return async (ctx) => {
@@ -136,7 +160,8 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     if (!file || !body) return missing();
     // As stored: Koa's type setter would add a charset the bytes may not have.
     ctx.set('Content-Type', file.mime);
-    ctx.length = file.size;
+    // Players seek with ranges (Safari plays no video without them).
+    ctx.set('Accept-Ranges', 'bytes');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
     ctx.set('Content-Disposition', disposition(INLINE.test(file.mime) ? 'inline' : 'attachment', file.name));
@@ -148,7 +173,21 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
       ctx.status = 304;
       return;
     }
+    const range = byteRange(ctx.get('range'), file.size);
+    if (range === 'unsatisfiable') {
+      body.destroy();
+      ctx.set('Content-Range', `bytes */${file.size}`);
+      return ctx.throw(416, `the file has ${file.size} bytes`);
+    }
+    if (range) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+      ctx.body = Readable.from(slice(body, range.start, range.end), { objectMode: false });
+      ctx.length = range.end - range.start + 1;
+      return;
+    }
     ctx.body = body;
+    ctx.length = file.size;
   };
 }
 

@@ -184,6 +184,16 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
       'content-disposition': `inline; filename="re_u.png"; filename*=UTF-8''re%C3%A7u.png`,
     });
 
+    // Ranges, as players ask for them.
+    const part = async (range: string) => {
+      const res = await fetch(path(s), { headers: { range } });
+      return [res.status, res.headers.get('content-range'), res.status === 206 ? [...Buffer.from(await res.arrayBuffer())] : undefined];
+    };
+    expect(await part('bytes=2-5')).toEqual([206, `bytes 2-5/${bytes.length}`, [...bytes.subarray(2, 6)]]);
+    expect(await part('bytes=-3')).toEqual([206, `bytes ${bytes.length - 3}-${bytes.length - 1}/${bytes.length}`, [...bytes.subarray(-3)]]);
+    expect(await part(`bytes=${bytes.length - 1}-`)).toEqual([206, `bytes ${bytes.length - 1}-${bytes.length - 1}/${bytes.length}`, [bytes.at(-1)]]);
+    expect(await part(`bytes=${bytes.length}-`)).toEqual([416, `bytes */${bytes.length}`, undefined]);
+
     const other = await atPhotoStep('other');
     expect(await codeOf(await fetch(path(other)))).toEqual([404, 'NOT_FOUND']);
     expect((await fetch(path(s, 'f'.repeat(64)))).status).toBe(404);
