@@ -170,6 +170,28 @@ describe.skipIf(SKIP)('media in the web chat', () => {
     await screenshot(page, 'chat-bot-media');
   });
 
+  it("shows a user's photo once after a reload: the stored file takes the place of the file as sent", async () => {
+    const session = newSession('reload-upload');
+    expect((await f.post('receipt', { session, text: '/start' })).status).toBe(200);
+    const image = await f.media.put([png(30, 120)], { maxBytes: 10_000, name: 'mine.png' });
+    if (!image.ok) throw new Error('refused');
+    const { id, name, mime, size } = image.file;
+    // As the engine writes them: the message with the file as declared, then the turn that stored it.
+    await f.addHistory(f.key('receipt', session), [{ direction: 'in', step: 'ask_photo', updateId: 'upload-1', media: [{ kind: 'photo', name, mime, size }] }]);
+    await f.addHistory(f.key('receipt', session), [
+      { direction: 'in', step: 'ask_photo', media: [{ kind: 'photo', file: image.file }] },
+      { direction: 'out', step: 'ask_place', text: 'Where did you buy it?' },
+    ]);
+    await open('receipt', { session });
+    await page.locator('#log li.msg.bot', { hasText: 'Where did you buy it?' }).waitFor();
+    const mine = page.locator('#log li.msg.user');
+    expect(await mine.count()).toBe(1);
+    const img = mine.getByRole('img', { name: 'Photo: mine.png' });
+    await expect.poll(() => img.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    expect(await img.evaluate((node) => node.getAttribute('src'))).toBe(`/chat/api/bots/receipt/sessions/${session}/media/${id}`);
+    expect(await mine.locator('.media-note').count()).toBe(0);
+  });
+
   it('shows media in a dashboard transcript, fetched with the admin token', async () => {
     const session = newSession('dashboard-media');
     expect((await f.post('receipt', { session, text: '/start' })).status).toBe(200);

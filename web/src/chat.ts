@@ -40,6 +40,8 @@ let state: DialogState = { rev: 0, step: null, status: 'new' };
 const pending = new Map<string, HTMLLIElement>();
 /** Files this page uploaded and already shows (from the browser's copy): the history line that stores them is not shown again. */
 const shownUploads = new Set<string>();
+/** The user's latest message whose files show by name only (sent, not yet stored). */
+let awaitingFiles: HTMLElement[] | undefined;
 /** The choices of the latest bot message; pressing one of older messages makes no sense. */
 let choices: { group: HTMLElement; step: string | null; buttons: readonly Button[] } | undefined;
 
@@ -119,10 +121,27 @@ function showEntry(entry: Entry): void {
     if (entry.text !== undefined && mine.dataset['text'] !== undefined && mine.dataset['text'] !== entry.text) mine.childNodes[1]!.textContent = entry.text;
     return;
   }
-  if (entry.id === undefined && entry.media?.length && entry.media.every((m) => 'file' in m && m.file && shownUploads.has(m.file.id))) return;
-  if (entry.text?.startsWith('/')) note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
-  else userBubble(text, ...mediaOf(entry));
+  if (entry.id === undefined && entry.media?.length && entry.media.every((m) => 'file' in m && m.file)) {
+    if (entry.media.every((m) => shownUploads.has((m as { file: FileRef }).file.id))) return;
+    // The turn that stored the files of the user's last message: show them in that message, in place of their names.
+    if (awaitingFiles && awaitingFiles.length === entry.media.length) {
+      mediaOf(entry).forEach((node, i) => awaitingFiles![i]!.replaceWith(node));
+      awaitingFiles = undefined;
+      return;
+    }
+  }
+  if (entry.text?.startsWith('/')) {
+    note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
+    return;
+  }
+  const media = mediaOf(entry);
+  userBubble(text, ...media);
+  const notes = media.filter((_, i) => sentOnly(entry.media![i]!));
+  awaitingFiles = notes.length > 0 ? notes : undefined;
 }
+
+/** A file of the user's as sent, before the turn that stores it: a name, no bytes to show yet. */
+const sentOnly = (m: MediaItem): boolean => m.kind !== 'location' && m.kind !== 'contact' && !('file' in m && m.file) && !('url' in m && m.url);
 
 function applyState(next: DialogState): void {
   const ended = next.status === 'ended' && state.status !== 'ended';
@@ -197,6 +216,7 @@ function connect(): void {
   log.replaceChildren();
   pending.clear();
   shownUploads.clear();
+  awaitingFiles = undefined;
   choices = undefined;
   lastRev = 0;
   state = { rev: 0, step: null, status: 'new' };
