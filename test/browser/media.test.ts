@@ -68,6 +68,8 @@ describe.skipIf(SKIP)('media in the web chat', () => {
     const attach = page.getByRole('button', { name: 'Attach a photo' });
     await attach.waitFor();
     expect(await page.locator('#expects').textContent()).toBe('Attach a photo, at most 293 KB (image/png, image/jpeg).');
+    // At a phone's width nothing sticks out sideways.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const updates = parsedUpdates();
 
     // Too big: refused in the page, nothing uploaded.

@@ -99,7 +99,7 @@ export interface MediaFixture {
 
 let messageIds = 0;
 
-export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: number; maskPii?: boolean } = {}): Promise<MediaFixture> {
+export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: number; maskPii?: boolean; ratePerMinute?: number } = {}): Promise<MediaFixture> {
   const store = new MemoryStore();
   const media = new RecordingMediaStore();
   const logger = silentLogger();
@@ -117,7 +117,7 @@ export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: 
     store,
     logger,
     telegramSecretOf: () => undefined,
-    webchat: { hub: adapter.hub, media, ratePerMinute: 100_000, streamLimits: { perAddress: 10_000, perSession: 10_000 }, ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) },
+    webchat: { hub: adapter.hub, media, ratePerMinute: options.ratePerMinute ?? 100_000, streamLimits: { perAddress: 10_000, perSession: 10_000 }, ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) },
     adminToken: MEDIA_ADMIN_TOKEN,
     pages: options.pages ?? false,
     maskPii: options.maskPii ?? false,

@@ -99,6 +99,21 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
     expect(await codeOf(await f.upload('nobot', newSession('nobot'), png()))).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('counts uploads with the messages against the rate limit of an address', async () => {
+    const limited = await mediaFixture({ ratePerMinute: 3 });
+    try {
+      const s = newSession('rate');
+      expect((await limited.post('receipt', { session: s, text: '/start' })).status).toBe(200);
+      expect((await limited.upload('receipt', s, png(1))).status).toBe(201);
+      expect((await limited.upload('receipt', s, png(2))).status).toBe(201);
+      const refused = await limited.upload('receipt', s, png(3));
+      expect([await codeOf(refused), refused.headers.get('retry-after') !== null]).toEqual([[429, 'TOO_MANY_REQUESTS'], true]);
+      expect((await limited.post('receipt', { session: s, text: 'hello' })).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('holds WEBCHAT_MAX_UPLOAD_BYTES below a larger step limit', async () => {
     const small = await mediaFixture({ maxUploadBytes: 1000 });
     try {
