@@ -72,7 +72,14 @@ function upload(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Mid
     // Not destroyed when put stops early: the answer still goes out on this connection.
     const body = ctx.req.iterator({ destroyOnReturn: false });
     const name = declaredName(ctx);
-    const result = await deps.media.put(body, { maxBytes, ...(files.accept ? { mime: files.accept } : {}), ...(name === undefined ? {} : { name }), ...(declaredMime ? { declaredMime } : {}) });
+    let result;
+    try {
+      result = await deps.media.put(body, { maxBytes, ...(files.accept ? { mime: files.accept } : {}), ...(name === undefined ? {} : { name }), ...(declaredMime ? { declaredMime } : {}) });
+    } catch (err) {
+      // The client went away mid-body: its failure, not the server's (the store kept nothing).
+      if (ctx.req.destroyed || ctx.req.readableAborted) return ctx.throw(400, 'the upload was interrupted', { cause: err });
+      throw err;
+    }
     if (!result.ok) return refuse(result.error === 'too_large' ? 413 : 415, result.detail);
     const { id, name: stored, mime, size } = result.file;
     ctx.status = 201;

@@ -7,7 +7,7 @@ import { compileScenario, emitMachineConfig, type IrMediaInput, type MachineConf
 import { WebChatAdapter, type WebChatHub } from '../../../runtime/adapters/webchat/index.js';
 import { DialogManager } from '../../../runtime/dialogs/index.js';
 import { createApp, SseStreams, WEBCHAT_PLATFORM } from '../../../runtime/http/index.js';
-import { silentLogger } from '../../../runtime/log/index.js';
+import { silentLogger, type Logger } from '../../../runtime/log/index.js';
 import { MemoryMediaStore, type PutOptions, type PutResult } from '../../../runtime/media/index.js';
 import { MemoryStore, type DialogKey, type HistoryEntry, type Store } from '../../../runtime/store/index.js';
 
@@ -99,10 +99,10 @@ export interface MediaFixture {
 
 let messageIds = 0;
 
-export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: number; maskPii?: boolean; ratePerMinute?: number } = {}): Promise<MediaFixture> {
+export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: number; maskPii?: boolean; ratePerMinute?: number; logger?: Logger } = {}): Promise<MediaFixture> {
   const store = new MemoryStore();
   const media = new RecordingMediaStore();
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const manager = new DialogManager({ store, logger });
   const adapter = new WebChatAdapter(undefined, media);
   manager.registerPlatformAdapter(WEBCHAT_PLATFORM, adapter);

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mediaFixture, MEDIA_ADMIN_TOKEN, png, PHOTO_MAX_BYTES, type MediaFixture } from './webchat-media-fixture.js';
 import { SseClient } from './sse-client.js';
+import { captureLogger } from '../../support/capture-logger.js';
 
 let f: MediaFixture;
 beforeAll(async () => {
@@ -111,6 +112,27 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
       expect((await limited.post('receipt', { session: s, text: 'hello' })).status).toBe(429);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('takes an upload the client breaks off as a client error: nothing kept, nothing logged as a server failure', async () => {
+    const { logger, lines } = captureLogger();
+    const g = await mediaFixture({ logger });
+    try {
+      const s = newSession('abort');
+      await g.post('receipt', { session: s, text: '/start' });
+      const { hostname, port } = new URL(g.url);
+      const settled = new Promise<void>((resolve) => {
+        const req = request({ hostname, port, path: `/chat/api/bots/receipt/sessions/${s}/uploads`, method: 'POST', headers: { 'content-type': 'image/png', 'transfer-encoding': 'chunked' } });
+        req.on('error', () => resolve());
+        req.write(png(0), () => setImmediate(() => req.destroy()));
+      });
+      await settled;
+      await expect.poll(() => lines.filter((l) => l['msg'] === 'request refused' || l['msg'] === 'request failed').map((l) => [l['msg'], l['status']])).toEqual([['request refused', 400]]);
+      expect(g.media.puts).toEqual([]);
+      expect((await g.upload('receipt', s, png(4))).status).toBe(201);
+    } finally {
+      await g.close();
     }
   });
 
