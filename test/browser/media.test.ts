@@ -138,6 +138,27 @@ describe.skipIf(SKIP)('media in the web chat', () => {
     await screenshot(page, 'chat-typed-location');
   });
 
+  it('shares a contact typed into its form, with the keyboard alone', async () => {
+    await open('card');
+    await page.locator('#log li.msg.bot', { hasText: 'Whom should we call?' }).waitFor();
+    const updates = parsedUpdates();
+    await tabTo(page, page.getByRole('button', { name: 'Share a contact' }), { back: true });
+    await page.keyboard.press('Enter');
+    const first = page.getByLabel('First name');
+    await expect.poll(() => first.evaluate((node) => node === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)).toBe(true);
+    await page.keyboard.type('Ada');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Lovelace');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('+44 20 7946 0000');
+    await page.keyboard.press('Enter');
+    const sent = page.locator('#log li.msg.user', { hasText: 'Contact: Ada Lovelace, +44 20 7946 0000' });
+    await sent.waitFor();
+    await expect.poll(() => sent.getAttribute('class')).toBe('msg user');
+    expect(updates.map((u) => (u.kind === 'message' ? u.message : u))).toEqual([{ contact: { kind: 'contact', phone: '+44 20 7946 0000', first_name: 'Ada', last_name: 'Lovelace' } }]);
+    expect(await page.locator('#contact-form').isHidden()).toBe(true);
+  });
+
   it("shows the bot's media from the history: an image, a document, a location, a contact and a link", async () => {
     const session = newSession('history-media');
     expect((await f.post('receipt', { session, text: '/start' })).status).toBe(200);

@@ -27,6 +27,12 @@ const manual = byId<HTMLFormElement>('manual-location');
 const latitude = byId<HTMLInputElement>('latitude');
 const longitude = byId<HTMLInputElement>('longitude');
 const cancelManual = byId<HTMLButtonElement>('manual-cancel');
+const shareContact = byId<HTMLButtonElement>('share-contact');
+const contactForm = byId<HTMLFormElement>('contact-form');
+const contactFirst = byId<HTMLInputElement>('contact-first');
+const contactLast = byId<HTMLInputElement>('contact-last');
+const contactPhone = byId<HTMLInputElement>('contact-phone');
+const cancelContact = byId<HTMLButtonElement>('contact-cancel');
 
 const KIND_NAMES: Record<string, string> = { photo: 'a photo', video: 'a video', audio: 'an audio file', voice: 'a voice message', document: 'a file' };
 
@@ -48,6 +54,8 @@ export function showExpects(next: Expects | undefined): void {
   attach.hidden = !files;
   locate.hidden = typeCoords.hidden = !next?.location;
   if (!next?.location) manual.hidden = true;
+  shareContact.hidden = !next?.contact;
+  if (!next?.contact) contactForm.hidden = true;
   const parts: string[] = [];
   if (files) {
     const what = list(files.kinds.map((k) => KIND_NAMES[k] ?? k));
@@ -58,6 +66,7 @@ export function showExpects(next: Expects | undefined): void {
     parts.push(`Attach ${what}${count}, at most ${formatBytes(files.maxBytes)}${files.accept ? ` (${files.accept.join(', ')})` : ''}.`);
   }
   if (next?.location) parts.push('Send your location, or type its coordinates.');
+  if (next?.contact) parts.push('Share a contact: a name and a phone number.');
   hint.textContent = parts.join(' ');
   hint.hidden = parts.length === 0;
 }
@@ -155,6 +164,25 @@ export function setupAttach(host: AttachHost): void {
   cancelManual.addEventListener('click', () => {
     manual.hidden = true;
     typeCoords.focus();
+  });
+  shareContact.addEventListener('click', () => {
+    contactForm.hidden = false;
+    contactFirst.focus();
+  });
+  cancelContact.addEventListener('click', () => {
+    contactForm.hidden = true;
+    shareContact.focus();
+  });
+  contactForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const first = contactFirst.value.trim();
+    const last = contactLast.value.trim();
+    const phone = contactPhone.value.trim();
+    const name = last ? `${first} ${last}` : first;
+    host.post({ contact: { phone, first_name: first, ...(last ? { last_name: last } : {}) } }, host.bubble(`Contact: ${name}, ${phone}`));
+    contactForm.reset();
+    contactForm.hidden = true;
+    host.focusMessage();
   });
   manual.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -1,5 +1,5 @@
 import { isFileKind, type FileKind } from '../../../compiler/index.js';
-import type { IncomingFile, LocationValue, UserMessage } from '../../engine/index.js';
+import type { ContactValue, IncomingFile, LocationValue, UserMessage } from '../../engine/index.js';
 import type { ParsedUpdate } from '../types.js';
 
 /** A file of a message: an upload's id, with its kind (the server fills in the kind, type, size and name from the store). */
@@ -24,6 +24,8 @@ export interface WebChatUpdate {
   /** Files uploaded before (POST …/uploads), by id. */
   readonly files?: readonly WebChatFile[];
   readonly location?: { readonly latitude: number; readonly longitude: number };
+  /** A contact card the user typed (a browser has no address book to share from). */
+  readonly contact?: { readonly phone: string; readonly first_name: string; readonly last_name?: string };
 }
 
 /** Session ids are random and unguessable: they are all that guards a transcript. */
@@ -37,9 +39,13 @@ export const MAX_TEXT_LENGTH = 4096;
 export const MAX_FILES = 10;
 const MAX_PRESS_BYTES = 64;
 const MAX_NAME_LENGTH = 255;
-const KNOWN = new Set(['session', 'id', 'text', 'press', 'files', 'location']);
+const KNOWN = new Set(['session', 'id', 'text', 'press', 'files', 'location', 'contact']);
 const FILE_FIELDS = new Set(['id', 'kind', 'mime', 'size', 'name']);
 const LOCATION_KEYS = new Set(['latitude', 'longitude']);
+const CONTACT_KEYS = new Set(['phone', 'first_name', 'last_name']);
+/** Digits with the usual separators, an optional leading +: 3 to 32 characters. */
+const PHONE = /^\+?[0-9][0-9 ().-]{1,30}$/;
+const MAX_CONTACT_NAME = 64;
 
 const invalid = (reason: string): ParsedUpdate => ({ kind: 'invalid', reason });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,18 +85,27 @@ function readLocation(raw: unknown): LocationValue | string {
   return { kind: 'location', latitude, longitude };
 }
 
+function readContact(raw: unknown): ContactValue | string {
+  const rule = `"contact" must be { phone, first_name, last_name? }: a phone number and names of 1 to ${MAX_CONTACT_NAME} characters`;
+  if (!isObject(raw) || Object.keys(raw).some((k) => !CONTACT_KEYS.has(k))) return rule;
+  const { phone, first_name: first, last_name: last } = raw;
+  const name = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && v.length <= MAX_CONTACT_NAME;
+  if (typeof phone !== 'string' || !PHONE.test(phone.trim()) || !name(first) || (last !== undefined && !name(last))) return rule;
+  return { kind: 'contact', phone: phone.trim(), first_name: first.trim(), ...(last === undefined ? {} : { last_name: last.trim() }) };
+}
+
 /** Validates a posted body; every refusal says what was wrong. */
 export function parseWebChatUpdate(body: unknown): ParsedUpdate {
-  if (!isObject(body)) return invalid('expected a JSON object { session, id, text | press | files | location }');
+  if (!isObject(body)) return invalid('expected a JSON object { session, id, text | press | files | location | contact }');
   const b = body;
   const unknown = Object.keys(b).filter((k) => !KNOWN.has(k));
-  if (unknown.length > 0) return invalid(`unknown field ${JSON.stringify(unknown[0])}: expected session, id, text, press, files or location`);
+  if (unknown.length > 0) return invalid(`unknown field ${JSON.stringify(unknown[0])}: expected session, id, text, press, files, location or contact`);
   if (typeof b['session'] !== 'string' || !SESSION_ID.test(b['session'])) return invalid('"session" must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -');
   if (typeof b['id'] !== 'string' || !MESSAGE_ID.test(b['id'])) return invalid('"id" must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -');
-  const { text, press, files, location } = b;
+  const { text, press, files, location, contact } = b;
   // A text may caption files; otherwise a message is exactly one thing.
-  const parts = [text !== undefined && files === undefined, press !== undefined, files !== undefined, location !== undefined].filter(Boolean).length;
-  if (parts !== 1) return invalid('send exactly one of "text", "press", "files" (with an optional "text" caption) and "location"');
+  const parts = [text !== undefined && files === undefined, press !== undefined, files !== undefined, location !== undefined, contact !== undefined].filter(Boolean).length;
+  if (parts !== 1) return invalid('send exactly one of "text", "press", "files" (with an optional "text" caption), "location" and "contact"');
   const message: { -readonly [K in keyof UserMessage]: UserMessage[K] } = {};
   if (text !== undefined) {
     if (typeof text !== 'string') return invalid('"text" must be a string');
@@ -111,6 +126,11 @@ export function parseWebChatUpdate(body: unknown): ParsedUpdate {
     const read = readLocation(location);
     if (typeof read === 'string') return invalid(read);
     message.location = read;
+  }
+  if (contact !== undefined) {
+    const read = readContact(contact);
+    if (typeof read === 'string') return invalid(read);
+    message.contact = read;
   }
   return { kind: 'message', updateId: b['id'], chatId: b['session'], message };
 }

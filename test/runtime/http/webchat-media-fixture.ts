@@ -44,6 +44,19 @@ step done
   say "Thanks."
 `;
 
+/** A contact step first. */
+const CARD_SCN = `scenario "Card" version "1.0"
+start ask_card
+
+step ask_card
+  say "Whom should we call?"
+  ask text -> card
+  go done
+
+step done
+  say "Thanks."
+`;
+
 /** The steps' inputs as a media input (the compiler of this branch does not read media inputs yet). */
 function withMedia(config: MachineConfig, inputs: Record<string, IrMediaInput>): MachineConfig {
   const states = { ...config.states };
@@ -68,6 +81,7 @@ export const BOT_CONFIGS = {
       ask_place: { kinds: ['location'], maxBytes: PHOTO_MAX_BYTES, minCount: 1, maxCount: 1 },
     }),
   place: () => compile(PLACE_SCN, { ask_place: { kinds: ['location'], maxBytes: 1000, minCount: 1, maxCount: 1 } }),
+  card: () => compile(CARD_SCN, { ask_card: { kinds: ['contact'], maxBytes: 1000, minCount: 1, maxCount: 1 } }),
 };
 
 /** A memory media store that remembers what every put answered. */
