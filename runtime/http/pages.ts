@@ -16,9 +16,11 @@ const TYPES: Record<string, string> = {
 /**
  * Everything is served from this origin: no CDN, and a script injected through a scenario text could not load
  * or send anything elsewhere. Inline styles are allowed for the graph's SVG, which carries its own <style>.
+ * Images, video and audio may also come from blob: URLs, which only the page's own scripts can make: previews of
+ * files the user picks, and files the dashboard fetched with its token. Media by URL on other sites are links.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** The package root: the nearest folder above this module with the web/ pages (source and built layouts differ). */
 function packageRoot(): string {

@@ -5,11 +5,15 @@ import { SESSION_ID, type WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import { SENSITIVE_MASK } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
-import type { DialogKey, HistoryEntry, Store } from '../store/index.js';
+import type { MediaStore } from '../media/index.js';
+import type { DialogKey, HistoryEntry, MediaNote, Store } from '../store/index.js';
 import { botOf, param } from './admin-context.js';
 import { rateLimit } from './rate-limit.js';
 import { resumeFrom, type SseStream, type SseStreams } from './sse.js';
 import { StreamQuota, type StreamLimits } from './stream-quota.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, expectsNow, mountWebChatMedia, resolveFiles, WEBCHAT_PLATFORM } from './webchat-media.js';
+
+export { DEFAULT_MAX_UPLOAD_BYTES, WEBCHAT_PLATFORM };
 
 export interface WebChatDeps {
   readonly manager: DialogManager;
@@ -25,16 +29,27 @@ export interface WebChatDeps {
   readonly ratePerMinute?: number | undefined;
   /** Open event streams per client address and per session (WEBCHAT_STREAMS_PER_ADDRESS, WEBCHAT_STREAMS_PER_SESSION). */
   readonly streamLimits?: StreamLimits | undefined;
+  /** Where uploads go and files are served from; without it the page takes no files. */
+  readonly media?: MediaStore | undefined;
+  /** The largest upload (WEBCHAT_MAX_UPLOAD_BYTES); a step's own max_bytes may be smaller. Default 20 MB. */
+  readonly maxUploadBytes?: number | undefined;
 }
 
-export const WEBCHAT_PLATFORM = 'webchat';
 /** A chat message is small; a megabyte body would only be an attack. */
 const BODY_LIMIT = '16kb';
 const PAGE = 200;
 
+/** A medium as the page shows it: a stored file by reference (the page reads it from this session's media route), a URL, or a card. */
+function chatMedia(m: MediaNote) {
+  if (m.kind === 'location' || m.kind === 'contact') return m;
+  const { kind, file, url, caption } = m;
+  const name = file?.name ?? m.name;
+  return { kind, ...(file ? { file: { id: file.id, mime: file.mime, size: file.size, name: file.name } } : {}), ...(url ? { url } : {}), ...(name ? { name } : {}), ...(caption ? { caption } : {}) };
+}
+
 /** One history entry as the page shows it; `text` replaces the stored one (a reply the user may see in clear). */
 function chatEntry(h: HistoryEntry, text = h.text) {
-  return { direction: h.direction, text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId };
+  return { direction: h.direction, text, press: h.press, buttons: h.buttons ?? [], step: h.step, at: h.at, id: h.updateId, ...(h.media?.length ? { media: h.media.map(chatMedia) } : {}) };
 }
 
 /**
@@ -59,15 +74,19 @@ async function clearReplies(store: Store, key: DialogKey, entries: readonly Hist
 export function mountWebChat(router: Router, deps: WebChatDeps): void {
   const knownBot = (ctx: Context): string => botOf(ctx, deps).id;
   const quota = new StreamQuota(deps.streamLimits);
+  // Messages and uploads share one budget per address.
+  const limit = rateLimit(deps.ratePerMinute ?? 120);
+  const maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
 
   router.get('/chat/api/bots', (ctx) => {
     ctx.body = { bots: deps.bots().map((b) => ({ id: b.id, name: b.name })) };
   });
 
-  router.post('/chat/api/bots/:botId/messages', rateLimit(deps.ratePerMinute ?? 120), bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }), async (ctx) => {
+  router.post('/chat/api/bots/:botId/messages', limit, bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }), async (ctx) => {
     const botId = knownBot(ctx);
     if (!ctx.is('application/json')) ctx.throw(415, 'send the message as JSON (Content-Type: application/json)');
-    const result = await deps.manager.processIncomingMessage({ botId, platform: WEBCHAT_PLATFORM, update: ctx.request.body });
+    const update = await resolveFiles(ctx, { ...deps, maxUploadBytes }, botId, ctx.request.body);
+    const result = await deps.manager.processIncomingMessage({ botId, platform: WEBCHAT_PLATFORM, update });
     if (result.status === 'invalid' || result.status === 'ignored') return ctx.throw(400, result.reason);
     // The page learns of its own message through the stream, also when the turn sent no reply.
     deps.hub.notify(botId, result.key.chatId);
@@ -83,12 +102,14 @@ export function mountWebChat(router: Router, deps: WebChatDeps): void {
     quota.admit(ctx, sessionKey);
     const stream = deps.streams.start(ctx);
     quota.track(ctx, sessionKey, stream);
-    follow(stream, key, resumeFrom(ctx), deps);
+    follow(stream, key, resumeFrom(ctx), { ...deps, maxUploadBytes });
   });
+
+  if (deps.media) mountWebChatMedia(router, { manager: deps.manager, store: deps.store, media: deps.media, maxUploadBytes }, knownBot, limit);
 }
 
 /** Sends what the store holds after `cursor`, then again whenever the hub wakes the stream or the poll ticks. */
-function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDeps): void {
+function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDeps & { maxUploadBytes: number }): void {
   let cursor = from;
   let lastState = '';
   let running = false;
@@ -106,7 +127,15 @@ function follow(stream: SseStream, key: DialogKey, from: number, deps: WebChatDe
         // Advanced page by page: a read failing after a page was sent must not send that page again.
         await sendAfter(stream, key, cursor, deps.store, (rev) => (cursor = rev));
         const dialog = await deps.store.getDialog(key);
-        const state = { rev: dialog?.rev ?? 0, step: dialog?.step ?? null, status: dialog ? dialog.status : 'new' };
+        // What the step takes besides text: the page offers an upload (files only with a media store) or a location.
+        const expects = expectsNow(deps, key.botId, dialog);
+        const files = deps.media ? expects?.files : undefined;
+        const state = {
+          rev: dialog?.rev ?? 0,
+          step: dialog?.step ?? null,
+          status: dialog ? dialog.status : 'new',
+          ...(expects ? { expects: { ...(files ? { files } : {}), location: expects.location, contact: expects.contact } } : {}),
+        };
         const text = JSON.stringify(state);
         if (text !== lastState && !stream.closed) stream.send('state', state);
         lastState = text;

@@ -43,3 +43,28 @@ export async function api<T>(path: string, accept = 'application/json'): Promise
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${path}`);
   return (accept === 'application/json' ? response.json() : response.text()) as Promise<T>;
 }
+
+/** Blob URLs of stored files fetched with the token, by file id (a file's bytes never change): refreshes reuse them. */
+const fileUrls = new Map<string, Promise<string>>();
+const MAX_FILE_URLS = 200;
+
+/** A stored file (GET /api/media/:id with the token) as a blob: URL the page can show or download. */
+export function mediaUrl(id: string): Promise<string> {
+  let hit = fileUrls.get(id);
+  if (!hit) {
+    if (fileUrls.size >= MAX_FILE_URLS) {
+      const [oldest, url] = fileUrls.entries().next().value!;
+      fileUrls.delete(oldest);
+      void url.then(URL.revokeObjectURL, () => undefined);
+    }
+    hit = fetch(`/api/media/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${token}` } }).then(async (response) => {
+      if (response.status === 401) unauthorized();
+      if (!response.ok) throw new Error(`HTTP ${response.status} for file ${id}`);
+      return URL.createObjectURL(await response.blob());
+    });
+    // A failure is not kept: the next view tries again.
+    hit.catch(() => fileUrls.get(id) === hit && fileUrls.delete(id));
+    fileUrls.set(id, hit);
+  }
+  return hit;
+}

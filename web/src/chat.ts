@@ -1,4 +1,6 @@
+import { setupAttach, showExpects, type Expects } from './chat-attach.js';
 import { byId, el, randomId } from './dom.js';
+import { renderMedia, type FileRef, type MediaItem } from './media-view.js';
 
 interface Button {
   readonly text: string;
@@ -12,12 +14,15 @@ interface Entry {
   readonly step: string | null;
   readonly at: number;
   readonly id?: string;
+  readonly media?: readonly MediaItem[];
 }
 interface DialogState {
   readonly rev: number;
   readonly step: string | null;
   readonly status: 'new' | 'active' | 'ended';
+  readonly expects?: Expects;
 }
+type Body = Record<string, unknown>;
 
 const log = byId<HTMLOListElement>('log');
 const status = byId<HTMLParagraphElement>('status');
@@ -33,6 +38,10 @@ let source: EventSource | undefined;
 let state: DialogState = { rev: 0, step: null, status: 'new' };
 /** Messages posted but not yet seen in the stream, by message id. */
 const pending = new Map<string, HTMLLIElement>();
+/** Files this page uploaded and already shows (from the browser's copy): the history line that stores them is not shown again. */
+const shownUploads = new Set<string>();
+/** The user's latest message whose files show by name only (sent, not yet stored). */
+let awaitingFiles: HTMLElement[] | undefined;
 /** The choices of the latest bot message; pressing one of older messages makes no sense. */
 let choices: { group: HTMLElement; step: string | null; buttons: readonly Button[] } | undefined;
 
@@ -61,15 +70,23 @@ function note(text: string): void {
   scrollDown();
 }
 
-function userBubble(text: string): HTMLLIElement {
-  const li = el('li', { class: 'msg user' }, el('span', { class: 'visually-hidden' }, 'You: '), text);
+/** This session's files, served only while its conversation shows them. */
+const mediaSource = { url: (f: FileRef): string => `/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/media/${f.id}` };
+
+/** The media of an entry; a caption equal to the entry's text is not repeated. */
+function mediaOf(entry: Entry): HTMLElement[] {
+  return (entry.media ?? []).map((m) => renderMedia('caption' in m && m.caption === entry.text ? { ...m, caption: undefined } : m, mediaSource));
+}
+
+function userBubble(text: string, ...nodes: Node[]): HTMLLIElement {
+  const li = el('li', { class: 'msg user' }, el('span', { class: 'visually-hidden' }, 'You: '), text, ...nodes);
   log.append(li);
   scrollDown();
   return li;
 }
 
 function botBubble(entry: Entry): void {
-  const li = el('li', { class: 'msg bot' }, el('span', { class: 'visually-hidden' }, 'Bot: '), entry.text ?? '');
+  const li = el('li', { class: 'msg bot' }, el('span', { class: 'visually-hidden' }, 'Bot: '), entry.text ?? '', ...mediaOf(entry));
   if (entry.buttons.length > 0) {
     const group = el('div', { class: 'choices', role: 'group', 'aria-label': 'Choices' });
     for (const b of entry.buttons) {
@@ -101,16 +118,35 @@ function showEntry(entry: Entry): void {
     pending.delete(entry.id!);
     mine.classList.remove('pending');
     // A sensitive answer comes back masked from the server: show it as stored.
-    if (entry.text !== undefined && mine.dataset['text'] !== entry.text) mine.lastChild!.textContent = entry.text;
+    if (entry.text !== undefined && mine.dataset['text'] !== undefined && mine.dataset['text'] !== entry.text) mine.childNodes[1]!.textContent = entry.text;
     return;
   }
-  if (entry.text?.startsWith('/')) note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
-  else userBubble(text);
+  if (entry.id === undefined && entry.media?.length && entry.media.every((m) => 'file' in m && m.file)) {
+    if (entry.media.every((m) => shownUploads.has((m as { file: FileRef }).file.id))) return;
+    // The turn that stored the files of the user's last message: show them in that message, in place of their names.
+    if (awaitingFiles && awaitingFiles.length === entry.media.length) {
+      mediaOf(entry).forEach((node, i) => awaitingFiles![i]!.replaceWith(node));
+      awaitingFiles = undefined;
+      return;
+    }
+  }
+  if (entry.text?.startsWith('/')) {
+    note(entry.text === '/start' ? 'Conversation started' : `Command ${entry.text}`);
+    return;
+  }
+  const media = mediaOf(entry);
+  userBubble(text, ...media);
+  const notes = media.filter((_, i) => sentOnly(entry.media![i]!));
+  awaitingFiles = notes.length > 0 ? notes : undefined;
 }
+
+/** A file of the user's as sent, before the turn that stores it: a name, no bytes to show yet. */
+const sentOnly = (m: MediaItem): boolean => m.kind !== 'location' && m.kind !== 'contact' && !('file' in m && m.file) && !('url' in m && m.url);
 
 function applyState(next: DialogState): void {
   const ended = next.status === 'ended' && state.status !== 'ended';
   state = next;
+  showExpects(state.status === 'active' ? state.expects : undefined);
   const canPress = state.status === 'active' && choices !== undefined && choices.step === state.step;
   choices?.group.querySelectorAll('button').forEach((b) => (b.disabled = !canPress || b.getAttribute('aria-pressed') === 'true'));
   if (ended) {
@@ -121,7 +157,7 @@ function applyState(next: DialogState): void {
   }
 }
 
-async function post(body: { text?: string; press?: string }, bubble?: HTMLLIElement): Promise<void> {
+async function post(body: Body, bubble?: HTMLLIElement): Promise<void> {
   const id = randomId(12);
   if (bubble) {
     bubble.classList.add('pending');
@@ -145,7 +181,7 @@ async function post(body: { text?: string; press?: string }, bubble?: HTMLLIElem
   }
 }
 
-function failed(id: string, bubble: HTMLLIElement | undefined, body: { text?: string; press?: string }, message: string): void {
+function failed(id: string, bubble: HTMLLIElement | undefined, body: Body, message: string): void {
   pending.delete(id);
   setStatus(message, true);
   if (!bubble) return;
@@ -179,9 +215,12 @@ function connect(): void {
   source?.close();
   log.replaceChildren();
   pending.clear();
+  shownUploads.clear();
+  awaitingFiles = undefined;
   choices = undefined;
   lastRev = 0;
   state = { rev: 0, step: null, status: 'new' };
+  showExpects(undefined);
   session = sessionFor(bot);
   const es = new EventSource(`/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/events`);
   source = es;
@@ -243,6 +282,17 @@ botSelect.addEventListener('change', () => {
 restart.addEventListener('click', () => {
   void post({ text: '/start' });
   input.focus();
+});
+
+setupAttach({
+  uploadUrl: () => `/chat/api/bots/${encodeURIComponent(bot)}/sessions/${session}/uploads`,
+  bubble: userBubble,
+  post: (body, bubble) => {
+    for (const f of (body['files'] as { id: string }[] | undefined) ?? []) shownUploads.add(f.id);
+    void post(body, bubble);
+  },
+  setStatus,
+  focusMessage: () => input.focus(),
 });
 
 loadBots().catch(() => setStatus('The server could not be reached. Reload the page to try again.', true));

@@ -1,7 +1,11 @@
-import { api } from './admin-api.js';
+import { api, mediaUrl } from './admin-api.js';
 import { renderAgenda, type PendingEntry } from './dashboard-agenda.js';
 import { byId, el, timeOf } from './dom.js';
 import type { Dashboard } from './dashboard-views.js';
+import { renderMedia, type MediaItem } from './media-view.js';
+
+/** Stored files come through the admin API with the token. */
+const adminMedia = { load: (f: { id: string }) => mediaUrl(f.id) };
 
 interface TranscriptEntry {
   readonly direction: 'in' | 'out';
@@ -10,6 +14,7 @@ interface TranscriptEntry {
   readonly buttons?: readonly { readonly text: string; readonly value: string }[];
   readonly step: string | null;
   readonly at: number;
+  readonly media?: readonly MediaItem[];
 }
 
 /** Transcripts the visitor opened stay open across refreshes. */
@@ -36,7 +41,8 @@ async function loadTranscript(bot: string, d: Dashboard['recent'][number], into:
     // A press is stored as the button's value; show the label the user saw.
     const label = e.press !== undefined ? (buttons.find((b) => b.value === e.press)?.text ?? e.press) : '';
     const text = e.text ?? (e.press !== undefined ? `[pressed ${label}]` : '');
-    list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text));
+    const media = (e.media ?? []).map((m) => renderMedia(m, adminMedia));
+    list.append(el('li', { class: e.direction }, el('span', { class: 'meta' }, `${who} · ${timeOf(e.at)}${e.step ? ` · ${e.step}` : ''}`), text, ...media));
   }
   if (entries.length === 0) list.append(el('li', {}, 'No messages.'));
   const detail = el('div', { class: 'dialog-detail' }, list, renderAgenda(d.chatId, agenda ?? []));

@@ -1,3 +1,4 @@
 export { WebChatHub } from './hub.js';
-export { MAX_TEXT_LENGTH, parseWebChatUpdate, SESSION_ID, type WebChatUpdate } from './parse-update.js';
+export { acceptedTypes, expectsOf, kindFor, kindOfType, type ChatExpects } from './file-kinds.js';
+export { FILE_ID, MAX_FILES, MAX_TEXT_LENGTH, parseWebChatUpdate, SESSION_ID, type WebChatFile, type WebChatUpdate } from './parse-update.js';
 export { WebChatAdapter } from './webchat-adapter.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebChatAdapter, WebChatHub } from '../../../../runtime/adapters/webchat/index.js';
+import { MediaDownloadError } from '../../../../runtime/adapters/types.js';
+import { MemoryMediaStore } from '../../../../runtime/media/index.js';
 
 describe('WebChatHub', () => {
   it('wakes only the streams of the notified dialog, and forgets a stream once it stops', () => {
@@ -71,5 +73,20 @@ describe('WebChatAdapter', () => {
     expect(adapter.hub).toBe(hub);
     expect(adapter.parseUpdate({ session: 'abcdefghijklmnop', id: '1', press: 'end' })).toEqual({ kind: 'message', updateId: '1', chatId: 'abcdefghijklmnop', message: { press: 'end' } });
     expect(adapter.parseUpdate({})).toEqual({ kind: 'invalid', reason: '"session" must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -' });
+  });
+});
+
+describe('WebChatAdapter.download', () => {
+  it('answers an upload as already stored, and a missing one as a permanent failure', async () => {
+    const media = new MemoryMediaStore();
+    const put = await media.put([Buffer.from('a receipt, as text')], { maxBytes: 1000, name: 'receipt.txt', declaredMime: 'text/plain' });
+    if (!put.ok) throw new Error('the upload was refused');
+    const adapter = new WebChatAdapter(new WebChatHub(), media);
+    const signal = new AbortController().signal;
+    expect(await adapter.download('bot', { kind: 'document', ref: put.file.id }, signal)).toEqual({ kind: 'stored', file: put.file });
+    const missing = adapter.download('bot', { kind: 'document', ref: 'f'.repeat(64) }, signal);
+    await expect(missing).rejects.toBeInstanceOf(MediaDownloadError);
+    await expect(missing).rejects.toMatchObject({ kind: 'permanent' });
+    await expect(new WebChatAdapter().download('bot', { kind: 'photo', ref: put.file.id }, signal)).rejects.toMatchObject({ kind: 'permanent' });
   });
 });
