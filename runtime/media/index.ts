@@ -1,4 +1,5 @@
-export { mimeAccepted, type MediaStore, type PutOptions, type PutResult } from './types.js';
+export { isMediaId, mimeAccepted, type MediaStore, type PutOptions, type PutResult } from './types.js';
 export { sniffMime, SNIFF_BYTES } from './sniff.js';
 export { cleanName, ingest, type IngestSink } from './ingest.js';
 export { MemoryMediaStore } from './memory-media-store.js';
+export { DiskMediaStore } from './disk-media-store.js';
