@@ -5,6 +5,7 @@ import Koa from 'koa';
 import type { WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
+import type { MediaStore } from '../media/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { BotInfo } from './admin-context.js';
@@ -32,7 +33,7 @@ export interface AppDeps {
   /** The bots the pages and the admin API show, with their names. Default: the manager's bots, named by id. */
   readonly bots?: () => readonly BotInfo[];
   /** The web chat's API (and its live streams); without it the web chat is off. */
-  readonly webchat?: { readonly hub: WebChatHub; readonly pollMs?: number; readonly ratePerMinute?: number; readonly streamLimits?: StreamLimits };
+  readonly webchat?: { readonly hub: WebChatHub; readonly media?: MediaStore; readonly pollMs?: number; readonly ratePerMinute?: number; readonly streamLimits?: StreamLimits };
   /** The admin API and /metrics answer requests bearing this token; without it they are off (404). */
   readonly adminToken?: string;
   /** Mask e-mail addresses and phone numbers in what the admin API returns. */
@@ -52,6 +53,8 @@ export interface AppDeps {
   readonly intake?: IntakeGate;
   /** How long a webhook answer waits for the update's replies (WEBHOOK_REPLY_WAIT_MS); 0 or absent: not at all. */
   readonly webhookReplyWaitMs?: number;
+  /** Stored files, served to the admin at /api/media/:id. */
+  readonly media?: MediaStore;
 }
 
 /**
@@ -118,6 +121,7 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
       streams,
       metrics: deps.metrics,
       secrets: deps.secrets,
+      media: deps.media,
     });
   }
   if (deps.pages ?? true) mountPages(router);

@@ -11,7 +11,7 @@ export class WebChatAdapter implements PlatformAdapter {
   readonly platform = 'webchat';
   readonly methods = { send: 'push' } as const;
 
-  constructor(readonly hub: WebChatHub = new WebChatHub()) {}
+  constructor(readonly hub: WebChatHub = new WebChatHub(), readonly media?: import('../../media/index.js').MediaStore) {}
 
   parseUpdate(update: unknown): ParsedUpdate {
     return parseWebChatUpdate(update);
