@@ -7,6 +7,7 @@ import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
 import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type BotSecretResolver, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
+import type { MediaStore } from '../media/index.js';
 import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
@@ -38,6 +39,10 @@ export interface DialogManagerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Receives the inspection events of every dialog actor (`scenarist serve --inspect`). */
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Where the files users send are downloaded to; without it a fetch fails as a download error. */
+  readonly media?: MediaStore;
+  /** The longest one file's download may take (MEDIA_FETCH_TIMEOUT_MS). Default 60 s. */
+  readonly fetchTimeoutMs?: number;
 }
 
 export interface IncomingMessage {
@@ -160,6 +165,9 @@ export class DialogManager {
       keep: (k, dialog, state, written) => this.keep(k, dialog, state, written),
       logTurn: (effects, log) => this.logTurn(effects, log),
       learn: (due) => this.agenda.learn(due),
+      adapterFor: (platform) => this.adapters.get(platform),
+      media: options.media,
+      fetchTimeoutMs: options.fetchTimeoutMs ?? 60_000,
     });
     this.agenda = new AgendaRunner({
       store: this.store,
@@ -371,8 +379,17 @@ export class DialogManager {
     return this.firing.fireCall(key, this.runnerConfig(key), entry);
   }
 
-  /** Fires a due entry of either kind. */
+  /**
+   * Downloads the files of a due fetch into the media store (the agenda runner's `fire` for fetches), and applies
+   * `media.stored` once as a turn (see AgendaFiring.fireFetch).
+   */
+  async fireFetch(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    return this.firing.fireFetch(key, this.runnerConfig(key), entry);
+  }
+
+  /** Fires a due entry of any kind. */
   fireEntry(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    if (entry.kind === 'fetch') return this.fireFetch(key, entry);
     return entry.kind === 'call' ? this.fireCall(key, entry) : this.fireTimer(key, entry);
   }
 

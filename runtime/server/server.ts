@@ -102,6 +102,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       calls: { ...callOptions, policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts } },
       callsFor: (botId) => botCalls.get(botId),
       secrets: botSecrets,
+      media,
+      fetchTimeoutMs: settings.media.fetchTimeoutMs,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
