@@ -64,6 +64,8 @@ export interface FiringHost {
   readonly media?: MediaStore | undefined;
   /** The longest one file's download may take (MEDIA_FETCH_TIMEOUT_MS). */
   readonly fetchTimeoutMs: number;
+  /** The turn with its shipped files replaced by stored ones. */
+  withStoredMedia(botId: string, turn: TurnResult, log: ConversationLogger): Promise<TurnResult>;
 }
 
 type Applied =
@@ -382,7 +384,9 @@ export class AgendaFiring {
       // A record that no longer fits the scenario, or a step the dialog has left: the entry leaves with no turn.
       const fits = !restarted && (entry.step === null || entry.step === stepBefore);
       if (fits) announce(stepBefore, attempt);
-      const turn: TurnResult = fits ? this.sendEvent(dialog, event, stepBefore, log) : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
+      const turn: TurnResult = fits
+        ? await host.withStoredMedia(key.botId, this.sendEvent(dialog, event, stepBefore, log), log)
+        : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
       const stepAfter = fits ? (turn.step ?? null) : previous.step;
       const rev = previous.rev + 1;
       const agenda = nextAgenda({ previous: previous.agenda, effects: turn.effects, stepBefore: fits ? stepBefore : previous.step, stepAfter, rev, now, fired: entry.id, userMessage: false, expireAfterMs: config.expireAfterMs });

@@ -7,7 +7,7 @@ import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
 import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type BotSecretResolver, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
-import type { MediaStore } from '../media/index.js';
+import type { MediaStore, ShippedFiles } from '../media/index.js';
 import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
@@ -43,6 +43,8 @@ export interface DialogManagerOptions {
   readonly media?: MediaStore;
   /** The longest one file's download may take (MEDIA_FETCH_TIMEOUT_MS). Default 60 s. */
   readonly fetchTimeoutMs?: number;
+  /** Files shipped with the bots: a say effect's `{ path }` becomes the stored `{ file }` before the turn's write. */
+  readonly shipped?: ShippedFiles;
 }
 
 export interface IncomingMessage {
@@ -124,6 +126,7 @@ export class DialogManager {
   private stopping = false;
   /** Bots whose due timers reached this process though it does not run them: left out of its agenda sweeps. */
   private readonly foreignTimers = new Map<string, { botId: string; platform: string }>();
+  private readonly shipped: ShippedFiles | undefined;
 
   constructor(options: DialogManagerOptions) {
     this.store = options.store;
@@ -131,6 +134,7 @@ export class DialogManager {
     this.logs = conversationLoggers(this.logger);
     this.clock = options.clock ?? Date.now;
     this.maxRetries = options.maxConflictRetries ?? 10;
+    this.shipped = options.shipped;
     const inspect = options.inspect;
     this.inspect = inspect && ((event) => inspect(this.turnSensitive ? maskInputEvent(event) : event));
     this.events = new DialogEvents(this.logger);
@@ -168,6 +172,7 @@ export class DialogManager {
       adapterFor: (platform) => this.adapters.get(platform),
       media: options.media,
       fetchTimeoutMs: options.fetchTimeoutMs ?? 60_000,
+      withStoredMedia: (botId, effects, log) => this.withStoredMedia(botId, effects, log),
     });
     this.agenda = new AgendaRunner({
       store: this.store,
@@ -464,12 +469,13 @@ export class DialogManager {
           isSensitiveStep(config, stepBefore) || (restarted && previous?.step != null && (config.states[previous.step] === undefined || isSensitiveStep(config, previous.step)));
         log.incomingMessage(messageText(message), incomingMeta(message, stepBefore, sensitive, attempt));
         this.turnSensitive = sensitive;
-        let turn: TurnResult;
+        let sent: TurnResult;
         try {
-          turn = this.send(dialog, message, stepBefore, log);
+          sent = this.send(dialog, message, stepBefore, log);
         } finally {
           this.turnSensitive = false;
         }
+        const turn = await this.withStoredMedia(key.botId, sent, log);
         const stepAfter = turn.step ?? null;
         const now = this.clock();
         const rev = (previous?.rev ?? 0) + 1;
@@ -518,6 +524,15 @@ export class DialogManager {
       if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
     }
     throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
+  }
+
+  /** A turn whose shipped files (`{ path }`) are replaced by stored ones (`{ file }`): outbox, history and adapters never see a path. */
+  private async withStoredMedia<T extends { readonly effects: readonly Effect[] }>(botId: string, turn: T, log: ConversationLogger): Promise<T> {
+    if (!this.shipped) return turn;
+    const effects = await this.shipped.resolveEffects(botId, turn.effects, (path, err) =>
+      log.error('MEDIA', `a shipped file cannot be sent: ${err.message}`, { path }),
+    );
+    return effects === turn.effects ? turn : { ...turn, effects };
   }
 
   private send(dialog: Dialog, message: UserMessage, step: string | null, log: ConversationLogger): TurnResult {

@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
 import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
-import { openMediaStore, startMediaRetention, type MediaStore } from '../media/index.js';
+import { openMediaStore, ShippedFiles, startMediaRetention, type MediaStore } from '../media/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { addSecretValues, configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { BotSecrets, loadKeyring } from '../secrets/index.js';
@@ -66,7 +66,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let opened: MediaStore | undefined;
   try {
     const media = (opened = await openMediaStore(settings.media.store === 's3' ? { store: 's3', s3: settings.media.s3! } : { store: 'disk', dir: settings.media.dir }));
-    const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
+    // A scenario's files are relative to its file; a version uploaded through the admin API, to the configured file's.
+    const scenarioDirs = new Map(botsConfig.bots.map((b) => [b.id, dirname(b.scenario)]));
+    const shipped = new ShippedFiles(media, (botId) => scenarioDirs.get(botId));
+    const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock, shipped);
     const fromEnv = envSecrets(env);
     const callOptions = { maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: fromEnv };
     // A call's {{secret.NAME}}: SCENARIST_SECRET_<NAME> first, else the bot's encrypted credential secret:<NAME>.
@@ -104,6 +107,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       secrets: botSecrets,
       media,
       fetchTimeoutMs: settings.media.fetchTimeoutMs,
+      shipped,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
