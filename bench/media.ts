@@ -5,7 +5,7 @@
  * the raw copy of the same bytes from the same server to a file. (b) Peak RSS while 50 uploads of 5 MB stream into
  * the disk store at once, against the 250 MB in flight (a store that buffered whole files would hold them all).
  * The server runs in a child process, so its buffers are not in the measured RSS.
- * Run: flock /tmp/bench.lock npm run bench:media  (options: RUNS=15 UPLOADS=50 MB=5)
+ * Run: flock /tmp/bench.lock npm run bench:media  (options: RUNS=15 UPLOADS=50 MB=5 MEMORY_RUNS=3)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { Agent, request, setGlobalDispatcher } from 'undici';
 import { compileScenario, emitMachineConfig } from '../compiler/index.js';
 import { MediaDownloadError, type MediaDownload, type ParsedUpdate, type PlatformAdapter } from '../runtime/adapters/types.js';
 import { DialogManager, type DialogEvent } from '../runtime/dialogs/index.js';
@@ -27,6 +28,7 @@ import { openSqliteStore, type AgendaEntry, type DialogKey, type DialogWrite, ty
 
 const runs = Number(process.env['RUNS'] ?? 15);
 const uploads = Number(process.env['UPLOADS'] ?? 50);
+const memoryRuns = Number(process.env['MEMORY_RUNS'] ?? 3);
 const fileBytes = Number(process.env['MB'] ?? 5) * 1024 * 1024;
 const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
 
@@ -72,9 +74,12 @@ class PhotoAdapter implements PlatformAdapter {
   }
   async send(): Promise<void> {}
   async download(_botId: string, file: IncomingFile, signal: AbortSignal): Promise<MediaDownload> {
-    const res = await fetch(`${this.source}/${file.ref}`, { signal });
-    if (!res.ok || !res.body) throw new MediaDownloadError(`the source answered ${res.status}`, res.status >= 500 ? 'retry' : 'permanent');
-    return { kind: 'stream', body: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>) };
+    const res = await request(`${this.source}/${file.ref}`, { signal });
+    if (res.statusCode !== 200) {
+      res.body.destroy();
+      throw new MediaDownloadError(`the source answered ${res.statusCode}`, res.statusCode >= 500 ? 'retry' : 'permanent');
+    }
+    return { kind: 'stream', body: res.body };
   }
 }
 
@@ -138,8 +143,8 @@ async function latency(): Promise<void> {
       const t2 = await Promise.race([done, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the photo was not stored within 30 s')), 30_000))]);
       // Baseline: the same bytes (another copy, so no store dedupes) from the same server straight to a file.
       const b0 = performance.now();
-      const res = await fetch(`${url}/${1_000_000 + i}`);
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(join(dir, `raw-${i}`)));
+      const res = await request(`${url}/${1_000_000 + i}`);
+      await pipeline(res.body, createWriteStream(join(dir, `raw-${i}`)));
       const b1 = performance.now();
       if (i < 0) continue; // warm-up
       committed.push(t1 - t0);
@@ -160,41 +165,67 @@ async function latency(): Promise<void> {
   }
 }
 
-async function memory(): Promise<void> {
-  // 5 MB at 10 MB/s per connection: every upload is in flight for about half a second, all at once.
-  const { url, child } = await startSource(10 * 1024 * 1024);
+/** One side of (b) in a process of its own (so neither inherits the other's heap): prints its peak RSS over its start. */
+async function peakRss(kind: 'raw' | 'store', url: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-media-'));
   try {
     const media = new DiskMediaStore(join(dir, 'media'));
     const adapter = new PhotoAdapter(url);
+    // Warm-up: fetch's modules load on first use; they are not the uploads' memory.
+    await (await request(`${url}/1`)).body.arrayBuffer();
+    await media.put(Readable.from([JPEG_HEAD]), { maxBytes: 1024 });
+    global.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
-    let inFlight = 0;
-    let maxInFlight = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
     const t0 = performance.now();
-    const results = await Promise.all(
+    const ok = await Promise.all(
       Array.from({ length: uploads }, async (_, i) => {
+        if (kind === 'raw') {
+          // Baseline: the same downloads piped straight to files, no hashing, sniffing or store.
+          const res = await request(`${url}/${3_000_000 + i}`);
+          await pipeline(res.body, createWriteStream(join(dir, `raw-${i}`)));
+          return true;
+        }
         const d = await adapter.download('bot', { kind: 'photo', ref: String(2_000_000 + i) }, AbortSignal.timeout(60_000));
         if (d.kind !== 'stream') throw new Error('expected a stream');
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        const put = await media.put(d.body, { maxBytes: 20 * 1024 * 1024, mime: ['image/*'] });
-        inFlight--;
-        return put;
+        return (await media.put(d.body, { maxBytes: 20 * 1024 * 1024, mime: ['image/*'] })).ok;
       }),
     );
-    const took = performance.now() - t0;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
-    const failed = results.filter((r) => !r.ok).length;
-    const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    console.log(`(b) ${uploads} uploads of ${mb(fileBytes)} MB streamed into the disk store at once (${maxInFlight} in flight at the peak, ${took.toFixed(0)} ms, ${failed} failed)`);
-    console.log(`    RSS before ${mb(before)} MB, peak ${mb(peak)} MB: +${mb(peak - before)} MB for ${mb(uploads * fileBytes)} MB in flight (${(((peak - before) / (uploads * fileBytes)) * 100).toFixed(1)}%)`);
+    process.send!({ before, peak, ms: performance.now() - t0, failed: ok.filter((x) => !x).length });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function memory(): Promise<void> {
+  // 5 MB at 10 MB/s per connection: every upload is in flight for about half a second, all at once.
+  const { url, child } = await startSource(10 * 1024 * 1024);
+  const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
+  try {
+    console.log(`(b) ${uploads} uploads of ${mb(fileBytes)} MB streamed at once (${mb(uploads * fileBytes)} MB in flight; each served at 10 MB/s), medians of ${memoryRuns} runs, each side in a fresh process`);
+    const sides = { raw: [] as number[], store: [] as number[] };
+    for (let r = 0; r < memoryRuns; r++) {
+      for (const kind of ['raw', 'store'] as const) {
+        const side = fork(fileURLToPath(import.meta.url), ['rss', kind, url], { execArgv: ['--expose-gc'] });
+        const m = await new Promise<{ before: number; peak: number; ms: number; failed: number }>((resolve) => side.once('message', resolve));
+        side.kill();
+        if (m.failed > 0) throw new Error(`${m.failed} ${kind} uploads failed`);
+        sides[kind].push(m.peak - m.before);
+      }
+    }
+    const raw = median(sides.raw);
+    const ours = median(sides.store);
+    const share = (n: number): string => `${((n / (uploads * fileBytes)) * 100).toFixed(1)}% of the bytes in flight`;
+    console.log(`    baseline, raw copies to files: peak RSS +${mb(raw)} MB (${share(raw)})`);
+    console.log(`    the disk media store (download, hash, type, temp file, rename): peak RSS +${mb(ours)} MB (${share(ours)})`);
+    console.log(`    ratio store/raw: ×${(ours / raw).toFixed(2)}`);
   } finally {
     child.kill();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -208,7 +239,11 @@ const SCENARIO = {
   },
 };
 
+// As many connections as uploads (undici's default pool has no limit either; said for the reader).
+setGlobalDispatcher(new Agent({ connections: 128 }));
+
 if (process.argv[2] === 'serve') serve(Number(process.argv[3] ?? 0));
+else if (process.argv[2] === 'rss') await peakRss(process.argv[3] as 'raw' | 'store', process.argv[4]!);
 else {
   await latency();
   await memory();

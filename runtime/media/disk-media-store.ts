@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StoredFile } from '../engine/index.js';
@@ -39,21 +41,30 @@ export class DiskMediaStore implements MediaStore {
     this.ready ??= mkdir(this.tmp, { recursive: true }).then(() => undefined);
     await this.ready;
     const temp = join(this.tmp, `${randomBytes(12).toString('hex')}.part`);
-    let handle: FileHandle | undefined = await open(temp, 'wx');
-    const closeTemp = async (): Promise<void> => {
-      const h = handle;
-      handle = undefined;
-      await h?.close();
+    // A write stream, so the next chunk is read while the last one is written; drained when its buffer is full.
+    const out = createWriteStream(temp, { flags: 'wx' });
+    let failure: Error | undefined;
+    out.on('error', (err) => (failure ??= err));
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    const check = (): void => {
+      if (failure) throw failure;
     };
     let kept: StoredFile | undefined;
     const result = await ingest(body, options, {
-      write: async (chunk) => void (await handle!.write(chunk)),
+      write: async (chunk) => {
+        check();
+        if (!out.write(chunk)) await Promise.race([once(out, 'drain'), closed]);
+        check();
+      },
       keep: async (file) => {
-        await closeTemp();
+        out.end();
+        await closed;
+        check();
         kept = await this.keep(temp, file);
       },
       drop: async () => {
-        await closeTemp().catch(() => undefined);
+        out.destroy();
+        await closed;
         await rm(temp, { force: true });
       },
     });
