@@ -54,6 +54,8 @@ function serve(rate: number): void {
     };
     next();
   });
+  // Longer than any pause between runs: a kept-alive connection is never closed under a request.
+  server.keepAliveTimeout = 120_000;
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
 }
 

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
-import type { MediaStore } from '../media/index.js';
+import type { MediaStore, ShippedFiles } from '../media/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { BotInfo } from './admin-context.js';
@@ -55,6 +55,8 @@ export interface AppDeps {
   readonly webhookReplyWaitMs?: number;
   /** Stored files, served to the admin at /api/media/:id. */
   readonly media?: MediaStore;
+  /** Files shipped with the bots, stored when the admin API uploads or activates a scenario version. */
+  readonly shipped?: ShippedFiles;
 }
 
 /**
@@ -122,6 +124,7 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
       metrics: deps.metrics,
       secrets: deps.secrets,
       media: deps.media,
+      shipped: deps.shipped,
     });
   }
   if (deps.pages ?? true) mountPages(router);

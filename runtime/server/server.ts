@@ -149,6 +149,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       webhookReplyWaitMs: settings.webhookReplyWaitMs,
       secrets: botSecrets,
       media,
+      shipped,
     });
     const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

@@ -163,6 +163,20 @@ describe('dialog manager: fetching the files users send', () => {
     expect((await h.store.history(key('c'), { limit: 10 })).some((e) => e.media)).toBe(false);
   });
 
+  it('takes a file the platform stored already (web chat) within the same limits', async () => {
+    const { h, media, sent } = await setUp([fetchEntry('9.1', [PHOTO], 0, 1_000_000, ['image/*'])]);
+    const put = await media.put([PNG], { maxBytes: 1000, name: 'upload.png' });
+    const file = put.ok ? put.file : undefined!;
+    scriptDownloads(h, [async () => ({ kind: 'stored', file })]);
+    expect(await h.manager.fireFetch(key('c'), fetchEntry('9.1', [PHOTO], 0, 1_000_000, ['image/*']))).toBe('applied');
+    expect(sent.mock.calls.map(([e]) => e)).toEqual([{ type: 'media.stored', ok: true, files: [{ ...file, kind: 'photo' }] }]);
+
+    const small = await setUp([fetchEntry('9.2', [PHOTO], 0, 10)]);
+    scriptDownloads(small.h, [async () => ({ kind: 'stored', file })]);
+    expect(await small.h.manager.fireFetch(key('c'), fetchEntry('9.2', [PHOTO], 0, 10))).toBe('applied');
+    expect(small.sent.mock.calls.at(-1)![0]).toMatchObject({ type: 'media.stored', ok: false, error: 'too_large' });
+  });
+
   it('takes files in order; the first refused ends the fetch', async () => {
     const files: IncomingFile[] = [PHOTO, { kind: 'document', ref: 'file-id-2', name: 'doc.pdf' }];
     const { h, sent } = await setUp([fetchEntry('9.1', files)]);
