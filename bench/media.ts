@@ -214,7 +214,10 @@ async function memory(): Promise<void> {
     for (let r = 0; r < memoryRuns; r++) {
       for (const kind of ['raw', 'store'] as const) {
         const side = fork(fileURLToPath(import.meta.url), ['rss', kind, url], { execArgv: ['--expose-gc'] });
-        const m = await new Promise<{ before: number; peak: number; ms: number; failed: number }>((resolve) => side.once('message', resolve));
+        const m = await new Promise<{ before: number; peak: number; ms: number; failed: number }>((resolve, reject) => {
+          side.once('message', resolve);
+          side.once('exit', (code) => reject(new Error(`the ${kind} side exited (${code}) without a result`)));
+        });
         side.kill();
         if (m.failed > 0) throw new Error(`${m.failed} ${kind} uploads failed`);
         sides[kind].push(m.peak - m.before);
