@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
-import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { TelegramAdapter, startTelegramPolling, type TelegramAdapterOptions, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
@@ -115,7 +115,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     metrics.trackManager(() => manager.stats);
     const webchat = new WebChatAdapter(undefined, media);
     if (settings.webchat) manager.registerPlatformAdapter(WEBCHAT_PLATFORM, webchat);
-    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media });
+    // The adapter reads stored files from the media store to upload them (its `media` option).
+    const telegramOptions: TelegramAdapterOptions & { readonly media?: MediaStore } = { apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media };
+    const telegram = new TelegramAdapter(telegramOptions);
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));

@@ -10,7 +10,6 @@ import { splitText, TELEGRAM_TEXT_LIMIT } from './split-text.js';
 import { isTelegramToken } from './token.js';
 
 export interface TelegramAdapterOptions {
-  /** Stored files to send (`{ file }` media). */ readonly media?: import('../../media/index.js').MediaStore;
   /** Default https://api.telegram.org. */
   readonly apiRoot?: string;
   /** For the telegraf sender. Default: a keep-alive agent of the apiRoot's protocol with 64 sockets, shared by all bots. */
