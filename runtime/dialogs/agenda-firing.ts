@@ -1,6 +1,7 @@
-// Firing agenda entries: a timer's event, or a call made outside the dialog's mailbox and its result applied as a
-// turn. One path applies both (applyEntry): exactly once by the event id `agenda:<entry id>`, dropped when the dialog
-// has left the entry's step.
+// Firing agenda entries: a timer's event, or a call or a media fetch made outside the dialog's mailbox and its result
+// applied as a turn. One path applies them all (applyEntry): exactly once by the event id `agenda:<entry id>`, dropped
+// when the dialog has left the entry's step. Kept in one file because calls and fetches share the attempt bookkeeping
+// (startAttempt) and the turn (applyEntry); the download itself is in media-fetch.ts.
 import { performance } from 'node:perf_hooks';
 import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
 import { addSecretValues, withLogContext, type ConversationLogger } from '../log/index.js';
