@@ -38,7 +38,8 @@ export class DiskMediaStore implements MediaStore {
   }
 
   async put(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
-    this.ready ??= mkdir(this.tmp, { recursive: true }).then(() => undefined);
+    // The first put also clears what a crashed process left (MEDIA_RETENTION_DAYS may never sweep).
+    this.ready ??= mkdir(this.tmp, { recursive: true }).then(() => this.dropStaleTemps());
     await this.ready;
     const temp = join(this.tmp, `${randomBytes(12).toString('hex')}.part`);
     // A write stream, so the next chunk is read while the last one is written; drained when its buffer is full.

@@ -39,6 +39,7 @@ export class S3MediaStore implements MediaStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
   private readonly bucket: string;
+  private swept: Promise<void> | undefined;
 
   constructor(options: S3MediaStoreOptions) {
     this.bucket = options.bucket;
@@ -51,6 +52,8 @@ export class S3MediaStore implements MediaStore {
   }
 
   async put(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+    // The first put also clears what a stopped process left (MEDIA_RETENTION_DAYS may never sweep); in the background.
+    this.swept ??= this.dropStaleTemps().catch(() => undefined);
     const temp = `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`;
     const pass = new PassThrough({ highWaterMark: 256 * 1024 });
     const upload = new Upload({ client: this.client, params: { Bucket: this.bucket, Key: temp, Body: pass }, partSize: PART_BYTES, queueSize: 1, leavePartsOnError: false });
@@ -138,12 +141,22 @@ export class S3MediaStore implements MediaStore {
     if (isMediaId(id)) await this.deleteKey(keyOf(id));
   }
 
+  /** Temporary objects of uploads a stopped process left. */
+  private async dropStaleTemps(): Promise<void> {
+    await this.sweep(-Infinity, TEMP_PREFIX);
+  }
+
   async deleteOlderThan(before: number): Promise<number> {
+    return this.sweep(before, undefined);
+  }
+
+  /** Deletes files last stored before `before` and stale temporary objects, under `prefix` (all: undefined). */
+  private async sweep(before: number, prefix: string | undefined): Promise<number> {
     let deleted = 0;
     const staleTemp = Date.now() - STALE_TEMP_MS;
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }));
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token, ...(prefix ? { Prefix: prefix } : {}) }));
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? '';
         const at = object.LastModified?.getTime() ?? Infinity;
@@ -160,6 +173,7 @@ export class S3MediaStore implements MediaStore {
   }
 
   async close(): Promise<void> {
+    await this.swept;
     this.client.destroy();
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiskMediaStore, MemoryMediaStore } from '../../../runtime/media/index.js';
-import { manualClock, mediaStoreContract, PDF, registerClock } from './contract.js';
+import { manualClock, mediaStoreContract, PDF, PNG, registerClock } from './contract.js';
 
 mediaStoreContract('memory', async () => {
   const clock = manualClock();
@@ -56,6 +56,11 @@ describe('the disk media store', () => {
       const old = new Date(Date.now() - 2 * 3600_000);
       await utimes(stale, old, old);
       expect(await store.deleteOlderThan(0)).toBe(0);
+      expect(await readdir(join(dir, 'tmp'))).toEqual(['writing.part']);
+      // A process started later clears them with its first put, with or without a retention.
+      await writeFile(stale, 'half');
+      await utimes(stale, old, old);
+      await new DiskMediaStore(dir).put([PNG], { maxBytes: 1000 });
       expect(await readdir(join(dir, 'tmp'))).toEqual(['writing.part']);
     } finally {
       await rm(dir, { recursive: true, force: true });
