@@ -1,5 +1,5 @@
 import { MASK, redactText } from '../log/index.js';
-import type { HistoryEntry } from '../store/index.js';
+import type { HistoryEntry, MediaNote } from '../store/index.js';
 
 /** Variables as an administrator may see them: sensitive answers masked, personal data too when masking is on. */
 export function maskedVars(vars: Readonly<Record<string, unknown>>, sensitive: ReadonlySet<string>, pii: boolean): Record<string, unknown> {
@@ -13,5 +13,13 @@ export function maskedVars(vars: Readonly<Record<string, unknown>>, sensitive: R
 /** A history line for the admin API: sensitive answers are masked in the store already; PII when masking is on. */
 export function maskedEntry(h: HistoryEntry, pii: boolean) {
   const text = h.text === undefined ? undefined : redactText(h.text, { pii });
-  return { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], updateId: h.updateId, at: h.at };
+  const entry = { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], updateId: h.updateId, at: h.at };
+  return h.media === undefined ? entry : { ...entry, media: h.media.map((m) => maskedNote(m, pii)) };
+}
+
+/** A medium of a history line: files by reference (served by GET /api/media/:id); captions and contacts' phones like texts. */
+function maskedNote(m: MediaNote, pii: boolean): MediaNote {
+  if (m.kind === 'contact') return { ...m, phone: redactText(m.phone, { pii }) };
+  if ('caption' in m && m.caption !== undefined) return { ...m, caption: redactText(m.caption, { pii }) };
+  return m;
 }
