@@ -7,7 +7,7 @@ import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
 import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type BotSecretResolver, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
-import type { MediaStore, ShippedFiles } from '../media/index.js';
+import { sendsShippedFile, type MediaStore, type ShippedFiles } from '../media/index.js';
 import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
@@ -475,7 +475,7 @@ export class DialogManager {
         } finally {
           this.turnSensitive = false;
         }
-        const turn = await this.withStoredMedia(key.botId, sent, log);
+        const turn = this.shipped && sendsShippedFile(sent.effects) ? await this.withStoredMedia(key.botId, sent, log) : sent;
         const stepAfter = turn.step ?? null;
         const now = this.clock();
         const rev = (previous?.rev ?? 0) + 1;

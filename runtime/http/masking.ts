@@ -13,8 +13,8 @@ export function maskedVars(vars: Readonly<Record<string, unknown>>, sensitive: R
 /** A history line for the admin API: sensitive answers are masked in the store already; PII when masking is on. */
 export function maskedEntry(h: HistoryEntry, pii: boolean) {
   const text = h.text === undefined ? undefined : redactText(h.text, { pii });
-  const entry = { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], updateId: h.updateId, at: h.at };
-  return h.media === undefined ? entry : { ...entry, media: h.media.map((m) => maskedNote(m, pii)) };
+  const media = h.media?.map((m) => maskedNote(m, pii));
+  return { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], media, updateId: h.updateId, at: h.at };
 }
 
 /** A medium of a history line: files by reference (served by GET /api/media/:id); captions and contacts' phones like texts. */

@@ -5,4 +5,4 @@ export { MemoryMediaStore } from './memory-media-store.js';
 export { DiskMediaStore } from './disk-media-store.js';
 export { openMediaStore, type MediaStoreConfig } from './open-media-store.js';
 export { startMediaRetention, RETENTION_SWEEP_MS } from './retention.js';
-export { ShippedFileError, ShippedFiles, shippedPaths, SHIPPED_MAX_BYTES } from './shipped-files.js';
+export { sendsShippedFile, ShippedFileError, ShippedFiles, shippedPaths, SHIPPED_MAX_BYTES } from './shipped-files.js';

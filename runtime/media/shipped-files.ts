@@ -88,7 +88,7 @@ export class ShippedFiles {
    * that cannot be stored (removed since the bot loaded) is left out of its message and reported to `missing`.
    */
   async resolveEffects(botId: string, effects: readonly Effect[], missing: (path: string, err: Error) => void): Promise<readonly Effect[]> {
-    if (!effects.some(hasShipped)) return effects;
+    if (!sendsShippedFile(effects)) return effects;
     const out: Effect[] = [];
     for (const e of effects) {
       if (e.type !== 'say' || !hasShipped(e)) {
@@ -110,5 +110,8 @@ export class ShippedFiles {
     return out;
   }
 }
+
+/** Whether a turn's effects send a shipped file (the common turn does not, and needs no await). */
+export const sendsShippedFile = (effects: readonly Effect[]): boolean => effects.some(hasShipped);
 
 const hasShipped = (e: Effect): boolean => e.type === 'say' && e.media !== undefined && e.media.some((m) => 'source' in m && 'path' in m.source);
