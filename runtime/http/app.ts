@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { WebChatHub } from '../adapters/webchat/index.js';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
-import type { MediaStore, ShippedFiles } from '../media/index.js';
+import type { MediaStore } from '../media/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { BotInfo } from './admin-context.js';
@@ -16,6 +16,7 @@ import { mountPages } from './pages.js';
 import { SseStreams } from './sse.js';
 import type { StreamLimits } from './stream-quota.js';
 import type { IntakeGate } from './intake-gate.js';
+import type { ShippedFiles } from '../media/index.js';
 import { telegramWebhook, TELEGRAM_WEBHOOK_ROUTE, type TelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
 
@@ -33,7 +34,16 @@ export interface AppDeps {
   /** The bots the pages and the admin API show, with their names. Default: the manager's bots, named by id. */
   readonly bots?: () => readonly BotInfo[];
   /** The web chat's API (and its live streams); without it the web chat is off. */
-  readonly webchat?: { readonly hub: WebChatHub; readonly media?: MediaStore; readonly pollMs?: number; readonly ratePerMinute?: number; readonly streamLimits?: StreamLimits };
+  readonly webchat?: {
+    readonly hub: WebChatHub;
+    readonly pollMs?: number;
+    readonly ratePerMinute?: number;
+    readonly streamLimits?: StreamLimits;
+    /** Uploads and the sessions' files; without it the page takes no files. */
+    readonly media?: MediaStore;
+    /** WEBCHAT_MAX_UPLOAD_BYTES (default 20 MB). */
+    readonly maxUploadBytes?: number;
+  };
   /** The admin API and /metrics answer requests bearing this token; without it they are off (404). */
   readonly adminToken?: string;
   /** Mask e-mail addresses and phone numbers in what the admin API returns. */
@@ -110,7 +120,7 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
     ctx.respond = false;
     await webhook.serve(ctx.req, ctx.res, (ctx.params as { botId: string }).botId);
   });
-  if (deps.webchat) mountWebChat(router, { manager: deps.manager, store: deps.store, hub: deps.webchat.hub, pollMs: deps.webchat.pollMs, ratePerMinute: deps.webchat.ratePerMinute, streamLimits: deps.webchat.streamLimits, streams, logger: deps.logger, bots });
+  if (deps.webchat) mountWebChat(router, { ...deps.webchat, manager: deps.manager, store: deps.store, streams, logger: deps.logger, bots });
   if (deps.adminToken) {
     mountAdmin(router, {
       token: deps.adminToken,

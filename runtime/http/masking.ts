@@ -10,16 +10,17 @@ export function maskedVars(vars: Readonly<Record<string, unknown>>, sensitive: R
   return out;
 }
 
+/** A medium for the admin API: files by reference; with PII masking on, a contact's phone and a location's place are masked. */
+function maskedMedia(m: MediaNote, pii: boolean) {
+  if (!pii) return m;
+  if (m.kind === 'contact') return { ...m, phone: MASK, ...(m.user_id === undefined ? {} : { user_id: MASK }) };
+  if (m.kind === 'location') return { kind: m.kind, masked: true };
+  return m;
+}
+
 /** A history line for the admin API: sensitive answers are masked in the store already; PII when masking is on. */
 export function maskedEntry(h: HistoryEntry, pii: boolean) {
   const text = h.text === undefined ? undefined : redactText(h.text, { pii });
-  const media = h.media?.map((m) => maskedNote(m, pii));
-  return { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], media, updateId: h.updateId, at: h.at };
-}
-
-/** A medium of a history line: files by reference (served by GET /api/media/:id); captions and contacts' phones like texts. */
-function maskedNote(m: MediaNote, pii: boolean): MediaNote {
-  if (m.kind === 'contact') return { ...m, phone: redactText(m.phone, { pii }) };
-  if ('caption' in m && m.caption !== undefined) return { ...m, caption: redactText(m.caption, { pii }) };
-  return m;
+  const media = h.media?.length ? { media: h.media.map((m) => maskedMedia(m, pii)) } : {};
+  return { rev: h.rev, direction: h.direction, step: h.step, text, press: h.press, buttons: h.buttons ?? [], updateId: h.updateId, at: h.at, ...media };
 }

@@ -140,7 +140,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       telegramSecretOf: (id) => secrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
-      ...(settings.webchat ? { webchat: { hub: webchat.hub, media, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
+      ...(settings.webchat ? { webchat: { hub: webchat.hub, media, maxUploadBytes: settings.webchatMaxUploadBytes, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
       trustProxy: settings.trustProxy,
       adminToken: admin.token,
       maskPii: settings.log.maskPii,

@@ -65,6 +65,8 @@ export interface Settings {
   readonly webchatStreamsPerAddress: number;
   /** WEBCHAT_STREAMS_PER_SESSION: open event streams of one chat session; a new one beyond closes the oldest. Default 3. */
   readonly webchatStreamsPerSession: number;
+  /** WEBCHAT_MAX_UPLOAD_BYTES: the largest file the web chat takes (a step's own max_bytes may be smaller). Default 20 MB. */
+  readonly webchatMaxUploadBytes: number;
   /** TRUST_PROXY: 'true' behind one reverse proxy: a client's address is the last X-Forwarded-For entry. Default false. */
   readonly trustProxy: boolean;
   /** SCENARIO_REFRESH_SECONDS: how often to look for a scenario version uploaded through another process; 0 never. Default 10. */
@@ -246,6 +248,7 @@ export function readSettings(env: Env = process.env): Settings {
     webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),
     webchatStreamsPerAddress: integer(env, 'WEBCHAT_STREAMS_PER_ADDRESS', DEFAULT_STREAM_LIMITS.perAddress, 1, 1_000_000),
     webchatStreamsPerSession: integer(env, 'WEBCHAT_STREAMS_PER_SESSION', DEFAULT_STREAM_LIMITS.perSession, 1, 1_000),
+    webchatMaxUploadBytes: integer(env, 'WEBCHAT_MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
     intakeMaxBacklog: integer(env, 'INTAKE_MAX_BACKLOG', INTAKE_DEFAULTS.maxBacklog, 1, 10_000_000),

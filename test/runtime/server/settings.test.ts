@@ -85,6 +85,9 @@ describe('settings from the environment', () => {
     expect(() => readSettings({ MEDIA_STORE: 'ftp' })).toThrow(/disk, s3/);
     expect(() => readSettings({ MEDIA_RETENTION_DAYS: '-1' })).toThrow(/MEDIA_RETENTION_DAYS/);
     expect(() => readSettings({ MEDIA_FETCH_TIMEOUT_MS: '10' })).toThrow(/MEDIA_FETCH_TIMEOUT_MS/);
+    expect(readSettings({}).webchatMaxUploadBytes).toBe(20 * 1024 * 1024);
+    expect(readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '1048576' }).webchatMaxUploadBytes).toBe(1024 * 1024);
+    expect(() => readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '10' })).toThrow(/WEBCHAT_MAX_UPLOAD_BYTES/);
   });
 
   it('names per-bot variables after the bot id', () => {
