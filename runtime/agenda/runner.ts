@@ -9,7 +9,7 @@ import { dueEntries } from './plan.js';
  */
 export type FireOutcome = 'applied' | 'duplicate' | 'dropped' | 'deferred';
 
-/** Applies one due entry to its dialog (the dialog manager's `fireTimer` or `fireCall`). */
+/** Applies one due entry to its dialog (the dialog manager's `fireTimer`, `fireCall` or `fireFetch`). */
 export type FireEntry = (key: DialogKey, entry: AgendaEntry) => Promise<FireOutcome>;
 
 /** Hooks for metrics: what the runner fired, and how late (fire time - due, ms). */

@@ -1,6 +1,7 @@
-// Firing agenda entries: a timer's event, or a call made outside the dialog's mailbox and its result applied as a
-// turn. One path applies both (applyEntry): exactly once by the event id `agenda:<entry id>`, dropped when the dialog
-// has left the entry's step.
+// Firing agenda entries: a timer's event, or a call or a media fetch made outside the dialog's mailbox and its result
+// applied as a turn. One path applies them all (applyEntry): exactly once by the event id `agenda:<entry id>`, dropped
+// when the dialog has left the entry's step. Kept in one file because calls and fetches share the attempt bookkeeping
+// (startAttempt) and the turn (applyEntry); the download itself is in media-fetch.ts.
 import { performance } from 'node:perf_hooks';
 import { EngineError, type CallRequest, type Dialog, type Effect, type InboundEvent, type MachineConfig, type TurnResult } from '../engine/index.js';
 import { addSecretValues, withLogContext, type ConversationLogger } from '../log/index.js';
@@ -22,9 +23,13 @@ import {
   type FireOutcome,
   type SecretSource,
 } from '../agenda/index.js';
+import type { PlatformAdapter } from '../adapters/types.js';
+import type { MediaStore } from '../media/index.js';
+import type { MediaNote } from '../store/index.js';
 import type { Delivery } from './delivery.js';
 import { WriteConflictError } from './errors.js';
-import type { CallOutcome, DialogEvents } from './events.js';
+import type { CallOutcome, DialogEvents, FetchOutcome } from './events.js';
+import { downloadFiles, FETCH_ATTEMPTS, receivedNotes, storedEvent, type FetchAttempt } from './media-fetch.js';
 import { dialogContext, elapsed, engineTracer } from './logging.js';
 import type { Mailboxes } from './mailbox.js';
 import { nextState } from './next-state.js';
@@ -54,6 +59,14 @@ export interface FiringHost {
   logTurn(effects: readonly Effect[], log: ConversationLogger): void;
   /** Tells the agenda runner of a due time written here. */
   learn(due: number | undefined): void;
+  /** The adapter of a platform (its `download` fetches the files users send). */
+  adapterFor(platform: string): PlatformAdapter | undefined;
+  /** Where fetched files go; without it every fetch fails as 'download'. */
+  readonly media?: MediaStore | undefined;
+  /** The longest one file's download may take (MEDIA_FETCH_TIMEOUT_MS). */
+  readonly fetchTimeoutMs: number;
+  /** The turn with its shipped files replaced by stored ones. */
+  withStoredMedia(botId: string, turn: TurnResult, log: ConversationLogger): Promise<TurnResult>;
 }
 
 type Applied =
@@ -135,7 +148,7 @@ export class AgendaFiring {
       result = { ok: false, error: 'refused' };
     }
     while (result === undefined && request) {
-      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, request));
+      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, request.retries));
       if (start.kind === 'skip') return this.callEnded(key, entry, start.outcome, made, log, started);
       made = start.attempts;
       if (start.kind === 'interrupted') {
@@ -171,6 +184,112 @@ export class AgendaFiring {
     return 'applied';
   }
 
+  /**
+   * A fetch of the files a user sent: like a call, each attempt's number is written into the entry before it is
+   * made, the downloads run outside the mailbox (the runner renews the agenda lease meanwhile), and the outcome is
+   * applied once as the turn of `media.stored`, whose history line references the stored files. A 'retry' download
+   * error, a network error or a timeout is tried again with backoff, FETCH_ATTEMPTS attempts in all (downloads are
+   * idempotent: an attempt cut short by a stopped process is made again); a refused file (too large, a type not
+   * accepted) or a 'permanent' error ends it at once.
+   */
+  fireFetch(key: DialogKey, config: MachineConfig, entry: AgendaEntry): Promise<FireOutcome> {
+    const { host } = this;
+    return withLogContext(dialogContext(key, agendaEventId(entry)), async () => {
+      const log = host.logs(key);
+      const started = performance.now();
+      try {
+        return await this.runFetch(key, config, entry, log, started);
+      } catch (err) {
+        log.error('ERROR', 'a media fetch could not be applied', { err, entry: entry.id });
+        host.events.emit({ type: 'failed', key, durationMs: elapsed(started) });
+        throw err;
+      }
+    });
+  }
+
+  private async runFetch(key: DialogKey, config: MachineConfig, entry: AgendaEntry, log: ConversationLogger, started: number): Promise<FireOutcome> {
+    const { host } = this;
+    const k = keyString(key);
+    const fetch = entry.fetch;
+    let made = 0;
+    let outcome: FetchAttempt | undefined;
+    if (!fetch || fetch.files.length === 0) {
+      log.error('MEDIA', 'the fetch entry holds no files: it fails as a download error', { entry: entry.id, step: entry.step });
+      outcome = { kind: 'failed', retryable: false, detail: 'nothing to download', index: 0, durationMs: 0 };
+    }
+    while (outcome === undefined && fetch) {
+      const start = await host.mailboxes.run(k, () => this.startAttempt(key, entry, FETCH_ATTEMPTS - 1));
+      if (start.kind === 'skip') return this.fetchEnded(key, entry, start.outcome, made, log, started);
+      made = start.attempts;
+      if (start.kind === 'interrupted') {
+        log.warning('MEDIA', `media download interrupted: attempt ${made} was cut short, and all ${FETCH_ATTEMPTS} are spent`, { entry: entry.id, attempt: made, error: 'download' });
+        outcome = { kind: 'failed', retryable: false, detail: 'the download was interrupted', index: 0, durationMs: 0 };
+        break;
+      }
+      const attempt = await downloadFiles(key.botId, fetch.files, fetch.limits, { adapter: host.adapterFor(key.platform), media: host.media, timeoutMs: host.fetchTimeoutMs });
+      this.logFetch(key, fetch.files.length, attempt, made, log);
+      if (attempt.kind !== 'failed' || !attempt.retryable || made >= FETCH_ATTEMPTS) {
+        outcome = attempt;
+        break;
+      }
+      if (host.stopping()) return this.fetchEnded(key, entry, 'deferred', made, log, started);
+      await host.sleep(backoffMs(made));
+      if (host.stopping()) return this.fetchEnded(key, entry, 'deferred', made, log, started);
+    }
+    const result = outcome!;
+    const event = storedEvent(result);
+    const received = result.kind === 'stored' ? receivedNotes(result.files) : undefined;
+    const applied = await host.mailboxes.run(k, () =>
+      this.applyEntry(
+        key,
+        config,
+        entry,
+        event,
+        log,
+        (step, attempt) => {
+          if (log.isDebug) log.debug('MEDIA', 'media outcome applied', { step, entry: entry.id, ok: result.kind === 'stored', ...(attempt > 0 ? { attempt } : {}) });
+        },
+        received,
+      ),
+    );
+    if (applied.outcome !== 'applied') return this.fetchEnded(key, entry, applied.outcome, made, log, started);
+    const { rev, stepBefore, stepAfter, replies } = applied;
+    const fetchOutcome: FetchOutcome = result.kind === 'stored' ? 'ok' : result.kind === 'refused' ? result.error : 'download';
+    host.events.emit({
+      type: 'fetch',
+      key,
+      outcome: fetchOutcome,
+      attempts: made,
+      files: result.kind === 'stored' ? result.files.length : 0,
+      bytes: result.kind === 'stored' ? result.bytes : 0,
+      rev,
+      stepBefore,
+      stepAfter,
+      replies,
+      durationMs: elapsed(started),
+    });
+    return 'applied';
+  }
+
+  private fetchEnded(key: DialogKey, entry: AgendaEntry, outcome: Extract<FetchOutcome, 'dropped' | 'duplicate' | 'deferred'>, attempts: number, log: ConversationLogger, started: number): FireOutcome {
+    if (log.isDebug) log.debug('MEDIA', `media fetch ${outcome}`, { entry: entry.id, step: entry.step, attempts });
+    this.host.events.emit({ type: 'fetch', key, outcome, attempts, files: 0, bytes: 0, replies: 0, durationMs: elapsed(started) });
+    return outcome;
+  }
+
+  /** One line per attempt: what was stored (ids, sizes, types) or why not; never a URL. */
+  private logFetch(key: DialogKey, count: number, attempt: FetchAttempt, made: number, log: ConversationLogger): void {
+    const meta = { attempt: made, files: count, duration_ms: Math.round(attempt.durationMs) };
+    if (attempt.kind === 'stored') {
+      log.info('MEDIA', `${attempt.files.length} file(s) stored`, { ...meta, bytes: attempt.bytes, stored: attempt.files.map((f) => ({ kind: f.kind, id: f.id, mime: f.mime, size: f.size })) });
+    } else if (attempt.kind === 'refused') {
+      log.info('MEDIA', `file ${attempt.index + 1} refused: ${attempt.error}`, { ...meta, error: attempt.error, reason: attempt.detail });
+    } else {
+      log.warning('MEDIA', `media download failed${attempt.retryable ? '' : ' for good'}: ${attempt.detail}`, { ...meta, error: 'download', retryable: attempt.retryable, reason: attempt.detail });
+    }
+    this.host.events.emit({ type: 'fetch-attempt', key, durationMs: attempt.durationMs, result: attempt.kind });
+  }
+
   /** One attempt: the bot's secrets looked up first (a missing one refuses the call unsent), then the request. */
   private async attempt(botId: string, request: CallRequest): Promise<CallAttempt> {
     const { host } = this;
@@ -194,8 +313,11 @@ export class AgendaFiring {
     return outcome;
   }
 
-  /** Through the mailbox: reads the entry, decides, and writes the attempt's number into it (the record's rev moves, no turn). */
-  private async startAttempt(key: DialogKey, entry: AgendaEntry, request: CallRequest): Promise<AttemptStart> {
+  /**
+   * Through the mailbox: reads the entry, decides, and writes the attempt's number into it (the record's rev moves,
+   * no turn). `retries`: attempts allowed after the first.
+   */
+  private async startAttempt(key: DialogKey, entry: AgendaEntry, retries: number): Promise<AttemptStart> {
     const { host } = this;
     const k = keyString(key);
     const eventId = agendaEventId(entry);
@@ -207,7 +329,7 @@ export class AgendaFiring {
       const made = stored.attempts ?? 0;
       // All attempts spent, the last one cut short with its answer unknown (its holder stopped during the request).
       // POST and PATCH have no retries (requestOf), so an attempt of theirs is never made twice.
-      if (made > request.retries) return { kind: 'interrupted', attempts: made };
+      if (made > retries) return { kind: 'interrupted', attempts: made };
       const state: DialogState = { ...previous, rev: previous.rev + 1, agenda: previous.agenda!.map((e) => (e.id === entry.id ? { ...e, attempts: made + 1 } : e)), updatedAt: host.clock() };
       const written = await host.store.writeDialog({ expectedRev: previous.rev, state, history: [] });
       if (written) {
@@ -240,7 +362,15 @@ export class AgendaFiring {
    * Applies an entry's event as a turn, through the dialog's mailbox (the caller runs it there). `announce` is told
    * the step when the event goes to the machine (the dialog is still where the entry belongs).
    */
-  private async applyEntry(key: DialogKey, config: MachineConfig, entry: AgendaEntry, event: InboundEvent, log: ConversationLogger, announce: (step: string | null, attempt: number) => void): Promise<Applied> {
+  private async applyEntry(
+    key: DialogKey,
+    config: MachineConfig,
+    entry: AgendaEntry,
+    event: InboundEvent,
+    log: ConversationLogger,
+    announce: (step: string | null, attempt: number) => void,
+    received?: readonly MediaNote[],
+  ): Promise<Applied> {
     const { host } = this;
     const k = keyString(key);
     const eventId = agendaEventId(entry);
@@ -255,7 +385,9 @@ export class AgendaFiring {
       // A record that no longer fits the scenario, or a step the dialog has left: the entry leaves with no turn.
       const fits = !restarted && (entry.step === null || entry.step === stepBefore);
       if (fits) announce(stepBefore, attempt);
-      const turn: TurnResult = fits ? this.sendEvent(dialog, event, stepBefore, log) : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
+      const turn: TurnResult = fits
+        ? await host.withStoredMedia(key.botId, this.sendEvent(dialog, event, stepBefore, log), log)
+        : { effects: [], step: previous.step ?? undefined, ended: false, refused: false };
       const stepAfter = fits ? (turn.step ?? null) : previous.step;
       const rev = previous.rev + 1;
       const agenda = nextAgenda({ previous: previous.agenda, effects: turn.effects, stepBefore: fits ? stepBefore : previous.step, stepAfter, rev, now, fired: entry.id, userMessage: false, expireAfterMs: config.expireAfterMs });
@@ -271,6 +403,7 @@ export class AgendaFiring {
         applied: eventId,
         agenda,
         now,
+        ...(fits && received !== undefined ? { received } : {}),
       });
       const lease = host.delivery.leaseFor(state);
       const written = await host.store.writeDialog({ expectedRev: previous.rev, state, history, lease });

@@ -1,4 +1,4 @@
-import type { CallFailure } from '../engine/index.js';
+import type { CallFailure, MediaFailure } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey } from '../store/index.js';
 
@@ -52,6 +52,25 @@ export type DialogEvent =
       readonly replies: number;
       readonly durationMs: number;
     }
+  /**
+   * A fetch of the files a user sent, as its dialog got it: 'ok' (stored) or why not, applied as a turn; or 'dropped',
+   * 'duplicate', 'deferred' as for a call. `files` and `bytes`: what was stored.
+   */
+  | {
+      readonly type: 'fetch';
+      readonly key: DialogKey;
+      readonly outcome: FetchOutcome;
+      readonly attempts: number;
+      readonly files: number;
+      readonly bytes: number;
+      readonly rev?: number;
+      readonly stepBefore?: string | null;
+      readonly stepAfter?: string | null;
+      readonly replies: number;
+      readonly durationMs: number;
+    }
+  /** One attempt of a fetch ended: its files stored, refused on their bytes, or a failed download. */
+  | { readonly type: 'fetch-attempt'; readonly key: DialogKey; readonly durationMs: number; readonly result: 'stored' | 'refused' | 'failed' }
   /** One HTTP attempt of a call ended (an answer, or an error); its duration is the request's alone. */
   | { readonly type: 'call-attempt'; readonly key: DialogKey; readonly durationMs: number; readonly status?: number; readonly error?: CallFailure }
   | { readonly type: 'duplicate'; readonly key: DialogKey; readonly durationMs: number }
@@ -63,6 +82,9 @@ export type DialogEvent =
   | { readonly type: 'delivery-failed'; readonly key: DialogKey; readonly kind: 'retry' | 'blocked' | 'permanent' };
 
 export type DialogListener = (event: DialogEvent) => void;
+
+/** What a fetch came to for its dialog. */
+export type FetchOutcome = 'ok' | MediaFailure | 'dropped' | 'duplicate' | 'deferred';
 
 /** What a call came to for its dialog. */
 export type CallOutcome = 'ok' | CallFailure | 'dropped' | 'duplicate' | 'deferred';

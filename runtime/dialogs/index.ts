@@ -4,6 +4,7 @@ export { Mailboxes } from './mailbox.js';
 export { DialogManager, type DialogManagerOptions, type IncomingMessage, type IncomingResult, type OutgoingMessage } from './manager.js';
 export { nextState, type TurnOutcome } from './next-state.js';
 export { DialogRegistry, REGISTRY_DEFAULTS, type RegistryOptions } from './registry.js';
-export { DialogEvents, type CallOutcome, type DialogEvent, type DialogListener } from './events.js';
+export { DialogEvents, type CallOutcome, type DialogEvent, type DialogListener, type FetchOutcome } from './events.js';
+export { FETCH_ATTEMPTS } from './media-fetch.js';
 export { isSensitiveStep, sensitiveVariables } from './logging.js';
 export type { WebhookAnswer } from './manager.js';

@@ -7,6 +7,7 @@ import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
 import { AgendaRunner, earliestDue, HttpCallClient, nextAgenda, type BotSecretResolver, type CallClient, type FireOutcome, type HttpCallClientOptions } from '../agenda/index.js';
+import { sendsShippedFile, type MediaStore, type ShippedFiles } from '../media/index.js';
 import { AgendaFiring } from './agenda-firing.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { UnknownBotError, UnknownPlatformError, WriteConflictError } from './errors.js';
@@ -38,6 +39,12 @@ export interface DialogManagerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Receives the inspection events of every dialog actor (`scenarist serve --inspect`). */
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Where the files users send are downloaded to; without it a fetch fails as a download error. */
+  readonly media?: MediaStore;
+  /** The longest one file's download may take (MEDIA_FETCH_TIMEOUT_MS). Default 60 s. */
+  readonly fetchTimeoutMs?: number;
+  /** Files shipped with the bots: a say effect's `{ path }` becomes the stored `{ file }` before the turn's write. */
+  readonly shipped?: ShippedFiles;
 }
 
 export interface IncomingMessage {
@@ -119,6 +126,7 @@ export class DialogManager {
   private stopping = false;
   /** Bots whose due timers reached this process though it does not run them: left out of its agenda sweeps. */
   private readonly foreignTimers = new Map<string, { botId: string; platform: string }>();
+  private readonly shipped: ShippedFiles | undefined;
 
   constructor(options: DialogManagerOptions) {
     this.store = options.store;
@@ -126,6 +134,7 @@ export class DialogManager {
     this.logs = conversationLoggers(this.logger);
     this.clock = options.clock ?? Date.now;
     this.maxRetries = options.maxConflictRetries ?? 10;
+    this.shipped = options.shipped;
     const inspect = options.inspect;
     this.inspect = inspect && ((event) => inspect(this.turnSensitive ? maskInputEvent(event) : event));
     this.events = new DialogEvents(this.logger);
@@ -160,6 +169,10 @@ export class DialogManager {
       keep: (k, dialog, state, written) => this.keep(k, dialog, state, written),
       logTurn: (effects, log) => this.logTurn(effects, log),
       learn: (due) => this.agenda.learn(due),
+      adapterFor: (platform) => this.adapters.get(platform),
+      media: options.media,
+      fetchTimeoutMs: options.fetchTimeoutMs ?? 60_000,
+      withStoredMedia: (botId, effects, log) => this.withStoredMedia(botId, effects, log),
     });
     this.agenda = new AgendaRunner({
       store: this.store,
@@ -371,8 +384,17 @@ export class DialogManager {
     return this.firing.fireCall(key, this.runnerConfig(key), entry);
   }
 
-  /** Fires a due entry of either kind. */
+  /**
+   * Downloads the files of a due fetch into the media store (the agenda runner's `fire` for fetches), and applies
+   * `media.stored` once as a turn (see AgendaFiring.fireFetch).
+   */
+  async fireFetch(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    return this.firing.fireFetch(key, this.runnerConfig(key), entry);
+  }
+
+  /** Fires a due entry of any kind. */
   fireEntry(key: DialogKey, entry: AgendaEntry): Promise<FireOutcome> {
+    if (entry.kind === 'fetch') return this.fireFetch(key, entry);
     return entry.kind === 'call' ? this.fireCall(key, entry) : this.fireTimer(key, entry);
   }
 
@@ -447,12 +469,13 @@ export class DialogManager {
           isSensitiveStep(config, stepBefore) || (restarted && previous?.step != null && (config.states[previous.step] === undefined || isSensitiveStep(config, previous.step)));
         log.incomingMessage(messageText(message), incomingMeta(message, stepBefore, sensitive, attempt));
         this.turnSensitive = sensitive;
-        let turn: TurnResult;
+        let sent: TurnResult;
         try {
-          turn = this.send(dialog, message, stepBefore, log);
+          sent = this.send(dialog, message, stepBefore, log);
         } finally {
           this.turnSensitive = false;
         }
+        const turn = this.shipped && sendsShippedFile(sent.effects) ? await this.withStoredMedia(key.botId, sent, log) : sent;
         const stepAfter = turn.step ?? null;
         const now = this.clock();
         const rev = (previous?.rev ?? 0) + 1;
@@ -501,6 +524,15 @@ export class DialogManager {
       if (log.isDebug) log.debug('PROCESSING', 'write conflict: re-reading the dialog', { attempt });
     }
     throw new WriteConflictError(`chat ${key.chatId}: ${this.maxRetries + 1} write conflicts in a row`);
+  }
+
+  /** A turn whose shipped files (`{ path }`) are replaced by stored ones (`{ file }`): outbox, history and adapters never see a path. */
+  private async withStoredMedia<T extends { readonly effects: readonly Effect[] }>(botId: string, turn: T, log: ConversationLogger): Promise<T> {
+    if (!this.shipped) return turn;
+    const effects = await this.shipped.resolveEffects(botId, turn.effects, (path, err) =>
+      log.error('MEDIA', `a shipped file cannot be sent: ${err.message}`, { path }),
+    );
+    return effects === turn.effects ? turn : { ...turn, effects };
   }
 
   private send(dialog: Dialog, message: UserMessage, step: string | null, log: ConversationLogger): TurnResult {

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
+import type { ShippedFiles } from '../media/index.js';
 import type { Store } from '../store/index.js';
 
 /** A bot as the admin API and the pages know it. */
@@ -17,6 +18,8 @@ export interface AdminDeps {
   /** Mask e-mail addresses and phone numbers in transcripts and variables (BOT_MASK_PII). */
   readonly maskPii: boolean;
   readonly clock: () => number;
+  /** Files shipped with the bots: an uploaded or activated version's files are stored first (422 naming a missing one). */
+  readonly shipped?: ShippedFiles | undefined;
 }
 
 type Params = { params: Record<string, string> };

@@ -1,7 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { compileScenario, emitMachineConfig, hasErrors } from '../../compiler/index.js';
+import { compileScenario, emitMachineConfig, hasErrors, type IrScenario } from '../../compiler/index.js';
+import { ShippedFileError, shippedPaths } from '../media/index.js';
 import { compileStored } from '../server/compile-stored.js';
 import { activateVersion, type ScenarioSummary } from '../store/index.js';
 import { botOf, param, type AdminDeps } from './admin-context.js';
@@ -71,12 +72,13 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
     const full = scenario && (await deps.store.getScenario(bot.id, scenario.hash));
     if (!full) return ctx.throw(404, `bot ${bot.id} has no scenario version ${version}`);
     // Compiled again: the stored machine may come from an older compiler, and this one may reject the source now.
-    const { config, diagnostics } = compileStored(full);
+    const { config, ir, diagnostics } = compileStored(full);
     if (!config) {
       ctx.status = 422;
       ctx.body = { error: { code: 'SCENARIO_ERRORS', message: `version ${version} no longer compiles (${errorCount(diagnostics)} error(s)): it was not activated; upload a corrected scenario instead` }, diagnostics };
       return;
     }
+    if (ir && (await refusedFiles(ctx, deps, bot.id, ir))) return;
     const activated = await activateVersion(deps.store, bot.id, version, deps.clock());
     if (!activated) return ctx.throw(404, `bot ${bot.id} has no scenario version ${version}`);
     deps.manager.registerBot(bot.id, config);
@@ -104,6 +106,7 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
       ctx.body = { error: { code: 'SCENARIO_ERRORS', message: `the scenario has ${errorCount(result.diagnostics)} error(s): nothing was stored` }, diagnostics: result.diagnostics };
       return;
     }
+    if (await refusedFiles(ctx, deps, bot.id, result.ir)) return;
     const config = emitMachineConfig(result.ir);
     const newest = (await deps.store.listScenarios(bot.id))[0];
     const stored = await deps.store.putScenario({ botId: bot.id, hash: config.version, format, source, machine: config, createdAt: deps.clock() });
@@ -115,4 +118,21 @@ export function mountAdminScenarios(router: Router, deps: AdminDeps): void {
     ctx.status = created ? 201 : 200;
     ctx.body = { ...summary(activated), created, active: true, warnings: result.diagnostics };
   });
+}
+
+/**
+ * Stores the files a scenario sends (paths relative to the bot's configured scenario directory); answers 422 naming
+ * each one that cannot be stored, and returns true then: nothing is stored or activated.
+ */
+async function refusedFiles(ctx: Context, deps: AdminDeps, botId: string, ir: IrScenario): Promise<boolean> {
+  if (!deps.shipped) return false;
+  try {
+    await deps.shipped.ship(botId, shippedPaths(ir));
+    return false;
+  } catch (err) {
+    if (!(err instanceof ShippedFileError)) throw err;
+    ctx.status = 422;
+    ctx.body = { error: { code: 'SHIPPED_FILES', message: `${err.problems.length} file(s) the scenario sends cannot be stored: nothing was stored`, files: err.problems } };
+    return true;
+  }
 }

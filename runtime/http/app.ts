@@ -16,6 +16,7 @@ import { mountPages } from './pages.js';
 import { SseStreams } from './sse.js';
 import type { StreamLimits } from './stream-quota.js';
 import type { IntakeGate } from './intake-gate.js';
+import type { ShippedFiles } from '../media/index.js';
 import { telegramWebhook, TELEGRAM_WEBHOOK_ROUTE, type TelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
 
@@ -62,6 +63,10 @@ export interface AppDeps {
   readonly intake?: IntakeGate;
   /** How long a webhook answer waits for the update's replies (WEBHOOK_REPLY_WAIT_MS); 0 or absent: not at all. */
   readonly webhookReplyWaitMs?: number;
+  /** Stored files, served to the admin at /api/media/:id. */
+  readonly media?: MediaStore;
+  /** Files shipped with the bots, stored when the admin API uploads or activates a scenario version. */
+  readonly shipped?: ShippedFiles;
 }
 
 /**
@@ -128,6 +133,8 @@ function koaApp(deps: AppDeps, webhook: TelegramWebhook): Koa {
       streams,
       metrics: deps.metrics,
       secrets: deps.secrets,
+      media: deps.media,
+      shipped: deps.shipped,
     });
   }
   if (deps.pages ?? true) mountPages(router);

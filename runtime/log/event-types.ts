@@ -1,5 +1,5 @@
 /** The kinds of conversation events; every line the runtime logs about a dialog carries one as `event_type`. */
-export const EVENT_TYPES = ['INCOMING', 'OUTGOING', 'PROCESSING', 'STATE_CHANGE', 'ERROR', 'WEBHOOK', 'VARIABLE', 'CONDITION', 'ADAPTER', 'TIMER', 'CALL'] as const;
+export const EVENT_TYPES = ['INCOMING', 'OUTGOING', 'PROCESSING', 'STATE_CHANGE', 'ERROR', 'WEBHOOK', 'VARIABLE', 'CONDITION', 'ADAPTER', 'TIMER', 'CALL', 'MEDIA'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Levels as configured and as written: the spec's names. */

@@ -45,3 +45,6 @@ export function mimeAccepted(mime: string, accepted: readonly string[] | undefin
     return p.endsWith('/*') ? m.startsWith(p.slice(0, -1)) : m === p;
   });
 }
+
+/** A stored file's id: its sha256 in lower-case hex. Anything else names no file (and never a path). */
+export const isMediaId = (id: string): boolean => /^[0-9a-f]{64}$/.test(id);

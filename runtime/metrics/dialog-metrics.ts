@@ -53,6 +53,20 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
     buckets: [...CALL_BUCKETS],
     registers: [registry],
   });
+  const fetches = counter(
+    'media_fetches_total',
+    'Fetches of files users sent, by what their dialog got: ok, too_large, type, download; or dropped (the dialog had left the step).',
+    ['bot', 'outcome'],
+  );
+  const filesStored = counter('media_files_stored_total', 'Files users sent, stored in the media store.', ['bot']);
+  const bytesStored = counter('media_bytes_stored_total', 'Bytes of the files users sent, stored in the media store.', ['bot']);
+  const fetchSeconds = new Histogram<'bot' | 'result'>({
+    name: `${prefix}media_fetch_duration_seconds`,
+    help: 'Duration of each attempt of a fetch (all its files downloaded and stored), by result (stored, refused, failed).',
+    labelNames: ['bot', 'result'],
+    buckets: [...CALL_BUCKETS],
+    registers: [registry],
+  });
   const deliveryFailures = counter('delivery_failures_total', 'Failed deliveries, by kind (retry, blocked, permanent).', ['bot', 'platform', 'kind']);
 
   return (event) => {
@@ -85,6 +99,19 @@ export function dialogMetrics(registry: Registry, prefix: string): (event: Dialo
         if (event.stepAfter === null && event.stepBefore != null) ended.inc({ bot });
         return;
       }
+      case 'fetch': {
+        const bot = event.key.botId;
+        if (event.outcome === 'duplicate' || event.outcome === 'deferred') return;
+        fetches.inc({ bot, outcome: event.outcome });
+        if (event.files > 0) filesStored.inc({ bot }, event.files);
+        if (event.bytes > 0) bytesStored.inc({ bot }, event.bytes);
+        if (event.stepAfter != null && event.stepAfter !== event.stepBefore) stepEntries.inc({ bot, step: event.stepAfter });
+        if (event.stepAfter === null && event.stepBefore != null) ended.inc({ bot });
+        return;
+      }
+      case 'fetch-attempt':
+        fetchSeconds.observe({ bot: event.key.botId, result: event.result }, event.durationMs / 1000);
+        return;
       case 'call-attempt':
         callSeconds.observe({ bot: event.key.botId }, event.durationMs / 1000);
         return;

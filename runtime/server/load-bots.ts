@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { compileScenario, emitMachineConfig, type Diagnostic, type MachineConfig } from '../../compiler/index.js';
+import { compileScenario, emitMachineConfig, type Diagnostic, type IrScenario, type MachineConfig } from '../../compiler/index.js';
+import { ShippedFileError, shippedPaths, type ShippedFiles } from '../media/index.js';
 import type { Logger } from '../log/index.js';
 import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecret, type Keyring } from '../secrets/index.js';
 import { activateVersion, type BotScenario, type Store } from '../store/index.js';
@@ -22,13 +23,15 @@ export class ScenarioLoadError extends Error {
 }
 
 /**
- * Compiles each bot's scenario (refusing to start on any error), records bot, scenario version and encrypted
- * token in the store, and resolves the token: from the environment when set, else the stored credential.
+ * Compiles each bot's scenario (refusing to start on any error), puts the files its steps send into the media store
+ * (refusing to start when one is missing), records bot, scenario version and encrypted token in the store, and
+ * resolves the token: from the environment when set, else the stored credential.
  */
-export async function loadBots(bots: readonly BotConfig[], store: Store, keyring: Keyring, env: Env, logger: Logger, now: () => number): Promise<LoadedBot[]> {
+export async function loadBots(bots: readonly BotConfig[], store: Store, keyring: Keyring, env: Env, logger: Logger, now: () => number, shipped?: ShippedFiles): Promise<LoadedBot[]> {
   const compiled = bots.map((bot) => ({ bot, ...compileBot(bot) }));
   const failures = compiled.filter((c) => c.errors.length > 0);
   if (failures.length > 0) throw new ScenarioLoadError(failures.flatMap((f) => [`bot ${f.bot.id}: the scenario has errors`, ...f.errors]).join('\n'));
+  if (shipped) await shipAll(shipped, compiled.map((c) => ({ botId: c.bot.id, ir: c.ir! })));
   const out: LoadedBot[] = [];
   for (const { bot, source, config } of compiled) {
     const at = now();
@@ -38,7 +41,9 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     const fromFile = await store.putScenario({ botId: bot.id, hash: config!.version, format: bot.scenario.endsWith('.scn') ? 'scn' : 'json', source, machine: config, createdAt: at });
     // A changed file is a deploy: its new version runs. An unchanged one leaves the active version (a rollback).
     if (!newest || fromFile.version > newest.version) await activateVersion(store, bot.id, fromFile.version, at);
-    const { scenario, config: running } = await activeVersion(bot.id, fromFile, config!, store, logger);
+    const { scenario, config: running, ir: runningIr } = await activeVersion(bot.id, fromFile, config!, store, logger);
+    // An active version uploaded through the admin API: its files too (a missing one is logged, and left out when sent).
+    if (shipped && runningIr) await shipped.ship(bot.id, shippedPaths(runningIr)).catch((err: unknown) => logger.error({ botId: bot.id, err }, 'a file the active scenario version sends cannot be stored'));
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
     out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}) });
@@ -51,18 +56,32 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
  * A bot runs its active scenario version: the file's after a deploy, else the one uploaded or activated through the
  * admin API. An active version that no longer compiles is logged and the file's runs.
  */
-async function activeVersion(botId: string, fromFile: BotScenario, config: MachineConfig, store: Store, logger: Logger): Promise<{ scenario: BotScenario; config: MachineConfig }> {
+async function activeVersion(botId: string, fromFile: BotScenario, config: MachineConfig, store: Store, logger: Logger): Promise<{ scenario: BotScenario; config: MachineConfig; ir?: IrScenario }> {
   const active = await store.getScenario(botId);
   if (!active || active.hash === fromFile.hash) return { scenario: fromFile, config };
-  const compiled = compileStored(active).config;
-  if (!compiled) {
+  const compiled = compileStored(active);
+  if (!compiled.config) {
     logger.error({ botId, version: active.version }, 'the active stored scenario version does not compile: the bot runs the one from its file');
     return { scenario: fromFile, config };
   }
-  return { scenario: active, config: compiled };
+  return { scenario: active, config: compiled.config, ...(compiled.ir ? { ir: compiled.ir } : {}) };
 }
 
-function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; errors: string[] } {
+/** The files of every bot's scenario file, stored; one error naming every missing file of every bot. */
+async function shipAll(shipped: ShippedFiles, bots: readonly { botId: string; ir: IrScenario }[]): Promise<void> {
+  const problems: string[] = [];
+  for (const { botId, ir } of bots) {
+    try {
+      await shipped.ship(botId, shippedPaths(ir));
+    } catch (err) {
+      if (!(err instanceof ShippedFileError)) throw err;
+      problems.push(...err.problems.map((p) => `bot ${botId}: shipped file ${p.path}: ${p.reason}`));
+    }
+  }
+  if (problems.length > 0) throw new ScenarioLoadError(problems.join('\n'));
+}
+
+function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; ir?: IrScenario; errors: string[] } {
   let source: string;
   try {
     source = readFileSync(bot.scenario, 'utf8');
@@ -72,7 +91,7 @@ function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; e
   const result = compileScenario(source, { file: bot.scenario });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
   if (!result.ir || errors.length > 0) return { source, errors: errors.length > 0 ? errors : [`${bot.scenario}: could not be compiled`] };
-  return { source, config: emitMachineConfig(result.ir), errors: [] };
+  return { source, config: emitMachineConfig(result.ir), ir: result.ir, errors: [] };
 }
 
 async function resolveToken(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<string | undefined> {

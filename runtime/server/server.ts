@@ -1,13 +1,14 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
-import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { TelegramAdapter, startTelegramPolling, type TelegramAdapterOptions, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
 import { createRequestListener, IntakeGate, SseStreams, WEBCHAT_PLATFORM } from '../http/index.js';
+import { openMediaStore, ShippedFiles, startMediaRetention, type MediaStore } from '../media/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { addSecretValues, configureLogging, createLogger, loggerOptions, type Logger } from '../log/index.js';
 import { BotSecrets, loadKeyring } from '../secrets/index.js';
@@ -36,6 +37,8 @@ export interface RunningServer {
   readonly bots: readonly LoadedBot[];
   readonly manager: DialogManager;
   readonly store: Store;
+  /** Where files users send and files shipped with bots are kept. */
+  readonly media: MediaStore;
   /** The admin API's bearer token (ADMIN_TOKEN, or the generated one). */
   readonly adminToken: string;
   close(): Promise<void>;
@@ -60,8 +63,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   const store = await openStore(settings.databaseUrl, { sqliteSynchronous: settings.sqliteSynchronous, sqliteCacheKB: settings.sqliteCacheMB * 1024 });
   const identity = acquireProcessIdentity(settings.dataDir);
+  let opened: MediaStore | undefined;
   try {
-    const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock);
+    const media = (opened = await openMediaStore(settings.media.store === 's3' ? { store: 's3', s3: settings.media.s3! } : { store: 'disk', dir: settings.media.dir }));
+    // A scenario's files are relative to its file; a version uploaded through the admin API, to the configured file's.
+    const scenarioDirs = new Map(botsConfig.bots.map((b) => [b.id, dirname(b.scenario)]));
+    const shipped = new ShippedFiles(media, (botId) => scenarioDirs.get(botId));
+    const bots = await loadBots(botsConfig.bots, store, keyring, env, logger, clock, shipped);
     const fromEnv = envSecrets(env);
     const callOptions = { maxBodyBytes: settings.callsMaxBodyKb * 1024, secrets: fromEnv };
     // A call's {{secret.NAME}}: SCENARIST_SECRET_<NAME> first, else the bot's encrypted credential secret:<NAME>.
@@ -97,14 +105,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       calls: { ...callOptions, policy: { allowPrivate: settings.callsAllowPrivate, allowedHosts: settings.callsAllowedHosts } },
       callsFor: (botId) => botCalls.get(botId),
       secrets: botSecrets,
+      media,
+      fetchTimeoutMs: settings.media.fetchTimeoutMs,
+      shipped,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     const metrics = createMetrics();
     manager.observe(metrics.observeDialogs);
     metrics.trackManager(() => manager.stats);
-    const webchat = new WebChatAdapter();
+    const webchat = new WebChatAdapter(undefined, media);
     if (settings.webchat) manager.registerPlatformAdapter(WEBCHAT_PLATFORM, webchat);
-    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer });
+    // The adapter reads stored files from the media store to upload them (its `media` option).
+    const telegramOptions: TelegramAdapterOptions & { readonly media?: MediaStore } = { apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media };
+    const telegram = new TelegramAdapter(telegramOptions);
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
@@ -127,7 +140,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       telegramSecretOf: (id) => secrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
-      ...(settings.webchat ? { webchat: { hub: webchat.hub, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
+      ...(settings.webchat ? { webchat: { hub: webchat.hub, media, maxUploadBytes: settings.webchatMaxUploadBytes, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
       trustProxy: settings.trustProxy,
       adminToken: admin.token,
       maskPii: settings.log.maskPii,
@@ -137,6 +150,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       intake,
       webhookReplyWaitMs: settings.webhookReplyWaitMs,
       secrets: botSecrets,
+      media,
+      shipped,
     });
     const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
@@ -152,6 +167,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         if (poll) polls.push(poll);
       }
     }
+    const stopRetention = startMediaRetention(media, settings.media.retentionDays, logger, clock);
     const stopRefresh = settings.scenarioRefreshSeconds > 0 ? refreshScenarios(bots.map((b) => b.id), manager, store, logger, settings.scenarioRefreshSeconds * 1000) : () => {};
     ready = true;
     const url = `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`;
@@ -164,10 +180,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       bots,
       manager,
       store,
+      media,
       adminToken: admin.token,
       async close() {
         ready = false;
         stopRefresh();
+        stopRetention();
         await Promise.all(polls.map((p) => p.stop()));
         intake.close();
         streams.closeAll();
@@ -181,11 +199,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await Promise.all([...botCalls.values()].map((c) => c.close()));
         identity.release();
         await telegram.close();
+        await media.close();
         await store.close();
       },
     };
   } catch (err) {
     identity.release();
+    await opened?.close();
     await store.close();
     throw err;
   }

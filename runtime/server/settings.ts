@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { LogSettingsError, readLogSettings, type LogSettings } from '../log/index.js';
 import { DEFAULT_STREAM_LIMITS, INTAKE_DEFAULTS } from '../http/index.js';
 
@@ -64,6 +65,8 @@ export interface Settings {
   readonly webchatStreamsPerAddress: number;
   /** WEBCHAT_STREAMS_PER_SESSION: open event streams of one chat session; a new one beyond closes the oldest. Default 3. */
   readonly webchatStreamsPerSession: number;
+  /** WEBCHAT_MAX_UPLOAD_BYTES: the largest file the web chat takes (a step's own max_bytes may be smaller). Default 20 MB. */
+  readonly webchatMaxUploadBytes: number;
   /** TRUST_PROXY: 'true' behind one reverse proxy: a client's address is the last X-Forwarded-For entry. Default false. */
   readonly trustProxy: boolean;
   /** SCENARIO_REFRESH_SECONDS: how often to look for a scenario version uploaded through another process; 0 never. Default 10. */
@@ -84,6 +87,36 @@ export interface Settings {
    * the transition is committed). Default 2000.
    */
   readonly webhookReplyWaitMs: number;
+  /** Media: where files users send and files shipped with bots are stored (README, Media). */
+  readonly media: MediaSettings;
+}
+
+/** The media store and its downloads. */
+export interface MediaSettings {
+  /** MEDIA_STORE: 'disk' (files under MEDIA_DIR) or 's3' (an S3-compatible bucket). Default disk. */
+  readonly store: 'disk' | 's3';
+  /** MEDIA_DIR: the disk store's directory. Default `<DATA_DIR>/media`. */
+  readonly dir: string;
+  /** S3_*: the bucket of MEDIA_STORE=s3 (S3_BUCKET required then). */
+  readonly s3: S3Settings | undefined;
+  /** MEDIA_RETENTION_DAYS: files last stored longer ago are deleted by an hourly sweep; 0 keeps them. Default 0. */
+  readonly retentionDays: number;
+  /** MEDIA_FETCH_TIMEOUT_MS: the longest one download from a platform may take. Default 60000. */
+  readonly fetchTimeoutMs: number;
+}
+
+export interface S3Settings {
+  /** S3_ENDPOINT: the server of an S3-compatible store (MinIO, R2...); absent: AWS S3 of S3_REGION. */
+  readonly endpoint: string | undefined;
+  /** S3_BUCKET. */
+  readonly bucket: string;
+  /** S3_REGION. Default us-east-1. */
+  readonly region: string;
+  /** S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY; absent: the SDK's default credentials (environment, instance role). */
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  /** S3_FORCE_PATH_STYLE: 'true' addresses the bucket in the path (MinIO and most self-hosted servers). Default false. */
+  readonly forcePathStyle: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -154,6 +187,36 @@ export function readCallSettings(env: Env = process.env): Pick<Settings, 'callsA
   };
 }
 
+function s3Settings(env: Env): S3Settings {
+  const bucket = env['S3_BUCKET']?.trim();
+  if (!bucket) throw new SettingsError('MEDIA_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT for a server other than AWS S3)');
+  const endpoint = env['S3_ENDPOINT']?.trim() || undefined;
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) throw new SettingsError(`S3_ENDPOINT=${JSON.stringify(endpoint)}: expected an http(s) URL`);
+  const accessKeyId = env['S3_ACCESS_KEY_ID'] || undefined;
+  const secretAccessKey = env['S3_SECRET_ACCESS_KEY'] || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new SettingsError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both, or neither (the SDK then finds credentials itself)');
+  return {
+    endpoint,
+    bucket,
+    region: env['S3_REGION'] || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: oneOf(env, 'S3_FORCE_PATH_STYLE', ['true', 'false'] as const, 'false') === 'true',
+  };
+}
+
+/** The MEDIA_* and S3_* settings alone. */
+export function readMediaSettings(env: Env = process.env, dataDir = env['DATA_DIR'] || 'data'): MediaSettings {
+  const store = oneOf(env, 'MEDIA_STORE', ['disk', 's3'] as const, 'disk');
+  return Object.freeze({
+    store,
+    dir: env['MEDIA_DIR'] || join(dataDir, 'media'),
+    s3: store === 's3' ? Object.freeze(s3Settings(env)) : undefined,
+    retentionDays: integer(env, 'MEDIA_RETENTION_DAYS', 0, 0, 36_500),
+    fetchTimeoutMs: integer(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+  });
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -185,11 +248,13 @@ export function readSettings(env: Env = process.env): Settings {
     webchatRateLimit: integer(env, 'WEBCHAT_RATE_LIMIT', 120, 1, 1_000_000),
     webchatStreamsPerAddress: integer(env, 'WEBCHAT_STREAMS_PER_ADDRESS', DEFAULT_STREAM_LIMITS.perAddress, 1, 1_000_000),
     webchatStreamsPerSession: integer(env, 'WEBCHAT_STREAMS_PER_SESSION', DEFAULT_STREAM_LIMITS.perSession, 1, 1_000),
+    webchatMaxUploadBytes: integer(env, 'WEBCHAT_MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     scenarioRefreshSeconds: integer(env, 'SCENARIO_REFRESH_SECONDS', 10, 0, 86_400),
     intakeMaxBacklog: integer(env, 'INTAKE_MAX_BACKLOG', INTAKE_DEFAULTS.maxBacklog, 1, 10_000_000),
     intakeMaxWaitMs: integer(env, 'INTAKE_MAX_WAIT_MS', INTAKE_DEFAULTS.maxWaitMs, 0, 25_000),
     webhookReplyWaitMs: integer(env, 'WEBHOOK_REPLY_WAIT_MS', 2_000, 0, 25_000),
+    media: readMediaSettings(env),
   });
 }
 

@@ -10,6 +10,7 @@ import type {
   DialogState,
   DialogSummary,
   HistoryEntry,
+  MediaNote,
   OutboxMessage,
   ScenarioSummary,
 } from './types.js';
@@ -72,6 +73,7 @@ export function historyDoc(h: HistoryEntry, ordinal: number): HistoryDoc {
   if (h.text !== undefined) doc.text = h.text;
   if (h.press !== undefined) doc.press = h.press;
   if (h.buttons !== undefined) doc.buttons = plain([...h.buttons]);
+  if (h.media !== undefined) doc.media = plain([...h.media]) as MediaNote[];
   if (h.updateId !== undefined) doc.updateId = h.updateId;
   return doc;
 }
@@ -87,6 +89,7 @@ export function historyOfDoc(d: HistoryDoc): HistoryEntry {
   if (d.text != null) entry.text = d.text;
   if (d.press != null) entry.press = d.press;
   if (d.buttons != null) entry.buttons = d.buttons;
+  if (d.media != null) entry.media = d.media;
   if (d.updateId != null) entry.updateId = d.updateId;
   return entry;
 }

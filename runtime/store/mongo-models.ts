@@ -7,7 +7,7 @@
  * and cast them on every write. `vars` stays an object (readable in the database) under `minimize: false`.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AgendaEntry, BotPlatformCredential, OutboxButton, OutboxMessage } from './types.js';
+import type { AgendaEntry, BotPlatformCredential, MediaNote, OutboxButton, OutboxMessage } from './types.js';
 
 export interface BotDoc {
   _id: string;
@@ -72,6 +72,8 @@ export interface HistoryDoc {
   text?: string;
   press?: string;
   buttons?: OutboxButton[];
+  /** References to files (never bytes); absent on documents without media. */
+  media?: MediaNote[];
   updateId?: string;
   at: number;
 }
@@ -163,6 +165,7 @@ export const historySchema = new Schema<HistoryDoc>(
     text: String,
     press: String,
     buttons: { type: [Schema.Types.Mixed], default: undefined },
+    media: { type: [Schema.Types.Mixed], default: undefined },
     updateId: String,
     at: req(Number),
   },

@@ -9,6 +9,7 @@ import type {
   DialogState,
   DialogSummary,
   HistoryEntry,
+  MediaNote,
   OutboxButton,
   ScenarioSummary,
 } from './types.js';
@@ -321,6 +322,8 @@ interface StoredEntry {
   text?: string;
   press?: string;
   buttons?: OutboxButton[];
+  /** References to files (never bytes): a field inside the JSON, so rows written before media read as entries without it. */
+  media?: MediaNote[];
   updateId?: string;
 }
 
@@ -333,6 +336,7 @@ export function storedEntries(entries: readonly HistoryEntry[]): string {
       ...(h.text !== undefined && { text: h.text }),
       ...(h.press !== undefined && { press: h.press }),
       ...(h.buttons !== undefined && { buttons: [...h.buttons] }),
+      ...(h.media !== undefined && { media: [...h.media] }),
       ...(h.updateId !== undefined && { updateId: h.updateId }),
     })),
   );
@@ -354,6 +358,7 @@ export function historyOf(key: DialogKey, rows: readonly HistoryRow[]): HistoryE
       if (e.text !== undefined) entry.text = e.text;
       if (e.press !== undefined) entry.press = e.press;
       if (e.buttons !== undefined) entry.buttons = e.buttons;
+      if (e.media !== undefined) entry.media = e.media;
       if (e.updateId !== undefined) entry.updateId = e.updateId;
       out.push(entry);
     }

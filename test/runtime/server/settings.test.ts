@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBotsConfig, readSettings, SettingsError, tokenEnvName, webhookSecretEnvName, ConfigError } from '../../../runtime/server/index.js';
 
@@ -68,6 +69,25 @@ describe('settings from the environment', () => {
     expect(readSettings({})).toMatchObject({ webchatStreamsPerAddress: 20, webchatStreamsPerSession: 3 });
     expect(readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '5', WEBCHAT_STREAMS_PER_SESSION: '1' })).toMatchObject({ webchatStreamsPerAddress: 5, webchatStreamsPerSession: 1 });
     expect(() => readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '0' })).toThrow(SettingsError);
+  });
+
+  it('reads the media settings: the disk under DATA_DIR, kept forever, 60 s downloads by default; S3 needs a bucket', () => {
+    expect(readSettings({}).media).toEqual({ store: 'disk', dir: join('data', 'media'), s3: undefined, retentionDays: 0, fetchTimeoutMs: 60_000 });
+    expect(readSettings({ DATA_DIR: '/srv/d' }).media.dir).toBe(join('/srv/d', 'media'));
+    expect(readSettings({ MEDIA_DIR: '/m', MEDIA_RETENTION_DAYS: '30', MEDIA_FETCH_TIMEOUT_MS: '5000' }).media).toMatchObject({ dir: '/m', retentionDays: 30, fetchTimeoutMs: 5000 });
+    expect(readSettings({ MEDIA_STORE: 's3', S3_BUCKET: 'b', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'true' }).media).toMatchObject({
+      store: 's3',
+      s3: { bucket: 'b', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: true },
+    });
+    expect(() => readSettings({ MEDIA_STORE: 's3' })).toThrow(/S3_BUCKET/);
+    expect(() => readSettings({ MEDIA_STORE: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).toThrow(/S3_SECRET_ACCESS_KEY/);
+    expect(() => readSettings({ MEDIA_STORE: 's3', S3_BUCKET: 'b', S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT/);
+    expect(() => readSettings({ MEDIA_STORE: 'ftp' })).toThrow(/disk, s3/);
+    expect(() => readSettings({ MEDIA_RETENTION_DAYS: '-1' })).toThrow(/MEDIA_RETENTION_DAYS/);
+    expect(() => readSettings({ MEDIA_FETCH_TIMEOUT_MS: '10' })).toThrow(/MEDIA_FETCH_TIMEOUT_MS/);
+    expect(readSettings({}).webchatMaxUploadBytes).toBe(20 * 1024 * 1024);
+    expect(readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '1048576' }).webchatMaxUploadBytes).toBe(1024 * 1024);
+    expect(() => readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '10' })).toThrow(/WEBCHAT_MAX_UPLOAD_BYTES/);
   });
 
   it('names per-bot variables after the bot id', () => {

@@ -381,6 +381,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(d?.recentUpdates).toEqual(recentUpdates.slice(5));
     });
 
+    it('round-trips media by reference: history notes, an outbox medium, and a fetch entry of the agenda', async () => {
+      const key = dialogKey('c1');
+      const file = { id: 'ab'.repeat(32), sha256: 'ab'.repeat(32), mime: 'image/png', size: 68, name: 'receipt.png' };
+      const received = { key, rev: 1, direction: 'in' as const, step: 'ask', media: [{ kind: 'photo' as const, file }], at: 1 };
+      const sent = {
+        key,
+        rev: 1,
+        direction: 'out' as const,
+        step: 'show',
+        text: 'Your receipt',
+        media: [{ kind: 'image' as const, file, caption: 'Your receipt' }, { kind: 'location' as const, latitude: 48.85, longitude: 2.35, title: 'Shop' }],
+        at: 1,
+      };
+      const outbox = [{ seq: 1, text: 'Your receipt', buttons: [], step: 'show', media: { type: 'image' as const, source: { file }, caption: 'Your receipt' }, at: 1 }];
+      const agenda = [
+        {
+          id: '1.1',
+          kind: 'fetch' as const,
+          name: 'fetch',
+          step: 'ask',
+          due: 1,
+          at: 1,
+          fetch: { files: [{ kind: 'photo' as const, ref: 'tg-file-id', mime: 'image/jpeg', size: 5000 }], limits: { maxBytes: 10_000_000, mime: ['image/*'] } },
+          attempts: 1,
+        },
+      ];
+      await write(store, dialogState(key, 1, { outbox, lastSeq: 1, agenda }), [received, sent]);
+      const history = await store.history(key);
+      expect(history).toStrictEqual([received, sent]);
+      const d = await store.getDialog(key);
+      expect(d?.outbox).toStrictEqual(outbox);
+      expect(d?.agenda).toStrictEqual(agenda);
+    });
+
     it('is not changed by mutating what was written or read', async () => {
       const key = dialogKey('c1');
       const vars: Record<string, unknown> = { name: 'Ann' };
