@@ -34,7 +34,10 @@ describe('loading a bot whose scenario ships files', () => {
     const { logger } = captureLogger();
     const loading = loadBots(bots, new MemoryStore(), parseKeyring('1'.repeat(64)), {}, logger, () => 1_000, shipped);
     await expect(loading).rejects.toBeInstanceOf(ScenarioLoadError);
-    const message = await loading.catch((err: Error) => err.message);
+    const message = await loading.then(
+      () => '',
+      (err: Error) => err.message,
+    );
     const line = message.split('\n').find((l) => l.startsWith(`${scenario}:`));
     expect(line?.slice(scenario.length + 1).split(' ').slice(0, 2)).toEqual(['8:28', 'MEDIA_FILE_MISSING']);
   });
