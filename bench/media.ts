@@ -5,7 +5,10 @@
  * the raw copy of the same bytes from the same server to a file. (b) Peak RSS while 50 uploads of 5 MB stream into
  * the disk store at once, against the 250 MB in flight (a store that buffered whole files would hold them all).
  * The server runs in a child process, so its buffers are not in the measured RSS.
- * Run: flock /tmp/bench.lock npm run bench:media  (options: RUNS=15 UPLOADS=50 MB=5 MEMORY_RUNS=3)
+ * SOURCE=telegram measures (a) through the Telegram adapter against the fake Bot API in a child process instead
+ * (getFile, then the file download; replies really sent), with the raw getFile + copy as its baseline; SOURCE=all
+ * runs both sources one after the other in the same invocation; SOURCE=http (default) the local HTTP source alone.
+ * Run: flock /tmp/bench.lock npm run bench:media  (options: RUNS=15 UPLOADS=50 MB=5 MEMORY_RUNS=3 SOURCE=http|telegram|all MEMORY=on|off)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +26,8 @@ import { DialogManager, type DialogEvent } from '../runtime/dialogs/index.js';
 import type { IncomingFile } from '../runtime/engine/index.js';
 import { silentLogger } from '../runtime/log/index.js';
 import { DiskMediaStore } from '../runtime/media/index.js';
+import { TelegramAdapter } from '../runtime/adapters/telegram/index.js';
+import { FakeBotApi, fakeUpdates, type FakeFileInfo } from '../runtime/testing/fake-bot-api.js';
 import { dueEntries } from '../runtime/agenda/index.js';
 import { openSqliteStore, type AgendaEntry, type DialogKey, type DialogWrite, type Store } from '../runtime/store/index.js';
 
@@ -30,6 +35,8 @@ const runs = Number(process.env['RUNS'] ?? 15);
 const uploads = Number(process.env['UPLOADS'] ?? 50);
 const memoryRuns = Number(process.env['MEMORY_RUNS'] ?? 3);
 const fileBytes = Number(process.env['MB'] ?? 5) * 1024 * 1024;
+const sources = ((s) => (s === 'all' ? ['http', 'telegram'] : [s]))(process.env['SOURCE'] ?? 'http') as ('http' | 'telegram')[];
+const TOKEN = '900900:benchMediaToken_abcdefghijklmnop';
 const JPEG_HEAD = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex');
 
 /** The stand-in platform: GET /<n> answers fileBytes of a JPEG whose bytes differ by n, in 64 KB chunks (at most `rate` bytes/s when set). */
@@ -109,10 +116,86 @@ async function fireAsRunner(store: Store, manager: DialogManager, key: DialogKey
   await store.releaseAgenda(key, lease.token);
 }
 
+/** The fake Bot API in a child process, holding `count` photos of fileBytes (bytes differing by n) for TOKEN's bot. */
+async function serveFakeApi(count: number): Promise<void> {
+  const api = await FakeBotApi.start({ record: false });
+  const files: FakeFileInfo[] = [];
+  for (let n = 0; n < count; n++) {
+    const body = Buffer.alloc(fileBytes, 0x5a);
+    JPEG_HEAD.copy(body);
+    body.writeUInt32BE(n, JPEG_HEAD.length);
+    files.push(api.addFile(TOKEN, body));
+  }
+  process.send!({ url: api.url, files });
+}
+
+async function startFakeApi(count: number): Promise<{ url: string; files: FakeFileInfo[]; child: ChildProcess }> {
+  const child = fork(fileURLToPath(import.meta.url), ['fakeapi', String(count)], { env: { ...process.env, MB: String(fileBytes / 1024 / 1024) } });
+  const { url, files } = await new Promise<{ url: string; files: FakeFileInfo[] }>((resolve) => child.once('message', resolve));
+  return { url, files, child };
+}
+
+/** Where (a) gets its photo: the platform the updates come from, the updates, and the raw copy it is compared with. */
+interface PhotoSource {
+  readonly label: string;
+  readonly platform: string;
+  readonly adapter: PlatformAdapter;
+  /** Plants the fetch entry when the engine emits none (the local HTTP source only). */
+  readonly plants: boolean;
+  start(chat: number): unknown;
+  photo(run: number, chat: number): unknown;
+  rawCopy(run: number, to: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function httpSource(): Promise<PhotoSource> {
+  const { url, child } = await startSource(0);
+  return {
+    label: 'a local HTTP server through a test adapter',
+    platform: 'bench',
+    adapter: new PhotoAdapter(url),
+    plants: true,
+    start: (chat) => ({ id: 1, chat: `c${chat}`, text: '/start' }),
+    photo: (run, chat) => ({ id: `photo-${run}`, chat: `c${chat}`, photo: String(run) }),
+    rawCopy: async (run, to) => {
+      // Another copy, so no store dedupes.
+      const res = await request(`${url}/${1_000_000 + run}`);
+      await pipeline(res.body, createWriteStream(to));
+    },
+    close: async () => void child.kill(),
+  };
+}
+
+async function telegramSource(): Promise<PhotoSource> {
+  const { url, files, child } = await startFakeApi(runs + 2);
+  const adapter = new TelegramAdapter({ apiRoot: url });
+  adapter.addBot('bot', TOKEN);
+  let update = 1;
+  return {
+    label: "the fake Bot API through the Telegram adapter (getFile, then the file's download; replies sent)",
+    platform: 'telegram',
+    adapter,
+    plants: false,
+    start: (chat) => ({ update_id: update++, message: { message_id: 1, date: 1_700_000_000, chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'B' }, text: '/start' } }),
+    photo: (run, chat) => ({ update_id: update++, ...fakeUpdates.photo(chat, files[run]!) }),
+    rawCopy: async (run, to) => {
+      // What the adapter does on the wire, with no store: getFile, then the bytes straight to a file.
+      const info = await request(`${url}/bot${TOKEN}/getFile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_id: files[run]!.file_id }) });
+      const path = ((await info.body.json()) as { result: { file_path: string } }).result.file_path;
+      const res = await request(`${url}/file/bot${TOKEN}/${path}`);
+      await pipeline(res.body, createWriteStream(to));
+    },
+    close: async () => {
+      await adapter.close();
+      child.kill();
+    },
+  };
+}
+
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function latency(): Promise<void> {
-  const { url, child } = await startSource(0);
+async function latency(kind: 'http' | 'telegram'): Promise<void> {
+  const source = kind === 'telegram' ? await telegramSource() : await httpSource();
   const dir = mkdtempSync(join(tmpdir(), 'bench-media-'));
   try {
     const withMedia = compileScenario(JSON.stringify(MEDIA_SCENARIO), { file: 'bench.json' });
@@ -120,10 +203,11 @@ async function latency(): Promise<void> {
     if (!r.ir) throw new Error('the bench scenario does not compile');
     const config = emitMachineConfig(r.ir);
     let engineFetches = false;
-    const store = planFetches(openSqliteStore({ file: join(dir, 'bench.db') }), () => engineFetches);
+    const sqlite = openSqliteStore({ file: join(dir, 'bench.db') });
+    const store = source.plants ? planFetches(sqlite, () => engineFetches) : sqlite;
     const media = new DiskMediaStore(join(dir, 'media'));
     const manager = new DialogManager({ store, logger: silentLogger(), media, agenda: { sweepMs: 60_000 } });
-    manager.registerPlatformAdapter('bench', new PhotoAdapter(url));
+    manager.registerPlatformAdapter(source.platform, source.adapter);
     manager.registerBot('bot', config);
     manager.start();
     const stored = new Map<string, (at: number) => void>();
@@ -134,20 +218,21 @@ async function latency(): Promise<void> {
     const toStored: number[] = [];
     const raw: number[] = [];
     for (let i = -1; i < runs; i++) {
-      const chat = `c${i + 1}`;
-      await manager.processIncomingMessage({ botId: 'bot', platform: 'bench', update: { id: 1, chat, text: '/start' } });
-      const done = new Promise<number>((resolve) => stored.set(chat, resolve));
+      const chat = 100 + i;
+      const started = await manager.processIncomingMessage({ botId: 'bot', platform: source.platform, update: source.start(chat) });
+      if (started.status !== 'applied') throw new Error(`/start was not applied: ${started.status}`);
+      const done = new Promise<number>((resolve) => stored.set(started.key.chatId, resolve));
       const t0 = performance.now();
-      const result = await manager.processIncomingMessage({ botId: 'bot', platform: 'bench', update: { id: `photo-${i + 2}`, chat, photo: String(i + 2) } });
+      const result = await manager.processIncomingMessage({ botId: 'bot', platform: source.platform, update: source.photo(i + 1, chat) });
       const t1 = performance.now();
       if (result.status === 'applied' && result.effects.some((e) => e.type === 'fetch')) engineFetches = true;
+      if (!engineFetches && !source.plants) throw new Error('the engine emitted no fetch for the photo');
       // The planted entry was not learned by the runner (its due time comes from the turn): fire it as the runner does.
-      if (!engineFetches) void fireAsRunner(store, manager, { botId: 'bot', platform: 'bench', chatId: chat });
+      if (!engineFetches) void fireAsRunner(store, manager, { botId: 'bot', platform: source.platform, chatId: started.key.chatId });
       const t2 = await Promise.race([done, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the photo was not stored within 30 s')), 30_000))]);
-      // Baseline: the same bytes (another copy, so no store dedupes) from the same server straight to a file.
+      // Baseline: the same bytes from the same server straight to a file.
       const b0 = performance.now();
-      const res = await request(`${url}/${1_000_000 + i}`);
-      await pipeline(res.body, createWriteStream(join(dir, `raw-${i}`)));
+      await source.rawCopy(i + 1, join(dir, `raw-${i}`));
       const b1 = performance.now();
       if (i < 0) continue; // warm-up
       committed.push(t1 - t0);
@@ -157,13 +242,13 @@ async function latency(): Promise<void> {
     await manager.stop();
     await store.close();
     const mb = fileBytes / 1024 / 1024;
-    console.log(`(a) a received ${mb} MB photo, medians of ${runs} runs (engine emits fetch: ${engineFetches ? 'yes' : 'no, entry planted in the same write'})`);
+    console.log(`(a) a received ${mb} MB photo from ${source.label}, medians of ${runs} runs (engine emits fetch: ${engineFetches ? 'yes' : 'no, entry planted in the same write'})`);
     console.log(`    update -> committed transition: ${median(committed).toFixed(2)} ms`);
     console.log(`    update -> stored file (downloaded, hashed, type read, on disk, media.stored committed): ${median(toStored).toFixed(1)} ms`);
-    console.log(`    baseline, raw copy of the same bytes from the same server to a file: ${median(raw).toFixed(1)} ms`);
+    console.log(`    baseline, raw copy of the same bytes from the same server to a file${kind === 'telegram' ? ' (getFile, then the download)' : ''}: ${median(raw).toFixed(1)} ms`);
     console.log(`    ratio stored/raw: ×${(median(toStored) / median(raw)).toFixed(2)}`);
   } finally {
-    child.kill();
+    await source.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -252,8 +337,9 @@ const TEXT_SCENARIO = scenario({ type: 'text' });
 setGlobalDispatcher(new Agent({ connections: 128 }));
 
 if (process.argv[2] === 'serve') serve(Number(process.argv[3] ?? 0));
+else if (process.argv[2] === 'fakeapi') await serveFakeApi(Number(process.argv[3]));
 else if (process.argv[2] === 'rss') await peakRss(process.argv[3] as 'raw' | 'store', process.argv[4]!);
 else {
-  await latency();
-  await memory();
+  for (const kind of sources) await latency(kind);
+  if (process.env['MEMORY'] !== 'off') await memory();
 }

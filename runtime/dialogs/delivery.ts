@@ -311,7 +311,8 @@ export class Delivery {
 
   /** Sends the parts of one reply in order, resuming after the parts this process already sent. */
   private sendParts(adapter: PlatformAdapter, lease: LeaseHolder, message: Outbound, log: ConversationLogger): Promise<SendOutcome> {
-    const whole = { text: message.text, buttons: message.buttons };
+    // A medium goes with its message: the adapter sends it with `text` as its caption.
+    const whole: OutboundMessage = message.media ? { text: message.text, buttons: message.buttons, media: message.media } : { text: message.text, buttons: message.buttons };
     const parts = adapter.split?.(whole) ?? [whole];
     // Most replies are one part: no bookkeeping of parts sent.
     if (parts.length === 1) return this.sendOne(adapter, lease, message, parts[0]!, message.masked?.text ?? message.text, log);

@@ -63,6 +63,8 @@ export interface AppDeps {
   readonly intake?: IntakeGate;
   /** How long a webhook answer waits for the update's replies (WEBHOOK_REPLY_WAIT_MS); 0 or absent: not at all. */
   readonly webhookReplyWaitMs?: number;
+  /** How long the parts of an album are held after the last one (TELEGRAM_MEDIA_GROUP_MS); default 600 ms. */
+  readonly telegramMediaGroupMs?: number;
   /** Stored files, served to the admin at /api/media/:id. */
   readonly media?: MediaStore;
   /** Files shipped with the bots, stored when the admin API uploads or activates a scenario version. */
@@ -73,8 +75,15 @@ export interface AppDeps {
  * The server's request listener: a Telegram webhook POST goes straight to its handler on node:http (the hot path
  * needs none of Koa's per-request work), everything else to the Koa app.
  */
-export function createRequestListener(deps: AppDeps): { readonly app: Koa; readonly listener: RequestListener } {
-  const webhook = telegramWebhook({ manager: deps.manager, secretOf: deps.telegramSecretOf, logger: deps.logger, intake: deps.intake, replyWaitMs: deps.webhookReplyWaitMs });
+export function createRequestListener(deps: AppDeps): { readonly app: Koa; readonly listener: RequestListener; readonly webhook: TelegramWebhook } {
+  const webhook = telegramWebhook({
+    manager: deps.manager,
+    secretOf: deps.telegramSecretOf,
+    logger: deps.logger,
+    intake: deps.intake,
+    replyWaitMs: deps.webhookReplyWaitMs,
+    ...(deps.telegramMediaGroupMs !== undefined ? { mediaGroups: { windowMs: deps.telegramMediaGroupMs } } : {}),
+  });
   const app = koaApp(deps, webhook);
   const koa = app.callback();
   const observe = deps.metrics?.startRequest;
@@ -83,7 +92,7 @@ export function createRequestListener(deps: AppDeps): { readonly app: Koa; reado
     if (botId === undefined) void koa(req, res);
     else void webhook.serve(req, res, botId, observe);
   };
-  return { app, listener };
+  return { app, listener, webhook };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { compileScenario, emitMachineConfig, type Diagnostic, type IrScenario, type MachineConfig } from '../../compiler/index.js';
 import { ShippedFileError, shippedPaths, type ShippedFiles } from '../media/index.js';
 import type { Logger } from '../log/index.js';
@@ -88,10 +89,23 @@ function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; i
   } catch (err) {
     return { source: '', errors: [`cannot read ${bot.scenario}: ${(err as Error).message}`] };
   }
-  const result = compileScenario(source, { file: bot.scenario });
+  // A missing shipped file is a diagnostic with its position, as `scenarist check` reports it.
+  const result = compileScenario(source, { file: bot.scenario, fileExists: shippedFileExists(bot.scenario) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
   if (!result.ir || errors.length > 0) return { source, errors: errors.length > 0 ? errors : [`${bot.scenario}: could not be compiled`] };
   return { source, config: emitMachineConfig(result.ir), ir: result.ir, errors: [] };
+}
+
+/** Whether a file a scenario ships exists: its path is relative to the scenario file's folder. */
+function shippedFileExists(scenarioPath: string): (relativePath: string) => boolean {
+  const folder = dirname(scenarioPath);
+  return (relativePath) => {
+    try {
+      return statSync(resolve(folder, relativePath)).isFile();
+    } catch {
+      return false;
+    }
+  };
 }
 
 async function resolveToken(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<string | undefined> {

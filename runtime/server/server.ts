@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
-import { TelegramAdapter, startTelegramPolling, type TelegramAdapterOptions, type TelegramPolling } from '../adapters/telegram/index.js';
+import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
@@ -116,8 +116,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const webchat = new WebChatAdapter(undefined, media);
     if (settings.webchat) manager.registerPlatformAdapter(WEBCHAT_PLATFORM, webchat);
     // The adapter reads stored files from the media store to upload them (its `media` option).
-    const telegramOptions: TelegramAdapterOptions & { readonly media?: MediaStore } = { apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media };
-    const telegram = new TelegramAdapter(telegramOptions);
+    const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media });
     manager.registerPlatformAdapter('telegram', telegram);
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
@@ -132,7 +131,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const streams = new SseStreams();
     let ready = false;
     const intake = new IntakeGate({ maxBacklog: settings.intakeMaxBacklog, maxWaitMs: settings.intakeMaxWaitMs, backlog: () => manager.backlog, clock });
-    const { listener } = createRequestListener({
+    const { listener, webhook } = createRequestListener({
       manager,
       store,
       logger,
@@ -149,6 +148,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       streams,
       intake,
       webhookReplyWaitMs: settings.webhookReplyWaitMs,
+      telegramMediaGroupMs: settings.telegramMediaGroupMs,
       secrets: botSecrets,
       media,
       shipped,
@@ -195,6 +195,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         cut.unref();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         clearTimeout(cut);
+        // An album held by the webhook was answered already: Telegram will not send it again, so it is handed over.
+        await webhook.flush();
         await manager.stop();
         await Promise.all([...botCalls.values()].map((c) => c.close()));
         identity.release();
@@ -219,6 +221,7 @@ async function startPolling(bot: LoadedBot, token: string, settings: Settings, m
   const started = startTelegramPolling({
     token,
     apiRoot: settings.telegramApiRoot,
+    mediaGroups: { windowMs: settings.telegramMediaGroupMs },
     // Over the backlog bound an update waits here; telegraf fetches the next batch only after this one's handlers.
     admit: async () => {
       const admitted = intake.tryEnter() || (await intake.enter(Infinity));

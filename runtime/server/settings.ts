@@ -25,6 +25,11 @@ export interface Settings {
   readonly telegramSender: 'direct' | 'telegraf';
   /** TELEGRAM_WEBHOOK_ANSWER: 'ack' puts a button press's answerCallbackQuery in the webhook's answer; 'off' never. Default ack. */
   readonly telegramWebhookAnswer: 'off' | 'ack';
+  /**
+   * TELEGRAM_MEDIA_GROUP_MS: how long the parts of an album (a media group) are held after the last one before they
+   * reach the dialog as one answer (webhook and polling). Default 600.
+   */
+  readonly telegramMediaGroupMs: number;
   /** Logging: BOT_LOG_LEVEL, BOT_LOG_FORMAT, BOT_FILE_LOGGING, BOT_LOG_DIR and more (runtime/log/settings.ts). */
   readonly log: LogSettings;
   /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
@@ -231,6 +236,7 @@ export function readSettings(env: Env = process.env): Settings {
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
     telegramWebhookAnswer: oneOf(env, 'TELEGRAM_WEBHOOK_ANSWER', ['off', 'ack'] as const, 'ack'),
+    telegramMediaGroupMs: integer(env, 'TELEGRAM_MEDIA_GROUP_MS', 600, 0, 10_000),
     log: logSettings(env),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),

@@ -65,6 +65,14 @@ describe('settings from the environment', () => {
     expect(() => readSettings({ CALLS_MAX_BODY_KB: '0' })).toThrow(/CALLS_MAX_BODY_KB/);
   });
 
+  it('reads the album window, 600 ms by default, and refuses what is not a duration from 0 to 10 s', () => {
+    expect(readSettings({}).telegramMediaGroupMs).toBe(600);
+    expect(readSettings({ TELEGRAM_MEDIA_GROUP_MS: '1500' }).telegramMediaGroupMs).toBe(1500);
+    expect(readSettings({ TELEGRAM_MEDIA_GROUP_MS: '0' }).telegramMediaGroupMs).toBe(0);
+    expect(() => readSettings({ TELEGRAM_MEDIA_GROUP_MS: '-1' })).toThrow(/TELEGRAM_MEDIA_GROUP_MS/);
+    expect(() => readSettings({ TELEGRAM_MEDIA_GROUP_MS: '20000' })).toThrow(/TELEGRAM_MEDIA_GROUP_MS.*from 0 to 10000/);
+  });
+
   it('reads the web chat stream caps, 20 per address and 3 per session by default', () => {
     expect(readSettings({})).toMatchObject({ webchatStreamsPerAddress: 20, webchatStreamsPerSession: 3 });
     expect(readSettings({ WEBCHAT_STREAMS_PER_ADDRESS: '5', WEBCHAT_STREAMS_PER_SESSION: '1' })).toMatchObject({ webchatStreamsPerAddress: 5, webchatStreamsPerSession: 1 });
