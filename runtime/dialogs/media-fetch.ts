@@ -1,8 +1,9 @@
+import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { MediaDownloadError, type PlatformAdapter } from '../adapters/types.js';
 import type { FetchLimits, FileValue, IncomingFile, InboundEvent, MediaFailure } from '../engine/index.js';
-import { mimeAccepted, type MediaStore } from '../media/index.js';
+import { cleanName, mimeAccepted, type MediaStore } from '../media/index.js';
 import type { MediaNote } from '../store/index.js';
 
 /** Attempts of a fetch: the first and two more after a 'retry' download error, a network error or a timeout. */
@@ -44,7 +45,8 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
         const f = download.file;
         if (f.size > limits.maxBytes) return { kind: 'refused', error: 'too_large', detail: `the file is larger than ${limits.maxBytes} bytes`, index, durationMs: took() };
         if (!mimeAccepted(f.mime, limits.mime)) return { kind: 'refused', error: 'type', detail: `the file is ${f.mime}, and only ${limits.mime!.join(', ')} is accepted`, index, durationMs: took() };
-        stored.push({ ...f, kind: file.kind });
+        // The store names the bytes as their first upload did, perhaps another chat's: the message's name counts.
+        stored.push({ ...f, kind: file.kind, name: cleanName(file.name, `file${extname(f.name)}`) });
         continue;
       }
       body = download.body;

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { FileKind, IrInput } from '../../compiler/index.js';
@@ -89,7 +90,8 @@ function upload(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Mid
 
 /**
  * The files of a posted message as the store knows them: each must be an upload, of a kind its type fits. The
- * type, size and name always come from the store, whatever the page sent. Throws 400 otherwise.
+ * type and size always come from the store, whatever the page sent; the name is the page's (the one its upload
+ * answered), cleaned. Throws 400 otherwise.
  */
 export async function resolveFiles(ctx: Context, deps: Pick<WebChatMediaDeps, 'manager' | 'store' | 'maxUploadBytes'> & { media?: MediaStore | undefined }, botId: string, body: unknown): Promise<unknown> {
   const parsed = parseWebChatUpdate(body);
@@ -104,7 +106,9 @@ export async function resolveFiles(ctx: Context, deps: Pick<WebChatMediaDeps, 'm
     if (!stored) return ctx.throw(400, `"files[${i}]" is not an upload: upload it first`);
     const kind = kindFor(stored.mime, raw[i]!.kind, stepKinds);
     if (typeof kind !== 'string') return ctx.throw(400, `"files[${i}]": ${kind.refused}`);
-    files.push({ id: stored.id, kind, mime: stored.mime, size: stored.size, name: stored.name });
+    // The store keeps the name of the first upload of these bytes, perhaps another session's: never shown here.
+    const name = cleanName(f.name, `file${extname(stored.name)}`);
+    files.push({ id: stored.id, kind, mime: stored.mime, size: stored.size, name });
   }
   return { ...(body as object), files };
 }

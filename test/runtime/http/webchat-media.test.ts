@@ -150,18 +150,37 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
 });
 
 describe('POST /chat/api/bots/:botId/messages with files or a location', () => {
-  it('passes the stored file (kind, type, size and name from the store) to the dialog', async () => {
+  it('passes the stored file (kind, type and size from the store, the name its upload answered) to the dialog', async () => {
     const s = await atPhotoStep('message');
     const bytes = png(50, 1);
-    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'r.png' })).json()) as { id: string };
+    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'r.png' })).json()) as { id: string; name: string };
     const parse = vi.spyOn(f.adapter, 'parseUpdate');
     try {
       // The page's claims of type and size are replaced by the store's; the kind comes from the type and the step.
-      const r = await f.post('receipt', { session: s, files: [{ id: up.id, mime: 'text/plain', size: 1 }] });
+      const r = await f.post('receipt', { session: s, files: [{ id: up.id, name: up.name, mime: 'text/plain', size: 1 }] });
       expect(r.status).toBe(200);
       expect(parse.mock.results.map((x) => x.value)).toEqual([
         { kind: 'message', updateId: expect.any(String), chatId: s, message: { files: [{ kind: 'photo', ref: up.id, mime: 'image/png', size: bytes.length, name: 'r.png' }] } },
       ]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("names a file as this session uploaded it, never with the name another session's upload of the same bytes has", async () => {
+    const bytes = png(70, 9);
+    const first = await atPhotoStep('first-name');
+    expect((await f.upload('receipt', first, bytes, { 'x-file-name': 'alice-passport.png' })).status).toBe(201);
+    const s = await atPhotoStep('second-name');
+    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'mine.png' })).json()) as { id: string; name: string };
+    expect(up.name).toBe('mine.png');
+    const parse = vi.spyOn(f.adapter, 'parseUpdate');
+    try {
+      expect((await f.post('receipt', { session: s, files: [{ id: up.id, name: up.name }] })).status).toBe(200);
+      const other = await atPhotoStep('no-name');
+      expect((await f.post('receipt', { session: other, files: [{ id: up.id }] })).status).toBe(200);
+      const names = parse.mock.results.map((x) => (x.value as { message: { files?: { name?: string }[] } }).message.files?.[0]?.name).filter(Boolean);
+      expect(names).toEqual(['mine.png', 'file.png']);
     } finally {
       parse.mockRestore();
     }
