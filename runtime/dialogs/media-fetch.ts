@@ -63,8 +63,11 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
       stored.push({ ...put.file, kind: file.kind });
       bytes += put.file.size;
     } catch (err) {
+      // A put that throws while the download's stream is sound: the store failed (disk full, bucket unreachable).
+      const storeFailed = body !== undefined && !body.errored && !signal.aborted;
       body?.destroy();
-      return { kind: 'failed', retryable: !(err instanceof MediaDownloadError) || err.kind === 'retry', detail: failureDetail(err, signal), index, durationMs: took() };
+      const detail = storeFailed ? `the media store failed${errorCode(err)}` : failureDetail(err, signal);
+      return { kind: 'failed', retryable: !(err instanceof MediaDownloadError) || err.kind === 'retry', detail, index, durationMs: took() };
     } finally {
       clearTimeout(timer);
     }
@@ -76,8 +79,14 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
 function failureDetail(err: unknown, signal: AbortSignal): string {
   if (signal.aborted) return 'the download timed out';
   if (err instanceof MediaDownloadError) return err.message;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `network error (${code})` : 'network error';
+  return `network error${errorCode(err, false)}`;
+}
+
+/** " (CODE)" of a system error (or, `named`, an SDK error's name), else nothing: never its message (it may carry a URL). */
+function errorCode(err: unknown, named = true): string {
+  const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };
+  const label = typeof code === 'string' ? code : named && typeof name === 'string' && !/^(Type)?Error$/.test(name) ? name : undefined;
+  return label === undefined ? '' : ` (${label})`;
 }
 
 /** The `media.stored` event of a fetch's outcome. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { PlatformAdapter } from '../../../runtime/adapters/types.js';
 import { downloadFiles } from '../../../runtime/dialogs/media-fetch.js';
@@ -26,5 +27,22 @@ describe('downloadFiles', () => {
     const unnamed = await downloadFiles('bot', [{ kind: 'photo', ref: first.file.id }], limits, tools);
     const names = [named, unnamed].map((a) => (a.kind === 'stored' ? a.files.map((f) => f.name) : a.kind));
     expect(names).toEqual([['mine.png'], ['file.png']]);
+  });
+
+  it('tells a failing media store (disk full, bucket unreachable) from a failing download, and retries it', async () => {
+    const media = new MemoryMediaStore();
+    media.put = async () => {
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    const adapter: PlatformAdapter = { ...storedAdapter(media), download: async () => ({ kind: 'stream', body: Readable.from([png(5)]) }) };
+    const attempt = await downloadFiles('bot', [{ kind: 'photo', ref: 'x' }], { maxBytes: 10_000 }, { adapter, media, timeoutMs: 1_000 });
+    expect(attempt).toMatchObject({ kind: 'failed', retryable: true, detail: 'the media store failed (ENOSPC)' });
+  });
+
+  it('fails at once, without retries, for a platform that takes no files', async () => {
+    const media = new MemoryMediaStore();
+    const { download: _none, ...adapter } = storedAdapter(media);
+    const attempt = await downloadFiles('bot', [{ kind: 'photo', ref: 'x' }], { maxBytes: 10_000 }, { adapter, media, timeoutMs: 1_000 });
+    expect(attempt).toMatchObject({ kind: 'failed', retryable: false, detail: 'this platform takes no files' });
   });
 });
