@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { IrScenario } from '../../compiler/index.js';
 import type { Effect, OutMedia, StoredFile } from '../engine/index.js';
 import type { MediaStore } from './types.js';
@@ -74,6 +75,12 @@ export class ShippedFiles {
     const full = resolve(dir, path);
     const inside = relative(resolve(dir), full);
     if (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) throw new Error(`the path leaves the scenario directory ${dir}`);
+    // A scenario uploaded through the admin API names its own paths: hidden files (.env, .git) stay private.
+    if (inside.split(sep).some((part) => part.startsWith('.'))) throw new Error('a hidden file (a name starting with ".") is never shipped');
+    // Nor may a link lead out of the directory.
+    const realFull = await realpath(full).catch(() => undefined);
+    const realInside = realFull === undefined ? '' : relative(await realpath(dir), realFull);
+    if (realInside.startsWith('..') || isAbsolute(realInside)) throw new Error(`the path leads out of the scenario directory ${dir}`);
     const body = createReadStream(join(full));
     const put = await this.media.put(body, { maxBytes: SHIPPED_MAX_BYTES, name: path }).catch((err: unknown) => {
       const code = (err as { code?: string }).code;
