@@ -165,10 +165,12 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     const key: DialogKey = { botId, platform: WEBCHAT_PLATFORM, chatId: sessionOf(ctx) };
     const id = param(ctx, 'id');
     const missing = (): never => ctx.throw(404, 'no such file in this conversation');
-    if (!FILE_ID.test(id) || !(await referenced(deps.store, key, id))) missing();
+    if (!FILE_ID.test(id)) missing();
+    // The store first: an id it does not hold costs no read of the conversation (the history may be long).
     const file = await deps.media.stat(id);
-    const body = file && (await deps.media.open(id));
-    if (!file || !body) return missing();
+    if (!file || !(await referenced(deps.store, key, id))) return missing();
+    const body = await deps.media.open(id);
+    if (!body) return missing();
     // As stored: Koa's type setter would add a charset the bytes may not have.
     ctx.set('Content-Type', file.mime);
     // Players seek with ranges (Safari plays no video without them).

@@ -258,6 +258,17 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
     expect((await fetch(`${f.url}/chat/api/bots/place/sessions/${s}/media/${up.id}`)).status).toBe(404);
   });
 
+  it('answers an id the store does not hold without reading the conversation', async () => {
+    const s = await atPhotoStep('probe');
+    const history = vi.spyOn(f.store, 'history');
+    try {
+      const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${'d'.repeat(64)}`);
+      expect([r.status, history.mock.calls.length]).toEqual([404, 0]);
+    } finally {
+      history.mockRestore();
+    }
+  });
+
   it('serves a file that is not an image, video or audio as an attachment', async () => {
     const s = await atPhotoStep('attach');
     const put = await f.media.put([Buffer.from('<html><script>alert(1)</script></html>')], { maxBytes: 1000, name: 'page.html', declaredMime: 'text/html' });
