@@ -132,7 +132,9 @@ const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|video\/|audio\/)/;
 /** A Content-Disposition with an ASCII fallback name and the UTF-8 one. */
 function disposition(type: 'inline' | 'attachment', name: string): string {
   const ascii = cleanName(name, 'file').replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '_');
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // encodeURIComponent leaves ' ( ) * as they are; RFC 8187's value has no place for them.
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 /** The one byte range a Range header asks for, inclusive; undefined for the whole file (absent, or not one range). */

@@ -278,6 +278,15 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
     expect([r.status, r.headers.get('content-type'), r.headers.get('content-disposition')]).toEqual([200, 'text/html', `attachment; filename="page.html"; filename*=UTF-8''page.html`]);
   });
 
+  it("names the file in Content-Disposition with RFC 8187's characters only", async () => {
+    const s = await atPhotoStep('disposition');
+    const put = await f.media.put([png(12, 12)], { maxBytes: 1000, name: "receipt (1) it's.png" });
+    if (!put.ok) throw new Error('refused');
+    await f.addHistory(f.key('receipt', s), [{ direction: 'out', step: 'ask_photo', media: [{ kind: 'photo', file: put.file }] }]);
+    const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${put.file.id}`);
+    expect(r.headers.get('content-disposition')).toBe(`inline; filename="receipt (1) it_s.png"; filename*=UTF-8''receipt%20%281%29%20it_s.png`);
+  });
+
   it('sends history media to the page by reference', async () => {
     const s = await atPhotoStep('history');
     const put = await f.media.put([png(5, 4)], { maxBytes: 1000, name: 'shown.png' });
