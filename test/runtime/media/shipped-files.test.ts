@@ -47,6 +47,20 @@ describe('files shipped with a bot', () => {
     }
   });
 
+  it('puts a file again when it is sent after retention may have deleted it', async () => {
+    let now = 1_000_000;
+    const day = 86_400_000;
+    dir = await mkdtemp(join(tmpdir(), 'shipped-'));
+    await writeFile(join(dir, 'logo.png'), PNG);
+    const media = new MemoryMediaStore(() => now);
+    const shipped = new ShippedFiles(media, () => dir, () => now);
+    await shipped.ship('shop', ['logo.png']);
+    now += 2 * day;
+    expect(await media.deleteOlderThan(now - day)).toBe(1);
+    const file = await shipped.resolve('shop', 'logo.png');
+    expect(await media.stat(file.id)).toMatchObject({ id: file.id, mime: 'image/png' });
+  });
+
   it('stores them relative to the scenario directory, and names every file that cannot be stored', async () => {
     const { media, shipped } = await bot();
     await shipped.ship('shop', ['logo.png']);
