@@ -113,13 +113,16 @@ export async function resolveFiles(ctx: Context, deps: Pick<WebChatMediaDeps, 'm
   return { ...(body as object), files };
 }
 
-/** Whether the dialog's history shows the file: only then may its session read it. */
-async function referenced(store: Store, key: DialogKey, id: string): Promise<boolean> {
+/**
+ * The name the dialog's history shows the file under, when it shows the file: only then may its session read it
+ * (under that name: the store's may be another chat's upload of the same bytes).
+ */
+async function referenced(store: Store, key: DialogKey, id: string): Promise<string | undefined> {
   const PAGE = 500;
   for (let afterRev = 0; ; ) {
     const entries = await store.history(key, { afterRev, limit: PAGE });
-    if (entries.some((e) => e.media?.some((m) => 'file' in m && m.file?.id === id))) return true;
-    if (entries.length < PAGE) return false;
+    for (const e of entries) for (const m of e.media ?? []) if ('file' in m && m.file?.id === id) return m.file.name;
+    if (entries.length < PAGE) return undefined;
     afterRev = entries[entries.length - 1]!.rev;
     // A page that ends inside a revision: read that revision again rather than skip its rest.
     if (entries[0]!.rev !== afterRev) afterRev -= 1;
@@ -170,7 +173,8 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     if (!FILE_ID.test(id)) missing();
     // The store first: an id it does not hold costs no read of the conversation (the history may be long).
     const file = await deps.media.stat(id);
-    if (!file || !(await referenced(deps.store, key, id))) return missing();
+    const name = file && (await referenced(deps.store, key, id));
+    if (!file || name === undefined) return missing();
     const body = await deps.media.open(id);
     if (!body) return missing();
     // As stored: Koa's type setter would add a charset the bytes may not have.
@@ -179,7 +183,7 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
-    ctx.set('Content-Disposition', disposition(INLINE.test(file.mime) ? 'inline' : 'attachment', file.name));
+    ctx.set('Content-Disposition', disposition(INLINE.test(file.mime) ? 'inline' : 'attachment', name));
     // The bytes of an id never change; only this session may read them.
     ctx.set('Cache-Control', 'private, max-age=86400');
     ctx.set('ETag', `"${file.id}"`);

@@ -287,6 +287,15 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
     expect(r.headers.get('content-disposition')).toBe(`inline; filename="receipt (1) it_s.png"; filename*=UTF-8''receipt%20%281%29%20it_s.png`);
   });
 
+  it("serves a file under the name this conversation knows it by, never another upload's name for the same bytes", async () => {
+    const s = await atPhotoStep('served-name');
+    const first = await f.media.put([png(14, 14)], { maxBytes: 1000, name: 'alice-passport.png' });
+    if (!first.ok) throw new Error('refused');
+    await f.addHistory(f.key('receipt', s), [{ direction: 'in', step: 'ask_photo', media: [{ kind: 'photo', file: { ...first.file, name: 'mine.png' } }] }]);
+    const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${first.file.id}`);
+    expect([r.status, r.headers.get('content-disposition')]).toEqual([200, `inline; filename="mine.png"; filename*=UTF-8''mine.png`]);
+  });
+
   it('sends history media to the page by reference', async () => {
     const s = await atPhotoStep('history');
     const put = await f.media.put([png(5, 4)], { maxBytes: 1000, name: 'shown.png' });
