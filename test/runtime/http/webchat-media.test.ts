@@ -50,6 +50,18 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
     expect(await f.media.stat(body.id)).toMatchObject({ mime: 'image/png', size: bytes.length });
   });
 
+  it.each([
+    ['../../etc/passwd', 'passwd'],
+    ['..\\..\\boot.ini', 'boot.ini'],
+    ['<img src=x onerror=alert(1)>.png', '_img src_x onerror_alert(1)_.png'],
+    ['a\r\nSet-Cookie: x=1.png', 'a__Set-Cookie_ x_1.png'],
+    ['..', 'file.png'],
+  ])('stores the file named %j under a clean name (%j)', async (declared, stored) => {
+    const s = await atPhotoStep('hostile-name');
+    const r = await f.upload('receipt', s, png(8, declared.length), { 'x-file-name': encodeURIComponent(declared) });
+    expect([r.status, ((await r.json()) as { name: string }).name]).toEqual([201, stored]);
+  });
+
   it('refuses a Content-Length over the step limit with 413 before reading the body', async () => {
     const s = await atPhotoStep('length');
     const puts = f.media.puts.length;
