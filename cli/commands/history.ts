@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { MediaNote } from '../../runtime/store/index.js';
 import { cyan, dim, green, UsageError, type Io } from '../io.js';
 import type { Command } from './command.js';
 
@@ -15,8 +16,9 @@ export const historyCommand: Command = {
   usage: 'scenarist history --bot-id BOT --chat-id CHAT [--platform NAME] [--limit N] [--json] [--database URL]',
   help: `Prints the messages of one dialog (a chat of a bot on a platform) as the store keeps them, oldest first:
 time (UTC), who wrote (user or bot), the step, the text. A pressed button shows its value; a bot message
-lists its buttons below it. Sensitive answers, and replies that show them, are printed as stored (masked by
-the runtime).
+lists its buttons below it. Media follow the text, one a line: [photo: receipt.jpg, image/jpeg, 212 bytes],
+[image: https://…] caption, [location: 52.52, 13.405], [contact: Ada Lovelace, +44 20 7946 0000].
+Sensitive answers, and replies that show them, are printed as stored (masked by the runtime).
 
 Options:
   --bot-id BOT      the bot (required)
@@ -136,7 +138,18 @@ interface Entry {
   readonly text?: string;
   readonly press?: string;
   readonly buttons?: readonly { readonly text: string; readonly value: string }[];
+  readonly media?: readonly MediaNote[];
   readonly at: number;
+}
+
+/** A medium as a line, as `scenarist chat` shows them: `[photo: receipt.jpg, image/jpeg, 212 bytes] caption`. */
+function mediaLine(m: MediaNote): string {
+  if (m.kind === 'location') return `[location: ${m.latitude}, ${m.longitude}${m.title ? ` (${m.title})` : ''}]`;
+  if (m.kind === 'contact') return `[contact: ${[m.first_name, m.last_name].filter(Boolean).join(' ')}, ${m.phone}]`;
+  const f = m.file ?? m;
+  const described = [f.name ?? m.path, f.mime, f.size === undefined ? undefined : `${f.size} bytes`].filter((x) => x !== undefined);
+  const what = m.url ?? (described.length > 0 ? described.join(', ') : 'a file');
+  return `[${m.kind}: ${what}]${m.caption ? ` ${m.caption}` : ''}`;
 }
 
 const time = (at: number): string => (Number.isFinite(at) ? new Date(at).toISOString().slice(0, 19).replace('T', ' ') : '?');
@@ -149,7 +162,8 @@ export function transcriptLine(e: Entry, stepWidth: number, color: boolean): str
   let body: string;
   if (e.press !== undefined) body = `[pressed ${e.press}]${e.text !== undefined && e.text !== e.press ? ` ${e.text}` : ''}`;
   else body = e.text ?? '';
-  const lines = body.split(/\r?\n/);
+  const lines = body === '' && e.media?.length ? [] : body.split(/\r?\n/);
+  for (const m of e.media ?? []) lines.push(mediaLine(m));
   if (e.direction === 'out' && e.buttons && e.buttons.length > 0) {
     lines.push(`buttons: ${e.buttons.map((b) => (b.text === b.value ? `[${b.text}]` : `[${b.text} -> ${b.value}]`)).join(' ')}`);
   }

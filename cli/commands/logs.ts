@@ -38,12 +38,13 @@ filter is set (--contains searches them too); --raw leaves them out and counts t
 
 Filters (all given must match):
   --bot-id ID          the bot (bot_id)
-  --platform NAME      the platform (telegram)
+  --platform NAME      the platform (telegram, webchat)
   --chat-id ID         the chat (platform_chat_id)
   --dialog-id ID       the dialog (dialog_id)
   --level LEVEL        this level and above: DEBUG < INFO < WARNING < ERROR
   --event-type TYPES   one event type or a comma list: INCOMING,OUTGOING,PROCESSING,STATE_CHANGE,ERROR,
-                       WEBHOOK,VARIABLE,CONDITION,ADAPTER,TIMER
+                       WEBHOOK,VARIABLE,CONDITION,ADAPTER,TIMER,CALL,MEDIA (MEDIA: the files users
+                       send, fetched and stored or refused; retention sweeps)
   --from-date WHEN     from this time on: 2026-11-24, 2026-11-24T05:51, 2026-11-24T05:51:29.5Z, …+03:00
   --to-date WHEN       up to this time, inclusive: a date alone is the whole day, a time without seconds
                        the whole minute. Times without Z or an offset are UTC, as in the log.

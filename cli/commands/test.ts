@@ -12,7 +12,8 @@ export const testCommand: Command = {
   summary: 'Run conversation tests against a scenario',
   usage: 'scenarist test SCENARIO [TESTFILE...]',
   help: `Runs each conversation test (a JSON file with one test or an array) on the same engine the server uses.
-Without TESTFILE, runs SCENARIO's sibling NAME.test.json.
+Without TESTFILE, runs SCENARIO's sibling NAME.test.json. A test file given alone (NAME.test.json) runs against
+its sibling scenario, NAME.json or NAME.scn.
 
 Files a test sends ({"photo": "fixtures/receipt.jpg"}) are read relative to the test file and fetched at once
 into an in-memory media store, with the server's checks (size limit, type read from the bytes).
@@ -26,8 +27,10 @@ Options:
 Exit status: 1 if any test fails or the scenario has an error, else 0.`,
   options: {},
   async run(io: Io, args) {
-    const [scenarioFile, ...given] = args.positionals;
-    if (!scenarioFile) throw new UsageError('test needs a SCENARIO file');
+    const [first, ...rest] = args.positionals;
+    if (!first) throw new UsageError('test needs a SCENARIO file');
+    // `scenarist test NAME.test.json`: the test file alone, its scenario beside it.
+    const [scenarioFile, given] = rest.length === 0 && first.endsWith(TEST_SUFFIX) ? [siblingScenario(io, first), [first]] : [first, rest];
     const testFiles = given.length > 0 ? given : [defaultTestFile(io, scenarioFile)];
     const loaded = await loadScenario(io, scenarioFile);
     printDiagnostics(io, loaded.diagnostics.filter((d) => d.severity === 'error'), 'stderr');
@@ -68,6 +71,16 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
     return failed > 0 ? 1 : 0;
   },
 };
+
+const TEST_SUFFIX = '.test.json';
+
+/** The scenario a test file is named after: NAME.json, else NAME.scn, next to it. */
+function siblingScenario(io: Io, testFile: string): string {
+  const base = testFile.slice(0, -TEST_SUFFIX.length);
+  const found = ['.json', '.scn'].map((ext) => base + ext).find((f) => existsSync(resolve(io.cwd, f)));
+  if (!found) throw new UsageError(`${testFile} is a test file and neither ${base}.json nor ${base}.scn exists: give the scenario first (scenarist test SCENARIO ${testFile})`);
+  return found;
+}
 
 function defaultTestFile(io: Io, scenario: string): string {
   const file = join(dirname(scenario), `${basename(scenario, extname(scenario))}.test.json`);

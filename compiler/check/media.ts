@@ -141,6 +141,8 @@ function classifySource(text: string, template: Template | undefined): SourceKin
     if (part === '..') depth--;
     else if (part !== '.' && part !== '') depth++;
     if (depth < 0) return { kind: 'bad', fix: 'a file path stays inside the scenario file\'s folder; move the file there' };
+    // The runtime ships no hidden file: .env and .git stay private.
+    if (part.startsWith('.') && part !== '.' && part !== '..') return { kind: 'bad', fix: 'a hidden file or folder (a name starting with ".") is never shipped; rename it' };
   }
   return { kind: 'path', path: text };
 }

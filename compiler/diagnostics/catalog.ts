@@ -365,7 +365,7 @@ export const catalog = {
   ),
   MEDIA_SOURCE: entry<{ value: string; fix: string; card?: 'location' | 'contact' }>(
     'error',
-    'A media source that is neither an http(s) URL, a relative file path inside the scenario\'s folder, nor "{{variable}}".',
+    'A media source that is neither an http(s) URL, a relative file path inside the scenario\'s folder (no hidden file), nor "{{variable}}".',
     (a) => `${q(a.value)} is not a media source: ${a.fix}.`,
   ),
   MEDIA_FILE_MISSING: entry<{ path: string }>(

@@ -1,8 +1,9 @@
+import { extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { MediaDownloadError, type PlatformAdapter } from '../adapters/types.js';
 import type { FetchLimits, FileValue, IncomingFile, InboundEvent, MediaFailure } from '../engine/index.js';
-import { mimeAccepted, type MediaStore } from '../media/index.js';
+import { cleanName, mimeAccepted, type MediaStore } from '../media/index.js';
 import type { MediaNote } from '../store/index.js';
 
 /** Attempts of a fetch: the first and two more after a 'retry' download error, a network error or a timeout. */
@@ -44,7 +45,8 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
         const f = download.file;
         if (f.size > limits.maxBytes) return { kind: 'refused', error: 'too_large', detail: `the file is larger than ${limits.maxBytes} bytes`, index, durationMs: took() };
         if (!mimeAccepted(f.mime, limits.mime)) return { kind: 'refused', error: 'type', detail: `the file is ${f.mime}, and only ${limits.mime!.join(', ')} is accepted`, index, durationMs: took() };
-        stored.push({ ...f, kind: file.kind });
+        // The store names the bytes as their first upload did, perhaps another chat's: the message's name counts.
+        stored.push({ ...f, kind: file.kind, name: cleanName(file.name, `file${extname(f.name)}`) });
         continue;
       }
       body = download.body;
@@ -61,8 +63,11 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
       stored.push({ ...put.file, kind: file.kind });
       bytes += put.file.size;
     } catch (err) {
+      // A put that throws while the download's stream is sound: the store failed (disk full, bucket unreachable).
+      const storeFailed = body !== undefined && !body.errored && !signal.aborted;
       body?.destroy();
-      return { kind: 'failed', retryable: !(err instanceof MediaDownloadError) || err.kind === 'retry', detail: failureDetail(err, signal), index, durationMs: took() };
+      const detail = storeFailed ? `the media store failed${errorCode(err)}` : failureDetail(err, signal);
+      return { kind: 'failed', retryable: !(err instanceof MediaDownloadError) || err.kind === 'retry', detail, index, durationMs: took() };
     } finally {
       clearTimeout(timer);
     }
@@ -74,8 +79,14 @@ export async function downloadFiles(botId: string, files: readonly IncomingFile[
 function failureDetail(err: unknown, signal: AbortSignal): string {
   if (signal.aborted) return 'the download timed out';
   if (err instanceof MediaDownloadError) return err.message;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `network error (${code})` : 'network error';
+  return `network error${errorCode(err, false)}`;
+}
+
+/** " (CODE)" of a system error (or, `named`, an SDK error's name), else nothing: never its message (it may carry a URL). */
+function errorCode(err: unknown, named = true): string {
+  const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };
+  const label = typeof code === 'string' ? code : named && typeof name === 'string' && !/^(Type)?Error$/.test(name) ? name : undefined;
+  return label === undefined ? '' : ` (${label})`;
 }
 
 /** The `media.stored` event of a fetch's outcome. */

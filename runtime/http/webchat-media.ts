@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { FileKind, IrInput } from '../../compiler/index.js';
@@ -89,7 +90,8 @@ function upload(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Mid
 
 /**
  * The files of a posted message as the store knows them: each must be an upload, of a kind its type fits. The
- * type, size and name always come from the store, whatever the page sent. Throws 400 otherwise.
+ * type and size always come from the store, whatever the page sent; the name is the page's (the one its upload
+ * answered), cleaned. Throws 400 otherwise.
  */
 export async function resolveFiles(ctx: Context, deps: Pick<WebChatMediaDeps, 'manager' | 'store' | 'maxUploadBytes'> & { media?: MediaStore | undefined }, botId: string, body: unknown): Promise<unknown> {
   const parsed = parseWebChatUpdate(body);
@@ -104,18 +106,23 @@ export async function resolveFiles(ctx: Context, deps: Pick<WebChatMediaDeps, 'm
     if (!stored) return ctx.throw(400, `"files[${i}]" is not an upload: upload it first`);
     const kind = kindFor(stored.mime, raw[i]!.kind, stepKinds);
     if (typeof kind !== 'string') return ctx.throw(400, `"files[${i}]": ${kind.refused}`);
-    files.push({ id: stored.id, kind, mime: stored.mime, size: stored.size, name: stored.name });
+    // The store keeps the name of the first upload of these bytes, perhaps another session's: never shown here.
+    const name = cleanName(f.name, `file${extname(stored.name)}`);
+    files.push({ id: stored.id, kind, mime: stored.mime, size: stored.size, name });
   }
   return { ...(body as object), files };
 }
 
-/** Whether the dialog's history shows the file: only then may its session read it. */
-async function referenced(store: Store, key: DialogKey, id: string): Promise<boolean> {
+/**
+ * The name the dialog's history shows the file under, when it shows the file: only then may its session read it
+ * (under that name: the store's may be another chat's upload of the same bytes).
+ */
+async function referenced(store: Store, key: DialogKey, id: string): Promise<string | undefined> {
   const PAGE = 500;
   for (let afterRev = 0; ; ) {
     const entries = await store.history(key, { afterRev, limit: PAGE });
-    if (entries.some((e) => e.media?.some((m) => 'file' in m && m.file?.id === id))) return true;
-    if (entries.length < PAGE) return false;
+    for (const e of entries) for (const m of e.media ?? []) if ('file' in m && m.file?.id === id) return m.file.name;
+    if (entries.length < PAGE) return undefined;
     afterRev = entries[entries.length - 1]!.rev;
     // A page that ends inside a revision: read that revision again rather than skip its rest.
     if (entries[0]!.rev !== afterRev) afterRev -= 1;
@@ -128,7 +135,9 @@ const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|video\/|audio\/)/;
 /** A Content-Disposition with an ASCII fallback name and the UTF-8 one. */
 function disposition(type: 'inline' | 'attachment', name: string): string {
   const ascii = cleanName(name, 'file').replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '_');
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // encodeURIComponent leaves ' ( ) * as they are; RFC 8187's value has no place for them.
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 /** The one byte range a Range header asks for, inclusive; undefined for the whole file (absent, or not one range). */
@@ -161,17 +170,20 @@ function serve(deps: WebChatMediaDeps, knownBot: (ctx: Context) => string): Midd
     const key: DialogKey = { botId, platform: WEBCHAT_PLATFORM, chatId: sessionOf(ctx) };
     const id = param(ctx, 'id');
     const missing = (): never => ctx.throw(404, 'no such file in this conversation');
-    if (!FILE_ID.test(id) || !(await referenced(deps.store, key, id))) missing();
+    if (!FILE_ID.test(id)) missing();
+    // The store first: an id it does not hold costs no read of the conversation (the history may be long).
     const file = await deps.media.stat(id);
-    const body = file && (await deps.media.open(id));
-    if (!file || !body) return missing();
+    const name = file && (await referenced(deps.store, key, id));
+    if (!file || name === undefined) return missing();
+    const body = await deps.media.open(id);
+    if (!body) return missing();
     // As stored: Koa's type setter would add a charset the bytes may not have.
     ctx.set('Content-Type', file.mime);
     // Players seek with ranges (Safari plays no video without them).
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Content-Security-Policy', "sandbox; default-src 'none'");
-    ctx.set('Content-Disposition', disposition(INLINE.test(file.mime) ? 'inline' : 'attachment', file.name));
+    ctx.set('Content-Disposition', disposition(INLINE.test(file.mime) ? 'inline' : 'attachment', name));
     // The bytes of an id never change; only this session may read them.
     ctx.set('Cache-Control', 'private, max-age=86400');
     ctx.set('ETag', `"${file.id}"`);

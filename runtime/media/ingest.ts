@@ -71,7 +71,13 @@ export async function ingest(body: AsyncIterable<Uint8Array> | Iterable<Uint8Arr
   }
   const sha256 = hash.digest('hex');
   const file: StoredFile = { id: sha256, sha256, size, mime: mime!.mime, name: cleanName(options.name, `file.${mime!.ext}`) };
-  await sink.keep(file);
+  try {
+    await sink.keep(file);
+  } catch (err) {
+    // Nothing half kept: the temporary bytes go (what keep finished under the hash stays, complete).
+    await sink.drop().catch(() => undefined);
+    throw err;
+  }
   return { ok: true, file };
 }
 

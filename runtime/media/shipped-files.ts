@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { IrScenario } from '../../compiler/index.js';
 import type { Effect, OutMedia, StoredFile } from '../engine/index.js';
 import type { MediaStore } from './types.js';
@@ -27,6 +28,9 @@ export function shippedPaths(ir: IrScenario): string[] {
   return [...paths];
 }
 
+/** A shipped file is put into the store again when it is sent this long after its last put (retention counts in days). */
+export const SHIPPED_REFRESH_MS = 3_600_000;
+
 /**
  * Files shipped with bots, put into the media store so that messages carry stored files, never paths. A path is
  * relative to the bot's scenario directory (for a scenario uploaded through the admin API too: the directory of the
@@ -34,12 +38,13 @@ export function shippedPaths(ir: IrScenario): string[] {
  * a turn (a version uploaded later) is read then, once.
  */
 export class ShippedFiles {
-  private readonly stored = new Map<string, Promise<StoredFile>>();
+  private readonly stored = new Map<string, { readonly file: Promise<StoredFile>; readonly at: number }>();
 
   constructor(
     private readonly media: MediaStore,
     /** The directory a bot's paths are relative to. */
     private readonly dirOf: (botId: string) => string | undefined,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Stores every file of `paths` now; throws ShippedFileError naming each one that cannot be stored. */
@@ -55,13 +60,16 @@ export class ShippedFiles {
   /** The stored file of a shipped path (stored on first use). */
   resolve(botId: string, path: string): Promise<StoredFile> {
     const k = this.keyOf(botId, path);
+    const now = this.clock();
     let hit = this.stored.get(k);
-    if (!hit) {
-      hit = this.store(botId, path);
-      this.stored.set(k, hit);
-      hit.catch(() => this.stored.delete(k));
+    // Put again now and then: the stored time moves, and a file retention deleted meanwhile is back.
+    if (!hit || now - hit.at >= SHIPPED_REFRESH_MS) {
+      const entry = { file: this.store(botId, path), at: now };
+      this.stored.set(k, entry);
+      entry.file.catch(() => this.stored.get(k) === entry && this.stored.delete(k));
+      hit = entry;
     }
-    return hit;
+    return hit.file;
   }
 
   private keyOf(botId: string, path: string): string {
@@ -74,6 +82,12 @@ export class ShippedFiles {
     const full = resolve(dir, path);
     const inside = relative(resolve(dir), full);
     if (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) throw new Error(`the path leaves the scenario directory ${dir}`);
+    // A scenario uploaded through the admin API names its own paths: hidden files (.env, .git) stay private.
+    if (inside.split(sep).some((part) => part.startsWith('.'))) throw new Error('a hidden file (a name starting with ".") is never shipped');
+    // Nor may a link lead out of the directory.
+    const realFull = await realpath(full).catch(() => undefined);
+    const realInside = realFull === undefined ? '' : relative(await realpath(dir), realFull);
+    if (realInside.startsWith('..') || isAbsolute(realInside)) throw new Error(`the path leads out of the scenario directory ${dir}`);
     const body = createReadStream(join(full));
     const put = await this.media.put(body, { maxBytes: SHIPPED_MAX_BYTES, name: path }).catch((err: unknown) => {
       const code = (err as { code?: string }).code;

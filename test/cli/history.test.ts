@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, type DialogKey, type DialogState, type HistoryEntry } from '../../runtime/store/index.js';
+import { transcriptLine } from '../../cli/commands/history.js';
 import { runCli } from '../support/cli.js';
 
 const temp = (): string => mkdtempSync(join(tmpdir(), 'scenarist-history-'));
@@ -186,5 +187,40 @@ describe('scenarist history', () => {
       expect(r.stderr).toContain('Usage: scenarist history');
     }
     expect((await runCli(['history', '--bot-id', 'greeter', '--chat-id', '42', '--database', 'postgres://localhost/x'])).stderr).toContain('unsupported --database');
+  });
+});
+
+describe('scenarist history: media', () => {
+  it('shows the media of a line after its text: files by name, type and size, URLs, locations and contacts', () => {
+    const at = Date.UTC(2026, 11, 3, 19, 0, 0);
+    const file = { id: 'a'.repeat(64), sha256: 'a'.repeat(64), mime: 'image/jpeg', size: 212, name: 'receipt.jpg' };
+    const userPhoto = transcriptLine({ direction: 'in', step: 'ask_receipt', at, media: [{ kind: 'photo', file }] }, 11, false);
+    expect(userPhoto).toBe('2026-12-03 19:00:00  user  ask_receipt  [photo: receipt.jpg, image/jpeg, 212 bytes]\n');
+    const declared = transcriptLine({ direction: 'in', step: 'ask_receipt', at, text: 'my receipt', media: [{ kind: 'document', name: 'r.pdf', mime: 'application/pdf', size: 9 }] }, 11, false);
+    expect(declared.split('\n').map((l) => l.trim())).toEqual(['2026-12-03 19:00:00  user  ask_receipt  my receipt', '[document: r.pdf, application/pdf, 9 bytes]', '']);
+    const bot = transcriptLine(
+      {
+        direction: 'out',
+        step: 'show',
+        at,
+        text: 'Here:',
+        media: [
+          { kind: 'image', file, caption: 'receipt.jpg, 212 bytes' },
+          { kind: 'video', url: 'https://example.com/a.mp4' },
+          { kind: 'location', latitude: 52.52, longitude: 13.405, title: 'Shop' },
+          { kind: 'contact', phone: '+1 555 0100', first_name: 'Ada', last_name: 'Lovelace' },
+        ],
+      },
+      4,
+      false,
+    );
+    expect(bot.split('\n').map((l) => l.trim())).toEqual([
+      '2026-12-03 19:00:00  bot   show  Here:',
+      '[image: receipt.jpg, image/jpeg, 212 bytes] receipt.jpg, 212 bytes',
+      '[video: https://example.com/a.mp4]',
+      '[location: 52.52, 13.405 (Shop)]',
+      '[contact: Ada Lovelace, +1 555 0100]',
+      '',
+    ]);
   });
 });

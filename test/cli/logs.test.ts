@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderRecord } from '../../cli/commands/logs.js';
 import { logFilesIn } from '../../cli/log-viewer/files.js';
 import { ENV_FILE } from '../../cli/log-viewer/setup.js';
-import { readLogSettings } from '../../runtime/log/index.js';
+import { EVENT_TYPES, readLogSettings } from '../../runtime/log/index.js';
 import { runCli } from '../support/cli.js';
 
 const FIXTURES = resolve('test/fixtures/logs');
@@ -381,5 +381,14 @@ describe('scenarist logs --follow (the built CLI in a child process)', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
+  });
+});
+
+describe('scenarist logs --help', () => {
+  it('names every event type the runtime logs, and the web chat among the platforms', async () => {
+    const { stdout } = await runCli(['logs', '--help']);
+    const listed = /--event-type TYPES[^:]*:([^(]+)/.exec(stdout)![1]!.split(/[\s,]+/).filter(Boolean);
+    expect(listed).toEqual([...EVENT_TYPES]);
+    expect(/--platform NAME +(.*)/.exec(stdout)![1]).toContain('webchat');
   });
 });

@@ -34,4 +34,11 @@ describe('scenarist test: media turns', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/turn 3: expected the turn to run\n\s+actual\s+an error: ENOENT/);
   });
+
+  it('runs a test file given alone against the scenario it is named after', async () => {
+    const run = await runCli(['test', 'examples/receipt.test.json']);
+    expect([run.code, run.stdout.trim().split('\n').at(-1)]).toEqual([0, '4 passed, 0 failed']);
+    const none = await runCli(['test', 'examples/nothing.test.json']);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('examples/nothing.json')]);
+  });
 });

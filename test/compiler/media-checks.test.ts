@@ -59,6 +59,8 @@ describe('media of a step (JSON)', () => {
     ['/etc/passwd'],
     ['../secret.png'],
     ['a/../../b.png'],
+    ['.env'],
+    ['config/.git/HEAD'],
     ['ftp://example.com/a.png'],
     ['files/{{name}}.png'],
     ['{{receipt.name}}'],

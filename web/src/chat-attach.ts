@@ -87,7 +87,7 @@ function refusal(chosen: readonly File[]): string | undefined {
   return undefined;
 }
 
-async function upload(host: AttachHost, file: File): Promise<{ id: string }> {
+async function upload(host: AttachHost, file: File): Promise<{ id: string; name: string }> {
   const response = await fetch(host.uploadUrl(), {
     method: 'POST',
     headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
@@ -97,7 +97,7 @@ async function upload(host: AttachHost, file: File): Promise<{ id: string }> {
     const problem = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
     throw new Error(problem?.error?.message ?? `HTTP ${response.status}`);
   }
-  return (await response.json()) as { id: string };
+  return (await response.json()) as { id: string; name: string };
 }
 
 /** A preview of a chosen file, from the browser's own copy (the server serves it once the conversation shows it). */
@@ -116,9 +116,13 @@ async function sendFiles(host: AttachHost, chosen: File[]): Promise<void> {
     return;
   }
   host.setStatus(chosen.length === 1 ? `Uploading ${chosen[0]!.name}…` : `Uploading ${chosen.length} files…`);
-  const ids: { id: string }[] = [];
+  // The name as this upload answered it: the store names the same bytes as their first upload did.
+  const ids: { id: string; name: string }[] = [];
   try {
-    for (const f of chosen) ids.push({ id: (await upload(host, f)).id });
+    for (const f of chosen) {
+      const { id, name } = await upload(host, f);
+      ids.push({ id, name });
+    }
   } catch (err) {
     host.setStatus(`The file could not be sent: ${(err as Error).message}`, true);
     return;

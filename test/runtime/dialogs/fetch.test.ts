@@ -169,7 +169,7 @@ describe('dialog manager: fetching the files users send', () => {
     const file = put.ok ? put.file : undefined!;
     scriptDownloads(h, [async () => ({ kind: 'stored', file })]);
     expect(await h.manager.fireFetch(key('c'), fetchEntry('9.1', [PHOTO], 0, 1_000_000, ['image/*']))).toBe('applied');
-    expect(sent.mock.calls.map(([e]) => e)).toEqual([{ type: 'media.stored', ok: true, files: [{ ...file, kind: 'photo' }] }]);
+    expect(sent.mock.calls.map(([e]) => e)).toEqual([{ type: 'media.stored', ok: true, files: [{ ...file, kind: 'photo', name: 'receipt.png' }] }]);
 
     const small = await setUp([fetchEntry('9.2', [PHOTO], 0, 10)]);
     scriptDownloads(small.h, [async () => ({ kind: 'stored', file })]);

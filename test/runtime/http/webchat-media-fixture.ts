@@ -131,6 +131,7 @@ export async function mediaFixture(options: { pages?: boolean; maxUploadBytes?: 
     store,
     logger,
     telegramSecretOf: () => undefined,
+    media,
     webchat: { hub: adapter.hub, media, ratePerMinute: options.ratePerMinute ?? 100_000, streamLimits: { perAddress: 10_000, perSession: 10_000 }, ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) },
     adminToken: MEDIA_ADMIN_TOKEN,
     pages: options.pages ?? false,

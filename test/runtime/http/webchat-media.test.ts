@@ -50,6 +50,18 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
     expect(await f.media.stat(body.id)).toMatchObject({ mime: 'image/png', size: bytes.length });
   });
 
+  it.each([
+    ['../../etc/passwd', 'passwd'],
+    ['..\\..\\boot.ini', 'boot.ini'],
+    ['<img src=x onerror=alert(1)>.png', '_img src_x onerror_alert(1)_.png'],
+    ['a\r\nSet-Cookie: x=1.png', 'a__Set-Cookie_ x_1.png'],
+    ['..', 'file.png'],
+  ])('stores the file named %j under a clean name (%j)', async (declared, stored) => {
+    const s = await atPhotoStep('hostile-name');
+    const r = await f.upload('receipt', s, png(8, declared.length), { 'x-file-name': encodeURIComponent(declared) });
+    expect([r.status, ((await r.json()) as { name: string }).name]).toEqual([201, stored]);
+  });
+
   it('refuses a Content-Length over the step limit with 413 before reading the body', async () => {
     const s = await atPhotoStep('length');
     const puts = f.media.puts.length;
@@ -150,18 +162,37 @@ describe('POST /chat/api/bots/:botId/sessions/:session/uploads', () => {
 });
 
 describe('POST /chat/api/bots/:botId/messages with files or a location', () => {
-  it('passes the stored file (kind, type, size and name from the store) to the dialog', async () => {
+  it('passes the stored file (kind, type and size from the store, the name its upload answered) to the dialog', async () => {
     const s = await atPhotoStep('message');
     const bytes = png(50, 1);
-    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'r.png' })).json()) as { id: string };
+    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'r.png' })).json()) as { id: string; name: string };
     const parse = vi.spyOn(f.adapter, 'parseUpdate');
     try {
       // The page's claims of type and size are replaced by the store's; the kind comes from the type and the step.
-      const r = await f.post('receipt', { session: s, files: [{ id: up.id, mime: 'text/plain', size: 1 }] });
+      const r = await f.post('receipt', { session: s, files: [{ id: up.id, name: up.name, mime: 'text/plain', size: 1 }] });
       expect(r.status).toBe(200);
       expect(parse.mock.results.map((x) => x.value)).toEqual([
         { kind: 'message', updateId: expect.any(String), chatId: s, message: { files: [{ kind: 'photo', ref: up.id, mime: 'image/png', size: bytes.length, name: 'r.png' }] } },
       ]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("names a file as this session uploaded it, never with the name another session's upload of the same bytes has", async () => {
+    const bytes = png(70, 9);
+    const first = await atPhotoStep('first-name');
+    expect((await f.upload('receipt', first, bytes, { 'x-file-name': 'alice-passport.png' })).status).toBe(201);
+    const s = await atPhotoStep('second-name');
+    const up = (await (await f.upload('receipt', s, bytes, { 'x-file-name': 'mine.png' })).json()) as { id: string; name: string };
+    expect(up.name).toBe('mine.png');
+    const parse = vi.spyOn(f.adapter, 'parseUpdate');
+    try {
+      expect((await f.post('receipt', { session: s, files: [{ id: up.id, name: up.name }] })).status).toBe(200);
+      const other = await atPhotoStep('no-name');
+      expect((await f.post('receipt', { session: other, files: [{ id: up.id }] })).status).toBe(200);
+      const names = parse.mock.results.map((x) => (x.value as { message: { files?: { name?: string }[] } }).message.files?.[0]?.name).filter(Boolean);
+      expect(names).toEqual(['mine.png', 'file.png']);
     } finally {
       parse.mockRestore();
     }
@@ -239,6 +270,17 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
     expect((await fetch(`${f.url}/chat/api/bots/place/sessions/${s}/media/${up.id}`)).status).toBe(404);
   });
 
+  it('answers an id the store does not hold without reading the conversation', async () => {
+    const s = await atPhotoStep('probe');
+    const history = vi.spyOn(f.store, 'history');
+    try {
+      const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${'d'.repeat(64)}`);
+      expect([r.status, history.mock.calls.length]).toEqual([404, 0]);
+    } finally {
+      history.mockRestore();
+    }
+  });
+
   it('serves a file that is not an image, video or audio as an attachment', async () => {
     const s = await atPhotoStep('attach');
     const put = await f.media.put([Buffer.from('<html><script>alert(1)</script></html>')], { maxBytes: 1000, name: 'page.html', declaredMime: 'text/html' });
@@ -246,6 +288,24 @@ describe('GET /chat/api/bots/:botId/sessions/:session/media/:id', () => {
     await f.addHistory(f.key('receipt', s), [{ direction: 'out', step: 'ask_photo', media: [{ kind: 'document', file: put.file }] }]);
     const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${put.file.id}`);
     expect([r.status, r.headers.get('content-type'), r.headers.get('content-disposition')]).toEqual([200, 'text/html', `attachment; filename="page.html"; filename*=UTF-8''page.html`]);
+  });
+
+  it("names the file in Content-Disposition with RFC 8187's characters only", async () => {
+    const s = await atPhotoStep('disposition');
+    const put = await f.media.put([png(12, 12)], { maxBytes: 1000, name: "receipt (1) it's.png" });
+    if (!put.ok) throw new Error('refused');
+    await f.addHistory(f.key('receipt', s), [{ direction: 'out', step: 'ask_photo', media: [{ kind: 'photo', file: put.file }] }]);
+    const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${put.file.id}`);
+    expect(r.headers.get('content-disposition')).toBe(`inline; filename="receipt (1) it_s.png"; filename*=UTF-8''receipt%20%281%29%20it_s.png`);
+  });
+
+  it("serves a file under the name this conversation knows it by, never another upload's name for the same bytes", async () => {
+    const s = await atPhotoStep('served-name');
+    const first = await f.media.put([png(14, 14)], { maxBytes: 1000, name: 'alice-passport.png' });
+    if (!first.ok) throw new Error('refused');
+    await f.addHistory(f.key('receipt', s), [{ direction: 'in', step: 'ask_photo', media: [{ kind: 'photo', file: { ...first.file, name: 'mine.png' } }] }]);
+    const r = await fetch(`${f.url}/chat/api/bots/receipt/sessions/${s}/media/${first.file.id}`);
+    expect([r.status, r.headers.get('content-disposition')]).toEqual([200, `inline; filename="mine.png"; filename*=UTF-8''mine.png`]);
   });
 
   it('sends history media to the page by reference', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,37 @@ describe('files shipped with a bot', () => {
       },
     } as unknown as IrScenario;
     expect(shippedPaths(ir)).toEqual(['logo.png', 'menu.pdf']);
+  });
+
+  it('ships no hidden file (.env, .git) and nothing a link points to outside the scenario directory', async () => {
+    const { shipped } = await bot();
+    await writeFile(join(dir, '.env'), 'TELEGRAM_TOKEN_SHOP=123:secret\n');
+    await mkdir(join(dir, '.git'));
+    await writeFile(join(dir, '.git', 'config'), '[core]\n');
+    const outside = await mkdtemp(join(tmpdir(), 'outside-'));
+    try {
+      await writeFile(join(outside, 'key'), 'secret');
+      await symlink(join(outside, 'key'), join(dir, 'key.png'));
+      await symlink(join(dir, 'logo.png'), join(dir, 'inside.png'));
+      const err = await shipped.ship('shop', ['.env', '.git/config', 'key.png', 'inside.png']).catch((e: unknown) => e);
+      expect((err as ShippedFileError).problems.map((p) => p.path)).toEqual(['.env', '.git/config', 'key.png']);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('puts a file again when it is sent after retention may have deleted it', async () => {
+    let now = 1_000_000;
+    const day = 86_400_000;
+    dir = await mkdtemp(join(tmpdir(), 'shipped-'));
+    await writeFile(join(dir, 'logo.png'), PNG);
+    const media = new MemoryMediaStore(() => now);
+    const shipped = new ShippedFiles(media, () => dir, () => now);
+    await shipped.ship('shop', ['logo.png']);
+    now += 2 * day;
+    expect(await media.deleteOlderThan(now - day)).toBe(1);
+    const file = await shipped.resolve('shop', 'logo.png');
+    expect(await media.stat(file.id)).toMatchObject({ id: file.id, mime: 'image/png' });
   });
 
   it('stores them relative to the scenario directory, and names every file that cannot be stored', async () => {

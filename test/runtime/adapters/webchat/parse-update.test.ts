@@ -80,6 +80,21 @@ describe('parseWebChatUpdate', () => {
     });
   });
 
+  it.each([
+    ['a latitude past 90', { location: { latitude: 90.0001, longitude: 0 } }],
+    ['an infinite longitude (1e999 in JSON)', { location: JSON.parse('{"latitude": 0, "longitude": 1e999}') }],
+    ['a coordinate as text', { location: { latitude: '52.5', longitude: 13.4 } }],
+    ['a location with more fields', { location: { latitude: 1, longitude: 2, accuracy: 5 } }],
+    ['a contact name of 10 kB', { contact: { phone: '+1 555 0100', first_name: 'x'.repeat(10_240) } }],
+    ['a contact phone with letters', { contact: { phone: 'call me', first_name: 'Ada' } }],
+    ['a file name of 10 kB', { files: [{ id: 'a'.repeat(64), name: 'n'.repeat(10_240) }] }],
+    ['a file of negative size', { files: [{ id: 'a'.repeat(64), size: -1 }] }],
+    ['a file id with a path', { files: [{ id: '../../etc/passwd' }] }],
+    ['eleven files', { files: Array.from({ length: 11 }, (_, i) => ({ id: `f${i}` })) }],
+  ])('refuses %s as invalid', (_name, part) => {
+    expect(parseWebChatUpdate({ session: SESSION, id: 'h1', ...part }).kind).toBe('invalid');
+  });
+
   const ID = 'b'.repeat(64);
   const LOCATION_RULE = '"location" must be { latitude: -90 to 90, longitude: -180 to 180 }';
   const CONTACT_RULE = '"contact" must be { phone, first_name, last_name? }: a phone number and names of 1 to 64 characters';
