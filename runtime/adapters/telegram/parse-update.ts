@@ -143,8 +143,9 @@ function parseMessage(updateId: string, message: unknown, groupDialogs: GroupDia
     try {
       media = messageMedia(message);
     } catch (err) {
-      if (err instanceof MediaFieldError) return invalid(err.message);
-      throw err;
+      // A medium we cannot read is dropped, not the update: a 400 would make Telegram redeliver it for a day and
+      // hold the bot's later updates back; the step sees a message without media and asks again.
+      if (!(err instanceof MediaFieldError)) throw err;
     }
   }
   const out: { -readonly [K in keyof UserMessage]: UserMessage[K] } = {};

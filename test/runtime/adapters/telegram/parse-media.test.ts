@@ -64,9 +64,17 @@ describe('parseTelegramUpdate: media', () => {
     ['a location out of range', { location: { latitude: 91, longitude: 0 } }],
     ['a location that is not a number', { location: { latitude: '1', longitude: 0 } }],
     ['a contact without a phone', { contact: { first_name: 'A' } }],
-    ['a caption that is not a string', { document: { file_id: 'd' }, caption: 5 }],
-  ])('refuses %s as invalid', (_name, content) => {
-    expect(parse(content)).toMatchObject({ kind: 'invalid' });
+  ])('drops %s and keeps the message (answered 200, the step asks again)', (_name, content) => {
+    const parsed = parse(content);
+    expect(parsed.kind).toBe('message');
+    const message = parsed.kind === 'message' ? parsed.message : undefined;
+    expect(message?.files).toBeUndefined();
+    expect(message?.location).toBeUndefined();
+    expect(message?.contact).toBeUndefined();
+  });
+
+  it('refuses a caption that is not a string as invalid', () => {
+    expect(parse({ document: { file_id: 'd' }, caption: 5 })).toMatchObject({ kind: 'invalid' });
   });
 
   it('combines the parts of an album into one message with an update id of the group', () => {
