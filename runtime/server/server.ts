@@ -155,7 +155,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
     const server: Server = createServer(listener).listen(settings.port, settings.host);
     server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
-    server.requestTimeout = 30_000;
+    server.requestTimeout = settings.requestTimeoutMs;
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     manager.start();

@@ -30,6 +30,11 @@ export interface Settings {
    * reach the dialog as one answer (webhook and polling). Default 600.
    */
   readonly telegramMediaGroupMs: number;
+  /**
+   * REQUEST_TIMEOUT_MS: the longest a request may take to arrive whole (headers and body); it bounds slow clients and
+   * every web chat upload. Default 30000.
+   */
+  readonly requestTimeoutMs: number;
   /** Logging: BOT_LOG_LEVEL, BOT_LOG_FORMAT, BOT_FILE_LOGGING, BOT_LOG_DIR and more (runtime/log/settings.ts). */
   readonly log: LogSettings;
   /** MAX_LIVE_DIALOGS: live actors kept in memory. Default 10000. */
@@ -237,6 +242,7 @@ export function readSettings(env: Env = process.env): Settings {
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
     telegramWebhookAnswer: oneOf(env, 'TELEGRAM_WEBHOOK_ANSWER', ['off', 'ack'] as const, 'ack'),
     telegramMediaGroupMs: integer(env, 'TELEGRAM_MEDIA_GROUP_MS', 600, 0, 10_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 30_000, 3_600_000),
     log: logSettings(env),
     maxLiveDialogs: integer(env, 'MAX_LIVE_DIALOGS', 10_000, 1, 10_000_000),
     dialogIdleSeconds: integer(env, 'DIALOG_IDLE_SECONDS', 600, 1, 86_400 * 7),

@@ -66,6 +66,9 @@ describe('settings from the environment', () => {
   });
 
   it('reads the album window, 600 ms by default, and refuses what is not a duration from 0 to 10 s', () => {
+    expect(readSettings({}).requestTimeoutMs).toBe(30_000);
+    expect(readSettings({ REQUEST_TIMEOUT_MS: '300000' }).requestTimeoutMs).toBe(300_000);
+    expect(() => readSettings({ REQUEST_TIMEOUT_MS: '1000' })).toThrow(/REQUEST_TIMEOUT_MS/);
     expect(readSettings({}).telegramMediaGroupMs).toBe(600);
     expect(readSettings({ TELEGRAM_MEDIA_GROUP_MS: '1500' }).telegramMediaGroupMs).toBe(1500);
     expect(readSettings({ TELEGRAM_MEDIA_GROUP_MS: '0' }).telegramMediaGroupMs).toBe(0);
