@@ -6,6 +6,15 @@ import type { DialogKey } from '../store/index.js';
  * What the dialog manager reports to observers (metrics, the web chat's live streams, the dashboard).
  * Emitted after the fact: a `turn` only once its write committed, a `delivered` only once it was marked.
  */
+/** What an agenda entry's turn wrote, when it was applied: the revision, the steps around it and its replies. */
+interface AgendaTurnApplied {
+  readonly rev?: number;
+  readonly stepBefore?: string | null;
+  readonly stepAfter?: string | null;
+  readonly replies: number;
+  readonly durationMs: number;
+}
+
 export type DialogEvent =
   | {
       readonly type: 'turn';
@@ -30,12 +39,7 @@ export type DialogEvent =
       readonly name: string;
       readonly outcome: 'applied' | 'duplicate' | 'dropped';
       readonly latenessMs: number;
-      readonly rev?: number;
-      readonly stepBefore?: string | null;
-      readonly stepAfter?: string | null;
-      readonly replies: number;
-      readonly durationMs: number;
-    }
+    } & AgendaTurnApplied
   /**
    * A call's outcome as its dialog got it: 'ok' or why it failed, applied as a turn (its write committed); or
    * 'dropped' (the dialog left its step meanwhile), 'duplicate' (applied before), 'deferred' (left to a later holder).
@@ -46,12 +50,7 @@ export type DialogEvent =
       readonly outcome: CallOutcome;
       /** Attempts made, this holder's and earlier ones'. */
       readonly attempts: number;
-      readonly rev?: number;
-      readonly stepBefore?: string | null;
-      readonly stepAfter?: string | null;
-      readonly replies: number;
-      readonly durationMs: number;
-    }
+    } & AgendaTurnApplied
   /**
    * A fetch of the files a user sent, as its dialog got it: 'ok' (stored) or why not, applied as a turn; or 'dropped',
    * 'duplicate', 'deferred' as for a call. `files` and `bytes`: what was stored.
@@ -63,12 +62,7 @@ export type DialogEvent =
       readonly attempts: number;
       readonly files: number;
       readonly bytes: number;
-      readonly rev?: number;
-      readonly stepBefore?: string | null;
-      readonly stepAfter?: string | null;
-      readonly replies: number;
-      readonly durationMs: number;
-    }
+    } & AgendaTurnApplied
   /** One attempt of a fetch ended: its files stored, refused on their bytes, or a failed download. */
   | { readonly type: 'fetch-attempt'; readonly key: DialogKey; readonly durationMs: number; readonly result: 'stored' | 'refused' | 'failed' }
   /** One HTTP attempt of a call ended (an answer, or an error); its duration is the request's alone. */
