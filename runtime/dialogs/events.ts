@@ -2,10 +2,6 @@ import type { CallFailure, MediaFailure } from '../engine/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialogKey } from '../store/index.js';
 
-/**
- * What the dialog manager reports to observers (metrics, the web chat's live streams, the dashboard).
- * Emitted after the fact: a `turn` only once its write committed, a `delivered` only once it was marked.
- */
 /** What an agenda entry's turn wrote, when it was applied: the revision, the steps around it and its replies. */
 interface AgendaTurnApplied {
   readonly rev?: number;
@@ -15,6 +11,10 @@ interface AgendaTurnApplied {
   readonly durationMs: number;
 }
 
+/**
+ * What the dialog manager reports to observers (metrics, the web chat's live streams, the dashboard).
+ * Emitted after the fact: a `turn` only once its write committed, a `delivered` only once it was marked.
+ */
 export type DialogEvent =
   | {
       readonly type: 'turn';
