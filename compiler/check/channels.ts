@@ -31,6 +31,11 @@ function checkStep(reporter: Reporter, step: CheckedStep, channel: ChannelId): v
     const limit = textLimit(channel, layout);
     if (limit !== undefined) checkText(reporter, step.message.template, step.message.src, caps.name, limit);
   }
+  // A re-ask and a reminder are messages of their own too.
+  if (caps.maxText !== undefined && channel !== 'telegram') {
+    const others = [step.input?.errorMessage, ...(step.timers?.reminders ?? []).map((r) => r.message)];
+    for (const m of others) if (m) checkText(reporter, m.template, m.src, caps.name, caps.maxText);
+  }
   for (const m of step.media ?? []) {
     const kind = m.type as OutMediaKind;
     if (!caps.sends.includes(kind)) reporter.report('CHANNEL_MEDIA_AS_TEXT', m.loc, { channel: caps.name, kind, fallback: caps.mediaAsText[kind] ?? 'text' });

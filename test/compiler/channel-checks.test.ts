@@ -68,6 +68,11 @@ describe('channel checks', () => {
     expect(find(checkOn(templated, ['messenger']), 'CHANNEL_TEXT_SPLIT')).toEqual([]);
   });
 
+  it("an input's error message is a message too", () => {
+    const text = scenario({ a: { message: { text: 'Your name?' }, expected_input: { type: 'text', variable: 'x', error_message: long(2050) } } });
+    expect(find(checkOn(text, ['messenger']), 'CHANNEL_TEXT_SPLIT')).toMatchObject([{ severity: 'warning', ...at(text, '"Lorem', { shift: 1 }) }]);
+  });
+
   it('WhatsApp: a text with buttons over the 1024-character body is split', () => {
     const text = menu([button(1)], long(1100));
     expect(find(checkOn(text, ['whatsapp']), 'CHANNEL_TEXT_SPLIT')).toMatchObject([{ severity: 'warning', ...at(text, '"Lorem', { shift: 1 }) }]);
