@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { catalog, compileScenario, type CompileResult, type Diagnostic } from '../compiler/index.js';
+import { catalog, compileScenario, type ChannelId, type CompileResult, type Diagnostic } from '../compiler/index.js';
 import { bold, cyan, dim, red, yellow, type Io } from './io.js';
 
 export interface Loaded extends CompileResult {
@@ -9,7 +9,7 @@ export interface Loaded extends CompileResult {
 }
 
 /** Reads and compiles one scenario file; an unreadable file becomes a diagnostic like any other. */
-export async function loadScenario(io: Io, file: string): Promise<Loaded> {
+export async function loadScenario(io: Io, file: string, channels?: readonly ChannelId[]): Promise<Loaded> {
   const shown = relative(io.cwd, resolve(io.cwd, file)) || file;
   let text: string;
   try {
@@ -28,7 +28,7 @@ export async function loadScenario(io: Io, file: string): Promise<Loaded> {
     };
     return { file: shown, diagnostics: [d] };
   }
-  return { file: shown, ...compileScenario(text, { file: shown, fileExists: shippedFileExists(resolve(io.cwd, file)) }) };
+  return { file: shown, ...compileScenario(text, { file: shown, fileExists: shippedFileExists(resolve(io.cwd, file)), ...(channels ? { channels } : {}) }) };
 }
 
 /** Whether a media file shipped with a scenario exists: its path is relative to the scenario file's folder. */

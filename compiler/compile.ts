@@ -6,6 +6,7 @@ import type { IrScenario } from './ir/types.js';
 import type { ScenarioAst } from './scenario/ast.js';
 import { formatOf, readScenario } from './read.js';
 import { LineIndex } from './source/text.js';
+import type { ChannelId } from './channels/index.js';
 
 export interface CompileResult {
   /** Present when there are no errors (warnings allowed). */
@@ -23,6 +24,11 @@ export interface CompileOptions {
    * and `compile` resolve it there). Without it, shipped paths are not checked.
    */
   readonly fileExists?: (relativePath: string) => boolean;
+  /**
+   * Channels the bot runs on: each message, button and input a channel cannot show as written is reported, with
+   * what its adapter does instead. Absent, no channel is checked beyond Telegram's baseline limits.
+   */
+  readonly channels?: readonly ChannelId[];
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
@@ -32,7 +38,10 @@ export function compileScenario(text: string, options: CompileOptions): CompileR
   const reporter = new Reporter(options.file, new LineIndex(text), formatOf(options.file));
   const { ast } = readScenario(text, options.file, reporter);
   if (!ast) return { diagnostics: reporter.diagnostics() };
-  const outcome = checkScenarioAst(ast, reporter, options.fileExists ? { fileExists: options.fileExists } : {});
+  const outcome = checkScenarioAst(ast, reporter, {
+    ...(options.fileExists ? { fileExists: options.fileExists } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
+  });
   const diagnostics = reporter.diagnostics();
   if (hasErrors(diagnostics)) return { ast, diagnostics };
   return { ast, diagnostics, ir: buildIr(outcome.scenario, outcome.variables, text) };

@@ -1,5 +1,18 @@
 export { compileScenario, hasErrors, type CompileOptions, type CompileResult } from './compile.js';
 export { catalog, type DiagnosticCode } from './diagnostics/catalog.js';
+export {
+  CHANNELS,
+  CHANNEL_IDS,
+  DEFAULT_CHANNELS,
+  buttonLayout,
+  isChannelId,
+  textLimit,
+  type ButtonLayout,
+  type ButtonTier,
+  type ChannelCapabilities,
+  type ChannelId,
+  type OutMediaKind,
+} from './channels/index.js';
 export type { Diagnostic, Loc, Severity } from './diagnostics/types.js';
 export type {
   IrAssignment,

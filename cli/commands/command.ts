@@ -3,7 +3,7 @@ import type { Io } from '../io.js';
 
 export interface ParsedArgs {
   readonly positionals: readonly string[];
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 }
 
 /** One `scenarist` subcommand: its help, its options, and what it does. Returns the exit code. */

@@ -10,10 +10,14 @@ import { checkSensitiveShown } from './sensitive.js';
 import { checkStructure } from './structure.js';
 import { checkTypes, inferVariables, type VarInfo } from './types.js';
 import { checkMediaVariable, type FileExists } from './media.js';
+import { checkChannels } from './channels.js';
+import type { ChannelId } from '../channels/index.js';
 
 export interface CheckOptions {
   /** Whether a shipped media file exists, by its path relative to the scenario; absent, paths are not checked. */
   readonly fileExists?: FileExists;
+  /** Channels to check the scenario against; absent or empty, none (Telegram's baseline limits still apply). */
+  readonly channels?: readonly ChannelId[];
 }
 
 export interface CheckOutcome {
@@ -37,6 +41,7 @@ export function checkScenarioAst(ast: ScenarioAst, reporter: Reporter, options: 
   const flow = new Dataflow(s, edges, [...variables.keys()]);
   checkReads(reporter, s, flow, variables);
   checkSensitiveShown(reporter, s);
+  if (options.channels) checkChannels(reporter, s, options.channels);
   const pruned = checkConditions(reporter, s, flow);
   const live = new Map([...edges].map(([id, list]) => [id, liveEdges(list, pruned)]));
   const reachable = checkReachability(reporter, s, live);

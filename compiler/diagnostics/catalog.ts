@@ -241,6 +241,51 @@ export const catalog = {
     (a) =>
       `This message is ${a.length} characters long${a.templated ? ' without its {{...}} values' : ''}; Telegram allows ${a.limit} per message, so it is sent in ${Math.ceil(a.length / a.limit)} or more parts. Shorten it or spread it over several steps.`,
   ),
+  CHANNEL_TEXT_SPLIT: entry<{ channel: string; length: number; limit: number; templated: boolean }>(
+    'warning',
+    "A message text longer than a checked channel's limit, before any template value; that channel sends it in parts.",
+    (a) =>
+      `This message is ${a.length} characters long${a.templated ? ' without its {{...}} values' : ''}; ${a.channel} shows at most ${a.limit} per message here, so it is sent in ${Math.ceil(a.length / a.limit)} or more parts. Shorten it or spread it over several steps.`,
+  ),
+  CHANNEL_CAPTION_SEPARATE: entry<{ channel: string; length: number; limit: number }>(
+    'warning',
+    "A caption longer than a checked channel's caption limit; that channel sends it as a text message after the file.",
+    (a) =>
+      a.limit === 0
+        ? `${a.channel} files carry no caption, so this caption is sent as a text message after the file. Move it into the step's message to keep the order you want.`
+        : `This caption is ${a.length} characters long; ${a.channel} allows ${a.limit}, so it is sent as a text message after the file. Shorten it to at most ${a.limit}.`,
+  ),
+  CHANNEL_TOO_MANY_BUTTONS: entry<{ channel: string; count: number; limit: number; layout: string }>(
+    'warning',
+    "More buttons than a checked channel shows as buttons; that channel shows them as a list or a numbered menu.",
+    (a) => `This step has ${a.count} buttons; ${a.channel} shows at most ${a.limit} as buttons, so they are shown as ${a.layout}. Keep ${a.limit} or fewer to get buttons.`,
+  ),
+  CHANNEL_BUTTON_TITLE_TOO_LONG: entry<{ channel: string; title: string; length: number; limit: number; layout: string }>(
+    'warning',
+    "A button text longer than a checked channel's button titles; that channel shows the step's buttons as a list or a numbered menu.",
+    (a) =>
+      `Button text ${q(a.title)} is ${a.length} characters; ${a.channel} button titles allow ${a.limit}, so this step's buttons are shown as ${a.layout}. Shorten it to at most ${a.limit}.`,
+  ),
+  CHANNEL_PAYLOAD_TOO_LONG: entry<{ channel: string; value: string; bytes: number; limit: number }>(
+    'error',
+    "A button value longer than a checked channel's payload bytes; a press could not bring it back.",
+    (a) => `Button value ${q(a.value)} is ${a.bytes} bytes; ${a.channel} carries at most ${a.limit} bytes of a button's value. Shorten it.`,
+  ),
+  CHANNEL_MEDIA_AS_TEXT: entry<{ channel: string; kind: string; fallback: string }>(
+    'warning',
+    'A medium a checked channel cannot send; that channel sends it as text.',
+    (a) => `${a.channel} cannot send a ${a.kind}; it is sent as ${a.fallback}.`,
+  ),
+  CHANNEL_INPUT_UNSUPPORTED: entry<{ channel: string; kind: string; receives: string }>(
+    'error',
+    'An input that waits for media a checked channel cannot receive; its users could never answer.',
+    (a) => `${a.channel} users cannot send a ${a.kind}, so this step would wait forever there. Ask for one of: ${a.receives}; or drop ${a.channel} from the bot's channels.`,
+  ),
+  CHANNEL_INPUT_KIND_UNSUPPORTED: entry<{ channel: string; kind: string }>(
+    'warning',
+    'One media kind of an input a checked channel cannot receive; its users can answer with the others only.',
+    (a) => `${a.channel} users cannot send a ${a.kind}; there they can answer with the other kinds listed only.`,
+  ),
   BUTTON_INPUT_WITHOUT_BUTTONS: entry(
     'error',
     'A button input on a step that shows no buttons.',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_GROUP_DIALOGS, GROUP_DIALOGS, type GroupDialogs } from '../adapters/telegram/address.js';
+import { CHANNEL_IDS, isChannelId, type ChannelId } from '../../compiler/index.js';
 import { normalHost } from './settings.js';
 
 /** A bot's Telegram settings (`"telegram": { ... }`), each with its default. */
@@ -22,6 +23,8 @@ export interface BotConfig {
   readonly telegram: BotTelegramConfig;
   /** Hosts with private addresses this bot's calls may reach, besides CALLS_ALLOWED_HOSTS (`"calls": { "allowedHosts": [...] }`). */
   readonly callsAllowedHosts: readonly string[];
+  /** The channels the scenario is checked against at load (`"channels": [...]`); absent: DEFAULT_CHANNELS. */
+  readonly channels?: readonly ChannelId[];
 }
 
 export interface BotsConfig {
@@ -35,7 +38,7 @@ export class ConfigError extends Error {
 
 /** Bot ids appear in URLs and environment variable names. */
 const BOT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const KNOWN = new Set(['id', 'name', 'account', 'scenario', 'telegram', 'calls']);
+const KNOWN = new Set(['id', 'name', 'account', 'scenario', 'telegram', 'calls', 'channels']);
 
 /** The `calls` object of a bot: `{ "allowedHosts": ["crm.internal", "localhost"] }`; problems are added to `problems`. */
 function callsAllowedHosts(raw: unknown, at: string, problems: string[]): readonly string[] {
@@ -53,6 +56,16 @@ function callsAllowedHosts(raw: unknown, at: string, problems: string[]): readon
     else out.push(host);
   }
   return Object.freeze(out);
+}
+
+/** The `channels` list of a bot: `["telegram", "whatsapp"]`; problems are added to `problems`. */
+function channelList(raw: unknown, at: string, problems: string[]): readonly ChannelId[] | undefined {
+  if (raw === undefined) return undefined;
+  const expected = `${at}.channels: expected a list of channels, some of ${CHANNEL_IDS.map((c) => JSON.stringify(c)).join(', ')}`;
+  if (!Array.isArray(raw)) return void problems.push(expected);
+  const bad = raw.filter((c) => typeof c !== 'string' || !isChannelId(c));
+  if (bad.length > 0) return void problems.push(`${expected}; ${bad.map((c) => JSON.stringify(c)).join(', ')} is not one`);
+  return Object.freeze([...new Set(raw as ChannelId[])]);
 }
 
 /** The `telegram` object of a bot; problems are added to `problems`. */
@@ -114,9 +127,10 @@ export function parseBotsConfig(raw: unknown, path: string): BotsConfig {
     if (account !== undefined && typeof account !== 'string') problems.push(`${at}.account: expected a string`);
     const telegram = telegramConfig(e['telegram'], at, problems);
     const calls = callsAllowedHosts(e['calls'], at, problems);
+    const channels = channelList(e['channels'], at, problems);
     if (typeof id === 'string' && BOT_ID.test(id) && !seen.has(id) && typeof scenario === 'string' && scenario !== '') {
       seen.add(id);
-      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario), telegram, callsAllowedHosts: calls });
+      bots.push({ id, name: typeof name === 'string' ? name : id, account: typeof account === 'string' ? account : 'default', scenario: resolve(dirname(path), scenario), telegram, callsAllowedHosts: calls, ...(channels ? { channels } : {}) });
     }
   });
   if (list.length === 0) problems.push(`${path}: "bots" is empty; list at least one bot`);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { compileScenario, emitMachineConfig, type Diagnostic, type IrScenario, type MachineConfig } from '../../compiler/index.js';
+import { compileScenario, DEFAULT_CHANNELS, emitMachineConfig, type Diagnostic, type IrScenario, type MachineConfig } from '../../compiler/index.js';
 import { ShippedFileError, shippedPaths, type ShippedFiles } from '../media/index.js';
 import type { Logger } from '../log/index.js';
 import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecret, type Keyring } from '../secrets/index.js';
@@ -32,6 +32,8 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
   const compiled = bots.map((bot) => ({ bot, ...compileBot(bot) }));
   const failures = compiled.filter((c) => c.errors.length > 0);
   if (failures.length > 0) throw new ScenarioLoadError(failures.flatMap((f) => [`bot ${f.bot.id}: the scenario has errors`, ...f.errors]).join('\n'));
+  // What a channel shows otherwise than written (a list, a numbered menu, a split text) is said once, at load.
+  for (const c of compiled) for (const d of c.channelWarnings ?? []) logger.warn({ botId: c.bot.id, code: d.code, at: `${d.file}:${d.line}:${d.column}` }, d.message);
   if (shipped) await shipAll(shipped, compiled.map((c) => ({ botId: c.bot.id, ir: c.ir! })));
   const out: LoadedBot[] = [];
   for (const { bot, source, config } of compiled) {
@@ -82,7 +84,7 @@ async function shipAll(shipped: ShippedFiles, bots: readonly { botId: string; ir
   if (problems.length > 0) throw new ScenarioLoadError(problems.join('\n'));
 }
 
-function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; ir?: IrScenario; errors: string[] } {
+function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; ir?: IrScenario; errors: string[]; channelWarnings?: readonly Diagnostic[] } {
   let source: string;
   try {
     source = readFileSync(bot.scenario, 'utf8');
@@ -90,10 +92,11 @@ function compileBot(bot: BotConfig): { source: string; config?: MachineConfig; i
     return { source: '', errors: [`cannot read ${bot.scenario}: ${(err as Error).message}`] };
   }
   // A missing shipped file is a diagnostic with its position, as `scenarist check` reports it.
-  const result = compileScenario(source, { file: bot.scenario, fileExists: shippedFileExists(bot.scenario) });
+  const result = compileScenario(source, { file: bot.scenario, fileExists: shippedFileExists(bot.scenario), channels: bot.channels ?? DEFAULT_CHANNELS });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
   if (!result.ir || errors.length > 0) return { source, errors: errors.length > 0 ? errors : [`${bot.scenario}: could not be compiled`] };
-  return { source, config: emitMachineConfig(result.ir), ir: result.ir, errors: [] };
+  const channelWarnings = result.diagnostics.filter((d) => d.severity === 'warning' && d.code.startsWith('CHANNEL_'));
+  return { source, config: emitMachineConfig(result.ir), ir: result.ir, errors: [], channelWarnings };
 }
 
 /** Whether a file a scenario ships exists: its path is relative to the scenario file's folder. */

@@ -1,0 +1,12 @@
+export {
+  CHANNELS,
+  CHANNEL_IDS,
+  DEFAULT_CHANNELS,
+  isChannelId,
+  type ButtonLayout,
+  type ButtonTier,
+  type ChannelCapabilities,
+  type ChannelId,
+  type OutMediaKind,
+} from './table.js';
+export { buttonLayout, textLimit } from './layout.js';
