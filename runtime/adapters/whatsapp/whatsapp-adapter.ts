@@ -111,12 +111,12 @@ export class WhatsAppAdapter implements PlatformAdapter {
       throw this.downloadError(err);
     }
     if (res.statusCode !== 200) {
-      res.body.destroy();
+      discard(res.body);
       throw new MediaDownloadError(`whatsapp media download failed: HTTP ${res.statusCode}`, res.statusCode >= 500 || res.statusCode === 429 ? 'retry' : 'permanent');
     }
     const length = Number(res.headers['content-length']);
     if (Number.isFinite(length) && length > limit) {
-      res.body.destroy();
+      discard(res.body);
       throw tooBig(length);
     }
     const mime = typeof body.mime_type === 'string' ? body.mime_type : file.mime;
@@ -176,6 +176,12 @@ export class WhatsAppAdapter implements PlatformAdapter {
     if (err instanceof GraphNetworkError) return new MediaDownloadError(`whatsapp ${err.message}`, 'retry');
     return new MediaDownloadError('whatsapp media download failed', 'retry');
   }
+}
+
+/** Abandons an answer's body (undici reports the abort as an error, which nobody needs). */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** The body, cut with a permanent MediaDownloadError past `limit` bytes, and its errors without the URL. */
