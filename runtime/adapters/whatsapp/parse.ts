@@ -60,7 +60,7 @@ function mediaOf(type: string, m: Obj): { file: IncomingFile; caption?: string }
   const mime = str(body, 'mime_type', 255);
   const name = str(body, 'filename', 255);
   const sha256 = str(body, 'sha256', 128);
-  const file: IncomingFile & { sha256?: string } = { kind, ref: id, ...(mime ? { mime } : {}), ...(name ? { name } : {}), ...(sha256 ? { sha256 } : {}) };
+  const file: IncomingFile = { kind, ref: id, ...(mime ? { mime } : {}), ...(name ? { name } : {}), ...(sha256 ? { sha256 } : {}) };
   const caption = str(body, 'caption', 1024);
   return { file, ...(caption !== undefined ? { caption } : {}) };
 }

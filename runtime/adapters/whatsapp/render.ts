@@ -64,19 +64,31 @@ function interactive(body: string, buttons: readonly OutboxButton[], layout: 'bu
   };
 }
 
-/** Text and buttons: the text's last part carries the buttons (an interactive body is ≤ 1024, a text ≤ 4096). */
-function renderText(text: string, buttons: readonly OutboxButton[]): WhatsAppPayload[] {
+/**
+ * A text message as the messages it goes out as, in order, each within WhatsApp's limits: a numbered menu is
+ * written into the text; buttons ride on the last part, whose text is at most an interactive body (1024).
+ */
+export function splitWhatsApp(message: OutboundMessage): OutboundMessage[] {
+  if (message.media) return [message];
+  const { text, buttons } = message;
   const layout = buttonLayout(buttons);
-  if (layout === 'none') return splitText(text, WHATSAPP_LIMITS.text).map(textPayload);
-  if (layout === 'menu') {
-    const menu = numberedMenu(buttons);
-    return splitText(text === '' ? menu : `${text}\n\n${menu}`, WHATSAPP_LIMITS.text).map(textPayload);
+  if (layout === 'none' || layout === 'menu') {
+    const whole = layout === 'menu' ? (text === '' ? numberedMenu(buttons) : `${text}\n\n${numberedMenu(buttons)}`) : text;
+    return splitText(whole, WHATSAPP_LIMITS.text).map((part) => ({ text: part, buttons: [] }));
   }
-  // An interactive message needs a body: the text, or its last part when it is longer than a body may be.
-  const parts = text.trim() === '' ? ['\u2063'] : splitText(text, WHATSAPP_LIMITS.body);
+  if (text.length <= WHATSAPP_LIMITS.body) return [message];
+  const parts = splitText(text, WHATSAPP_LIMITS.body);
   const last = parts.pop()!;
-  const before = parts.length > 0 ? splitText(parts.join('\n'), WHATSAPP_LIMITS.text).map(textPayload) : [];
-  return [...before, interactive(last, buttons, layout)];
+  return [...splitText(parts.join('\n'), WHATSAPP_LIMITS.text).map((part) => ({ text: part, buttons: [] })), { text: last, buttons }];
+}
+
+/** Text and buttons as payloads (an interactive message needs a body: an invisible one when there is no text). */
+function renderText(text: string, buttons: readonly OutboxButton[]): WhatsAppPayload[] {
+  return splitWhatsApp({ text, buttons }).map((part) => {
+    const layout = buttonLayout(part.buttons);
+    if (layout === 'buttons' || layout === 'list') return interactive(part.text.trim() === '' ? '\u2063' : part.text, part.buttons, layout);
+    return textPayload(part.text);
+  });
 }
 
 /** How a medium's file is named to WhatsApp: an uploaded media id, or a link it fetches. */

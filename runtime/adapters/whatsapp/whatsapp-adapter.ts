@@ -5,7 +5,7 @@ import { DeliveryError, MediaDownloadError, type MediaDownload, type OutboundMes
 import { DEFAULT_THROTTLE_MS, deliveryErrorOf, readGraphError, redact } from './errors.js';
 import { DEFAULT_GRAPH_ROOT, DEFAULT_GRAPH_VERSION, GraphClient, GraphNetworkError } from './graph-client.js';
 import { parseWhatsAppWebhook } from './parse.js';
-import { renderWhatsApp, type MediaRef } from './render.js';
+import { renderWhatsApp, splitWhatsApp, type MediaRef } from './render.js';
 
 const MB = 1024 * 1024;
 /** What WhatsApp carries per medium kind; a larger file cannot have come from it, nor go out through it. */
@@ -72,6 +72,11 @@ export class WhatsAppAdapter implements PlatformAdapter {
     if (updates.length === 1) return updates[0]!;
     if (updates.length === 0) return { kind: 'ignored', reason: parsed.events.length > 0 ? 'status updates only' : 'no messages' };
     return { kind: 'invalid', reason: `${updates.length} messages in one body: parse it with parseWhatsAppWebhook` };
+  }
+
+  /** The messages a reply goes out as (long texts split, a menu written out), so a retry resumes after the parts sent. */
+  split(message: OutboundMessage): OutboundMessage[] {
+    return splitWhatsApp(message);
   }
 
   /** Sends each payload renderWhatsApp makes, in order; a stored file is uploaded first. Throws DeliveryError. */

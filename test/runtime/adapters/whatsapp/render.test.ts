@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buttonLayout, menuReply, renderWhatsApp, WHATSAPP_LIMITS } from '../../../../runtime/adapters/whatsapp/index.js';
+import { buttonLayout, menuReply, renderWhatsApp, splitWhatsApp, WHATSAPP_LIMITS } from '../../../../runtime/adapters/whatsapp/index.js';
 import { graphPayloadProblem } from '../../../../runtime/testing/fake-graph-api.js';
 
 const buttons = (n: number, title = (i: number) => `Option ${i + 1}`) => Array.from({ length: n }, (_, i) => ({ text: title(i), value: `v${i + 1}` }));
@@ -108,5 +108,23 @@ describe('menuReply', () => {
     expect(menuReply('13', menu)).toBeUndefined();
     expect(menuReply('0', menu)).toBeUndefined();
     expect(menuReply('two', menu)).toBeUndefined();
+  });
+});
+
+describe('splitWhatsApp', () => {
+  const long = Array.from({ length: 1200 }, (_, i) => `w${i}`).join(' ');
+  it.each([
+    ['no buttons', []],
+    ['2 buttons', buttons(2)],
+    ['6 buttons', buttons(6)],
+    ['12 buttons', buttons(12)],
+  ] as const)('%s: each part is one payload, and the parts render as the whole does', (_name, bs) => {
+    for (const text of ['short', long]) {
+      const whole = { text, buttons: bs };
+      const parts = splitWhatsApp(whole);
+      expect(parts.map((p) => renderWhatsApp(p).length)).toEqual(parts.map(() => 1));
+      expect(parts.flatMap((p) => renderWhatsApp(p))).toEqual(renderWhatsApp(whole));
+      expect(parts.slice(0, -1).every((p) => p.buttons.length === 0)).toBe(true);
+    }
   });
 });
