@@ -65,6 +65,21 @@ describe('send through the Graph API', () => {
     expect(image!.payload.image).toEqual({ link: 'https://example.com/p.png' });
   });
 
+  it('a failed upload retries when throttled; a file over the limit of its kind or without a media store is permanent', async () => {
+    const put = await media.put([Buffer.from('GIF89a fake')], { maxBytes: 1000, name: 'a.gif' });
+    if (!put.ok) throw new Error('put failed');
+    const message = { text: '', buttons: [], media: { type: 'image', source: { file: put.file } } } as const;
+    api.fail({ endpoint: 'upload', status: 429 });
+    expect((await failure(adapter.send(BOT, USER, message))).kind).toBe('retry');
+    const huge = { text: '', buttons: [], media: { type: 'image', source: { file: { ...put.file, size: WHATSAPP_MEDIA_LIMITS.image + 1 } } } } as const;
+    expect((await failure(adapter.send(BOT, USER, huge))).kind).toBe('permanent');
+    const storeless = new WhatsAppAdapter({ apiRoot: api.url });
+    storeless.addBot(BOT, { phoneNumberId: PHONE, accessToken: TOKEN });
+    expect((await failure(storeless.send(BOT, USER, message))).kind).toBe('permanent');
+    await storeless.close();
+    expect(api.sent(USER)).toEqual([]);
+  });
+
   it('the fake refuses what Graph refuses: a button title over 20 characters is a 400 with Graph error 100', async () => {
     const res = await fetch(`${api.url}/v21.0/${PHONE}/messages`, {
       method: 'POST',
