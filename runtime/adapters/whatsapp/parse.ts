@@ -24,7 +24,8 @@ export type WhatsAppEvent = { readonly phoneNumberId: string } & ({ readonly kin
 
 export type WhatsAppWebhook = { readonly kind: 'invalid'; readonly reason: string } | { readonly kind: 'events'; readonly events: readonly WhatsAppEvent[] };
 
-const MAX_TEXT = 4096;
+/** The longest text a WhatsApp user can send. */
+const MAX_TEXT = 65536;
 const MAX_ID = 256;
 const MAX_FIELD = 512;
 const MAX_ITEMS = 100;
@@ -128,7 +129,7 @@ function messageOf(m: unknown, value: Obj): ParsedUpdate {
   switch (type) {
     case 'text': {
       const body = str(objAt(m, 'text') ?? {}, 'body', MAX_TEXT);
-      return body === undefined ? ignored('a text message without a body of 1-4096 characters', id) : at({ text: body });
+      return body === undefined ? ignored('a text message without a body of 1-65536 characters', id) : at({ text: body });
     }
     case 'interactive':
     case 'button': {

@@ -25,6 +25,10 @@ describe('parseWhatsAppWebhook: messages', () => {
     });
   });
 
+  it('a text longer than we may send (4096) is still taken', () => {
+    expect(only(wa.text(PHONE, USER, 'y'.repeat(5000)))).toMatchObject({ update: { kind: 'message', message: { text: 'y'.repeat(5000) } } });
+  });
+
   it('a reply button and a list row press their id', () => {
     expect(only(wa.buttonReply(PHONE, USER, 'yes', 'Yes please', { id: 'wamid.B' }))).toMatchObject({ update: { kind: 'message', updateId: 'wamid.B', message: { press: 'yes', text: 'Yes please' } } });
     expect(only(wa.listReply(PHONE, USER, 'row-7', 'Seven', { id: 'wamid.C' }))).toMatchObject({ update: { message: { press: 'row-7' } } });
@@ -85,7 +89,7 @@ describe('parseWhatsAppWebhook: hostile and foreign bodies', () => {
       value([
         null,
         { id: 'w1', from: USER, type: 'text', text: { body: '' } },
-        { id: 'w2', from: USER, type: 'text', text: { body: 'x'.repeat(5000) } },
+        { id: 'w2', from: USER, type: 'text', text: { body: 'x'.repeat(70_000) } },
         { id: 'w3', from: USER, type: 'image', image: {} },
         { id: 'w4', from: USER, type: 'location', location: { latitude: 'a', longitude: 1 } },
         { id: 'w5', from: USER, type: 'reaction', reaction: {} },
