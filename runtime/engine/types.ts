@@ -82,6 +82,8 @@ export interface IncomingFile {
   readonly mime?: string;
   readonly size?: number;
   readonly name?: string;
+  /** The hash the platform declared (WhatsApp: base64 SHA-256), when it gives one. */
+  readonly sha256?: string;
 }
 
 /** What a downloaded file must keep: checked while streaming (size) and on the first bytes (type). */
