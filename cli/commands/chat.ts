@@ -3,6 +3,7 @@ import { emitMachineConfig, type IrButton } from '../../compiler/index.js';
 import { durationMs, envSecrets, HttpCallClient, type CallClient } from '../../runtime/agenda/index.js';
 import { Dialog, type Effect } from '../../runtime/engine/index.js';
 import { LocalMedia, VirtualAgenda } from '../../runtime/testing/index.js';
+import { channelMessages, channelOf, channelPick } from './chat-channel.js';
 import { mediaLine, mediaMessage } from './chat-media.js';
 import type { InspectionEvent } from 'xstate';
 import type { RunningInspector } from '../../runtime/inspect/index.js';
@@ -14,7 +15,7 @@ import { inspectPort } from './serve.js';
 export const chatCommand: Command = {
   name: 'chat',
   summary: 'Talk to a scenario in the terminal',
-  usage: 'scenarist chat SCENARIO [--inspect [--inspect-port N]]',
+  usage: 'scenarist chat SCENARIO [--channel telegram|webchat|whatsapp|messenger] [--inspect [--inspect-port N]]',
   help: `Starts a dialog with the scenario in the terminal, on the same engine the server uses.
 
 Buttons are listed with numbers: type the number, the button's value or its text to press it.
@@ -31,13 +32,17 @@ CALLS_ALLOW_PRIVATE / CALLS_ALLOWED_HOSTS for private addresses, CALLS_MAX_BODY_
 Type /quit or press Ctrl-D to leave.
 
 Options:
+  --channel C         show each bot message as channel C shows it (telegram, webchat, whatsapp,
+                      messenger): WhatsApp's reply buttons, list or numbered menu, long texts split
+                      into several messages; "2" or a button's text answers a numbered menu
   --inspect           watch the dialog's actor in Stately's inspector (the inspector page loads
                       https://stately.ai/inspect, so the browser needs internet)
   --inspect-port N    the inspector relay's port (default 8080)
   --help              show this help`,
-  options: { inspect: { type: 'boolean' }, 'inspect-port': { type: 'string' } },
+  options: { channel: { type: 'string' }, inspect: { type: 'boolean' }, 'inspect-port': { type: 'string' } },
   async run(io: Io, args) {
     if (args.positionals.length !== 1) throw new UsageError('chat needs exactly one SCENARIO');
+    const channel = channelOf(args.values['channel']);
     const loaded = await loadScenario(io, args.positionals[0]!);
     printDiagnostics(io, loaded.diagnostics.filter((d) => d.severity === 'error'), 'stderr');
     if (!loaded.ir) return 1;
@@ -67,6 +72,16 @@ Options:
     const show = (effects: readonly Effect[]): void => {
       for (const e of effects) {
         if (e.type === 'say') {
+          if (channel) {
+            for (const m of e.media ?? []) io.stdout(`${bold(io.color, 'bot')}: ${cyan(io.color, mediaLine(m))}\n`);
+            if (e.buttons.length > 0) buttons = e.buttons;
+            if (e.text === '' && e.buttons.length === 0) continue;
+            for (const m of channelMessages(channel, e.text, e.buttons)) {
+              io.stdout(`${bold(io.color, 'bot')}: ${m.text}\n`);
+              for (const line of m.below) io.stdout(`  ${cyan(io.color, line)}\n`);
+            }
+            continue;
+          }
           if (e.text !== '' || !e.media?.length) io.stdout(`${bold(io.color, 'bot')}: ${e.text}\n`);
           for (const m of e.media ?? []) io.stdout(`${bold(io.color, 'bot')}: ${cyan(io.color, mediaLine(m))}\n`);
           if (e.buttons.length > 0) {
@@ -119,7 +134,7 @@ Options:
         io.stdout(`${dim(io.color, `(${sent})`)}\n`);
         continue;
       }
-      const pressed = sent ? undefined : pick(buttons, text);
+      const pressed = sent ? undefined : channel ? channelPick(channel, buttons, text) : pick(buttons, text);
       buttons = [];
       try {
         sensitiveTurn = isSensitive(dialog.step);
