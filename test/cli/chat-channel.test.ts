@@ -46,6 +46,13 @@ describe('scenarist chat --channel', () => {
     expect(stdout).not.toContain('11. Option 11');
   });
 
+  it('on telegram: the long text splits at 4096 characters; --help names the option', async () => {
+    const { stdout } = await runCli(['chat', 's.json', '--channel', 'telegram'], { stdin: '1\n1\n/quit\n', cwd: scenarioDir() });
+    const long = stdout.slice(stdout.indexOf('You chose'));
+    expect(long.split('bot: ').length - 1).toBe(2);
+    expect((await runCli(['chat', '--help'])).stdout).toContain('--channel');
+  });
+
   it('without --channel: the numbered buttons as before', async () => {
     const { stdout } = await runCli(['chat', 's.json'], { stdin: '/quit\n', cwd: scenarioDir() });
     expect(stdout).toContain('  [4] Option 4');
