@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { WhatsAppAdapter } from '../adapters/whatsapp/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
@@ -118,6 +119,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // The adapter reads stored files from the media store to upload them (its `media` option).
     const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media });
     manager.registerPlatformAdapter('telegram', telegram);
+    const whatsapp = new WhatsAppAdapter({ apiRoot: settings.whatsappApiRoot, media });
+    manager.registerPlatformAdapter('whatsapp', whatsapp);
+    const whatsappSecrets = new Map<string, { appSecret: string; verifyToken: string }>();
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
     for (const bot of bots) {
@@ -125,6 +129,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (bot.telegram) {
         telegram.addBot(bot.id, bot.telegram.token, configured.get(bot.id)?.telegram);
         secrets.set(bot.id, bot.telegram.secret);
+      }
+      if (bot.whatsapp) {
+        whatsapp.addBot(bot.id, { phoneNumberId: bot.whatsapp.phoneNumberId, accessToken: bot.whatsapp.accessToken });
+        whatsappSecrets.set(bot.id, { appSecret: bot.whatsapp.appSecret, verifyToken: bot.whatsapp.verifyToken });
+        logger.info({ botId: bot.id, webhook: `/webhooks/whatsapp/${encodeURIComponent(bot.id)}` }, 'whatsapp webhook: set it as the callback URL (behind your public https address) in the Meta app');
       }
     }
     const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));
@@ -137,6 +146,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       logger,
       clock,
       telegramSecretOf: (id) => secrets.get(id),
+      whatsappSecretsOf: (id) => whatsappSecrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
       ...(settings.webchat ? { webchat: { hub: webchat.hub, media, maxUploadBytes: settings.webchatMaxUploadBytes, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
