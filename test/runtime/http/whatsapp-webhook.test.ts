@@ -55,6 +55,15 @@ describe('GET /webhooks/whatsapp/:botId (subscription)', () => {
   });
 });
 
+describe('the startup log', () => {
+  it('gives the callback URL of a bot on WhatsApp, and the variables of one that is not', () => {
+    const greeter = fixture.lines.find((l) => l['botId'] === 'greeter' && typeof l['webhook'] === 'string' && String(l['webhook']).includes('/whatsapp/'));
+    expect(greeter?.['webhook']).toBe(`${fixture.server.url}/webhooks/whatsapp/greeter`);
+    const other = fixture.lines.find((l) => l['botId'] === 'no-token' && Array.isArray(l['variables']));
+    expect(other?.['variables']).toContain('WHATSAPP_PHONE_NUMBER_ID_NO_TOKEN');
+  });
+});
+
 describe('POST /webhooks/whatsapp/:botId', () => {
   it('runs the first turns and replies through the Graph API, buttons as interactive buttons', async () => {
     const user = '15550000001';
