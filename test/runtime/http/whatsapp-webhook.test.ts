@@ -109,6 +109,19 @@ describe('POST /webhooks/whatsapp/:botId', () => {
     expect((sent[2]!.payload['interactive'] as { body: { text: string } }).body.text).toBe('Nice to meet you, Bo!');
   });
 
+  it('hands each message of a batched body to its own dialog', async () => {
+    const a = whatsappUpdates.text(PHONE_ID, '15550000004', 'hi');
+    const b = whatsappUpdates.text(PHONE_ID, '15550000005', 'hi');
+    const value = a.entry[0]!.changes[0]!.value;
+    const other = b.entry[0]!.changes[0]!.value;
+    value.messages = [...value.messages!, ...other.messages!];
+    value.contacts = [...value.contacts!, ...other.contacts!];
+    value.statuses = [{ id: 'wamid.OUT2', status: 'read', recipient_id: USER, timestamp: '1700000000' }];
+    expect(await postWebhook(url, a, APP_SECRET)).toBe(200);
+    expect(await sentTo('15550000004', 2)).toHaveLength(2);
+    expect(await sentTo('15550000005', 2)).toHaveLength(2);
+  });
+
   it('takes a status callback with 200', async () => {
     const status = await postWebhook(url, whatsappUpdates.statuses(PHONE_ID, [{ id: 'wamid.OUT1', status: 'delivered', recipient_id: USER }]), APP_SECRET);
     expect(status).toBe(200);
