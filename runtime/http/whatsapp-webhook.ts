@@ -14,6 +14,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface WhatsAppWebhookSecrets {
   readonly appSecret: string;
   readonly verifyToken: string;
+  /** Messages to another number of the same business account are not this bot's: they are skipped. */
+  readonly phoneNumberId: string;
 }
 
 export interface WhatsAppWebhookDeps {
@@ -79,12 +81,13 @@ const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
  * One webhook body per message: Meta may batch several messages in one body, and the dialog manager takes one
  * update at a time (the adapter's parseUpdate reads exactly one message).
  */
-export function splitMessages(body: unknown): Json[] {
+export function splitMessages(body: unknown, phoneNumberId: string): Json[] {
   const out: Json[] = [];
   const root = (body ?? {}) as Json;
   for (const entry of arrayOf(root['entry'])) {
     for (const change of arrayOf(entry['changes'])) {
       const value = (change['value'] ?? {}) as Json;
+      if ((value['metadata'] as Json | undefined)?.['phone_number_id'] !== phoneNumberId) continue;
       for (const message of arrayOf(value['messages'])) {
         const { statuses: _statuses, messages: _messages, ...rest } = value;
         out.push({ ...root, entry: [{ ...entry, changes: [{ ...change, value: { ...rest, messages: [message] } }] }] });
@@ -127,7 +130,7 @@ export function whatsappWebhook(deps: WhatsAppWebhookDeps): WhatsAppWebhook {
     }
     // Each message is committed before the answer (a failure is a 5xx, and Meta redelivers); the replies go out
     // after it. A redelivered message is a duplicate by its wamid.
-    for (const update of splitMessages(body)) {
+    for (const update of splitMessages(body, secrets.phoneNumberId)) {
       const result = await manager.processIncomingMessage({ botId, platform: 'whatsapp', update });
       if (result.status === 'invalid') logger?.warn({ event_type: 'WEBHOOK', bot_id: botId, platform: 'whatsapp', reason: result.reason }, 'whatsapp message skipped');
     }

@@ -121,7 +121,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     manager.registerPlatformAdapter('telegram', telegram);
     const whatsapp = new WhatsAppAdapter({ apiRoot: settings.whatsappApiRoot, media });
     manager.registerPlatformAdapter('whatsapp', whatsapp);
-    const whatsappSecrets = new Map<string, { appSecret: string; verifyToken: string }>();
+    const whatsappSecrets = new Map<string, { appSecret: string; verifyToken: string; phoneNumberId: string }>();
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
     for (const bot of bots) {
@@ -132,7 +132,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       }
       if (bot.whatsapp) {
         whatsapp.addBot(bot.id, { phoneNumberId: bot.whatsapp.phoneNumberId, accessToken: bot.whatsapp.accessToken });
-        whatsappSecrets.set(bot.id, { appSecret: bot.whatsapp.appSecret, verifyToken: bot.whatsapp.verifyToken });
+        whatsappSecrets.set(bot.id, { appSecret: bot.whatsapp.appSecret, verifyToken: bot.whatsapp.verifyToken, phoneNumberId: bot.whatsapp.phoneNumberId });
       }
     }
     const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));

@@ -122,6 +122,15 @@ describe('POST /webhooks/whatsapp/:botId', () => {
     expect(await sentTo('15550000005', 2)).toHaveLength(2);
   });
 
+  it('skips a message sent to another number of the business account', async () => {
+    const user = '15550000006';
+    expect(await postWebhook(url, whatsappUpdates.text('2000000000', user, 'hi'), APP_SECRET)).toBe(200);
+    expect(await postWebhook(url, whatsappUpdates.text(PHONE_ID, user, 'hello'), APP_SECRET)).toBe(200);
+    // Had the first started the dialog, the second would be its name.
+    const sent = await sentTo(user, 2);
+    expect(sent.map((c) => (c.payload['text'] as { body: string }).body)).toEqual(['Welcome to our bot!', "What's your name?"]);
+  });
+
   it('takes a status callback with 200', async () => {
     const status = await postWebhook(url, whatsappUpdates.statuses(PHONE_ID, [{ id: 'wamid.OUT1', status: 'delivered', recipient_id: USER }]), APP_SECRET);
     expect(status).toBe(200);
