@@ -4,6 +4,8 @@ export interface BannerFacts {
   readonly address: ListenAddress;
   readonly bots: number;
   readonly withTelegram: number;
+  /** Bots with WhatsApp credentials (no hint when not given). */
+  readonly withWhatsApp?: number;
   readonly logs: string;
   readonly webchat: boolean;
   /** The dashboard link's tail: `#token=…` for a generated token, or how to sign in. */
@@ -23,6 +25,9 @@ export function startupBanner(f: BannerFacts): string {
     `Dashboard: ${page}/dashboard${f.dashboardSuffix}\n` +
     (f.inspectorUrl ? `Inspector: ${f.inspectorUrl} (loads https://stately.ai/inspect: the browser needs internet)\n` : '') +
     (f.withTelegram < f.bots ? 'Connect a bot: TELEGRAM_TOKEN_<BOT_ID>=<token from @BotFather> npm start (see the README).\n' : '') +
+    (f.withWhatsApp !== undefined && f.withWhatsApp < f.bots
+      ? 'Connect WhatsApp: WHATSAPP_TOKEN_<BOT_ID>, WHATSAPP_APP_SECRET_<BOT_ID>, WHATSAPP_VERIFY_TOKEN_<BOT_ID> and WHATSAPP_PHONE_NUMBER_ID_<BOT_ID>; webhook /webhooks/whatsapp/<bot id> (see the README).\n'
+      : '') +
     'Stop with Ctrl-C.\n'
   );
 }

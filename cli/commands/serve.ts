@@ -14,6 +14,10 @@ Telegram: set TELEGRAM_TOKEN_<BOT_ID> (e.g. TELEGRAM_TOKEN_SPEC_EXAMPLE) to a to
 By default the server uses long polling (no public URL needed). With TELEGRAM_MODE=webhook it
 serves POST /webhooks/telegram/<bot id>; register it with "scenarist webhook set".
 
+WhatsApp: set WHATSAPP_TOKEN_<BOT_ID>, WHATSAPP_APP_SECRET_<BOT_ID>, WHATSAPP_VERIFY_TOKEN_<BOT_ID> and
+WHATSAPP_PHONE_NUMBER_ID_<BOT_ID> (all four), then give Meta the callback URL
+https://<public host>/webhooks/whatsapp/<bot id> with the verify token (README, Connect WhatsApp).
+
 The server listens on HOST (default 0.0.0.0: every network interface) and says so at startup. The web
 chat is at http://localhost:PORT/ and the dashboard at /dashboard (admin token: ADMIN_TOKEN, or the link
 printed at startup).
@@ -69,6 +73,7 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
         address: listenAddress(settings.host, server.port),
         bots: server.bots.length,
         withTelegram: server.bots.filter((b) => b.telegram).length,
+        withWhatsApp: server.bots.filter((b) => b.whatsapp).length,
         logs: `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`,
         webchat: settings.webchat,
         dashboardSuffix: settings.adminToken ? ' (sign in with ADMIN_TOKEN)' : `#token=${server.adminToken}`,

@@ -19,6 +19,7 @@ import type { IntakeGate } from './intake-gate.js';
 import type { ShippedFiles } from '../media/index.js';
 import { telegramWebhook, TELEGRAM_WEBHOOK_ROUTE, type TelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
+import { whatsappWebhook, type WhatsAppWebhookSecrets } from './whatsapp-webhook.js';
 
 export interface AppDeps {
   readonly manager: DialogManager;
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The webhook secret of a bot with Telegram configured, else undefined (404). */
   readonly telegramSecretOf: (botId: string) => string | undefined;
+  /** The app secret and verify token of a bot running on WhatsApp, else undefined (404). */
+  readonly whatsappSecretsOf?: (botId: string) => WhatsAppWebhookSecrets | undefined;
   /** Whether startup finished (bots loaded); /readyz is 503 until then. */
   readonly isReady?: () => boolean;
   /** /readyz fails when the store does not answer within this. Default 2 s. */
@@ -87,10 +90,16 @@ export function createRequestListener(deps: AppDeps): { readonly app: Koa; reado
   const app = koaApp(deps, webhook);
   const koa = app.callback();
   const observe = deps.metrics?.startRequest;
+  const whatsapp = whatsappWebhook({ manager: deps.manager, secretsOf: deps.whatsappSecretsOf ?? (() => undefined), logger: deps.logger });
   const listener: RequestListener = (req, res) => {
     const botId = webhook.botIdOf(req);
-    if (botId === undefined) void koa(req, res);
-    else void webhook.serve(req, res, botId, observe);
+    if (botId !== undefined) {
+      void webhook.serve(req, res, botId, observe);
+      return;
+    }
+    const whatsappBot = whatsapp.botIdOf(req);
+    if (whatsappBot === undefined) void koa(req, res);
+    else void whatsapp.serve(req, res, whatsappBot);
   };
   return { app, listener, webhook };
 }

@@ -7,7 +7,7 @@ import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecre
 import { activateVersion, type BotScenario, type Store } from '../store/index.js';
 import type { BotConfig } from './bots-config.js';
 import { compileStored } from './compile-stored.js';
-import { tokenEnvName, webhookSecretEnvName, type Env } from './settings.js';
+import { tokenEnvName, webhookSecretEnvName, whatsappCredentials, type Env, type WhatsAppCredentials } from './settings.js';
 
 export interface LoadedBot {
   readonly id: string;
@@ -16,6 +16,8 @@ export interface LoadedBot {
   /** Scenario version number in the store. */
   readonly version: number;
   readonly telegram?: { readonly token: string; readonly secret: string };
+  /** From the WHATSAPP_*_<BOT ID> variables (not stored: read from the environment at each start). */
+  readonly whatsapp?: WhatsAppCredentials;
 }
 
 /** A scenario with errors: the server does not start with it. */
@@ -49,8 +51,9 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     if (shipped && runningIr) await shipped.ship(bot.id, shippedPaths(runningIr)).catch((err: unknown) => logger.error({ botId: bot.id, err }, 'a file the active scenario version sends cannot be stored'));
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
-    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}) });
-    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined }, 'bot loaded');
+    const whatsapp = whatsappCredentials(env, bot.id);
+    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}) });
+    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined }, 'bot loaded');
   }
   return out;
 }

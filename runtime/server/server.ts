@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
+import { WhatsAppAdapter } from '../adapters/whatsapp/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
@@ -19,7 +20,7 @@ import { listenAddress } from './listen-address.js';
 import { loadBots, type LoadedBot } from './load-bots.js';
 import { acquireProcessIdentity } from './process-identity.js';
 import { refreshScenarios } from './scenario-refresh.js';
-import { readSettings, tokenEnvName, type Env, type Settings } from './settings.js';
+import { readSettings, tokenEnvName, whatsappEnvNames, type Env, type Settings } from './settings.js';
 
 export interface ServeOptions {
   readonly env?: Env;
@@ -118,6 +119,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     // The adapter reads stored files from the media store to upload them (its `media` option).
     const telegram = new TelegramAdapter({ apiRoot: settings.telegramApiRoot, sender: settings.telegramSender, webhookAnswer: settings.telegramWebhookAnswer, media });
     manager.registerPlatformAdapter('telegram', telegram);
+    const whatsapp = new WhatsAppAdapter({ apiRoot: settings.whatsappApiRoot, media });
+    manager.registerPlatformAdapter('whatsapp', whatsapp);
+    const whatsappSecrets = new Map<string, { appSecret: string; verifyToken: string; phoneNumberId: string }>();
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
     for (const bot of bots) {
@@ -125,6 +129,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (bot.telegram) {
         telegram.addBot(bot.id, bot.telegram.token, configured.get(bot.id)?.telegram);
         secrets.set(bot.id, bot.telegram.secret);
+      }
+      if (bot.whatsapp) {
+        whatsapp.addBot(bot.id, { phoneNumberId: bot.whatsapp.phoneNumberId, accessToken: bot.whatsapp.accessToken });
+        whatsappSecrets.set(bot.id, { appSecret: bot.whatsapp.appSecret, verifyToken: bot.whatsapp.verifyToken, phoneNumberId: bot.whatsapp.phoneNumberId });
       }
     }
     const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));
@@ -137,6 +145,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       logger,
       clock,
       telegramSecretOf: (id) => secrets.get(id),
+      whatsappSecretsOf: (id) => whatsappSecrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
       ...(settings.webchat ? { webchat: { hub: webchat.hub, media, maxUploadBytes: settings.webchatMaxUploadBytes, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
@@ -263,8 +272,23 @@ function announcePages(logger: Logger, url: string, settings: Settings, admin: R
   if (admin.source === 'file') logger.warn({ tokenFile: join(settings.dataDir, 'admin.token') }, 'ADMIN_TOKEN is not set: the admin API uses a token generated in the data directory; set ADMIN_TOKEN in production');
 }
 
+/** The callback URL of a bot on WhatsApp, or the variables that put it there. */
+function announceWhatsApp(logger: Logger, url: string, bot: LoadedBot): void {
+  const webhook = `${url}/webhooks/whatsapp/${encodeURIComponent(bot.id)}`;
+  if (bot.whatsapp) {
+    logger.info({ botId: bot.id, webhook }, `bot "${bot.id}" runs on WhatsApp: in the Meta app, set the callback URL to this path at your public https address, with the verify token, and subscribe to "messages"`);
+    return;
+  }
+  const names = whatsappEnvNames(bot.id);
+  logger.info(
+    { botId: bot.id, variables: Object.values(names) },
+    `bot "${bot.id}" is not on WhatsApp: set ${names.accessToken}, ${names.appSecret}, ${names.verifyToken} and ${names.phoneNumberId} (README, Connect WhatsApp)`,
+  );
+}
+
 function announce(logger: Logger, url: string, listening: string, bots: readonly LoadedBot[], settings: Settings): void {
   logger.info({ url, listening, bots: bots.map((b) => b.id), mode: settings.telegramMode, database: settings.databaseUrl.startsWith('mongodb') ? 'mongodb' : settings.databaseUrl }, 'scenarist is serving');
+  for (const bot of bots) announceWhatsApp(logger, url, bot);
   for (const bot of bots) {
     if (bot.telegram) {
       if (settings.telegramMode === 'webhook') logger.info({ botId: bot.id, webhook: `${url}/webhooks/telegram/${bot.id}` }, 'webhook mode: register the public URL with `scenarist webhook set`');

@@ -19,6 +19,8 @@ export interface Settings {
   readonly encryptionKey: string | undefined;
   /** TELEGRAM_API_ROOT: the Bot API server. Default https://api.telegram.org. */
   readonly telegramApiRoot: string;
+  /** WHATSAPP_API_ROOT: the Graph API. Default https://graph.facebook.com (a fake one in tests). */
+  readonly whatsappApiRoot: string;
   /** TELEGRAM_MODE: 'polling' (development, no public URL) or 'webhook'. Default polling. */
   readonly telegramMode: 'polling' | 'webhook';
   /** TELEGRAM_SENDER: 'direct' (plain keep-alive requests for replies) or 'telegraf' (telegraf's client). Default direct. */
@@ -227,6 +229,12 @@ export function readMediaSettings(env: Env = process.env, dataDir = env['DATA_DI
   });
 }
 
+function whatsappApiRoot(env: Env): string {
+  const root = env['WHATSAPP_API_ROOT'] || 'https://graph.facebook.com';
+  if (!/^https?:\/\/[^\s/]+/.test(root)) throw new SettingsError(`WHATSAPP_API_ROOT=${JSON.stringify(root)}: expected an http(s) URL`);
+  return root.replace(/\/+$/, '');
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -238,6 +246,7 @@ export function readSettings(env: Env = process.env): Settings {
     dataDir: env['DATA_DIR'] || 'data',
     encryptionKey: env['ENCRYPTION_KEY'] || undefined,
     telegramApiRoot: apiRoot.replace(/\/+$/, ''),
+    whatsappApiRoot: whatsappApiRoot(env),
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
     telegramWebhookAnswer: oneOf(env, 'TELEGRAM_WEBHOOK_ANSWER', ['off', 'ack'] as const, 'ack'),
@@ -276,3 +285,30 @@ const envSuffix = (botId: string): string => botId.toUpperCase().replace(/[^A-Z0
 export const tokenEnvName = (botId: string): string => `TELEGRAM_TOKEN_${envSuffix(botId)}`;
 /** TELEGRAM_WEBHOOK_SECRET_<BOT ID>: overrides the secret derived from the token. */
 export const webhookSecretEnvName = (botId: string): string => `TELEGRAM_WEBHOOK_SECRET_${envSuffix(botId)}`;
+
+/** The WHATSAPP_*_<BOT ID> variables a bot runs on WhatsApp with (all four are needed). */
+export const whatsappEnvNames = (botId: string) =>
+  ({
+    accessToken: `WHATSAPP_TOKEN_${envSuffix(botId)}`,
+    appSecret: `WHATSAPP_APP_SECRET_${envSuffix(botId)}`,
+    verifyToken: `WHATSAPP_VERIFY_TOKEN_${envSuffix(botId)}`,
+    phoneNumberId: `WHATSAPP_PHONE_NUMBER_ID_${envSuffix(botId)}`,
+  }) as const;
+
+export interface WhatsAppCredentials {
+  readonly accessToken: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly phoneNumberId: string;
+}
+
+/** A bot's WhatsApp credentials when all four variables are set, else undefined. */
+export function whatsappCredentials(env: Env, botId: string): WhatsAppCredentials | undefined {
+  const names = whatsappEnvNames(botId);
+  const accessToken = env[names.accessToken]?.trim();
+  const appSecret = env[names.appSecret]?.trim();
+  const verifyToken = env[names.verifyToken]?.trim();
+  const phoneNumberId = env[names.phoneNumberId]?.trim();
+  if (!accessToken || !appSecret || !verifyToken || !phoneNumberId) return undefined;
+  return { accessToken, appSecret, verifyToken, phoneNumberId };
+}

@@ -13,6 +13,12 @@ describe('the startup banner of scenarist serve', () => {
     expect(text).not.toContain('127.0.0.1');
   });
 
+  it('names the WhatsApp variables while a bot is not on WhatsApp, and not once all are', () => {
+    const address = listenAddress('127.0.0.1', 8080);
+    expect(startupBanner({ ...facts, address, withWhatsApp: 1 })).toContain('WHATSAPP_PHONE_NUMBER_ID_<BOT_ID>');
+    expect(startupBanner({ ...facts, address, withWhatsApp: 2 })).not.toContain('WHATSAPP_');
+  });
+
   it('names a specific host as bound, and links to that host', () => {
     const text = startupBanner({ ...facts, address: listenAddress('127.0.0.1', 8080) });
     expect(text).toContain('listening on 127.0.0.1:8080.');
