@@ -1,9 +1,9 @@
 // The Bot API calls of media: JSON calls (getFile, sendPhoto by URL or file_id, sendLocation…), multipart uploads
 // streamed from the media store, and file downloads. Kept apart from the text path (direct-sender.ts, telegraf) so
 // sending text costs what it did; used whichever sender the adapter was given.
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { TelegramError } from 'telegraf';
+import { streamedMultipart } from '../multipart.js';
 import { Agent, request, type Dispatcher } from 'undici';
 
 /** A network failure of a media call; `code` is the system or undici error code. Its message never holds a URL. */
@@ -35,8 +35,6 @@ interface BotApiAnswer {
   parameters?: unknown;
 }
 
-/** A header value safe in a quoted multipart parameter (the name was cleaned by the media store already). */
-const quoted = (s: string): string => s.replace(/["\r\n\\]/g, '_');
 
 /** An undici error as a MediaNetworkError: its code and message (undici's messages name no URL). */
 function networkError(method: string, err: unknown): MediaNetworkError {
@@ -67,29 +65,13 @@ export class MediaClient {
 
   /** A multipart/form-data call with one file, streamed (never held whole), with its exact Content-Length. */
   async upload(token: string, method: string, fields: Readonly<Record<string, string>>, file: UploadFile): Promise<unknown> {
-    const boundary = `----scenarist${randomBytes(12).toString('hex')}`;
-    const head: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields)) {
-      head.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`));
-    }
-    head.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(file.field)}"; filename="${quoted(file.name)}"\r\nContent-Type: ${quoted(file.mime)}\r\n\r\n`));
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const length = head.reduce((n, b) => n + b.length, 0) + file.size + tail.length;
-    async function* parts(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* head;
-        for await (const chunk of file.body) yield chunk as Uint8Array;
-        yield tail;
-      } finally {
-        file.body.destroy();
-      }
-    }
+    const multipart = streamedMultipart(fields, file);
     const record = { ...fields, [file.field]: `<${file.size} bytes>` };
     return this.answer(method, record, () =>
       request(`${this.base}/bot${token}/${method}`, {
         method: 'POST',
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
-        body: Readable.from(parts(), { objectMode: false }),
+        headers: { 'content-type': multipart.contentType, 'content-length': String(multipart.length) },
+        body: multipart.body,
         // An upload may take long: the agent's timeouts bound each silence, not the whole transfer.
         dispatcher: this.agent,
       }),

@@ -1,7 +1,7 @@
 // Plain Graph API calls through an undici pool: JSON posts, a streamed multipart upload, GETs with the bearer.
 // Errors never carry the token or a media URL.
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { streamedMultipart } from '../multipart.js';
 import { Agent, request, type Dispatcher } from 'undici';
 
 export const DEFAULT_GRAPH_ROOT = 'https://graph.facebook.com';
@@ -23,7 +23,6 @@ export interface GraphAnswer {
   readonly body: unknown;
 }
 
-const quoted = (s: string): string => s.replace(/["\r\n\\]/g, '_');
 
 function networkError(what: string, err: unknown): GraphNetworkError {
   const e = err as { code?: unknown; name?: unknown };
@@ -73,29 +72,12 @@ export class GraphClient {
 
   /** POST /{phone-number-id}/media: multipart with `messaging_product`, `type` and the file, streamed. */
   async upload(token: string, phoneNumberId: string, file: { name: string; mime: string; size: number; body: Readable }): Promise<GraphAnswer> {
-    const boundary = `----scenarist${randomBytes(12).toString('hex')}`;
-    const field = (name: string, value: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-    const head = [
-      field('messaging_product', 'whatsapp'),
-      field('type', quoted(file.mime)),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.name)}"\r\nContent-Type: ${quoted(file.mime)}\r\n\r\n`),
-    ];
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const length = head.reduce((n, b) => n + b.length, 0) + file.size + tail.length;
-    async function* parts(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* head;
-        for await (const chunk of file.body) yield chunk as Uint8Array;
-        yield tail;
-      } finally {
-        file.body.destroy();
-      }
-    }
+    const multipart = streamedMultipart({ messaging_product: 'whatsapp', type: file.mime }, { field: 'file', ...file });
     return this.json('media upload', () =>
       request(`${this.base}/${encodeURIComponent(phoneNumberId)}/media`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
-        body: Readable.from(parts(), { objectMode: false }),
+        headers: { authorization: `Bearer ${token}`, 'content-type': multipart.contentType, 'content-length': String(multipart.length) },
+        body: multipart.body,
         dispatcher: this.agent,
       }),
     );
