@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { IncomingFile, OutMedia, StoredFile, UserMessage } from '../engine/index.js';
+import type { IncomingFile, OutMedia, OutsideWindow, StoredFile, UserMessage } from '../engine/index.js';
 import type { OutboxButton } from '../store/types.js';
 
 /** What an adapter makes of a platform update. */
@@ -28,6 +28,15 @@ export interface OutboundMessage {
    * through the media store the adapter was given); shipped files (`{ path }`) are resolved before `send`.
    */
   readonly media?: OutMedia;
+  /** When the user last wrote in this dialog (epoch ms): channels with a customer-service window check it. */
+  readonly lastInboundAt?: number;
+  /** How to send it when that window is closed (a WhatsApp template, a Messenger tag). */
+  readonly outsideWindow?: OutsideWindow;
+}
+
+/** What a platform said of a message it accepted: its ids (one per platform message), for status callbacks. */
+export interface SendReceipt {
+  readonly ids: readonly string[];
 }
 
 /** A file fetched from a platform: its bytes as a stream (with what the platform says of them), or already stored (web chat uploads). */
@@ -74,8 +83,8 @@ export interface PlatformAdapter {
   readonly platform: string;
   /** Validates and classifies an inbound update (the raw body of a webhook or a polled update) of bot `botId`. */
   parseUpdate(update: unknown, botId: string): ParsedUpdate;
-  /** Delivers one message; throws DeliveryError. */
-  send(botId: string, chatId: string, message: OutboundMessage): Promise<void>;
+  /** Delivers one message; throws DeliveryError. Platforms with status callbacks return the ids of what they accepted. */
+  send(botId: string, chatId: string, message: OutboundMessage): Promise<void | SendReceipt>;
   /** Splits a reply that exceeds the channel's limits into parts sent in order (buttons on the last part). */
   split?(message: OutboundMessage): OutboundMessage[];
   /**

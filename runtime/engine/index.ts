@@ -17,6 +17,7 @@ export {
   type MediaFailure,
   type OutFileSource,
   type OutMedia,
+  type OutsideWindow,
   type ScenarioContext,
   type StepTimer,
   type TimerName,

@@ -2,6 +2,17 @@ import type { Value } from '../../grammar/index.js';
 import type { ContactValue, FileKind, FileValue, IrButton, LocationValue, MediaValue, OutFileKind, StoredFile } from '../../compiler/index.js';
 
 /**
+ * How a reply goes out when its channel's customer-service window (24 h after the user's last message, WhatsApp and
+ * Messenger) is closed. Without it such a reply is not attempted as free text: it fails with a logged reason.
+ */
+export interface OutsideWindow {
+  /** A WhatsApp message template approved for the business account, with its body parameters rendered. */
+  readonly template?: { readonly name: string; readonly language: string; readonly params: readonly string[] };
+  /** A Messenger message tag (ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE, HUMAN_AGENT). */
+  readonly tag?: string;
+}
+
+/**
  * What a transition asks the outside world to do. The machine never does I/O: the driver executes effects
  * (the console, the conversation test runner and the server's delivery step all read the same list).
  */
@@ -18,6 +29,8 @@ export type Effect =
       readonly masked?: string;
       /** Media sent after the text (empty text: the media alone), each a message of its own; buttons go with the last. */
       readonly media?: readonly OutMedia[];
+      /** How the step's text goes out when the channel's customer-service window is closed (rendered templates). */
+      readonly outsideWindow?: OutsideWindow;
     }
   /** The dialog is over; the next message starts a new one. 'final': a final step; 'cancelled': /cancel; 'expired': idle too long. */
   | { readonly type: 'end'; readonly step: string; readonly reason: 'final' | 'error' | 'cancelled' | 'expired' }

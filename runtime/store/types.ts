@@ -1,4 +1,4 @@
-import type { ContactValue, FetchLimits, FileKind, IncomingFile, LocationValue, OutFileKind, OutMedia, StoredFile } from '../engine/index.js';
+import type { ContactValue, FetchLimits, FileKind, IncomingFile, LocationValue, OutFileKind, OutMedia, OutsideWindow, StoredFile } from '../engine/index.js';
 /**
  * The persistence port. Every implementation (SQLite, MongoDB, in-memory) passes the same contract suite
  * (test/runtime/store/contract.ts). Times are epoch milliseconds.
@@ -27,6 +27,8 @@ export interface OutboxMessage {
   readonly buttons: readonly OutboxButton[];
   /** A medium sent with `text` as its caption: one per message (a step's media become messages after its text). */
   readonly media?: OutMedia;
+  /** How it goes out when the channel's customer-service window is closed (WhatsApp, Messenger). */
+  readonly outsideWindow?: OutsideWindow;
   /** The step that produced it; absent for messages sent through `sendMessage`. */
   readonly step?: string;
   readonly at: number;
@@ -64,6 +66,11 @@ export interface DialogState {
   readonly blocked: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * When the last user message was applied (epoch ms), written by the transition that applied it: WhatsApp and
+   * Messenger send free text only within 24 h of it. Absent: none recorded.
+   */
+  readonly lastInboundAt?: number;
   /** Work due later that is not a reply (timers), earliest first; absent or empty: none. See AgendaEntry. */
   readonly agenda?: readonly AgendaEntry[];
 }
@@ -108,7 +115,7 @@ export interface AgendaLease {
 }
 
 /** What delivery needs of a dialog: its replies and how far they went (no snapshot to parse). */
-export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSeq' | 'delivered' | 'blocked'>;
+export type DeliveryState = Pick<DialogState, 'key' | 'rev' | 'outbox' | 'lastSeq' | 'delivered' | 'blocked'> & Partial<Pick<DialogState, 'lastInboundAt'>>;
 
 /**
  * A delivery lease as held: the dialog's delivery view and the fencing token of this claim. Every claim draws a
