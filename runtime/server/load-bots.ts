@@ -3,11 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { compileScenario, DEFAULT_CHANNELS, emitMachineConfig, type Diagnostic, type IrScenario, type MachineConfig } from '../../compiler/index.js';
 import { ShippedFileError, shippedPaths, type ShippedFiles } from '../media/index.js';
 import type { Logger } from '../log/index.js';
-import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecret, type Keyring } from '../secrets/index.js';
+import { addSecretValues } from '../log/index.js';
+import { deriveWebhookSecret, type Keyring } from '../secrets/index.js';
 import { activateVersion, type BotScenario, type Store } from '../store/index.js';
 import type { BotConfig } from './bots-config.js';
 import { compileStored } from './compile-stored.js';
-import { tokenEnvName, webhookSecretEnvName, whatsappCredentials, type Env, type WhatsAppCredentials } from './settings.js';
+import { parseCredentialFields, resolveCredential } from './platform-credentials.js';
+import { tokenEnvName, webhookSecretEnvName, whatsappCredentials, whatsappEnvMissing, whatsappEnvNames, type Env, type WhatsAppCredentials } from './settings.js';
 
 export interface LoadedBot {
   readonly id: string;
@@ -16,7 +18,7 @@ export interface LoadedBot {
   /** Scenario version number in the store. */
   readonly version: number;
   readonly telegram?: { readonly token: string; readonly secret: string };
-  /** From the WHATSAPP_*_<BOT ID> variables (not stored: read from the environment at each start). */
+  /** From the WHATSAPP_*_<BOT ID> variables (stored encrypted), else the stored ones. */
   readonly whatsapp?: WhatsAppCredentials;
 }
 
@@ -51,7 +53,7 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     if (shipped && runningIr) await shipped.ship(bot.id, shippedPaths(runningIr)).catch((err: unknown) => logger.error({ botId: bot.id, err }, 'a file the active scenario version sends cannot be stored'));
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
-    const whatsapp = whatsappCredentials(env, bot.id);
+    const whatsapp = await resolveWhatsApp(bot.id, store, keyring, env, logger, at);
     out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}) });
     logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined }, 'bot loaded');
   }
@@ -115,32 +117,32 @@ function shippedFileExists(scenarioPath: string): (relativePath: string) => bool
 }
 
 async function resolveToken(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<string | undefined> {
-  const fromEnv = env[tokenEnvName(botId)]?.trim();
-  if (fromEnv) {
-    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(fromEnv)) {
-      logger.error({ botId, variable: tokenEnvName(botId) }, 'the Telegram token does not look like one from @BotFather (digits:letters): the bot runs without Telegram');
-      return undefined;
-    }
-    const sealed = encryptSecret(keyring, botId, 'telegram', fromEnv);
-    await store.putCredential({ botId, platform: 'telegram', keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: at });
-    return fromEnv;
-  }
-  const stored = await store.getCredential(botId, 'telegram');
-  if (!stored) return undefined;
-  let token: string;
-  try {
-    token = openSecret(keyring, botId, 'telegram', stored).plaintext;
-  } catch (err) {
-    if (!(err instanceof CredentialError)) throw err;
-    // Fail closed: a token we cannot decrypt is never guessed at, nor overwritten; the bot runs without Telegram.
-    logger.error({ botId, keyId: stored.keyId, err }, 'the stored Telegram token cannot be decrypted with ENCRYPTION_KEY: the bot runs without Telegram');
+  const fromEnv = env[tokenEnvName(botId)]?.trim() || undefined;
+  if (fromEnv !== undefined && !/^\d+:[A-Za-z0-9_-]{20,}$/.test(fromEnv)) {
+    logger.error({ botId, variable: tokenEnvName(botId) }, 'the Telegram token does not look like one from @BotFather (digits:letters): the bot runs without Telegram');
     return undefined;
   }
-  if (isStale(keyring, stored)) {
-    // Rotation: once every process has started with the new first key, the old keys can be removed.
-    const sealed = encryptSecret(keyring, botId, 'telegram', token);
-    await store.putCredential({ botId, platform: 'telegram', keyId: sealed.keyId, ciphertext: sealed.ciphertext, updatedAt: at });
-    logger.info({ botId, from: stored.keyId, to: sealed.keyId }, 'the stored Telegram token was encrypted again with the first key of ENCRYPTION_KEY');
+  return resolveCredential({ botId, platform: 'telegram', label: 'Telegram token', fromEnv }, store, keyring, logger, at);
+}
+
+const WHATSAPP_FIELDS = ['accessToken', 'appSecret', 'verifyToken', 'phoneNumberId'] as const;
+
+/** The four WhatsApp values, kept as one encrypted credential; their values are masked in every log line. */
+async function resolveWhatsApp(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<WhatsAppCredentials | undefined> {
+  const missing = whatsappEnvMissing(env, botId);
+  if (missing.length > 0) logger.error({ botId, missing }, `WhatsApp is half set up: ${missing.join(', ')} missing (the stored credentials are used, if any)`);
+  const fromEnv = whatsappCredentials(env, botId);
+  if (fromEnv && !/^\d{1,32}$/.test(fromEnv.phoneNumberId)) {
+    logger.error({ botId, variable: whatsappEnvNames(botId).phoneNumberId }, 'the WhatsApp phone number id must be digits (Meta app, WhatsApp, API setup): the bot runs without WhatsApp');
+    return undefined;
   }
-  return token;
+  const text = await resolveCredential({ botId, platform: 'whatsapp', label: 'WhatsApp credentials', fromEnv: fromEnv ? JSON.stringify(fromEnv) : undefined }, store, keyring, logger, at);
+  if (text === undefined) return undefined;
+  const creds = parseCredentialFields(text, WHATSAPP_FIELDS);
+  if (!creds) {
+    logger.error({ botId }, 'the stored WhatsApp credentials are not readable: set the WHATSAPP_*_<BOT ID> variables again');
+    return undefined;
+  }
+  addSecretValues([creds.accessToken, creds.appSecret, creds.verifyToken]);
+  return creds;
 }

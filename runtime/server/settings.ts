@@ -302,6 +302,13 @@ export interface WhatsAppCredentials {
   readonly phoneNumberId: string;
 }
 
+/** The WHATSAPP_*_<BOT ID> variables missing when some but not all four are set (a half-done setup), else none. */
+export function whatsappEnvMissing(env: Env, botId: string): string[] {
+  const names = Object.values(whatsappEnvNames(botId));
+  const missing = names.filter((n) => !env[n]?.trim());
+  return missing.length === names.length ? [] : missing;
+}
+
 /** A bot's WhatsApp credentials when all four variables are set, else undefined. */
 export function whatsappCredentials(env: Env, botId: string): WhatsAppCredentials | undefined {
   const names = whatsappEnvNames(botId);
