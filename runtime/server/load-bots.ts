@@ -7,7 +7,7 @@ import { CredentialError, deriveWebhookSecret, encryptSecret, isStale, openSecre
 import { activateVersion, type BotScenario, type Store } from '../store/index.js';
 import type { BotConfig } from './bots-config.js';
 import { compileStored } from './compile-stored.js';
-import { tokenEnvName, webhookSecretEnvName, whatsappCredentials, type Env, type WhatsAppCredentials } from './settings.js';
+import { messengerCredentials, tokenEnvName, webhookSecretEnvName, whatsappCredentials, type Env, type MessengerCredentials, type WhatsAppCredentials } from './settings.js';
 
 export interface LoadedBot {
   readonly id: string;
@@ -18,6 +18,8 @@ export interface LoadedBot {
   readonly telegram?: { readonly token: string; readonly secret: string };
   /** From the WHATSAPP_*_<BOT ID> variables (not stored: read from the environment at each start). */
   readonly whatsapp?: WhatsAppCredentials;
+  /** From the MESSENGER_*_<BOT ID> variables (not stored: read from the environment at each start). */
+  readonly messenger?: MessengerCredentials;
 }
 
 /** A scenario with errors: the server does not start with it. */
@@ -52,8 +54,9 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
     const whatsapp = whatsappCredentials(env, bot.id);
-    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}) });
-    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined }, 'bot loaded');
+    const messenger = messengerCredentials(env, bot.id);
+    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}), ...(messenger ? { messenger } : {}) });
+    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined, messenger: messenger !== undefined }, 'bot loaded');
   }
   return out;
 }
