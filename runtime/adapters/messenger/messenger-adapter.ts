@@ -21,6 +21,8 @@ export interface MessengerAdapterOptions {
   readonly retryDelayMs?: number;
   /** Where stored files are read from for uploads; without it, stored files fail as a permanent DeliveryError. */
   readonly media?: MediaStore;
+  /** The largest attachment downloaded; default 25 MB (Messenger's own limit). */
+  readonly maxDownloadBytes?: number;
   /** Epoch ms now, for the messaging window; default Date.now. */
   readonly now?: () => number;
 }
@@ -39,6 +41,7 @@ export class MessengerAdapter implements PlatformAdapter {
   private readonly retryDelayMs: number;
   private readonly mediaStore: MediaStore | undefined;
   private readonly now: () => number;
+  private readonly maxDownloadBytes: number;
   private readonly bots = new Map<string, MessengerBot>();
 
   constructor(options: MessengerAdapterOptions = {}) {
@@ -46,6 +49,7 @@ export class MessengerAdapter implements PlatformAdapter {
     this.retryDelayMs = options.retryDelayMs ?? DEFAULT_THROTTLE_MS;
     this.mediaStore = options.media;
     this.now = options.now ?? Date.now;
+    this.maxDownloadBytes = options.maxDownloadBytes ?? MESSENGER_ATTACHMENT_LIMIT;
   }
 
   addBot(botId: string, bot: MessengerBot): void {
@@ -101,8 +105,8 @@ export class MessengerAdapter implements PlatformAdapter {
   async download(botId: string, file: IncomingFile, signal: AbortSignal): Promise<MediaDownload> {
     if (!this.bots.has(botId)) throw new MediaDownloadError(`messenger bot ${botId} is not registered in this process`, 'retry');
     if (!/^https?:\/\//.test(file.ref)) throw new MediaDownloadError('messenger attachment has no URL', 'permanent');
-    const limit = MESSENGER_ATTACHMENT_LIMIT;
-    const tooBig = (size: number) => new MediaDownloadError(`the file is ${(size / MB).toFixed(1)} MB: Messenger carries at most ${limit / MB} MB`, 'permanent');
+    const limit = this.maxDownloadBytes;
+    const tooBig = (size: number) => new MediaDownloadError(`the file is ${(size / MB).toFixed(1)} MB: at most ${(limit / MB).toFixed(1)} MB is taken from Messenger`, 'permanent');
     let res;
     try {
       res = await this.client.getBytes(undefined, file.ref, signal);

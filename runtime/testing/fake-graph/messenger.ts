@@ -146,7 +146,7 @@ export class FakeMessenger {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, parts: readonly string[], body: Buffer, token: string | undefined, json: Json): Promise<void> {
-    if (parts[0] === 'messenger-cdn') return this.download(parts[1]!, res);
+    if (parts[0] === 'messenger-cdn') return this.download(parts[1]!, req, res);
     const pageId = token === undefined ? undefined : this.pages.get(token);
     if (pageId === undefined) return json(400, this.hooks.error(190, 'Invalid OAuth access token - Cannot parse access token'));
     if (parts[2] === 'message_attachments') return this.upload(req, res, body, json);
@@ -201,7 +201,7 @@ export class FakeMessenger {
     json(200, { attachment_id: id });
   }
 
-  private async download(id: string, res: http.ServerResponse): Promise<void> {
+  private async download(id: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const fault = this.hooks.fault('messenger-download');
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) return void res.socket?.destroy();
@@ -210,6 +210,11 @@ export class FakeMessenger {
       return void res.end();
     }
     const a = this.attachments.get(id);
+    // The URL is the credential: a client that sends its page token along leaks it to the CDN.
+    if (req.headers.authorization !== undefined) {
+      res.writeHead(400);
+      return void res.end();
+    }
     if (!a) {
       res.writeHead(404);
       return void res.end();
