@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody } from '../../../runtime/adapters/meta/index.js';
 import { FakeGraphApi, messengerUpdates as m, postWebhook, signWebhook, type FakeMessengerCall } from '../../../runtime/testing/fake-graph-api.js';
 import { serverFixture, type ServerFixture } from '../../support/server-fixture.js';
 
@@ -126,6 +127,18 @@ describe('POST /webhooks/messenger/:botId', () => {
     const missing = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
     expect(missing.status).toBe(401);
     expect(graph.messenger.calls.filter((c) => (c.payload['recipient'] as { id: string }).id === user)).toHaveLength(0);
+  });
+
+  it('refuses a body over 1 MB with 413, and a signed body that is not a page webhook with 400', async () => {
+    const big = Buffer.alloc(1024 * 1024 + 1, 32);
+    const tooLarge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhook({}, APP_SECRET).signature }, body: big });
+    expect(tooLarge.status).toBe(413);
+    expect(await post({ object: 'whatsapp_business_account', entry: [] })).toBe(400);
+    // Signature first: bytes that are not JSON are 401 unsigned, 400 once signed.
+    const notJson = Buffer.from('{not json');
+    const unsigned = await fetch(url, { method: 'POST', body: notJson });
+    const signed = await fetch(url, { method: 'POST', headers: { 'x-hub-signature-256': signBody(notJson, APP_SECRET) }, body: notJson });
+    expect([unsigned.status, signed.status]).toEqual([401, 400]);
   });
 
   it('answers a redelivered webhook once', async () => {
