@@ -51,16 +51,17 @@ const withMenu = (text: string, buttons: readonly OutboxButton[]): string => (te
  */
 export function splitMessenger(message: OutboundMessage): OutboundMessage[] {
   if (message.media) return [message];
-  const { text, buttons } = message;
+  // Every part keeps what else the message says (its window facts): each is sent as the whole would be.
+  const { text, buttons, ...rest } = message;
   const layout = messengerLayout(text, buttons);
   if (layout === 'none' || layout === 'menu') {
     const whole = layout === 'menu' ? withMenu(text, buttons) : text;
-    return splitText(whole, MESSENGER_LIMITS.text).map((part) => ({ text: part, buttons: [] }));
+    return splitText(whole, MESSENGER_LIMITS.text).map((part) => ({ ...rest, text: part, buttons: [] }));
   }
   if (text.length <= MESSENGER_LIMITS.text) return [message];
   const parts = splitText(text, MESSENGER_LIMITS.text);
   const last = parts.pop()!;
-  return [...parts.map((part) => ({ text: part, buttons: [] })), { text: last, buttons }];
+  return [...parts.map((part) => ({ ...rest, text: part, buttons: [] })), { ...rest, text: last, buttons }];
 }
 
 const quickRepliesOf = (buttons: readonly OutboxButton[]) => buttons.map((b) => ({ content_type: 'text', title: b.text, payload: b.value }));

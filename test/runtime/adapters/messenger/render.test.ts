@@ -52,6 +52,15 @@ describe('renderMessenger', () => {
     expect(parts.map((p) => p.text).join('\n')).toBe(text);
   });
 
+  it('keeps the window facts on every part, so each part is sent as the whole would be', () => {
+    const text = 'word '.repeat(1000);
+    const parts = splitMessenger({ text, buttons: buttons(20), lastInboundAt: 5, outsideWindow: { tag: 'ACCOUNT_UPDATE' } });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.lastInboundAt === 5 && p.outsideWindow?.tag === 'ACCOUNT_UPDATE')).toBe(true);
+    const withButtons = splitMessenger({ text, buttons: buttons(2), lastInboundAt: 5 });
+    expect(withButtons.every((p) => p.lastInboundAt === 5)).toBe(true);
+  });
+
   it('sends a file first and its text after it; buttons alone ride on the file as quick replies', () => {
     const media = { type: 'image' as const, source: { url: 'https://example.com/a.jpg' } };
     expect(renderMessenger({ text: 'A cat', buttons: [], media }, { url: 'https://example.com/a.jpg' })).toEqual([
