@@ -3,6 +3,7 @@ import { MessengerAdapter, MESSENGER_WINDOW_MS } from '../../../../runtime/adapt
 import { DeliveryError, MediaDownloadError, type MediaDownload } from '../../../../runtime/adapters/types.js';
 import { MemoryMediaStore } from '../../../../runtime/media/index.js';
 import { FakeGraphApi } from '../../../../runtime/testing/fake-graph-api.js';
+import { closedPort } from '../net-helpers.js';
 
 const PAGE = '1122334455';
 const TOKEN = 'EAAB-page-token-0123456789abcdef';
@@ -109,6 +110,17 @@ describe('errors, classified', () => {
     const wrong = await failure(other.send(BOT, USER, { text: 'hi', buttons: [] }));
     expect([wrong.kind, wrong.message.includes('Graph error 190')]).toEqual(['permanent', true]);
     await other.close();
+  });
+
+  it('no answer (a refused connection, a dropped answer) retries, and names neither URL nor token', async () => {
+    const nowhere = new MessengerAdapter({ apiRoot: `http://127.0.0.1:${await closedPort()}`, timeoutMs: 1000 });
+    nowhere.addBot(BOT, { pageId: PAGE, pageToken: TOKEN });
+    const refused = await failure(nowhere.send(BOT, USER, { text: 'hi', buttons: [] }));
+    expect(refused.kind).toBe('retry');
+    expect(refused.message).not.toContain('127.0.0.1');
+    await nowhere.close();
+    api.fail({ endpoint: 'messenger', drop: true });
+    expect((await failure(send())).kind).toBe('retry');
   });
 
   it('the fake refuses what the Send API refuses: 14 quick replies is a 400 with Graph error 100', async () => {
