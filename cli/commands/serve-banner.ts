@@ -6,6 +6,8 @@ export interface BannerFacts {
   readonly withTelegram: number;
   /** Bots with WhatsApp credentials (no hint when not given). */
   readonly withWhatsApp?: number;
+  /** Bots with Messenger credentials (no hint when not given). */
+  readonly withMessenger?: number;
   readonly logs: string;
   readonly webchat: boolean;
   /** The dashboard link's tail: `#token=…` for a generated token, or how to sign in. */
@@ -27,6 +29,9 @@ export function startupBanner(f: BannerFacts): string {
     (f.withTelegram < f.bots ? 'Connect a bot: TELEGRAM_TOKEN_<BOT_ID>=<token from @BotFather> npm start (see the README).\n' : '') +
     (f.withWhatsApp !== undefined && f.withWhatsApp < f.bots
       ? 'Connect WhatsApp: WHATSAPP_TOKEN_<BOT_ID>, WHATSAPP_APP_SECRET_<BOT_ID>, WHATSAPP_VERIFY_TOKEN_<BOT_ID> and WHATSAPP_PHONE_NUMBER_ID_<BOT_ID>; webhook /webhooks/whatsapp/<bot id> (see the README).\n'
+      : '') +
+    (f.withMessenger !== undefined && f.withMessenger < f.bots
+      ? 'Connect Messenger: MESSENGER_PAGE_TOKEN_<BOT_ID>, MESSENGER_APP_SECRET_<BOT_ID>, MESSENGER_VERIFY_TOKEN_<BOT_ID> and MESSENGER_PAGE_ID_<BOT_ID>; webhook /webhooks/messenger/<bot id> (see the README).\n'
       : '') +
     'Stop with Ctrl-C.\n'
   );

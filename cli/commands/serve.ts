@@ -18,6 +18,10 @@ WhatsApp: set WHATSAPP_TOKEN_<BOT_ID>, WHATSAPP_APP_SECRET_<BOT_ID>, WHATSAPP_VE
 WHATSAPP_PHONE_NUMBER_ID_<BOT_ID> (all four), then give Meta the callback URL
 https://<public host>/webhooks/whatsapp/<bot id> with the verify token (README, Connect WhatsApp).
 
+Messenger: set MESSENGER_PAGE_TOKEN_<BOT_ID>, MESSENGER_APP_SECRET_<BOT_ID>, MESSENGER_VERIFY_TOKEN_<BOT_ID>
+and MESSENGER_PAGE_ID_<BOT_ID> (all four), then give Meta the callback URL
+https://<public host>/webhooks/messenger/<bot id> with the verify token (README, Connect Messenger).
+
 The server listens on HOST (default 0.0.0.0: every network interface) and says so at startup. The web
 chat is at http://localhost:PORT/ and the dashboard at /dashboard (admin token: ADMIN_TOKEN, or the link
 printed at startup).
@@ -74,6 +78,7 @@ Stops cleanly on Ctrl-C or SIGTERM: running events finish and replies are handed
         bots: server.bots.length,
         withTelegram: server.bots.filter((b) => b.telegram).length,
         withWhatsApp: server.bots.filter((b) => b.whatsapp).length,
+        withMessenger: server.bots.filter((b) => b.messenger).length,
         logs: `Logs are ${log.format === 'json' ? 'JSON lines' : 'text'} on stdout${log.fileLogging ? ` and in ${log.dir} (read them with "npx scenarist logs")` : ''}.`,
         webchat: settings.webchat,
         dashboardSuffix: settings.adminToken ? ' (sign in with ADMIN_TOKEN)' : `#token=${server.adminToken}`,

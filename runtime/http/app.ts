@@ -20,6 +20,7 @@ import type { ShippedFiles } from '../media/index.js';
 import { telegramWebhook, TELEGRAM_WEBHOOK_ROUTE, type TelegramWebhook } from './telegram-webhook.js';
 import { mountWebChat } from './webchat-routes.js';
 import { whatsappWebhook, type WhatsAppWebhookSecrets } from './whatsapp-webhook.js';
+import { messengerWebhook, type MessengerWebhookSecrets } from './messenger-webhook.js';
 
 export interface AppDeps {
   readonly manager: DialogManager;
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly telegramSecretOf: (botId: string) => string | undefined;
   /** The app secret and verify token of a bot running on WhatsApp, else undefined (404). */
   readonly whatsappSecretsOf?: (botId: string) => WhatsAppWebhookSecrets | undefined;
+  /** The app secret, verify token and page id of a bot running on Messenger, else undefined (404). */
+  readonly messengerSecretsOf?: (botId: string) => MessengerWebhookSecrets | undefined;
   /** Whether startup finished (bots loaded); /readyz is 503 until then. */
   readonly isReady?: () => boolean;
   /** /readyz fails when the store does not answer within this. Default 2 s. */
@@ -91,6 +94,7 @@ export function createRequestListener(deps: AppDeps): { readonly app: Koa; reado
   const koa = app.callback();
   const observe = deps.metrics?.startRequest;
   const whatsapp = whatsappWebhook({ manager: deps.manager, secretsOf: deps.whatsappSecretsOf ?? (() => undefined), logger: deps.logger });
+  const messenger = messengerWebhook({ manager: deps.manager, secretsOf: deps.messengerSecretsOf ?? (() => undefined), logger: deps.logger });
   const listener: RequestListener = (req, res) => {
     const botId = webhook.botIdOf(req);
     if (botId !== undefined) {
@@ -98,8 +102,13 @@ export function createRequestListener(deps: AppDeps): { readonly app: Koa; reado
       return;
     }
     const whatsappBot = whatsapp.botIdOf(req);
-    if (whatsappBot === undefined) void koa(req, res);
-    else void whatsapp.serve(req, res, whatsappBot);
+    if (whatsappBot !== undefined) {
+      void whatsapp.serve(req, res, whatsappBot);
+      return;
+    }
+    const messengerBot = messenger.botIdOf(req);
+    if (messengerBot === undefined) void koa(req, res);
+    else void messenger.serve(req, res, messengerBot);
   };
   return { app, listener, webhook };
 }

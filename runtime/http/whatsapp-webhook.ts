@@ -5,11 +5,10 @@ import { answerVerification, checkSignature, parseWhatsAppWebhook } from '../ada
 import type { DialogManager } from '../dialogs/index.js';
 import type { Logger } from '../log/index.js';
 import { statusOf } from './errors-middleware.js';
+import { readBody, Refusal, send, sendError, webhookBotIdOf } from './meta-webhook.js';
 
 export const WHATSAPP_WEBHOOK_ROUTE = '/webhooks/whatsapp/:botId';
 const PREFIX = '/webhooks/whatsapp/';
-/** Meta's webhook bodies are small; a batch of messages stays far below this. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface WhatsAppWebhookSecrets {
   readonly appSecret: string;
@@ -30,48 +29,6 @@ export interface WhatsAppWebhook {
   botIdOf(req: IncomingMessage): string | undefined;
   /** Answers the request; never throws. */
   serve(req: IncomingMessage, res: ServerResponse, botId: string): Promise<void>;
-}
-
-class Refusal extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-const CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE' };
-
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  const bytes = Buffer.from(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', bytes.length);
-  res.end(bytes);
-}
-
-function sendError(res: ServerResponse, status: number, err: unknown): void {
-  const message = status < 500 ? String((err as Error).message ?? 'bad request') : 'internal error';
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify({ error: { code: CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL'), message } }));
-}
-
-/** The body, up to the limit (413 past it, the connection closed). */
-function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
-  if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) return Promise.reject(new Refusal(413, 'request entity too large'));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) {
-        res.setHeader('Connection', 'close');
-        req.pause();
-        reject(new Refusal(413, 'request entity too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', (err) => reject(new Refusal(400, `the body could not be read: ${err.message}`)));
-  });
 }
 
 type Json = Record<string, unknown>;
@@ -150,18 +107,7 @@ export function whatsappWebhook(deps: WhatsAppWebhookDeps): WhatsAppWebhook {
     }
   };
 
-  const botIdOf = (req: IncomingMessage): string | undefined => {
-    const url = req.url;
-    if ((req.method !== 'POST' && req.method !== 'GET') || url === undefined || !url.startsWith(PREFIX)) return undefined;
-    const query = url.indexOf('?', PREFIX.length);
-    const raw = url.slice(PREFIX.length, query === -1 ? undefined : query);
-    if (raw === '' || raw.includes('/')) return undefined;
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-  };
+  const botIdOf = (req: IncomingMessage): string | undefined => webhookBotIdOf(req, PREFIX);
 
   return { botIdOf, serve };
 }

@@ -9,7 +9,7 @@ import { activateVersion, type BotScenario, type Store } from '../store/index.js
 import type { BotConfig } from './bots-config.js';
 import { compileStored } from './compile-stored.js';
 import { parseCredentialFields, resolveCredential } from './platform-credentials.js';
-import { tokenEnvName, webhookSecretEnvName, whatsappCredentials, whatsappEnvMissing, whatsappEnvNames, type Env, type WhatsAppCredentials } from './settings.js';
+import { credentialsFromEnv, messengerEnvNames, tokenEnvName, webhookSecretEnvName, whatsappEnvNames, type Env, type MessengerCredentials, type WhatsAppCredentials } from './settings.js';
 
 export interface LoadedBot {
   readonly id: string;
@@ -20,6 +20,8 @@ export interface LoadedBot {
   readonly telegram?: { readonly token: string; readonly secret: string };
   /** From the WHATSAPP_*_<BOT ID> variables (stored encrypted), else the stored ones. */
   readonly whatsapp?: WhatsAppCredentials;
+  /** From the MESSENGER_*_<BOT ID> variables (stored encrypted), else the stored ones. */
+  readonly messenger?: MessengerCredentials;
 }
 
 /** A scenario with errors: the server does not start with it. */
@@ -53,9 +55,10 @@ export async function loadBots(bots: readonly BotConfig[], store: Store, keyring
     if (shipped && runningIr) await shipped.ship(bot.id, shippedPaths(runningIr)).catch((err: unknown) => logger.error({ botId: bot.id, err }, 'a file the active scenario version sends cannot be stored'));
     const token = await resolveToken(bot.id, store, keyring, env, logger, at);
     const secret = token === undefined ? undefined : env[webhookSecretEnvName(bot.id)] || deriveWebhookSecret(token);
-    const whatsapp = await resolveWhatsApp(bot.id, store, keyring, env, logger, at);
-    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}) });
-    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined }, 'bot loaded');
+    const whatsapp = await resolveFields<keyof WhatsAppCredentials>({ botId: bot.id, platform: 'whatsapp', label: 'WhatsApp credentials', names: whatsappEnvNames(bot.id), idField: 'phoneNumberId' }, store, keyring, env, logger, at);
+    const messenger = await resolveFields<keyof MessengerCredentials>({ botId: bot.id, platform: 'messenger', label: 'Messenger credentials', names: messengerEnvNames(bot.id), idField: 'pageId' }, store, keyring, env, logger, at);
+    out.push({ id: bot.id, name: bot.name, config: running, version: scenario.version, ...(token !== undefined && secret !== undefined ? { telegram: { token, secret } } : {}), ...(whatsapp ? { whatsapp } : {}), ...(messenger ? { messenger } : {}) });
+    logger.info({ botId: bot.id, scenario: scenario.hash === fromFile.hash ? bot.scenario : 'stored', version: scenario.version, hash: running.version.slice(0, 12), telegram: token !== undefined, whatsapp: whatsapp !== undefined, messenger: messenger !== undefined }, 'bot loaded');
   }
   return out;
 }
@@ -125,24 +128,36 @@ async function resolveToken(botId: string, store: Store, keyring: Keyring, env: 
   return resolveCredential({ botId, platform: 'telegram', label: 'Telegram token', fromEnv }, store, keyring, logger, at);
 }
 
-const WHATSAPP_FIELDS = ['accessToken', 'appSecret', 'verifyToken', 'phoneNumberId'] as const;
+interface FieldsSource<K extends string> {
+  readonly botId: string;
+  readonly platform: string;
+  readonly label: string;
+  /** Each value's variable name. */
+  readonly names: Readonly<Record<K, string>>;
+  /** The value that names the account (a phone number id, a page id): digits. */
+  readonly idField: K;
+}
 
-/** The four WhatsApp values, kept as one encrypted credential; their values are masked in every log line. */
-async function resolveWhatsApp(botId: string, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<WhatsAppCredentials | undefined> {
-  const missing = whatsappEnvMissing(env, botId);
-  if (missing.length > 0) logger.error({ botId, missing }, `WhatsApp is half set up: ${missing.join(', ')} missing (the stored credentials are used, if any)`);
-  const fromEnv = whatsappCredentials(env, botId);
-  if (fromEnv && !/^\d{1,32}$/.test(fromEnv.phoneNumberId)) {
-    logger.error({ botId, variable: whatsappEnvNames(botId).phoneNumberId }, 'the WhatsApp phone number id must be digits (Meta app, WhatsApp, API setup): the bot runs without WhatsApp');
+/**
+ * Credentials made of several values (WhatsApp, Messenger), kept as one encrypted credential; the secret ones are
+ * masked in every log line. A half-done set of variables is named in an error, and the stored ones are used.
+ */
+async function resolveFields<K extends string>(source: FieldsSource<K>, store: Store, keyring: Keyring, env: Env, logger: Logger, at: number): Promise<Record<K, string> | undefined> {
+  const { botId, platform, label, names, idField } = source;
+  const fromEnv = credentialsFromEnv(env, names);
+  if (fromEnv.missing.length > 0) logger.error({ botId, missing: fromEnv.missing }, `${label} half set up: ${fromEnv.missing.join(', ')} missing (the stored ones are used, if any)`);
+  if (fromEnv.values && !/^\d{1,32}$/.test(fromEnv.values[idField])) {
+    logger.error({ botId, variable: names[idField] }, `${names[idField]} must be digits: the bot runs without ${platform}`);
     return undefined;
   }
-  const text = await resolveCredential({ botId, platform: 'whatsapp', label: 'WhatsApp credentials', fromEnv: fromEnv ? JSON.stringify(fromEnv) : undefined }, store, keyring, logger, at);
+  const text = await resolveCredential({ botId, platform, label, fromEnv: fromEnv.values ? JSON.stringify(fromEnv.values) : undefined }, store, keyring, logger, at);
   if (text === undefined) return undefined;
-  const creds = parseCredentialFields(text, WHATSAPP_FIELDS);
-  if (!creds) {
-    logger.error({ botId }, 'the stored WhatsApp credentials are not readable: set the WHATSAPP_*_<BOT ID> variables again');
+  const fields = Object.keys(names) as K[];
+  const values = parseCredentialFields(text, fields);
+  if (!values) {
+    logger.error({ botId }, `the stored ${label} are not readable: set the variables again`);
     return undefined;
   }
-  addSecretValues([creds.accessToken, creds.appSecret, creds.verifyToken]);
-  return creds;
+  addSecretValues(fields.filter((f) => f !== idField).map((f) => values[f]));
+  return values;
 }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import { TelegramAdapter, startTelegramPolling, type TelegramPolling } from '../adapters/telegram/index.js';
 import { WhatsAppAdapter } from '../adapters/whatsapp/index.js';
+import { MessengerAdapter } from '../adapters/messenger/index.js';
 import { WebChatAdapter } from '../adapters/webchat/index.js';
 import { envSecrets, HttpCallClient, SECRET_ENV_PREFIX } from '../agenda/index.js';
 import { DialogManager } from '../dialogs/index.js';
@@ -20,7 +21,7 @@ import { listenAddress } from './listen-address.js';
 import { loadBots, type LoadedBot } from './load-bots.js';
 import { acquireProcessIdentity } from './process-identity.js';
 import { refreshScenarios } from './scenario-refresh.js';
-import { readSettings, tokenEnvName, whatsappEnvNames, type Env, type Settings } from './settings.js';
+import { messengerEnvNames, readSettings, tokenEnvName, whatsappEnvNames, type Env, type Settings } from './settings.js';
 
 export interface ServeOptions {
   readonly env?: Env;
@@ -122,6 +123,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const whatsapp = new WhatsAppAdapter({ apiRoot: settings.whatsappApiRoot, media });
     manager.registerPlatformAdapter('whatsapp', whatsapp);
     const whatsappSecrets = new Map<string, { appSecret: string; verifyToken: string; phoneNumberId: string }>();
+    const messenger = new MessengerAdapter({ apiRoot: settings.messengerApiRoot, media, now: clock });
+    manager.registerPlatformAdapter('messenger', messenger);
+    const messengerSecrets = new Map<string, { appSecret: string; verifyToken: string; pageId: string }>();
     const secrets = new Map<string, string>();
     const configured = new Map(botsConfig.bots.map((b) => [b.id, b]));
     for (const bot of bots) {
@@ -133,6 +137,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (bot.whatsapp) {
         whatsapp.addBot(bot.id, { phoneNumberId: bot.whatsapp.phoneNumberId, accessToken: bot.whatsapp.accessToken });
         whatsappSecrets.set(bot.id, { appSecret: bot.whatsapp.appSecret, verifyToken: bot.whatsapp.verifyToken, phoneNumberId: bot.whatsapp.phoneNumberId });
+      }
+      if (bot.messenger) {
+        messenger.addBot(bot.id, { pageId: bot.messenger.pageId, pageToken: bot.messenger.pageToken });
+        messengerSecrets.set(bot.id, { appSecret: bot.messenger.appSecret, verifyToken: bot.messenger.verifyToken, pageId: bot.messenger.pageId });
       }
     }
     const admin = loadAdminToken(settings.adminToken, join(settings.dataDir, 'admin.token'));
@@ -146,6 +154,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       clock,
       telegramSecretOf: (id) => secrets.get(id),
       whatsappSecretsOf: (id) => whatsappSecrets.get(id),
+      messengerSecretsOf: (id) => messengerSecrets.get(id),
       isReady: () => ready,
       bots: () => bots.map((b) => ({ id: b.id, name: b.name })),
       ...(settings.webchat ? { webchat: { hub: webchat.hub, media, maxUploadBytes: settings.webchatMaxUploadBytes, ratePerMinute: settings.webchatRateLimit, streamLimits: { perAddress: settings.webchatStreamsPerAddress, perSession: settings.webchatStreamsPerSession } } } : {}),
@@ -210,6 +219,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         await Promise.all([...botCalls.values()].map((c) => c.close()));
         identity.release();
         await telegram.close();
+        await messenger.close();
         await media.close();
         await store.close();
       },
@@ -286,9 +296,24 @@ function announceWhatsApp(logger: Logger, url: string, bot: LoadedBot): void {
   );
 }
 
+/** The callback URL of a bot on Messenger, or the variables that put it there. */
+function announceMessenger(logger: Logger, url: string, bot: LoadedBot): void {
+  const webhook = `${url}/webhooks/messenger/${encodeURIComponent(bot.id)}`;
+  if (bot.messenger) {
+    logger.info({ botId: bot.id, webhook }, `bot "${bot.id}" runs on Messenger: in the Meta app, set the callback URL to this path at your public https address, with the verify token, and subscribe the page to "messages" and "messaging_postbacks"`);
+    return;
+  }
+  const names = messengerEnvNames(bot.id);
+  logger.info(
+    { botId: bot.id, variables: Object.values(names) },
+    `bot "${bot.id}" is not on Messenger: set ${names.pageToken}, ${names.appSecret}, ${names.verifyToken} and ${names.pageId} (README, Connect Messenger)`,
+  );
+}
+
 function announce(logger: Logger, url: string, listening: string, bots: readonly LoadedBot[], settings: Settings): void {
   logger.info({ url, listening, bots: bots.map((b) => b.id), mode: settings.telegramMode, database: settings.databaseUrl.startsWith('mongodb') ? 'mongodb' : settings.databaseUrl }, 'scenarist is serving');
   for (const bot of bots) announceWhatsApp(logger, url, bot);
+  for (const bot of bots) announceMessenger(logger, url, bot);
   for (const bot of bots) {
     if (bot.telegram) {
       if (settings.telegramMode === 'webhook') logger.info({ botId: bot.id, webhook: `${url}/webhooks/telegram/${bot.id}` }, 'webhook mode: register the public URL with `scenarist webhook set`');

@@ -21,6 +21,8 @@ export interface Settings {
   readonly telegramApiRoot: string;
   /** WHATSAPP_API_ROOT: the Graph API. Default https://graph.facebook.com (a fake one in tests). */
   readonly whatsappApiRoot: string;
+  /** MESSENGER_API_ROOT: the Graph API for Messenger. Default https://graph.facebook.com (a fake one in tests). */
+  readonly messengerApiRoot: string;
   /** TELEGRAM_MODE: 'polling' (development, no public URL) or 'webhook'. Default polling. */
   readonly telegramMode: 'polling' | 'webhook';
   /** TELEGRAM_SENDER: 'direct' (plain keep-alive requests for replies) or 'telegraf' (telegraf's client). Default direct. */
@@ -235,6 +237,12 @@ function whatsappApiRoot(env: Env): string {
   return root.replace(/\/+$/, '');
 }
 
+function messengerApiRoot(env: Env): string {
+  const root = env['MESSENGER_API_ROOT'] || 'https://graph.facebook.com';
+  if (!/^https?:\/\/[^\s/]+/.test(root)) throw new SettingsError(`MESSENGER_API_ROOT=${JSON.stringify(root)}: expected an http(s) URL`);
+  return root.replace(/\/+$/, '');
+}
+
 export function readSettings(env: Env = process.env): Settings {
   const apiRoot = env['TELEGRAM_API_ROOT'] || 'https://api.telegram.org';
   if (!/^https?:\/\/[^\s/]+/.test(apiRoot)) throw new SettingsError(`TELEGRAM_API_ROOT=${JSON.stringify(apiRoot)}: expected an http(s) URL`);
@@ -247,6 +255,7 @@ export function readSettings(env: Env = process.env): Settings {
     encryptionKey: env['ENCRYPTION_KEY'] || undefined,
     telegramApiRoot: apiRoot.replace(/\/+$/, ''),
     whatsappApiRoot: whatsappApiRoot(env),
+    messengerApiRoot: messengerApiRoot(env),
     telegramMode: oneOf(env, 'TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling'),
     telegramSender: oneOf(env, 'TELEGRAM_SENDER', ['direct', 'telegraf'] as const, 'direct'),
     telegramWebhookAnswer: oneOf(env, 'TELEGRAM_WEBHOOK_ANSWER', ['off', 'ack'] as const, 'ack'),
@@ -302,20 +311,36 @@ export interface WhatsAppCredentials {
   readonly phoneNumberId: string;
 }
 
-/** The WHATSAPP_*_<BOT ID> variables missing when some but not all four are set (a half-done setup), else none. */
-export function whatsappEnvMissing(env: Env, botId: string): string[] {
-  const names = Object.values(whatsappEnvNames(botId));
-  const missing = names.filter((n) => !env[n]?.trim());
-  return missing.length === names.length ? [] : missing;
+/** The MESSENGER_*_<BOT ID> variables a bot runs on Messenger with (all four are needed). */
+export const messengerEnvNames = (botId: string) =>
+  ({
+    pageToken: `MESSENGER_PAGE_TOKEN_${envSuffix(botId)}`,
+    appSecret: `MESSENGER_APP_SECRET_${envSuffix(botId)}`,
+    verifyToken: `MESSENGER_VERIFY_TOKEN_${envSuffix(botId)}`,
+    pageId: `MESSENGER_PAGE_ID_${envSuffix(botId)}`,
+  }) as const;
+
+export interface MessengerCredentials {
+  readonly pageToken: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly pageId: string;
+}
+
+/**
+ * A platform's values from the environment by their variable names: all of them when every one is set, and the names
+ * missing when only some are (a half-done setup; none missing when none is set).
+ */
+export function credentialsFromEnv<K extends string>(env: Env, names: Readonly<Record<K, string>>): { readonly values?: Record<K, string>; readonly missing: string[] } {
+  const entries = (Object.entries(names) as [K, string][]).map(([field, name]) => [field, name, env[name]?.trim() ?? ''] as const);
+  const missing = entries.filter(([, , v]) => v === '').map(([, name]) => name);
+  if (missing.length === entries.length) return { missing: [] };
+  if (missing.length > 0) return { missing };
+  return { values: Object.fromEntries(entries.map(([field, , v]) => [field, v])) as Record<K, string>, missing: [] };
 }
 
 /** A bot's WhatsApp credentials when all four variables are set, else undefined. */
-export function whatsappCredentials(env: Env, botId: string): WhatsAppCredentials | undefined {
-  const names = whatsappEnvNames(botId);
-  const accessToken = env[names.accessToken]?.trim();
-  const appSecret = env[names.appSecret]?.trim();
-  const verifyToken = env[names.verifyToken]?.trim();
-  const phoneNumberId = env[names.phoneNumberId]?.trim();
-  if (!accessToken || !appSecret || !verifyToken || !phoneNumberId) return undefined;
-  return { accessToken, appSecret, verifyToken, phoneNumberId };
-}
+export const whatsappCredentials = (env: Env, botId: string): WhatsAppCredentials | undefined => credentialsFromEnv(env, whatsappEnvNames(botId)).values;
+
+/** A bot's Messenger credentials when all four variables are set, else undefined. */
+export const messengerCredentials = (env: Env, botId: string): MessengerCredentials | undefined => credentialsFromEnv(env, messengerEnvNames(botId)).values;

@@ -1,12 +1,15 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeMessenger } from './fake-graph/messenger.js';
+
+export { FakeMessenger, messengerPayloadProblem, messengerUpdates, type FakeAttachment, type FakeMessengerCall, type MessengerWebhookBody } from './fake-graph/messenger.js';
 
 /**
  * A fake Meta Graph API (WhatsApp Cloud API) over real HTTP, for tests and benchmarks: `POST /{v}/{phone}/messages`
  * validated as Graph does (limits, shapes, its error body), media endpoints (`GET /{v}/{media-id}`, the media URL,
- * `POST /{v}/{phone}/media` uploads), fault injection, and signed webhook bodies. One file: the endpoints share
- * the numbers, media and faults kept here.
+ * `POST /{v}/{phone}/media` uploads), fault injection, and signed webhook bodies. The Messenger routes live in
+ * fake-graph/messenger.ts (`messenger`), sharing the faults kept here.
  */
 
 export interface FakeGraphCall {
@@ -17,11 +20,11 @@ export interface FakeGraphCall {
   readonly status: number;
 }
 
-export type GraphEndpoint = 'messages' | 'upload' | 'media' | 'download';
+export type GraphEndpoint = 'messages' | 'upload' | 'media' | 'download' | 'messenger' | 'messenger-upload' | 'messenger-download';
 
 export interface GraphFault {
   readonly endpoint?: GraphEndpoint;
-  /** Only sends to this wa_id. */
+  /** Only sends to this wa_id (Messenger: this recipient PSID). */
   readonly to?: string;
   /** How many matching calls this rule answers; default 1. */
   readonly times?: number;
@@ -29,6 +32,8 @@ export interface GraphFault {
   readonly status?: number;
   /** A Graph error code (131047, 130429…) put in the error body. */
   readonly code?: number;
+  /** Its error_subcode (Messenger's 2018278…). */
+  readonly subcode?: number;
   readonly delayMs?: number;
   /** The call is carried out (a message recorded), then the connection is cut without an answer. */
   readonly drop?: boolean;
@@ -115,8 +120,8 @@ function interactiveProblem(i: unknown): string | undefined {
 }
 
 /** Graph's error body. */
-export function graphError(code: number, message: string): Obj {
-  return { error: { message, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details: message }, fbtrace_id: 'Afake' } };
+export function graphError(code: number, message: string, subcode?: number): Obj {
+  return { error: { message, type: 'OAuthException', code, ...(subcode !== undefined ? { error_subcode: subcode } : {}), error_data: { messaging_product: 'whatsapp', details: message }, fbtrace_id: 'Afake' } };
 }
 
 export class FakeGraphApi {
@@ -127,11 +132,20 @@ export class FakeGraphApi {
   private readonly media = new Map<string, FakeMedia>();
   private faults: (GraphFault & { left: number })[] = [];
   private seq = 0;
+  /** The Messenger Send API of this fake: pages, calls, attachments. */
+  readonly messenger: FakeMessenger;
 
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
-  ) {}
+  ) {
+    this.messenger = new FakeMessenger(url, {
+      fault: (endpoint, to) => this.fault(endpoint, to),
+      injected: (fault, res, json, afterWork) => this.injected(fault, res, json, afterWork),
+      next: () => ++this.seq,
+      error: graphError,
+    });
+  }
 
   static async start(options: { port?: number; host?: string } = {}): Promise<FakeGraphApi> {
     const server = http.createServer();
@@ -168,6 +182,7 @@ export class FakeGraphApi {
     this.calls.length = 0;
     this.uploads.length = 0;
     this.faults = [];
+    this.messenger.reset();
   }
 
   close(): Promise<void> {
@@ -190,6 +205,7 @@ export class FakeGraphApi {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
+    if (this.messenger.serves(req.method, parts)) return this.messenger.handle(req, res, parts, body, bearer ?? url.searchParams.get('access_token') ?? undefined, json);
     if (parts[0] === 'media-bytes' && req.method === 'GET') return this.download(parts[1] ?? '', bearer, res);
     if (parts.length === 3 && req.method === 'POST' && (parts[2] === 'messages' || parts[2] === 'media')) {
       const phone = parts[1]!;
@@ -217,7 +233,7 @@ export class FakeGraphApi {
     }
     const status = fault.status ?? (fault.code !== undefined ? 400 : 200);
     if (status === 200) return false;
-    json(status, graphError(fault.code ?? (status === 429 ? 130429 : 1), `injected fault ${fault.code ?? status}`));
+    json(status, graphError(fault.code ?? (status === 429 ? 130429 : 1), `injected fault ${fault.code ?? status}`, fault.subcode));
     return true;
   }
 

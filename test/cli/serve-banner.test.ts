@@ -19,6 +19,12 @@ describe('the startup banner of scenarist serve', () => {
     expect(startupBanner({ ...facts, address, withWhatsApp: 2 })).not.toContain('WHATSAPP_');
   });
 
+  it('names the Messenger variables while a bot is not on Messenger, and not once all are', () => {
+    const address = listenAddress('127.0.0.1', 8080);
+    expect(startupBanner({ ...facts, address, withMessenger: 1 })).toContain('MESSENGER_PAGE_ID_<BOT_ID>');
+    expect(startupBanner({ ...facts, address, withMessenger: 2 })).not.toContain('MESSENGER_');
+  });
+
   it('names a specific host as bound, and links to that host', () => {
     const text = startupBanner({ ...facts, address: listenAddress('127.0.0.1', 8080) });
     expect(text).toContain('listening on 127.0.0.1:8080.');

@@ -1,4 +1,7 @@
+import { readGraphError, redact, type GraphError } from '../meta/index.js';
 import { DeliveryError } from '../types.js';
+
+export { readGraphError, redact, type GraphError };
 
 /** Graph error codes of throttling (as courier classifies them): back off and try again. */
 export const THROTTLED_CODES: ReadonlySet<number> = new Set([4, 80007, 130429, 131048, 131056, 133016]);
@@ -10,32 +13,6 @@ export const WINDOW_CLOSED_CODE = 131047;
 /** The wait before another try after throttling; the pair rate (131056) allows about one message per 6 s to a user. */
 export const DEFAULT_THROTTLE_MS = 1000;
 export const PAIR_RATE_MS = 6000;
-
-/** A Graph API error answer, as read from its body. */
-export interface GraphError {
-  readonly status: number;
-  readonly code?: number;
-  readonly subcode?: number;
-  readonly message?: string;
-}
-
-/** The `error` object of a Graph answer, read defensively. */
-export function readGraphError(status: number, body: unknown): GraphError {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  if (typeof error !== 'object' || error === null) return { status };
-  const e = error as Record<string, unknown>;
-  return {
-    status,
-    ...(typeof e.code === 'number' ? { code: e.code } : {}),
-    ...(typeof e.error_subcode === 'number' ? { subcode: e.error_subcode } : {}),
-    ...(typeof e.message === 'string' ? { message: e.message.slice(0, 300) } : {}),
-  };
-}
-
-/** Removes a token from any text that might echo it (Graph messages never should, but an error must not leak one). */
-export function redact(text: string, token: string): string {
-  return token === '' ? text : text.split(token).join('[token]');
-}
 
 /** Classifies a failed /messages call: throttled and 131053 retry, 5xx retry, the rest (131047 included) is permanent. */
 export function deliveryErrorOf(e: GraphError, token: string, retryMs = DEFAULT_THROTTLE_MS): DeliveryError {

@@ -1,106 +1,11 @@
-// Plain Graph API calls through an undici pool: JSON posts, a streamed multipart upload, GETs with the bearer.
-// Errors never carry the token or a media URL.
-import type { Readable } from 'node:stream';
-import { streamedMultipart } from '../multipart.js';
-import { Agent, request, type Dispatcher } from 'undici';
+import { GraphClient as MetaGraphClient, type GraphAnswer, type UploadFile } from '../meta/index.js';
 
-export const DEFAULT_GRAPH_ROOT = 'https://graph.facebook.com';
-export const DEFAULT_GRAPH_VERSION = 'v21.0';
+export { DEFAULT_GRAPH_ROOT, DEFAULT_GRAPH_VERSION, GraphNetworkError, type GraphAnswer } from '../meta/index.js';
 
-/** No answer: a connection error or a timeout. Its message names neither the URL nor the token. */
-export class GraphNetworkError extends Error {
-  override readonly name = 'GraphNetworkError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface GraphAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-
-function networkError(what: string, err: unknown): GraphNetworkError {
-  const e = err as { code?: unknown; name?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : e?.name === 'AbortError' || e?.name === 'TimeoutError' ? 'ETIMEDOUT' : 'ENETWORK';
-  return new GraphNetworkError(`${what}: no answer from the Graph API (${code})`, code);
-}
-
-export class GraphClient {
-  private readonly agent: Agent;
-  private readonly base: string;
-
-  constructor(
-    apiRoot: string,
-    readonly version: string,
-    private readonly timeoutMs: number,
-  ) {
-    this.base = `${apiRoot.replace(/\/+$/, '')}/${version}`;
-    this.agent = new Agent({ connections: 32, connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  }
-
-  async postJson(token: string, path: string, payload: object, what: string): Promise<GraphAnswer> {
-    return this.json(what, () =>
-      request(`${this.base}/${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      }),
-    );
-  }
-
-  async getJson(token: string, path: string, what: string, signal: AbortSignal): Promise<GraphAnswer> {
-    return this.json(what, () =>
-      request(`${this.base}/${path}`, { method: 'GET', headers: { authorization: `Bearer ${token}` }, dispatcher: this.agent, signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) }),
-    );
-  }
-
-  /** GET of a media URL with the bearer; the caller consumes or destroys the body. */
-  async getBytes(token: string, url: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    try {
-      return await request(url, { method: 'GET', headers: { authorization: `Bearer ${token}` }, dispatcher: this.agent, signal });
-    } catch (err) {
-      throw networkError('media download', err);
-    }
-  }
-
+/** Meta's Graph client with the Cloud API's media upload. */
+export class GraphClient extends MetaGraphClient {
   /** POST /{phone-number-id}/media: multipart with `messaging_product`, `type` and the file, streamed. */
-  async upload(token: string, phoneNumberId: string, file: { name: string; mime: string; size: number; body: Readable }): Promise<GraphAnswer> {
-    const multipart = streamedMultipart({ messaging_product: 'whatsapp', type: file.mime }, { field: 'file', ...file });
-    return this.json('media upload', () =>
-      request(`${this.base}/${encodeURIComponent(phoneNumberId)}/media`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': multipart.contentType, 'content-length': String(multipart.length) },
-        body: multipart.body,
-        dispatcher: this.agent,
-      }),
-    );
-  }
-
-  close(): Promise<void> {
-    return this.agent.destroy();
-  }
-
-  private async json(what: string, send: () => Promise<Dispatcher.ResponseData>): Promise<GraphAnswer> {
-    let status: number;
-    let text: string;
-    try {
-      const res = await send();
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      throw networkError(what, err);
-    }
-    try {
-      return { status, body: JSON.parse(text) as unknown };
-    } catch {
-      return { status, body: undefined };
-    }
+  upload(token: string, phoneNumberId: string, file: UploadFile): Promise<GraphAnswer> {
+    return this.uploadMultipart(token, `${encodeURIComponent(phoneNumberId)}/media`, { messaging_product: 'whatsapp', type: file.mime }, { field: 'file', ...file });
   }
 }

@@ -1,7 +1,7 @@
-import { Transform } from 'node:stream';
 import type { IncomingFile, OutMedia, StoredFile } from '../../engine/index.js';
 import type { MediaStore } from '../../media/index.js';
 import { DeliveryError, MediaDownloadError, type MediaDownload, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
+import { bounded, discard } from '../meta/index.js';
 import { DEFAULT_THROTTLE_MS, deliveryErrorOf, readGraphError, redact } from './errors.js';
 import { DEFAULT_GRAPH_ROOT, DEFAULT_GRAPH_VERSION, GraphClient, GraphNetworkError } from './graph-client.js';
 import { parseWhatsAppWebhook } from './parse.js';
@@ -126,7 +126,7 @@ export class WhatsAppAdapter implements PlatformAdapter {
     }
     const mime = typeof body.mime_type === 'string' ? body.mime_type : file.mime;
     const size = Number.isFinite(length) ? length : Number.isFinite(declared) ? declared : undefined;
-    return { kind: 'stream', body: bounded(res.body, limit, tooBig), ...(size !== undefined ? { size } : {}), ...(mime ? { mime } : {}), ...(file.name ? { name: file.name } : {}) };
+    return { kind: 'stream', body: bounded(res.body, limit, tooBig, 'whatsapp'), ...(size !== undefined ? { size } : {}), ...(mime ? { mime } : {}), ...(file.name ? { name: file.name } : {}) };
   }
 
   close(): Promise<void> {
@@ -181,26 +181,4 @@ export class WhatsAppAdapter implements PlatformAdapter {
     if (err instanceof GraphNetworkError) return new MediaDownloadError(`whatsapp ${err.message}`, 'retry');
     return new MediaDownloadError('whatsapp media download failed', 'retry');
   }
-}
-
-/** Abandons an answer's body (undici reports the abort as an error, which nobody needs). */
-function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-/** The body, cut with a permanent MediaDownloadError past `limit` bytes, and its errors without the URL. */
-function bounded(body: NodeJS.ReadableStream & { destroy(): void }, limit: number, tooBig: (n: number) => MediaDownloadError): Transform {
-  let seen = 0;
-  const out = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > limit) done(tooBig(seen));
-      else done(null, chunk);
-    },
-  });
-  body.on('error', () => out.destroy(new MediaDownloadError('whatsapp media download failed: the connection was cut', 'retry')));
-  out.on('close', () => body.destroy());
-  body.pipe(out);
-  return out;
 }

@@ -28,7 +28,7 @@ describe('WhatsApp credentials in the store', () => {
     const { logger, lines } = captureLogger();
     try {
       const [bot] = await loadBots(bots, store, parseKeyring(key), env, logger, () => 1_000);
-      return { whatsapp: bot!.whatsapp, stored: await store.getCredential('shop', 'whatsapp'), lines };
+      return { whatsapp: bot!.whatsapp, messenger: bot!.messenger, stored: await store.getCredential('shop', 'whatsapp'), lines };
     } finally {
       await store.close();
     }
@@ -72,5 +72,29 @@ describe('WhatsApp credentials in the store', () => {
   it('refuses a phone number id that is not digits, without stopping the start', async () => {
     const bad = await start(K1, { ...WA, WHATSAPP_PHONE_NUMBER_ID_SHOP: '+49 170 1234' });
     expect(bad.whatsapp).toBeUndefined();
+  });
+});
+
+describe('Messenger credentials in the store', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'scenarist-mscreds-')), 'db.sqlite');
+  const bots = [{ id: 'shop', account: 'default', name: 'Shop', scenario: resolve('examples/spec-example.json'), telegram: { groupDialogs: 'member' as const }, callsAllowedHosts: [] }];
+  const MS = { MESSENGER_PAGE_TOKEN_SHOP: 'EAABpageToken0123456789', MESSENGER_APP_SECRET_SHOP: 'ms-app-secret-0123', MESSENGER_VERIFY_TOKEN_SHOP: 'ms-verify', MESSENGER_PAGE_ID_SHOP: '4455667788' };
+
+  async function start(env: Record<string, string> = {}) {
+    const store = openSqliteStore({ file });
+    const { logger } = captureLogger();
+    try {
+      const [bot] = await loadBots(bots, store, parseKeyring(K1), env, logger, () => 1_000);
+      return { messenger: bot!.messenger, stored: await store.getCredential('shop', 'messenger') };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('stores them encrypted and runs on them without the variables', async () => {
+    const first = await start(MS);
+    expect(first.messenger).toEqual({ pageToken: MS.MESSENGER_PAGE_TOKEN_SHOP, appSecret: MS.MESSENGER_APP_SECRET_SHOP, verifyToken: MS.MESSENGER_VERIFY_TOKEN_SHOP, pageId: MS.MESSENGER_PAGE_ID_SHOP });
+    expect(Buffer.from(first.stored!.ciphertext).toString('latin1')).not.toContain(MS.MESSENGER_PAGE_TOKEN_SHOP);
+    expect((await start()).messenger).toEqual(first.messenger);
   });
 });

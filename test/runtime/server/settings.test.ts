@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { messengerCredentials, messengerEnvNames } from '../../../runtime/server/settings.js';
 import { parseBotsConfig, readSettings, SettingsError, tokenEnvName, webhookSecretEnvName, ConfigError } from '../../../runtime/server/index.js';
 
 describe('settings from the environment', () => {
@@ -99,6 +100,17 @@ describe('settings from the environment', () => {
     expect(readSettings({}).webchatMaxUploadBytes).toBe(20 * 1024 * 1024);
     expect(readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '1048576' }).webchatMaxUploadBytes).toBe(1024 * 1024);
     expect(() => readSettings({ WEBCHAT_MAX_UPLOAD_BYTES: '10' })).toThrow(/WEBCHAT_MAX_UPLOAD_BYTES/);
+  });
+
+  it('reads the Messenger credentials of a bot only when all four are set, and MESSENGER_API_ROOT', () => {
+    const names = messengerEnvNames('spec-example');
+    expect(names).toEqual({ pageToken: 'MESSENGER_PAGE_TOKEN_SPEC_EXAMPLE', appSecret: 'MESSENGER_APP_SECRET_SPEC_EXAMPLE', verifyToken: 'MESSENGER_VERIFY_TOKEN_SPEC_EXAMPLE', pageId: 'MESSENGER_PAGE_ID_SPEC_EXAMPLE' });
+    const env = { [names.pageToken]: 'EAAB', [names.appSecret]: 'secret', [names.verifyToken]: 'verify', [names.pageId]: ' 123 ' };
+    expect(messengerCredentials(env, 'spec-example')).toEqual({ pageToken: 'EAAB', appSecret: 'secret', verifyToken: 'verify', pageId: '123' });
+    expect(messengerCredentials({ ...env, [names.pageId]: '' }, 'spec-example')).toBeUndefined();
+    expect(readSettings({}).messengerApiRoot).toBe('https://graph.facebook.com');
+    expect(readSettings({ MESSENGER_API_ROOT: 'http://127.0.0.1:9/' }).messengerApiRoot).toBe('http://127.0.0.1:9');
+    expect(() => readSettings({ MESSENGER_API_ROOT: 'graph' })).toThrow(SettingsError);
   });
 
   it('names per-bot variables after the bot id', () => {
