@@ -138,7 +138,8 @@ Options:
       buttons = [];
       try {
         sensitiveTurn = isSensitive(dialog.step);
-        show(time.send(dialog, sent ?? (pressed !== undefined ? { press: pressed } : { text: line })).effects);
+        const typed = channel ? { text: line, channel } : { text: line };
+        show(time.send(dialog, sent ?? (pressed !== undefined ? { press: pressed } : typed)).effects);
         sensitiveTurn = false;
         await callsOf();
       } catch (err) {
