@@ -1,7 +1,10 @@
 // A conversation test on one channel's rendering: each bot message is read as that channel's user sees it, and each
 // press is made as that user makes it (a reply button's or a list row's id, or the number of a numbered menu).
 import type { ChannelId } from '../../compiler/index.js';
-import { parseWhatsAppWebhook } from '../adapters/whatsapp/index.js';
+import { parseTelegramUpdate } from '../adapters/telegram/parse-update.js';
+import type { ParsedUpdate } from '../adapters/types.js';
+import { parseWebChatUpdate } from '../adapters/webchat/parse-update.js';
+import { parseWhatsAppWebhook } from '../adapters/whatsapp/parse.js';
 import type { Effect, UserMessage } from '../engine/index.js';
 import { channelView, readBack, type ReadBack } from './channel-view.js';
 import { whatsappUpdates } from './fake-graph-api.js';
@@ -35,12 +38,26 @@ export function channelPress(channel: ChannelId, said: Said | undefined, value: 
   const drawn = view.messages.flatMap((m) => (m.buttons ? m.buttons.items.map((item) => ({ item, layout: m.buttons!.layout })) : []));
   const hit = drawn.find((d) => d.item.id === value);
   if (!hit) return `the button ${JSON.stringify(value)} is not shown on ${channel}`;
-  if (channel !== 'whatsapp') return { press: hit.item.id, channel };
-  // Through the adapter's own reading of the webhook Meta posts for a tap.
-  const build = hit.layout === 'list' ? whatsappUpdates.listReply : whatsappUpdates.buttonReply;
-  const parsed = parseWhatsAppWebhook(build('0', '0', hit.item.id, hit.item.title));
-  const event = parsed.kind === 'events' ? parsed.events[0] : undefined;
-  if (event?.kind !== 'update' || event.update.kind !== 'message') return `the WhatsApp webhook of a tap on ${JSON.stringify(value)} was not read as a message`;
-  const { press, text } = event.update.message;
+  const parsed = tapped(channel, hit.layout, hit.item.id, hit.item.title);
+  if (parsed === undefined) return { press: hit.item.id, channel };
+  if (parsed.kind !== 'message') return `the ${channel} adapter did not read a tap on ${JSON.stringify(value)} as a message`;
+  // The user's profile is the platform's; the test's dialog has none.
+  const { press, text } = parsed.message;
   return { ...(press !== undefined ? { press } : {}), ...(text !== undefined ? { text } : {}), channel };
+}
+
+/** A tap as the adapter reads the update its platform sends for it; undefined where this tree has no such reader. */
+function tapped(channel: ChannelId, layout: 'buttons' | 'list', id: string, title: string): ParsedUpdate | undefined {
+  if (channel === 'whatsapp') {
+    const parsed = parseWhatsAppWebhook((layout === 'list' ? whatsappUpdates.listReply : whatsappUpdates.buttonReply)('0', '0', id, title));
+    const event = parsed.kind === 'events' ? parsed.events[0] : undefined;
+    return event?.kind === 'update' ? event.update : { kind: 'invalid', reason: 'no message' };
+  }
+  if (channel === 'telegram') {
+    const chat = { id: 1, type: 'private' };
+    const from = { id: 1, is_bot: false, first_name: 'Test' };
+    return parseTelegramUpdate({ update_id: 1, callback_query: { id: 'tap', from, chat_instance: '1', data: id, message: { message_id: 1, chat, date: 0, text: '' } } });
+  }
+  if (channel === 'webchat') return parseWebChatUpdate({ session: 'conversation-test-session', id: 'tap', press: id });
+  return undefined;
 }

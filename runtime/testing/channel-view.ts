@@ -2,7 +2,7 @@
 // `scenarist chat --channel` draws it, and `scenarist test --channel` checks expectations against it.
 import { layoutOf, textLimit, withMenu, type ChannelId, type MenuButton } from '../../compiler/index.js';
 import { splitText } from '../adapters/telegram/split-text.js';
-import { renderWhatsApp, type WhatsAppPayload } from '../adapters/whatsapp/index.js';
+import { renderWhatsApp, type WhatsAppPayload } from '../adapters/whatsapp/render.js';
 
 /** A button drawn with a message: its title, and the id a press sends back to the bot. */
 export interface ShownButton {
