@@ -7,6 +7,9 @@ import type { OutboundMessage } from '../types.js';
 import { splitText } from '../telegram/split-text.js';
 import { layoutOf, withMenu } from '../../../compiler/index.js';
 
+// The menu's lines are the channel table's (compiler/channels), shared by every adapter that writes one.
+export { numberedMenu } from '../../../compiler/index.js';
+
 export const WHATSAPP_LIMITS = {
   text: 4096,
   caption: 1024,
