@@ -6,11 +6,17 @@ export {
   DEFAULT_CHANNELS,
   buttonLayout,
   isChannelId,
+  isNumberedMenu,
+  layoutOf,
+  menuNumber,
+  numberedMenu,
   textLimit,
+  withMenu,
   type ButtonLayout,
   type ButtonTier,
   type ChannelCapabilities,
   type ChannelId,
+  type MenuButton,
   type OutMediaKind,
 } from './channels/index.js';
 export type { Diagnostic, Loc, Severity } from './diagnostics/types.js';

@@ -1,8 +1,6 @@
-// How a bot message looks on one channel in `scenarist chat --channel`: the adapters' own layouts, as lines.
-import { buttonLayout, CHANNEL_IDS, isChannelId, textLimit, type ChannelId } from '../../compiler/index.js';
-import type { IrButton } from '../../compiler/index.js';
-import { splitText } from '../../runtime/adapters/telegram/split-text.js';
-import { menuReply, numberedMenu, renderWhatsApp, type WhatsAppPayload } from '../../runtime/adapters/whatsapp/render.js';
+// How a bot message looks on one channel in `scenarist chat --channel`: the channel view of runtime/testing, as lines.
+import { CHANNEL_IDS, isChannelId, isNumberedMenu, type ChannelId, type IrButton } from '../../compiler/index.js';
+import { channelView } from '../../runtime/testing/index.js';
 import { UsageError } from '../io.js';
 
 export function channelOf(value: unknown): ChannelId | undefined {
@@ -19,26 +17,20 @@ export interface ShownMessage {
 
 /** The messages a user of `channel` sees for a text with buttons, in order. */
 export function channelMessages(channel: ChannelId, text: string, buttons: readonly IrButton[]): ShownMessage[] {
-  if (channel === 'whatsapp') return renderWhatsApp({ text, buttons }).map(whatsAppShown);
-  const titles = buttons.map((b) => b.text);
-  const layout = buttons.length > 0 ? buttonLayout(channel, titles) : undefined;
-  const menu = layout?.layout === 'numbered-menu';
-  const whole = menu ? (text === '' ? numberedMenu(buttons) : `${text}\n\n${numberedMenu(buttons)}`) : text;
-  const parts = splitText(whole, textLimit(channel, layout) ?? Number.MAX_SAFE_INTEGER);
-  const below = !layout || menu ? [] : [titles.map((t) => `[${t}]`).join(' ')];
-  return parts.map((part, i) => ({ text: part, below: i === parts.length - 1 ? below : [] }));
+  return channelView(channel, text, buttons).messages.map((m) => {
+    if (!m.buttons) return { text: m.text, below: [] };
+    if (m.buttons.layout === 'buttons') return { text: m.text, below: [m.buttons.items.map((b) => `[${b.title}]`).join(' ')] };
+    return { text: m.text, below: [`[${m.buttons.label} ▾]`, ...m.buttons.items.map((b) => `  · ${b.title}`)] };
+  });
 }
 
-function whatsAppShown(p: WhatsAppPayload): ShownMessage {
-  if (p.type === 'text') return { text: (p['text'] as { body: string }).body, below: [] };
-  const i = p['interactive'] as { type: string; body: { text: string }; action: { button?: string; buttons?: { reply: { title: string } }[]; sections?: { rows: { title: string }[] }[] } };
-  const body = i.body.text === '\u2063' ? '' : i.body.text;
-  if (i.type === 'button') return { text: body, below: [i.action.buttons!.map((b) => `[${b.reply.title}]`).join(' ')] };
-  return { text: body, below: [`[${i.action.button} ▾]`, ...i.action.sections![0]!.rows.map((r) => `  · ${r.title}`)] };
-}
-
-/** The button a typed answer presses on the channel: the adapter's menu reading where it has one. */
+/**
+ * The button a typed line taps where the channel draws buttons: its text or value (the terminal has no taps).
+ * Where the buttons are a numbered menu, nothing: the line goes to the engine as typed text with the channel, and the
+ * engine reads the number or the text as the server would.
+ */
 export function channelPick(channel: ChannelId, buttons: readonly IrButton[], text: string): string | undefined {
-  if (buttons.length === 0) return undefined;
-  return menuReply(text, buttons) ?? buttons.find((b) => b.value === text)?.value;
+  if (buttons.length === 0 || isNumberedMenu(channel, buttons)) return undefined;
+  const folded = text.trim().toLocaleLowerCase();
+  return (buttons.find((b) => b.value === text) ?? buttons.find((b) => b.text.trim().toLocaleLowerCase() === folded))?.value;
 }

@@ -34,7 +34,9 @@ Type /quit or press Ctrl-D to leave.
 Options:
   --channel C         show each bot message as channel C shows it (telegram, webchat, whatsapp,
                       messenger): WhatsApp's reply buttons, list or numbered menu, long texts split
-                      into several messages; "2" or a button's text answers a numbered menu
+                      into several messages; "2" or a button's text answers a numbered menu; where
+                      the channel draws the buttons, type a button's text or value to tap it (a
+                      number is text there, as on the channel)
   --inspect           watch the dialog's actor in Stately's inspector (the inspector page loads
                       https://stately.ai/inspect, so the browser needs internet)
   --inspect-port N    the inspector relay's port (default 8080)
@@ -138,7 +140,8 @@ Options:
       buttons = [];
       try {
         sensitiveTurn = isSensitive(dialog.step);
-        show(time.send(dialog, sent ?? (pressed !== undefined ? { press: pressed } : { text: line })).effects);
+        const typed = channel ? { text: line, channel } : { text: line };
+        show(time.send(dialog, sent ?? (pressed !== undefined ? { press: pressed } : typed)).effects);
         sensitiveTurn = false;
         await callsOf();
       } catch (err) {

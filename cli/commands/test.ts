@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { emitMachineConfig } from '../../compiler/index.js';
+import { CHANNEL_IDS, DEFAULT_CHANNELS, emitMachineConfig, isChannelId, type ChannelId } from '../../compiler/index.js';
 import { readConversationTests, runConversationTest } from '../../runtime/testing/index.js';
 import { green, red, UsageError, type Io } from '../io.js';
 import { loadScenario, printDiagnostics } from '../load.js';
@@ -10,7 +10,7 @@ import type { Command } from './command.js';
 export const testCommand: Command = {
   name: 'test',
   summary: 'Run conversation tests against a scenario',
-  usage: 'scenarist test SCENARIO [TESTFILE...]',
+  usage: 'scenarist test SCENARIO [TESTFILE...] [--channel telegram|webchat|whatsapp|messenger|all]',
   help: `Runs each conversation test (a JSON file with one test or an array) on the same engine the server uses.
 Without TESTFILE, runs SCENARIO's sibling NAME.test.json. A test file given alone (NAME.test.json) runs against
 its sibling scenario, NAME.json or NAME.scn.
@@ -21,11 +21,20 @@ into an in-memory media store, with the server's checks (size limit, type read f
 For each test it prints ✓ or ✗ and, on failure, the first divergence: the turn number, what was expected and
 what happened. It ends with "N passed, N failed".
 
+With --channel, each test runs on that channel's rendering: every bot message is read as the channel shows it
+(a long text split in parts matches the expected text with the white space at each cut left out; a numbered
+menu's lines are the expected "buttons" and the text before them the expected "bot"), typed text comes from
+that channel, and a press is made as its user makes it: a reply button's or a list row's id, or the number
+typed for a numbered menu. --channel all runs every test on each of the bot's channels (the bot of the config
+file, SCENARIST_CONFIG or scenarist.config.json, whose scenario this is; its "channels", default telegram and
+webchat), or on all four channels when no bot of the config runs this scenario. Results are marked [channel].
+
 Options:
-  --help   show this help
+  --channel C   telegram, webchat, whatsapp, messenger or all (default: the engine's messages, no channel)
+  --help        show this help
 
 Exit status: 1 if any test fails or the scenario has an error, else 0.`,
-  options: {},
+  options: { channel: { type: 'string' } },
   async run(io: Io, args) {
     const [first, ...rest] = args.positionals;
     if (!first) throw new UsageError('test needs a SCENARIO file');
@@ -39,6 +48,7 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
       return 1;
     }
     const config = emitMachineConfig(loaded.ir);
+    const channels = await channelsOf(io, args.values['channel'], scenarioFile);
     let passed = 0;
     let failed = 0;
     for (const file of testFiles) {
@@ -55,16 +65,19 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
         io.stdout(`${red(io.color, '✗')} ${file}: ${p}\n`);
         failed++;
       }
-      for (const test of tests) {
-        const result = await runConversationTest(config, test, { dir: dirname(resolve(io.cwd, file)) });
-        if (result.passed) {
-          passed++;
-          io.stdout(`${green(io.color, '✓')} ${test.name}\n`);
-          continue;
+      for (const channel of channels) {
+        const mark = channel && channels.length > 1 ? ` [${channel}]` : '';
+        for (const test of tests) {
+          const result = await runConversationTest(config, test, { dir: dirname(resolve(io.cwd, file)), ...(channel ? { channel } : {}) });
+          if (result.passed) {
+            passed++;
+            io.stdout(`${green(io.color, '✓')} ${test.name}${mark}\n`);
+            continue;
+          }
+          failed++;
+          const f = result.failure!;
+          io.stdout(`${red(io.color, '✗')} ${test.name}${mark}\n    turn ${f.turn}: expected ${f.expected}\n    ${' '.repeat(String(f.turn).length + 7)}actual   ${f.actual}\n`);
         }
-        failed++;
-        const f = result.failure!;
-        io.stdout(`${red(io.color, '✗')} ${test.name}\n    turn ${f.turn}: expected ${f.expected}\n    ${' '.repeat(String(f.turn).length + 7)}actual   ${f.actual}\n`);
       }
     }
     io.stdout(`${passed} passed, ${failed} failed\n`);
@@ -73,6 +86,23 @@ Exit status: 1 if any test fails or the scenario has an error, else 0.`,
 };
 
 const TEST_SUFFIX = '.test.json';
+
+/** The channels to run on: none (the engine's messages), one, or with `all` the bot's channels (all four without a bot). */
+async function channelsOf(io: Io, value: unknown, scenarioFile: string): Promise<readonly (ChannelId | undefined)[]> {
+  if (value === undefined) return [undefined];
+  if (typeof value === 'string' && isChannelId(value)) return [value];
+  if (value !== 'all') throw new UsageError(`unknown channel ${JSON.stringify(value)}: one of ${CHANNEL_IDS.join(', ')} or all`);
+  const configFile = resolve(io.cwd, process.env['SCENARIST_CONFIG'] || 'scenarist.config.json');
+  if (!existsSync(configFile)) return CHANNEL_IDS;
+  const { ConfigError, loadBotsConfig } = await import('../../runtime/server/index.js');
+  try {
+    const bot = loadBotsConfig(configFile).bots.find((b) => b.scenario === resolve(io.cwd, scenarioFile));
+    return bot ? (bot.channels ?? DEFAULT_CHANNELS) : CHANNEL_IDS;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new UsageError(`--channel all reads the bots of ${configFile}: ${err.message}`);
+  }
+}
 
 /** The scenario a test file is named after: NAME.json, else NAME.scn, next to it. */
 function siblingScenario(io: Io, testFile: string): string {

@@ -10,3 +10,4 @@ export {
   type OutMediaKind,
 } from './table.js';
 export { buttonLayout, textLimit } from './layout.js';
+export { isNumberedMenu, layoutOf, menuNumber, numberedMenu, withMenu, type MenuButton } from './menu.js';

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { InspectionEvent } from 'xstate';
 import { Dialog, EngineError, SnapshotMismatchError, type Effect, type MachineConfig, type TurnResult, type UserMessage, type Vars } from '../engine/index.js';
+import { isChannelId } from '../../compiler/index.js';
 import type { OutboundMessage, ParsedUpdate, PlatformAdapter } from '../adapters/types.js';
 import { conversationLoggers, withLogContext, type ConversationLogger, type Logger } from '../log/index.js';
 import type { AgendaEntry, DialogKey, DialogState, LeasedWrite, OutboxButton, Store } from '../store/index.js';
@@ -269,7 +270,9 @@ export class DialogManager {
       const started = performance.now();
       let result: IncomingResult;
       try {
-        result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, parsed.message, log, started));
+        // The engine reads a typed number as a menu choice only where the platform's channel showed a numbered menu.
+        const message = isChannelId(incoming.platform) ? { ...parsed.message, channel: incoming.platform } : parsed.message;
+        result = await this.mailboxes.run(keyString(key), () => this.applyTurn(key, config, parsed.updateId, message, log, started));
       } catch (err) {
         log.error('ERROR', 'the update could not be processed', { err });
         this.events.emit({ type: 'failed', key, durationMs: elapsed(started) });

@@ -6,7 +6,7 @@ import { answerRefused } from './implementations.js';
 import { createScenarioMachine } from './machine.js';
 import { initialSnapshot, pureTransition } from './pure-turn.js';
 import { withTracer, type EngineTracer } from './trace.js';
-import type { ContactValue, LocationValue } from '../../compiler/index.js';
+import type { ChannelId, ContactValue, LocationValue } from '../../compiler/index.js';
 import type { Effect, InboundEvent, IncomingFile, ScenarioContext, UserProfile, Vars } from './types.js';
 
 /** A message from a user, as any platform adapter reports it. */
@@ -16,6 +16,8 @@ export interface UserMessage {
   /** The value of a pressed button. */
   readonly press?: string;
   readonly user?: UserProfile;
+  /** The channel the message came from (the platform, when it is one of the compiler's channels); see InboundEvent. */
+  readonly channel?: ChannelId;
   /** Files the message carries (several for a media group), as the platform announced them. */
   readonly files?: readonly IncomingFile[];
   readonly location?: LocationValue;
@@ -59,8 +61,9 @@ export function toEvent(message: UserMessage, commands: ReadonlySet<string>): In
     const command = text.split(/\s/, 1)[0]!.split('@', 1)[0]!.toLowerCase();
     if (commands.has(command)) return { type: COMMAND_EVENT, command, user: message.user };
   }
-  if (message.files === undefined && message.location === undefined && message.contact === undefined) return { type: 'user.input', text: message.text, press: message.press, user: message.user };
-  return { type: 'user.input', text: message.text, press: message.press, user: message.user, files: message.files, location: message.location, contact: message.contact };
+  const channel = message.channel === undefined ? {} : { channel: message.channel };
+  if (message.files === undefined && message.location === undefined && message.contact === undefined) return { type: 'user.input', text: message.text, press: message.press, user: message.user, ...channel };
+  return { type: 'user.input', text: message.text, press: message.press, user: message.user, ...channel, files: message.files, location: message.location, contact: message.contact };
 }
 
 /** What a config's dialogs share: its machine, commands, and whether its scenario reads `user.*`. */

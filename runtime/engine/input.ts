@@ -1,4 +1,4 @@
-import { parseAnswer, type IrInput } from '../../compiler/index.js';
+import { isNumberedMenu, menuNumber, parseAnswer, type IrInput } from '../../compiler/index.js';
 import { parseMedia, type MediaAnswer } from './media.js';
 import type { InboundEvent } from './types.js';
 
@@ -14,6 +14,9 @@ function parseButton(input: IrInput, event: Extract<InboundEvent, { type: 'user.
   }
   const typed = event.text?.trim().toLowerCase();
   if (!typed) return INVALID;
+  // A number picks from a numbered menu only where the channel showed one: elsewhere "2" is text like any other.
+  const index = event.channel !== undefined && isNumberedMenu(event.channel, input.buttons) ? menuNumber(typed, input.buttons.length) : undefined;
+  if (index !== undefined) return { ok: true, value: input.buttons[index]!.value };
   const hit = input.buttons.find((b) => b.text.trim().toLowerCase() === typed) ?? input.buttons.find((b) => b.value.toLowerCase() === typed);
   return hit ? { ok: true, value: hit.value } : INVALID;
 }

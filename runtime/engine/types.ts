@@ -1,5 +1,5 @@
 import type { Value } from '../../grammar/index.js';
-import type { ContactValue, FileKind, FileValue, IrButton, LocationValue, MediaValue, OutFileKind, StoredFile } from '../../compiler/index.js';
+import type { ChannelId, ContactValue, FileKind, FileValue, IrButton, LocationValue, MediaValue, OutFileKind, StoredFile } from '../../compiler/index.js';
 
 /**
  * How a reply goes out when its channel's customer-service window (24 h after the user's last message, WhatsApp and
@@ -133,6 +133,8 @@ export type InboundEvent =
       readonly text?: string;
       readonly press?: string;
       readonly user?: UserProfile;
+      /** The channel it came from: a typed number answers a step whose buttons that channel shows as a numbered menu. */
+      readonly channel?: ChannelId;
       readonly files?: readonly IncomingFile[];
       readonly location?: LocationValue;
       readonly contact?: ContactValue;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { MachineConfig } from '../../compiler/index.js';
+import type { ChannelId, MachineConfig } from '../../compiler/index.js';
 import { checkRegex, compileRegex } from '../../grammar/index.js';
 import { Dialog, type Effect } from '../engine/index.js';
 import { durationMs } from '../agenda/index.js';
@@ -9,6 +9,8 @@ import type { CallStub, ConversationTest, Expectation, MediaSend, RequestCheck, 
 import { VirtualAgenda } from './virtual-time.js';
 import { LocalMedia } from './media.js';
 import { describeSend, isMediaSend, mediaMatch, sendMedia, showMedia, varMatches } from './media-turns.js';
+import { partsMatch } from './channel-view.js';
+import { channelPress, readSaid, showRead } from './channel-turns.js';
 
 export interface Divergence {
   /** 1-based index of the turn where the conversation went another way. */
@@ -25,12 +27,23 @@ export interface TestResult {
 
 type Said = Extract<Effect, { type: 'say' }>;
 
-const showSaid = (s: Said | undefined): string =>
-  s ? `bot ${JSON.stringify(s.text)}${s.buttons.length ? ` with buttons ${JSON.stringify(s.buttons.map((b) => b.text))}` : ''}` : 'no more bot messages';
+const showSaid = (s: Said | undefined, channel: ChannelId | undefined): string => (s ? showRead(channel, readSaid(channel, s)) : 'no more bot messages');
+
+/** What a turn knows of the run: its channel, and the last bot message with buttons (what a press answers). */
+interface RunState {
+  readonly channel: ChannelId | undefined;
+  readonly asked: Said | undefined;
+}
 
 export interface RunOptions {
   /** Where the paths of files the test sends are read from (the test file's directory); default: the working directory. */
   readonly dir?: string;
+  /**
+   * Run on this channel's rendering: each bot message is read as the channel shows it (a text in parts, a list, a
+   * numbered menu), typed text carries the channel, and presses are made as its users make them. Default: the
+   * engine's own messages, as without any channel.
+   */
+  readonly channel?: ChannelId;
 }
 
 /**
@@ -42,20 +55,27 @@ export async function runConversationTest(config: MachineConfig, test: Conversat
   const time = new VirtualAgenda(config);
   const media = new LocalMedia();
   let pending: Said[] = [];
+  // The last bot message with buttons: what a press answers.
+  let asked: Said | undefined;
+  const channel = options.channel;
+  const setPending = (effects: Said[]): void => {
+    pending = effects;
+    for (const s of effects) if (s.buttons.length > 0) asked = s;
+  };
   const fail = (turn: number, expected: string, actual: string): TestResult => ({ name: test.name, passed: false, failure: { turn, expected, actual } });
   let n = 0;
   try {
     for (const [i, turn] of test.turns.entries()) {
       n = i + 1;
       if (isMediaSend(turn)) {
-        if (pending[0]) return fail(n, `user ${describeSend(turn)}`, showSaid(pending[0]));
-        pending = await sendMedia(dialog, time, media, turn, options.dir ?? process.cwd());
+        if (pending[0]) return fail(n, `user ${describeSend(turn)}`, showSaid(pending[0], channel));
+        setPending(await sendMedia(dialog, time, media, turn, options.dir ?? process.cwd()));
         continue;
       }
-      const problem = applyTurn(dialog, time, turn, pending, (effects) => (pending = effects));
+      const problem = applyTurn(dialog, time, turn, pending, setPending, { channel, asked });
       if (problem) return fail(n, problem.expected, problem.actual);
     }
-    if (pending.length > 0) return fail(test.turns.length + 1, 'the end of the test', showSaid(pending[0]));
+    if (pending.length > 0) return fail(test.turns.length + 1, 'the end of the test', showSaid(pending[0], channel));
     return { name: test.name, passed: true };
   } catch (err) {
     return fail(n, 'the turn to run', `an error: ${err instanceof Error ? err.message : String(err)}`);
@@ -66,11 +86,12 @@ export async function runConversationTest(config: MachineConfig, test: Conversat
 
 const said = (effects: readonly Effect[]): Said[] => effects.filter((e): e is Said => e.type === 'say');
 
-function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Exclude<Turn, MediaSend>, pending: Said[], setPending: (s: Said[]) => void): { expected: string; actual: string } | undefined {
+function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Exclude<Turn, MediaSend>, pending: Said[], setPending: (s: Said[]) => void, run: RunState): { expected: string; actual: string } | undefined {
+  const { channel } = run;
   if ('call' in turn) {
     const request = time.pendingCall;
     const what = `the answer ${JSON.stringify(turn.call)} to a call`;
-    if (pending[0]) return { expected: what, actual: showSaid(pending[0]) };
+    if (pending[0]) return { expected: what, actual: showSaid(pending[0], channel) };
     if (!request) return { expected: what, actual: `no call: ${describeState(dialog)}` };
     const mismatch = turn.request && requestMismatch(turn.request, request);
     if (mismatch) return mismatch;
@@ -80,32 +101,35 @@ function applyTurn(dialog: Dialog, time: VirtualAgenda, turn: Exclude<Turn, Medi
   if ('user' in turn || 'press' in turn || 'wait' in turn) {
     const next = pending[0];
     const what = 'user' in turn ? `user ${JSON.stringify(turn.user)}` : 'press' in turn ? `press ${JSON.stringify(turn.press)}` : `wait ${JSON.stringify(turn.wait)}`;
-    if (next) return { expected: what, actual: showSaid(next) };
+    if (next) return { expected: what, actual: showSaid(next, channel) };
     if ('wait' in turn) {
       // The reader accepted only valid durations.
       setPending(time.advance(dialog, durationMs(turn.wait)!).flatMap((f) => said(f.effects)));
       return undefined;
     }
-    const result = time.send(dialog, 'user' in turn ? { text: turn.user } : { press: turn.press });
-    setPending(said(result.effects));
+    const message = 'user' in turn ? (channel ? { text: turn.user, channel } : { text: turn.user }) : channel ? channelPress(channel, run.asked, turn.press) : { press: turn.press };
+    if (typeof message === 'string') return { expected: what, actual: message };
+    setPending(said(time.send(dialog, message).effects));
     return undefined;
   }
-  return checkTurn(dialog, turn, pending);
+  return checkTurn(dialog, turn, pending, channel);
 }
 
 /** The checks of one turn, in order: the next bot message, then the step, whether the dialog ended, and variables. */
-function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[]): { expected: string; actual: string } | undefined {
+function checkTurn(dialog: Dialog, turn: Expectation, pending: Said[], channel: ChannelId | undefined): { expected: string; actual: string } | undefined {
   if (turn.bot !== undefined || turn.bot_matches !== undefined || turn.media !== undefined) {
     const said = pending.shift();
     const expected = turn.bot !== undefined ? `bot ${JSON.stringify(turn.bot)}` : turn.bot_matches !== undefined ? `bot matching /${turn.bot_matches}/` : 'a bot message';
-    const textOk = said && (turn.bot !== undefined ? said.text === turn.bot : turn.bot_matches === undefined || botMatches(turn.bot_matches, said.text));
-    const buttonsOk = said && (!turn.buttons || isDeepStrictEqual(said.buttons.map((b) => b.text), [...turn.buttons]));
+    // On a channel: the text as its parts (see partsMatch; a pattern sees them joined by line breaks), the titles as drawn or as the menu's lines.
+    const read = said && readSaid(channel, said);
+    const textOk = read && (turn.bot !== undefined ? partsMatch(turn.bot, read.parts) : turn.bot_matches === undefined || botMatches(turn.bot_matches, read.parts.join('\n')));
+    const buttonsOk = read && (!turn.buttons || isDeepStrictEqual([...read.titles], [...turn.buttons]));
     const mediaOk = said && (!turn.media || mediaMatch(turn.media, said.media ?? []));
     if (!textOk || !buttonsOk || !mediaOk) {
       const withButtons = turn.buttons ? `${expected} with buttons ${JSON.stringify(turn.buttons)}` : expected;
       return {
         expected: turn.media ? `${withButtons} with media ${JSON.stringify(turn.media)}` : withButtons,
-        actual: turn.media && said ? `${showSaid(said)} with media ${JSON.stringify(showMedia(said.media ?? []))}` : showSaid(said),
+        actual: turn.media && said ? `${showSaid(said, channel)} with media ${JSON.stringify(showMedia(said.media ?? []))}` : showSaid(said, channel),
       };
     }
   }

@@ -39,7 +39,7 @@ describe('scenarist chat --channel', () => {
   });
 
   it('on messenger: 11 buttons fit quick replies', async () => {
-    const { code, stdout } = await runCli(['chat', 's.json', '--channel', 'messenger'], { stdin: '1\n/quit\n', cwd: scenarioDir() });
+    const { code, stdout } = await runCli(['chat', 's.json', '--channel', 'messenger'], { stdin: 'Option 1\n/quit\n', cwd: scenarioDir() });
     expect(code).toBe(0);
     expect(stdout).toContain('[Option 1] [Option 2]');
     expect(stdout).toContain('[Option 11]');
@@ -47,7 +47,7 @@ describe('scenarist chat --channel', () => {
   });
 
   it('on telegram: the long text splits at 4096 characters; --help names the option', async () => {
-    const { stdout } = await runCli(['chat', 's.json', '--channel', 'telegram'], { stdin: '1\n1\n/quit\n', cwd: scenarioDir() });
+    const { stdout } = await runCli(['chat', 's.json', '--channel', 'telegram'], { stdin: 'Option 1\nOption 1\n/quit\n', cwd: scenarioDir() });
     const long = stdout.slice(stdout.indexOf('You chose'));
     expect(long.split('bot: ').length - 1).toBe(2);
     expect((await runCli(['chat', '--help'])).stdout).toContain('--channel');
@@ -57,6 +57,13 @@ describe('scenarist chat --channel', () => {
     const { stdout } = await runCli(['chat', 's.json'], { stdin: '/quit\n', cwd: scenarioDir() });
     expect(stdout).toContain('  [4] Option 4');
     expect(stdout).not.toContain('Choose');
+  });
+
+  it('where the channel draws the buttons, a typed number is text: the step asks again', async () => {
+    const { stdout } = await runCli(['chat', 's.json', '--channel', 'messenger'], { stdin: '1\n/quit\n', cwd: scenarioDir() });
+    expect(stdout).not.toContain('Pick one of eleven');
+    const whatsapp = await runCli(['chat', 's.json', '--channel', 'whatsapp'], { stdin: 'Option 1\n11.\n/quit\n', cwd: scenarioDir() });
+    expect(whatsapp.stdout).toContain('You chose o11.');
   });
 
   it('an unknown channel exits 2 naming the channels', async () => {

@@ -27,6 +27,16 @@ describe('every example', () => {
   }
 
   for (const stem of stems) {
+    it(`${stem}'s conversation tests pass on the rendering of every channel`, async () => {
+      for (const channel of ['telegram', 'webchat', 'whatsapp', 'messenger']) {
+        const test = await runCli(['test', `examples/${stem}.json`, '--channel', channel]);
+        expect(test.code, `${channel}\n${test.stdout}`).toBe(0);
+        expect(test.stdout).toMatch(/^[1-9]\d* passed, 0 failed$/m);
+      }
+    });
+  }
+
+  for (const stem of stems) {
     it(`${stem}.scn says what ${stem}.json says, and is formatted`, () => {
       const json = compileScenario(readFileSync(`examples/${stem}.json`, 'utf8'), { file: `${stem}.json` });
       const text = readFileSync(`examples/${stem}.scn`, 'utf8');

@@ -1,5 +1,6 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
+import { isNumberedMenu, withMenu } from '../../../compiler/index.js';
 import type { IncomingFile } from '../../engine/index.js';
 import type { MediaStore } from '../../media/index.js';
 import { DeliveryError, MediaDownloadError, type MediaDownload, type OutboundMessage, type ParsedUpdate, type PlatformAdapter } from '../types.js';
@@ -109,7 +110,9 @@ export class TelegramAdapter implements PlatformAdapter {
   }
 
   /** A text over Telegram's 4096 characters becomes several messages, cut at paragraphs, lines or spaces. */
-  split(message: OutboundMessage): OutboundMessage[] {
+  split(shown: OutboundMessage): OutboundMessage[] {
+    // More buttons than an inline keyboard holds: a numbered menu in the text (the channel table's layout).
+    const message = shown.media === undefined && isNumberedMenu('telegram', shown.buttons) ? { ...shown, text: withMenu(shown.text, shown.buttons), buttons: [] } : shown;
     // A caption too long for Telegram is sent as a text before the medium (send).
     if (message.text.length <= TELEGRAM_TEXT_LIMIT || message.media !== undefined) return [message];
     const parts = splitText(message.text, TELEGRAM_TEXT_LIMIT);

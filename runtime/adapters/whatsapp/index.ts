@@ -1,7 +1,7 @@
 export { WhatsAppAdapter, WHATSAPP_MEDIA_LIMITS, type WhatsAppAdapterOptions, type WhatsAppBot } from './whatsapp-adapter.js';
 export { checkSignature, signBody, answerVerification, type SignatureCheck, type VerificationAnswer } from './webhook.js';
 export { parseWhatsAppWebhook, type WhatsAppEvent, type WhatsAppStatus, type WhatsAppWebhook } from './parse.js';
-export { renderWhatsApp, splitWhatsApp, buttonLayout, numberedMenu, menuReply, WHATSAPP_LIMITS, LIST_BUTTON_LABEL, type MediaRef, type WhatsAppPayload } from './render.js';
+export { renderWhatsApp, splitWhatsApp, buttonLayout, WHATSAPP_LIMITS, LIST_BUTTON_LABEL, type MediaRef, type WhatsAppPayload } from './render.js';
 export {
   deliveryErrorOf,
   readGraphError,

@@ -1,9 +1,14 @@
 // OutboundMessage -> Cloud API message payloads, within WhatsApp's limits, never by silent truncation:
-// 1-3 buttons: reply buttons; 4-10: a list; more, or a title too long: a numbered text menu; long texts split.
+// 1-3 buttons: reply buttons; 4-10: a list; more, or a title too long: a numbered text menu (the engine reads the
+// number typed back, knowing the channel); long texts split.
 import type { OutMedia } from '../../engine/index.js';
 import type { OutboxButton } from '../../store/types.js';
 import type { OutboundMessage } from '../types.js';
 import { splitText } from '../telegram/split-text.js';
+import { layoutOf, withMenu } from '../../../compiler/index.js';
+
+// The menu's lines are the channel table's (compiler/channels), shared by every adapter that writes one.
+export { numberedMenu } from '../../../compiler/index.js';
 
 export const WHATSAPP_LIMITS = {
   text: 4096,
@@ -24,32 +29,11 @@ export type WhatsAppPayload = Readonly<Record<string, unknown>> & { readonly typ
 /** The label of the list's open button. */
 export const LIST_BUTTON_LABEL = 'Choose';
 
-/** How the buttons of a message are shown. */
+/** How the buttons of a message are shown: the channel table's layout for WhatsApp (compiler/channels). */
 export function buttonLayout(buttons: readonly OutboxButton[]): 'none' | 'buttons' | 'list' | 'menu' {
   if (buttons.length === 0) return 'none';
-  if (buttons.some((b) => b.value.length > WHATSAPP_LIMITS.buttonId || b.value === '')) return 'menu';
-  if (new Set(buttons.map((b) => b.value)).size !== buttons.length) return 'menu';
-  if (buttons.length <= WHATSAPP_LIMITS.buttons && buttons.every((b) => b.text.length <= WHATSAPP_LIMITS.buttonTitle)) return 'buttons';
-  if (buttons.length <= WHATSAPP_LIMITS.rows && buttons.every((b) => b.text.length <= WHATSAPP_LIMITS.rowTitle)) return 'list';
-  return 'menu';
-}
-
-/** "1. Yes\n2. No": the menu shown when buttons do not fit; menuReply maps an answer back. */
-export function numberedMenu(buttons: readonly OutboxButton[]): string {
-  return buttons.map((b, i) => `${i + 1}. ${b.text}`).join('\n');
-}
-
-/**
- * The value of the button a typed answer to a numbered menu names: its number ("2", " 2. ") or its text (case and
- * surrounding spaces ignored); undefined when it names none. The adapter keeps no state: the caller passes the
- * buttons of the message the user answers (the dialog's last delivered reply).
- */
-export function menuReply(text: string, buttons: readonly OutboxButton[]): string | undefined {
-  const t = text.trim();
-  const digits = /^(\d{1,3})\.?$/.exec(t);
-  if (digits) return buttons[Number(digits[1]) - 1]?.value;
-  const folded = t.toLocaleLowerCase();
-  return buttons.find((b) => b.text.trim().toLocaleLowerCase() === folded)?.value;
+  const { layout } = layoutOf('whatsapp', buttons);
+  return layout === 'numbered-menu' ? 'menu' : layout;
 }
 
 const textPayload = (body: string): WhatsAppPayload => ({ type: 'text', text: { body, preview_url: false } });
@@ -73,7 +57,7 @@ export function splitWhatsApp(message: OutboundMessage): OutboundMessage[] {
   const { text, buttons } = message;
   const layout = buttonLayout(buttons);
   if (layout === 'none' || layout === 'menu') {
-    const whole = layout === 'menu' ? (text === '' ? numberedMenu(buttons) : `${text}\n\n${numberedMenu(buttons)}`) : text;
+    const whole = layout === 'menu' ? withMenu(text, buttons) : text;
     return splitText(whole, WHATSAPP_LIMITS.text).map((part) => ({ text: part, buttons: [] }));
   }
   if (text.length <= WHATSAPP_LIMITS.body) return [message];

@@ -242,6 +242,15 @@ describe.each(['direct', 'telegraf'] as const)('with the %s sender', (sender) =>
         { text: 'y', buttons: [{ text: 'OK', value: 'ok' }] },
       ]);
     });
+
+    it('writes more buttons than an inline keyboard holds as a numbered menu', () => {
+      const buttons = Array.from({ length: 101 }, (_, i) => ({ text: `B${i + 1}`, value: `b${i + 1}` }));
+      const [only] = adapter.split({ text: 'Pick', buttons });
+      expect(only!.buttons).toEqual([]);
+      expect(only!.text.startsWith('Pick\n\n1. B1\n2. B2\n')).toBe(true);
+      expect(only!.text.endsWith('\n101. B101')).toBe(true);
+      expect(adapter.split({ text: 'Pick', buttons: buttons.slice(0, 100) })[0]!.buttons).toHaveLength(100);
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buttonLayout, menuReply, renderWhatsApp, splitWhatsApp, WHATSAPP_LIMITS } from '../../../../runtime/adapters/whatsapp/index.js';
+import { buttonLayout, renderWhatsApp, splitWhatsApp, WHATSAPP_LIMITS } from '../../../../runtime/adapters/whatsapp/index.js';
 import { graphPayloadProblem } from '../../../../runtime/testing/fake-graph-api.js';
 
 const buttons = (n: number, title = (i: number) => `Option ${i + 1}`) => Array.from({ length: n }, (_, i) => ({ text: title(i), value: `v${i + 1}` }));
@@ -94,20 +94,6 @@ describe('renderWhatsApp: media', () => {
     const contact = renderWhatsApp({ text: 'Call her', buttons: [], media: { kind: 'contact', phone: '+1 555', first_name: 'Ann' } });
     expect(contact.map((p) => p.type)).toEqual(['contacts', 'text']);
     expect(accepted([...loc, ...contact])).toEqual([undefined, undefined, undefined]);
-  });
-});
-
-describe('menuReply', () => {
-  const menu = buttons(12);
-  it('maps a number or a button text to the value', () => {
-    expect(menuReply('2', menu)).toBe('v2');
-    expect(menuReply(' 12. ', menu)).toBe('v12');
-    expect(menuReply('option 3', menu)).toBe('v3');
-  });
-  it('names nothing for other answers', () => {
-    expect(menuReply('13', menu)).toBeUndefined();
-    expect(menuReply('0', menu)).toBeUndefined();
-    expect(menuReply('two', menu)).toBeUndefined();
   });
 });
 
